@@ -1,0 +1,263 @@
+package restorehub
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Sentinel errors for errors.Is. Every *APIError matches the one for its
+// status class, and the more precise error types match theirs too.
+var (
+	// ErrUnauthorized matches 401: the key is missing, invalid or revoked.
+	ErrUnauthorized = errors.New("restorehub: unauthorized")
+	// ErrForbidden matches 403: a missing scope, a Free-plan write, or a resource that is not yours.
+	ErrForbidden = errors.New("restorehub: forbidden")
+	// ErrNotFound matches 404: it does not exist, or the key cannot see it.
+	ErrNotFound = errors.New("restorehub: not found")
+	// ErrConflict matches 409: it already exists, or a competing operation is in progress.
+	ErrConflict = errors.New("restorehub: conflict")
+	// ErrValidation matches 400: the request failed validation.
+	ErrValidation = errors.New("restorehub: validation failed")
+	// ErrPlanLimit matches 422: a plan limit or business rule was hit.
+	ErrPlanLimit = errors.New("restorehub: plan limit or business rule")
+	// ErrRateLimited matches 429, and a local refusal to wait longer than WithMaxWait.
+	ErrRateLimited = errors.New("restorehub: rate limited")
+	// ErrServer matches every 5xx response.
+	ErrServer = errors.New("restorehub: server error")
+)
+
+// APIError is any non-2xx response from Restore Hub. Every error the client
+// returns for a response unwraps to one; errors.As finds the more precise
+// *MissingScopeError, *UpgradeRequiredError, *RateLimitError and
+// *ValidationError where they apply.
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Message is the envelope's "error" string, or a description of the
+	// body when it was not the documented JSON envelope (an HTML 502 page, an
+	// empty or truncated body). API keys in it are redacted.
+	Message string
+	// Details is the envelope's raw "details" value, or nil. API keys in it are redacted.
+	Details json.RawMessage
+	// Method and Path name the request (the path below the base URL, without the query).
+	Method, Path string
+	// RateLimit is the budget state the response reported.
+	RateLimit RateLimit
+	// Body is the raw response body (at most 64 KiB), with API keys redacted.
+	Body []byte
+}
+
+// Error returns a short description with what to do about it.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("restorehub: ")
+	if e.Method != "" {
+		b.WriteString(e.Method + " " + e.Path + ": ")
+	}
+	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if hint := statusHint(e.StatusCode); hint != "" {
+		b.WriteString(" (" + hint + ")")
+	}
+	return b.String()
+}
+
+// Is matches the sentinel for the response's status.
+func (e *APIError) Is(target error) bool { return target != nil && target == sentinelFor(e.StatusCode) }
+
+func sentinelFor(status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusConflict:
+		return ErrConflict
+	case status == http.StatusBadRequest:
+		return ErrValidation
+	case status == http.StatusUnprocessableEntity:
+		return ErrPlanLimit
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500:
+		return ErrServer
+	}
+	return nil
+}
+
+func statusHint(status int) string {
+	switch {
+	case status == http.StatusUnauthorized:
+		return "the API key is missing, invalid or revoked: mint a new key at /dashboard/api-keys and pass it to New or RotateKey"
+	case status == http.StatusNotFound:
+		return "it does not exist or this key cannot see it"
+	case status == http.StatusConflict:
+		return "re-fetch the current state before trying again"
+	case status >= 500:
+		return "a transient Restore Hub problem; retry later"
+	}
+	return ""
+}
+
+// MissingScopeError is a 403 whose body names the scope the key lacks, or a
+// request refused locally because WithScopes says the key lacks it (then
+// StatusCode is 0 and nothing was sent). It also matches ErrForbidden.
+type MissingScopeError struct {
+	*APIError
+	// RequiredScope is the scope the operation needs.
+	RequiredScope Scope
+	// YourScopes are the scopes the key holds, as the server (or WithScopes) listed them.
+	YourScopes []Scope
+	// Local reports that the client refused the request without sending it.
+	Local bool
+}
+
+// Error names the missing scope and how to get it.
+func (e *MissingScopeError) Error() string {
+	where := "Restore Hub refused the request"
+	if e.Local {
+		where = "refused before sending"
+	}
+	return fmt.Sprintf("restorehub: %s %s: %s: key lacks scope %s (it has %s); mint a key with scope %s or add it to this key at /dashboard/api-keys",
+		e.APIError.Method, e.APIError.Path, where, e.RequiredScope, scopeList(e.YourScopes), e.RequiredScope)
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *MissingScopeError) Unwrap() error { return e.APIError }
+
+// Is matches ErrForbidden.
+func (e *MissingScopeError) Is(target error) bool { return target == ErrForbidden }
+
+func scopeList(s []Scope) string {
+	if len(s) == 0 {
+		return "no scopes"
+	}
+	parts := make([]string, len(s))
+	for i, sc := range s {
+		parts[i] = string(sc)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// UpgradeRequiredError is the 403 Restore Hub returns for a write with a
+// Free-plan key: Free keys may only GET.
+type UpgradeRequiredError struct {
+	*APIError
+	// UpgradeURL is where the plan can be upgraded.
+	UpgradeURL string
+}
+
+// Error says that the plan, not the key, is the problem.
+func (e *UpgradeRequiredError) Error() string {
+	return fmt.Sprintf("restorehub: %s %s: 403: Free-plan keys may only read; upgrade at %s to make writes", e.APIError.Method, e.APIError.Path, e.UpgradeURL)
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *UpgradeRequiredError) Unwrap() error { return e.APIError }
+
+// RateLimitError is a 429 that retries did not get past, or a wait for the
+// key's budget longer than WithMaxWait allows (then Local is true and nothing
+// was sent). It matches ErrRateLimited.
+type RateLimitError struct {
+	*APIError
+	// RetryAfter is how long to wait before trying again.
+	RetryAfter time.Duration
+	// Limit is the number of requests the plan allows per Window.
+	Limit int
+	// Window is the length of the rate window.
+	Window time.Duration
+	// Plan is the key's plan as the server names it ("PREMIUM"), if given.
+	Plan string
+	// UpgradeURL is where a larger plan can be bought, if given.
+	UpgradeURL string
+	// Local reports that the client gave up before sending, because the wait
+	// for the budget exceeded WithMaxWait.
+	Local bool
+}
+
+// Error says how long to wait and what helps.
+func (e *RateLimitError) Error() string {
+	if e.Local {
+		return fmt.Sprintf("restorehub: rate budget: the next slot frees in %s, longer than the maximum wait; nothing was sent: retry after that or lower concurrency", e.RetryAfter.Round(time.Millisecond))
+	}
+	var what string
+	if e.APIError != nil {
+		what = e.APIError.Method + " " + e.APIError.Path + ": "
+	}
+	msg := fmt.Sprintf("restorehub: %s429 Too Many Requests: retry after %s", what, e.RetryAfter.Round(time.Millisecond))
+	if e.Limit > 0 {
+		msg += fmt.Sprintf(" (limit %d per %s", e.Limit, e.Window)
+		if e.Plan != "" {
+			msg += " on plan " + e.Plan
+		}
+		msg += ")"
+	}
+	return msg + "; lower concurrency, or upgrade the plan if this keeps happening"
+}
+
+// Unwrap returns the underlying *APIError, if the server sent one.
+func (e *RateLimitError) Unwrap() error {
+	if e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
+
+// Is matches ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// ValidationError is a 400: the request body or parameters failed validation.
+type ValidationError struct {
+	*APIError
+	// Issues are the Zod-style issues found in the body, decoded leniently:
+	// a body whose issues have another shape leaves Issues empty and keeps
+	// them in Details.
+	Issues []ValidationIssue
+}
+
+// ValidationIssue is one Zod-style validation issue. Restore Hub's docs say
+// 400 bodies carry a Zod issue list; these are Zod's standard fields.
+type ValidationIssue struct {
+	// Code is Zod's issue code, such as "invalid_type".
+	Code string `json:"code"`
+	// Path locates the field: property names and array indexes.
+	Path []any `json:"path"`
+	// Message describes the problem.
+	Message string `json:"message"`
+}
+
+// Error lists the first issues.
+func (e *ValidationError) Error() string {
+	msg := e.APIError.Error()
+	for i, is := range e.Issues {
+		if i == 3 {
+			msg += fmt.Sprintf("; and %d more", len(e.Issues)-3)
+			break
+		}
+		msg += "; " + is.String()
+	}
+	return msg
+}
+
+// String renders the issue as "path.to.field: message".
+func (is ValidationIssue) String() string {
+	parts := make([]string, len(is.Path))
+	for i, p := range is.Path {
+		parts[i] = fmt.Sprint(p)
+	}
+	if len(parts) == 0 {
+		return is.Message
+	}
+	return strings.Join(parts, ".") + ": " + is.Message
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *ValidationError) Unwrap() error { return e.APIError }

@@ -1,0 +1,3 @@
+module github.com/restorehub/restorehub-go
+
+go 1.26

@@ -1,0 +1,151 @@
+package restorehub
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RateLimit is the budget state Restore Hub reports in the X-RateLimit-*
+// headers of every authenticated response.
+type RateLimit struct {
+	// Limit is the number of requests the plan allows per Window
+	// (X-RateLimit-Limit); 0 when not reported.
+	Limit int
+	// Remaining is the number of requests left in the window (X-RateLimit-Remaining).
+	Remaining int
+	// Reset is when the window frees up (X-RateLimit-Reset, Unix seconds);
+	// zero when not reported.
+	Reset time.Time
+	// Window is the length of the sliding window (X-RateLimit-Window, "10s"
+	// today, parsed rather than assumed); 0 when not reported.
+	Window time.Duration
+	// RetryAfter is the Retry-After of a 429 response; 0 otherwise.
+	RetryAfter time.Duration
+}
+
+// Known reports whether the response carried a usable budget (a Limit and a Window).
+func (rl RateLimit) Known() bool { return rl.Limit > 0 && rl.Window > 0 }
+
+// Bounds used to reject absurd header values rather than act on them.
+const (
+	maxHeaderLimit  = 1_000_000
+	minHeaderWindow = time.Millisecond
+	maxHeaderWindow = 24 * time.Hour
+	maxRetryAfter   = time.Hour
+	maxResetAhead   = 24 * time.Hour
+)
+
+// ParseRateLimit reads the X-RateLimit-* headers and Retry-After from h.
+// Values that are missing, malformed, negative or absurd (a window of a day
+// or more, a limit above a million, a reset more than a day away) are left
+// zero rather than trusted; it never fails. now anchors Retry-After.
+func ParseRateLimit(h http.Header, now time.Time) RateLimit {
+	var rl RateLimit
+	if n, ok := parseCount(h.Get("X-RateLimit-Limit")); ok && n > 0 && n <= maxHeaderLimit {
+		rl.Limit = n
+	}
+	if n, ok := parseCount(h.Get("X-RateLimit-Remaining")); ok && n <= maxHeaderLimit {
+		rl.Remaining = n
+	}
+	if n, ok := parseCount(h.Get("X-RateLimit-Reset")); ok {
+		t := time.Unix(int64(n), 0)
+		if t.After(now.Add(-maxResetAhead)) && t.Before(now.Add(maxResetAhead)) {
+			rl.Reset = t
+		}
+	}
+	if d, ok := parseWindow(h.Get("X-RateLimit-Window")); ok {
+		rl.Window = d
+	}
+	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+		rl.RetryAfter = d
+	}
+	return rl
+}
+
+// parseCount reads a non-negative decimal integer.
+func parseCount(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// parseWindow reads "10s", "500ms", or a bare number of seconds.
+func parseWindow(s string) (time.Duration, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 32 {
+		return 0, false
+	}
+	var d time.Duration
+	if n, ok := parseCount(s); ok {
+		if n > int(maxHeaderWindow/time.Second) {
+			return 0, false
+		}
+		d = time.Duration(n) * time.Second
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, false
+		}
+	}
+	if d < minHeaderWindow || d >= maxHeaderWindow {
+		return 0, false
+	}
+	return d, true
+}
+
+// parseRetryAfter reads delay-seconds (fractions allowed) or an HTTP date.
+func parseRetryAfter(s string, now time.Time) (time.Duration, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return 0, false
+	}
+	var d time.Duration
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if f != f || f < 0 || f > maxRetryAfter.Seconds() {
+			return 0, false
+		}
+		d = time.Duration(f * float64(time.Second))
+	} else if t, err := http.ParseTime(s); err == nil {
+		d = max(t.Sub(now), 0)
+		if d > maxRetryAfter {
+			return 0, false
+		}
+	} else {
+		return 0, false
+	}
+	return d, true
+}
+
+// Budget is the request budget of one API key, shared by every request (and
+// every retry) a Client sends. The default is an in-memory budget
+// (NewMemoryBudget); the redisbudget module shares one across processes.
+// Implementations must be safe for concurrent use.
+type Budget interface {
+	// Acquire waits until one request may be sent and takes its slot. It
+	// returns early with ctx's error when ctx ends, and at once with a
+	// *RateLimitError (Local set, RetryAfter the wait) when maxWait > 0 and
+	// the wait would be longer.
+	Acquire(ctx context.Context, maxWait time.Duration) (Grant, error)
+	// Observe teaches the budget what a response reported; at is when the
+	// response arrived.
+	Observe(rl RateLimit, at time.Time)
+}
+
+// Grant is one request slot taken from a Budget.
+type Grant struct {
+	// Waited is how long Acquire waited.
+	Waited time.Duration
+	// Release, when not nil, is called exactly once with the time the
+	// attempt's response or failure arrived; the slot then counts from that
+	// time, which is never earlier than when the server counted it.
+	Release func(at time.Time)
+}

@@ -1,0 +1,99 @@
+// Package resources holds Restore Hub's typed services and models, generated
+// by internal/gen from an OpenAPI document, and the operation table that
+// describes every operation at run time.
+//
+// Most resource operations are inferred from Restore Hub's scope names, not
+// read from its documentation: each method's doc comment says which. Use the
+// services through a restorehub.Client (client.Servers, client.Backups, …);
+// this package does not import the root package, so the client hands each
+// service a Backend.
+package resources
+
+import (
+	"context"
+	"net/url"
+	"time"
+)
+
+// Pagination is the paging style of a list operation.
+type Pagination string
+
+// The paging styles the generator understands.
+const (
+	// PaginationNone marks an operation that returns everything at once.
+	PaginationNone Pagination = "none"
+	// PaginationCursor sends cursor and limit, and reads nextCursor back.
+	PaginationCursor Pagination = "cursor"
+	// PaginationPage sends page and limit, and reads total and totalPages back.
+	PaginationPage Pagination = "page"
+)
+
+// Pace is an operation's own budget on top of the key's rate limit, such as
+// Restore Hub's member-pull budget of 50 members per minute per target server.
+type Pace struct {
+	// KeyField is the JSON field of the request body that names what the
+	// budget is kept per (for member pulls, the target server).
+	KeyField string
+	// CountField is the JSON array field of the request body whose length is
+	// what one call spends; when it is empty or absent a call spends 1.
+	CountField string
+	// Limit is how much may be spent per Interval.
+	Limit int
+	// Interval is the length of the budget's period.
+	Interval time.Duration
+}
+
+// Operation describes one API operation as the OpenAPI document gives it.
+type Operation struct {
+	// ID is the stable name "resource.action", such as "backups.restore".
+	ID string
+	// Method is the HTTP method.
+	Method string
+	// Path is the path template below the base URL, such as "/backups/{backupId}/restore".
+	Path string
+	// Scope is the scope the key needs ("backups:restore"), or "" when none is documented.
+	Scope string
+	// Tier is the scope's tier: "read", "write", "destructive", or "" when unknown.
+	Tier string
+	// Idempotent reports whether sending the request twice has the effect of
+	// sending it once (GET, HEAD, PUT, DELETE, unless the spec says otherwise).
+	Idempotent bool
+	// Pagination is the paging style of a list operation.
+	Pagination Pagination
+	// Inferred reports that the operation is a guess from a scope name and not
+	// documented by Restore Hub (the spec's x-inferred).
+	Inferred bool
+	// Summary is the spec's one-line summary.
+	Summary string
+	// Pace is the operation's own budget, or nil.
+	Pace *Pace
+}
+
+// Destructive reports whether the operation's scope is in the destructive tier.
+func (op *Operation) Destructive() bool { return op.Tier == "destructive" }
+
+// Backend sends an operation's request. restorehub.Client implements it for
+// its services; a test can implement it to fake the whole API.
+type Backend interface {
+	// Call sends op with the path template already filled in and escaped,
+	// the query, and body (nil for none) encoded as JSON, and decodes a 2xx
+	// response body into out (nil to discard it).
+	Call(ctx context.Context, op *Operation, path string, query url.Values, body, out any) error
+}
+
+// Operations returns a copy of the operation table, in the spec's order.
+func Operations() []Operation {
+	out := make([]Operation, len(operationTable))
+	copy(out, operationTable)
+	return out
+}
+
+// LookupOperation returns the operation with the given ID, such as "backups.restore".
+func LookupOperation(id string) (Operation, bool) {
+	for i := range operationTable {
+		if operationTable[i].ID == id {
+			return operationTable[i], true
+		}
+	}
+	return Operation{}, false
+}

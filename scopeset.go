@@ -1,0 +1,178 @@
+package restorehub
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Scope is an API-key permission in Restore Hub's "resource:action" form,
+// such as "backups:restore". The documented scopes are the Scope constants in
+// scopes.go; ScopeAll is the wildcard "*".
+type Scope string
+
+// Tier is the risk class Restore Hub assigns to a scope.
+type Tier int
+
+// The three documented tiers. The zero Tier is TierUnknown.
+const (
+	// TierUnknown is the tier of a scope that is not documented.
+	TierUnknown Tier = iota
+	// TierRead scopes only list, get and search.
+	TierRead
+	// TierWrite scopes change state but never destroy or exfiltrate data permanently.
+	TierWrite
+	// TierDestructive scopes pull members, restore backups, delete records or move money.
+	TierDestructive
+)
+
+// String returns "read", "write", "destructive" or "unknown".
+func (t Tier) String() string {
+	switch t {
+	case TierRead:
+		return "read"
+	case TierWrite:
+		return "write"
+	case TierDestructive:
+		return "destructive"
+	}
+	return "unknown"
+}
+
+// ParseTier maps "read", "write" and "destructive" to their Tier.
+func ParseTier(s string) (Tier, error) {
+	switch s {
+	case "read":
+		return TierRead, nil
+	case "write":
+		return TierWrite, nil
+	case "destructive":
+		return TierDestructive, nil
+	}
+	return TierUnknown, fmt.Errorf("restorehub: unknown scope tier %q (want read, write or destructive)", truncate(s, 40))
+}
+
+type scopeInfo struct {
+	scope Scope
+	tier  Tier
+}
+
+// scopeTiers indexes scopeTable.
+var scopeTiers = func() map[Scope]Tier {
+	m := make(map[Scope]Tier, len(scopeTable)+1)
+	for _, s := range scopeTable {
+		m[s.scope] = s.tier
+	}
+	m[ScopeAll] = TierDestructive
+	return m
+}()
+
+// Tier returns the documented tier of s. The wildcard counts as
+// TierDestructive, since it grants destructive scopes; an undocumented scope
+// is TierUnknown.
+func (s Scope) Tier() Tier { return scopeTiers[s] }
+
+// Valid reports whether s is one of the 53 documented scopes or the wildcard.
+func (s Scope) Valid() bool {
+	_, ok := scopeTiers[s]
+	return ok
+}
+
+// Resource returns the part before the colon ("backups" for
+// "backups:restore"), or "*" for the wildcard.
+func (s Scope) Resource() string {
+	r, _, _ := strings.Cut(string(s), ":")
+	return r
+}
+
+// Action returns the part after the colon ("restore" for "backups:restore"),
+// or "" when there is none.
+func (s Scope) Action() string {
+	_, a, _ := strings.Cut(string(s), ":")
+	return a
+}
+
+// String returns the scope as Restore Hub spells it.
+func (s Scope) String() string { return string(s) }
+
+// ParseScope checks that s is a documented scope or "*". Surrounding white
+// space is ignored; case is not, since Restore Hub spells scopes in lower case.
+func ParseScope(s string) (Scope, error) {
+	sc := Scope(strings.TrimSpace(s))
+	if !sc.Valid() {
+		return "", fmt.Errorf("restorehub: unknown scope %q: scopes look like \"servers:read\"; see AllScopes", truncate(string(sc), 60))
+	}
+	return sc, nil
+}
+
+// AllScopes returns the 53 documented scopes in documented order (read, then
+// write, then destructive). It does not include ScopeAll.
+func AllScopes() []Scope {
+	out := make([]Scope, len(scopeTable))
+	for i, s := range scopeTable {
+		out[i] = s.scope
+	}
+	return out
+}
+
+// ScopesByTier returns the documented scopes of tier t, in documented order.
+func ScopesByTier(t Tier) []Scope {
+	var out []Scope
+	for _, s := range scopeTable {
+		if s.tier == t {
+			out = append(out, s.scope)
+		}
+	}
+	return out
+}
+
+// ScopeSet is the set of scopes an API key holds. The zero value holds none.
+type ScopeSet struct {
+	all    bool
+	scopes map[Scope]struct{}
+}
+
+// NewScopeSet returns a set holding scopes. Including ScopeAll makes the set
+// allow everything.
+func NewScopeSet(scopes ...Scope) ScopeSet {
+	set := ScopeSet{scopes: make(map[Scope]struct{}, len(scopes))}
+	for _, s := range scopes {
+		if s == ScopeAll {
+			set.all = true
+		}
+		set.scopes[s] = struct{}{}
+	}
+	return set
+}
+
+// Allows reports whether a key with this set may call an operation that
+// requires s. The wildcard allows every scope; an empty s (an operation with
+// no documented scope) is always allowed.
+func (set ScopeSet) Allows(s Scope) bool {
+	if s == "" || set.all {
+		return true
+	}
+	_, ok := set.scopes[s]
+	return ok
+}
+
+// Scopes returns the members of the set, sorted.
+func (set ScopeSet) Scopes() []Scope {
+	out := make([]Scope, 0, len(set.scopes))
+	for s := range set.scopes {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Len returns the number of scopes in the set.
+func (set ScopeSet) Len() int { return len(set.scopes) }
+
+// truncate shortens s for use inside an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
