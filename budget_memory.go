@@ -1,0 +1,198 @@
+package restorehub
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// MemoryBudget is the in-process Budget every Client uses unless WithBudget
+// names another. It models Restore Hub's sliding window directly rather than
+// approximating it with a token bucket: up to Limit requests may be counted
+// in any Window, and each slot frees Window after the request that used it.
+//
+// A slot counts from the moment its response arrives, which is never earlier
+// than the moment the server counted the request, so the budget can only be
+// stricter than the server and never trips a 429 by itself. Until the first
+// response reports the limit, one request is in flight at a time. When the
+// server reports fewer requests remaining than the budget counts, someone
+// else (another process with the same key) is spending it: the difference is
+// held as extra occupied slots for one window. A 429's Retry-After holds back
+// every request until it has passed.
+type MemoryBudget struct {
+	now func() time.Time
+
+	mu           sync.Mutex
+	limit        int
+	window       time.Duration
+	inFlight     int
+	frees        []time.Time // when each finished slot frees
+	external     []time.Time // slots spent by other users of the key
+	blockedUntil time.Time
+	wake         chan struct{} // closed and replaced whenever a slot may have freed
+}
+
+// NewMemoryBudget returns an empty in-process budget.
+func NewMemoryBudget() *MemoryBudget {
+	return &MemoryBudget{now: time.Now, wake: make(chan struct{})}
+}
+
+// untilRelease stands for a wait that ends only when an in-flight slot is released.
+const untilRelease = time.Duration(-1)
+
+// Acquire waits until one request may be sent and takes its slot.
+func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Grant, error) {
+	start := b.now()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		b.mu.Lock()
+		now := b.now()
+		wait := b.waitLocked(now)
+		if wait == 0 {
+			b.inFlight++
+			b.mu.Unlock()
+			return Grant{Waited: now.Sub(start), Release: b.releaser()}, nil
+		}
+		wake := b.wake
+		window := b.window
+		b.mu.Unlock()
+
+		if maxWait > 0 {
+			// A wait for an in-flight slot lasts at least a window.
+			least := wait
+			if wait == untilRelease {
+				least = window
+			}
+			if waited := now.Sub(start); waited+least > maxWait {
+				return Grant{}, &RateLimitError{RetryAfter: least, Local: true}
+			}
+		}
+		var fire <-chan time.Time
+		if wait > 0 {
+			if timer == nil {
+				timer = time.NewTimer(wait)
+			} else {
+				timer.Reset(wait)
+			}
+			fire = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return Grant{}, ctx.Err()
+		case <-wake:
+		case <-fire:
+		}
+	}
+}
+
+// waitLocked returns 0 when a slot is free at now, the time until one frees,
+// or untilRelease.
+func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
+	if now.Before(b.blockedUntil) {
+		return b.blockedUntil.Sub(now)
+	}
+	if b.limit == 0 {
+		if b.inFlight > 0 {
+			return untilRelease
+		}
+		return 0
+	}
+	b.frees = dropFreed(b.frees, now)
+	b.external = dropFreed(b.external, now)
+	if b.inFlight+len(b.frees)+len(b.external) < b.limit {
+		return 0
+	}
+	var next time.Time
+	for _, list := range [2][]time.Time{b.frees, b.external} {
+		for _, t := range list {
+			if next.IsZero() || t.Before(next) {
+				next = t
+			}
+		}
+	}
+	if next.IsZero() {
+		return untilRelease
+	}
+	return next.Sub(now)
+}
+
+// dropFreed removes the times not after now, in place.
+func dropFreed(ts []time.Time, now time.Time) []time.Time {
+	kept := ts[:0]
+	for _, t := range ts {
+		if t.After(now) {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+func (b *MemoryBudget) releaser() func(time.Time) {
+	var once sync.Once
+	return func(at time.Time) {
+		once.Do(func() {
+			b.mu.Lock()
+			b.inFlight--
+			if b.window > 0 {
+				b.frees = append(b.frees, at.Add(b.window))
+			}
+			b.wakeLocked()
+			b.mu.Unlock()
+		})
+	}
+}
+
+func (b *MemoryBudget) wakeLocked() {
+	close(b.wake)
+	b.wake = make(chan struct{})
+}
+
+// Observe learns the limit and window, reconciles with the server's count of
+// remaining requests, and honours a 429's Retry-After.
+func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if rl.RetryAfter > 0 {
+		if until := at.Add(rl.RetryAfter); until.After(b.blockedUntil) {
+			b.blockedUntil = until
+		}
+	}
+	if !rl.Known() {
+		b.wakeLocked()
+		return
+	}
+	b.limit, b.window = rl.Limit, rl.Window
+	now := b.now()
+	b.frees = dropFreed(b.frees, now)
+	b.external = dropFreed(b.external, now)
+	free := b.limit - b.inFlight - len(b.frees) - len(b.external)
+	switch deficit := free - rl.Remaining; {
+	case deficit > 0:
+		for range deficit {
+			b.external = append(b.external, now.Add(b.window))
+		}
+	case deficit < 0 && len(b.external) > 0:
+		n := min(-deficit, len(b.external))
+		b.external = b.external[n:]
+	}
+	b.wakeLocked()
+}
+
+// State returns the budget's view of itself: the learned limit and window,
+// and how many slots are free now.
+func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.frees = dropFreed(b.frees, now)
+	b.external = dropFreed(b.external, now)
+	if b.limit == 0 {
+		return 0, 0, 1 - b.inFlight
+	}
+	return b.limit, b.window, b.limit - b.inFlight - len(b.frees) - len(b.external)
+}

@@ -1,0 +1,240 @@
+package restorehub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// decodeError turns a non-2xx response into the most precise error type.
+// It never fails: a body that is not the documented {error, details}
+// envelope still gives an *APIError whose Message describes it.
+func decodeError(resp *http.Response, st *callState) error {
+	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, st.path)
+}
+
+// envelopeFields are the documented error fields, each looked for at the
+// top level first and then inside details (the docs show both).
+type envelopeFields struct {
+	message       string
+	details       json.RawMessage
+	requiredScope string
+	yourScopes    []Scope
+	upgradeURL    string
+	retryAfter    time.Duration
+	limit         int
+	window        time.Duration
+	plan          string
+	issues        []ValidationIssue
+	ok            bool
+}
+
+// buildError is decodeError without the I/O, for tests and fuzzing.
+func buildError(status int, h http.Header, raw []byte, readErr error, method, path string) error {
+	raw = redactBytes(raw)
+	now := time.Now()
+	base := &APIError{
+		StatusCode: status, Method: method, Path: path,
+		RateLimit: ParseRateLimit(h, now), Body: raw,
+	}
+	f := parseEnvelope(raw)
+	if f.ok {
+		base.Message = f.message
+		base.Details = f.details
+	} else {
+		base.Message = describeBody(h, raw, readErr)
+	}
+
+	switch status {
+	case http.StatusForbidden:
+		if f.requiredScope != "" {
+			return &MissingScopeError{APIError: base, RequiredScope: Scope(f.requiredScope), YourScopes: f.yourScopes}
+		}
+		if f.upgradeURL != "" {
+			return &UpgradeRequiredError{APIError: base, UpgradeURL: f.upgradeURL}
+		}
+	case http.StatusTooManyRequests:
+		e := &RateLimitError{APIError: base, Limit: f.limit, Window: f.window, Plan: f.plan, UpgradeURL: f.upgradeURL}
+		switch {
+		case base.RateLimit.RetryAfter > 0:
+			e.RetryAfter = base.RateLimit.RetryAfter
+		case f.retryAfter > 0:
+			e.RetryAfter = f.retryAfter
+		default:
+			e.RetryAfter = defaultRetryAfter
+		}
+		if e.Limit == 0 {
+			e.Limit = base.RateLimit.Limit
+		}
+		if e.Window == 0 {
+			e.Window = base.RateLimit.Window
+		}
+		return e
+	case http.StatusBadRequest:
+		return &ValidationError{APIError: base, Issues: f.issues}
+	}
+	return base
+}
+
+// parseEnvelope decodes the documented fields leniently: a field of an
+// unexpected type is skipped, not an error.
+func parseEnvelope(raw []byte) envelopeFields {
+	var f envelopeFields
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil || top == nil {
+		return f
+	}
+	msg, hasMsg := top["error"]
+	if !hasMsg {
+		return f
+	}
+	f.ok = true
+	if !unmarshalString(msg, &f.message) {
+		f.message = truncate(string(bytes.TrimSpace(msg)), 200)
+	}
+	var details map[string]json.RawMessage
+	if d, ok := top["details"]; ok && string(d) != "null" {
+		f.details = d
+		_ = json.Unmarshal(d, &details)
+	}
+	lookup := func(name string) json.RawMessage {
+		if v, ok := top[name]; ok && string(v) != "null" {
+			return v
+		}
+		if v, ok := details[name]; ok && string(v) != "null" {
+			return v
+		}
+		return nil
+	}
+	unmarshalString(lookup("requiredScope"), &f.requiredScope)
+	unmarshalString(lookup("upgradeUrl"), &f.upgradeURL)
+	unmarshalString(lookup("plan"), &f.plan)
+	f.yourScopes = parseScopeList(lookup("yourScopes"))
+	if n, ok := parseJSONNumber(lookup("retryAfter")); ok && n >= 0 && n <= maxRetryAfter.Seconds() {
+		f.retryAfter = time.Duration(n * float64(time.Second))
+	}
+	if n, ok := parseJSONNumber(lookup("limit")); ok && n > 0 && n <= maxHeaderLimit {
+		f.limit = int(n)
+	}
+	var w string
+	if unmarshalString(lookup("window"), &w) {
+		f.window, _ = parseWindow(w)
+	} else if n, ok := parseJSONNumber(lookup("window")); ok && n > 0 && n < maxHeaderWindow.Seconds() {
+		f.window = time.Duration(n * float64(time.Second))
+	}
+	f.issues = parseIssues(f.details, lookup("issues"))
+	return f
+}
+
+func unmarshalString(raw json.RawMessage, dst *string) bool {
+	if len(raw) == 0 || raw[0] != '"' {
+		return false
+	}
+	return json.Unmarshal(raw, dst) == nil
+}
+
+func parseJSONNumber(raw json.RawMessage) (float64, bool) {
+	if len(raw) == 0 {
+		return 0, false
+	}
+	var n float64
+	if json.Unmarshal(raw, &n) == nil {
+		return n, n == n
+	}
+	var s string
+	if unmarshalString(raw, &s) {
+		if d, ok := parseRetryAfter(s, time.Time{}); ok {
+			return d.Seconds(), true
+		}
+	}
+	return 0, false
+}
+
+// parseScopeList accepts a JSON array of strings or a comma- or
+// space-separated string.
+func parseScopeList(raw json.RawMessage) []Scope {
+	var list []string
+	if json.Unmarshal(raw, &list) != nil {
+		var s string
+		if !unmarshalString(raw, &s) {
+			return nil
+		}
+		list = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	}
+	out := make([]Scope, 0, len(list))
+	for _, s := range list {
+		out = append(out, Scope(strings.TrimSpace(s)))
+	}
+	return out
+}
+
+// parseIssues finds a Zod-style issue list: details itself, details.issues,
+// details.errors, or a top-level issues array.
+func parseIssues(details, top json.RawMessage) []ValidationIssue {
+	candidates := []json.RawMessage{details, top}
+	var inner map[string]json.RawMessage
+	if json.Unmarshal(details, &inner) == nil {
+		candidates = append(candidates, inner["issues"], inner["errors"])
+	}
+	for _, c := range candidates {
+		var items []json.RawMessage
+		if len(c) == 0 || json.Unmarshal(c, &items) != nil {
+			continue
+		}
+		var out []ValidationIssue
+		for _, it := range items {
+			var is ValidationIssue
+			if json.Unmarshal(it, &is) == nil && (is.Message != "" || is.Code != "") {
+				out = append(out, is)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>\s*(.*?)\s*</title>`)
+
+// describeBody says what a body that is not the JSON envelope was.
+func describeBody(h http.Header, raw []byte, readErr error) string {
+	trimmed := bytes.TrimSpace(raw)
+	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	switch {
+	case len(trimmed) == 0 && readErr != nil:
+		return "the response body could not be read: " + redact(readErr.Error())
+	case len(trimmed) == 0:
+		return "empty response body"
+	case ct == "text/html" || bytes.HasPrefix(trimmed, []byte("<")):
+		if m := htmlTitle.FindSubmatch(trimmed); m != nil {
+			return fmt.Sprintf("non-JSON response (an HTML page titled %q, likely from a proxy)", truncate(string(m[1]), 80))
+		}
+		return "non-JSON response (an HTML page, likely from a proxy)"
+	case json.Valid(trimmed):
+		return "JSON response without the documented \"error\" field: " + truncate(printable(trimmed), 120)
+	case readErr != nil || trimmed[0] == '{' || trimmed[0] == '[':
+		return "truncated or malformed JSON body: " + truncate(printable(trimmed), 120)
+	}
+	return "non-JSON response: " + truncate(printable(trimmed), 120)
+}
+
+// printable keeps a body excerpt on one line of plain text.
+func printable(b []byte) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || r == 0xfffd {
+			return -1
+		}
+		return r
+	}, string(b))
+}

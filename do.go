@@ -1,0 +1,212 @@
+package restorehub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/restorehub/restorehub-go/resources"
+)
+
+// Request is a raw API request for Client.Do, the escape hatch for anything
+// the typed services do not cover yet. It gets everything a typed call gets:
+// authentication, pacing, retries, preflight and typed errors.
+type Request struct {
+	// Method is the HTTP method; "" means GET.
+	Method string
+	// Path is below the base URL and starts with "/", such as "/account".
+	Path string
+	// Query is encoded into the URL.
+	Query url.Values
+	// Body is encoded as JSON; nil sends no body. A json.RawMessage or
+	// []byte is sent as it is.
+	Body any
+	// Scope is the scope the request needs. It drives the WithScopes
+	// preflight, the destructive guard and the retry policy: a
+	// destructive-tier scope is never sent twice except after a 429.
+	Scope Scope
+
+	op *resources.Operation
+}
+
+// Response is what Do returns besides the decoded body.
+type Response struct {
+	// StatusCode is the HTTP status of the final attempt.
+	StatusCode int
+	// Header is the final attempt's response header.
+	Header http.Header
+	// RateLimit is the budget state the response reported.
+	RateLimit RateLimit
+}
+
+// ErrMalformedResponse is wrapped by the error Do returns when a 2xx
+// response's body is not the JSON expected (truncated, HTML, wrong type).
+var ErrMalformedResponse = errors.New("restorehub: malformed response body")
+
+// ErrGuardRefused is wrapped, together with the guard's own error, when
+// WithDestructiveGuard refuses a request. Nothing was sent.
+var ErrGuardRefused = errors.New("restorehub: destructive guard refused the request")
+
+// Do sends req and decodes a 2xx JSON response into out (nil discards it).
+// A non-2xx response returns an error that errors.As finds as *APIError and,
+// where it applies, as *MissingScopeError, *UpgradeRequiredError,
+// *RateLimitError or *ValidationError. The Response is nil only when no
+// response arrived.
+func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	if req == nil {
+		return nil, errors.New("restorehub: Do: nil Request")
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !strings.HasPrefix(req.Path, "/") {
+		return nil, fmt.Errorf("restorehub: Do: path %q must start with \"/\"", truncate(redact(req.Path), 80))
+	}
+	if err := c.preflight(ctx, method, req); err != nil {
+		return nil, err
+	}
+
+	var body []byte
+	switch b := req.Body.(type) {
+	case nil:
+	case json.RawMessage:
+		body = b
+	case []byte:
+		body = b
+	default:
+		var err error
+		if body, err = json.Marshal(b); err != nil {
+			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
+		}
+	}
+	if req.op != nil && req.op.Pace != nil {
+		if err := c.pulls.wait(ctx, req.op, body, c.cfg.maxWait); err != nil {
+			return nil, err
+		}
+	}
+
+	st := &callState{
+		method:      method,
+		path:        req.Path,
+		destructive: req.Scope.Tier() == TierDestructive,
+		idempotent:  isIdempotent(method),
+	}
+	if req.op != nil {
+		st.idempotent = req.op.Idempotent
+		st.destructive = st.destructive || req.op.Destructive()
+	}
+	ctx = context.WithValue(ctx, callStateKey{}, st)
+	u := c.endpoint(req.Path, req.Query)
+	var rbody any
+	if body != nil {
+		rbody = body
+	}
+	hreq, err := retryablehttp.NewRequestWithContext(ctx, method, u, rbody)
+	if err != nil {
+		return nil, fmt.Errorf("restorehub: %s %s: %w", method, req.Path, err)
+	}
+	hreq.Header.Set("Authorization", c.authorization())
+	hreq.Header.Set("User-Agent", c.userAgent)
+	hreq.Header.Set("Accept", "application/json")
+	if body != nil {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.retry.Do(hreq)
+	if err != nil {
+		return nil, c.transportError(ctx, st, err)
+	}
+	defer resp.Body.Close()
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: ParseRateLimit(resp.Header, time.Now())}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return r, decodeError(resp, st)
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return r, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
+		return r, fmt.Errorf("restorehub: %s %s: %d response: %w: %s", method, req.Path, resp.StatusCode, ErrMalformedResponse, redact(err.Error()))
+	}
+	return r, nil
+}
+
+// preflight refuses, without sending anything, a request the declared
+// scopes do not allow or the destructive guard turns down.
+func (c *Client) preflight(ctx context.Context, method string, req *Request) error {
+	if c.cfg.scopes != nil && !c.cfg.scopes.Allows(req.Scope) {
+		return &MissingScopeError{
+			APIError: &APIError{
+				StatusCode: 0, Method: method, Path: req.Path,
+				Message: "Missing required scope: " + string(req.Scope),
+			},
+			RequiredScope: req.Scope,
+			YourScopes:    c.cfg.scopes.Scopes(),
+			Local:         true,
+		}
+	}
+	destructive := req.Scope.Tier() == TierDestructive || (req.op != nil && req.op.Destructive())
+	if destructive && c.cfg.guard != nil {
+		op := Operation{Method: method, Path: req.Path, Scope: req.Scope, Tier: TierDestructive}
+		if req.op != nil {
+			op.ID, op.Inferred, op.Summary = req.op.ID, req.op.Inferred, req.op.Summary
+		}
+		if err := c.cfg.guard(ctx, op); err != nil {
+			return fmt.Errorf("restorehub: %s %s: %w (nothing was sent): %w", method, req.Path, ErrGuardRefused, err)
+		}
+	}
+	return nil
+}
+
+// endpoint joins the base URL, path and query.
+func (c *Client) endpoint(path string, query url.Values) string {
+	var b strings.Builder
+	b.Grow(len(c.base.Scheme) + len(c.base.Host) + len(c.basePath) + len(path) + 4)
+	b.WriteString(c.base.Scheme)
+	b.WriteString("://")
+	b.WriteString(c.base.Host)
+	b.WriteString(c.basePath)
+	b.WriteString(path)
+	if len(query) > 0 {
+		b.WriteByte('?')
+		b.WriteString(query.Encode())
+	}
+	return b.String()
+}
+
+// transportError turns what retryablehttp returned without a response into
+// the client's error, keeping the budget's *RateLimitError and ctx errors
+// reachable with errors.As and errors.Is.
+func (c *Client) transportError(ctx context.Context, st *callState, err error) error {
+	var rle *RateLimitError
+	if errors.As(err, &rle) {
+		return rle
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
+	}
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s): %w", st.method, st.path, max(st.attempt, 1), redactedError{err})
+}
+
+// redactedError wraps an error so that its text cannot carry a key, while
+// errors.Is and errors.As still reach the original.
+type redactedError struct{ err error }
+
+func (e redactedError) Error() string { return redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
+
+func isIdempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}

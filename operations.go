@@ -1,0 +1,56 @@
+package restorehub
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+
+	"github.com/restorehub/restorehub-go/resources"
+)
+
+// Operation describes a request to WithDestructiveGuard.
+type Operation struct {
+	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do.
+	ID string
+	// Method and Path are the request's, with the path's parameters filled in.
+	Method, Path string
+	// Scope is the scope the request needs.
+	Scope Scope
+	// Tier is the scope's tier.
+	Tier Tier
+	// Inferred reports that the operation is inferred from a scope name,
+	// not documented by Restore Hub.
+	Inferred bool
+	// Summary is the operation's one-line description, if known.
+	Summary string
+}
+
+// RequiredScopes answers "which scopes must a key hold to run these
+// operations": the minimal set, sorted, for operation IDs such as
+// "servers.list" and "backups.restore". An unknown ID is an error.
+func RequiredScopes(opIDs ...string) ([]Scope, error) {
+	seen := make(map[Scope]bool)
+	var out []Scope
+	for _, id := range opIDs {
+		op, ok := resources.LookupOperation(id)
+		if !ok {
+			return nil, fmt.Errorf("restorehub: unknown operation %q; see resources.Operations for the IDs", truncate(id, 80))
+		}
+		if s := Scope(op.Scope); s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// backend lets the generated services send through the client.
+type backend struct{ c *Client }
+
+// Call implements resources.Backend.
+func (b backend) Call(ctx context.Context, op *resources.Operation, path string, query url.Values, body, out any) error {
+	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out)
+	return err
+}

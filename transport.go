@@ -1,0 +1,195 @@
+package restorehub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// callState travels in a request's context through go-retryablehttp, so that
+// the retry policy, the pacing transport and the logger know what is being
+// sent and what the last attempt taught.
+type callState struct {
+	method      string
+	path        string
+	destructive bool
+	idempotent  bool
+	attempt     int
+	wait        time.Duration // the budget wait of the current attempt
+	retryAfter  time.Duration // the wait a 429 asked for
+}
+
+type callStateKey struct{}
+
+func stateOf(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+// newRetryClient wires go-retryablehttp over the pacing transport, so that
+// every attempt, retries included, is paced and authenticated.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	hc := &http.Client{
+		Transport:     &transport{c: c},
+		CheckRedirect: c.checkRedirect,
+	}
+	if user := c.cfg.httpClient; user != nil {
+		hc.Timeout = user.Timeout
+		hc.Jar = user.Jar
+	}
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil,
+		RetryWaitMin: c.cfg.retryMin,
+		RetryWaitMax: c.cfg.retryMax,
+		RetryMax:     c.cfg.maxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: func(req *http.Request) error {
+			// A rotated key applies to retries already under way.
+			req.Header.Set("Authorization", c.authorization())
+			return nil
+		},
+	}
+}
+
+// checkRedirect removes the key from any redirect off the API host, then
+// applies the caller's redirect policy or Go's default limit of 10.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if !c.sameHost(req.URL) {
+		req.Header.Del("Authorization")
+	}
+	if user := c.cfg.httpClient; user != nil && user.CheckRedirect != nil {
+		return user.CheckRedirect(req, via)
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
+// transport authenticates, paces, observes and logs each attempt.
+type transport struct{ c *Client }
+
+func (t *transport) base() http.RoundTripper {
+	if user := t.c.cfg.httpClient; user != nil && user.Transport != nil {
+		return user.Transport
+	}
+	if t.c.cfg.httpClient != nil {
+		return http.DefaultTransport
+	}
+	return defaultHTTPClient.Transport
+}
+
+// RoundTrip sends one attempt.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := t.c
+	if !c.sameHost(req.URL) {
+		// Never let the key leave the API host, whatever set it.
+		if req.Header.Get("Authorization") != "" {
+			req = req.Clone(req.Context())
+			req.Header.Del("Authorization")
+		}
+		return t.base().RoundTrip(req)
+	}
+	ctx := req.Context()
+	st := stateOf(ctx)
+	if st != nil {
+		st.attempt++
+		st.wait = 0
+	}
+	var grant Grant
+	if c.cfg.requestLimit != nil {
+		if err := c.cfg.requestLimit.Wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if c.budget != nil {
+		var err error
+		if grant, err = c.budget.Acquire(ctx, c.cfg.maxWait); err != nil {
+			c.logAttempt(ctx, req, st, nil, err)
+			return nil, err
+		}
+		if st != nil {
+			st.wait = grant.Waited
+		}
+	}
+	resp, err := t.base().RoundTrip(req)
+	at := time.Now()
+	if err == nil {
+		rl := ParseRateLimit(resp.Header, at)
+		if rl.Known() || rl.RetryAfter > 0 {
+			if c.budget != nil {
+				c.budget.Observe(rl, at)
+			}
+			if rl.Known() {
+				c.last.Store(&rl)
+			}
+		}
+	}
+	if grant.Release != nil {
+		grant.Release(at)
+	}
+	c.logAttempt(ctx, req, st, resp, err)
+	return resp, err
+}
+
+// logAttempt writes the one record per attempt that WithLogger asks for.
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callState, resp *http.Response, err error) {
+	l := c.cfg.logger
+	if l == nil {
+		return
+	}
+	level := slog.LevelDebug
+	switch {
+	case err != nil:
+		level = slog.LevelWarn
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		level = slog.LevelWarn
+	}
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", req.URL.Path))
+	if st != nil {
+		attrs = append(attrs, slog.Int("attempt", st.attempt), slog.Duration("wait", st.wait))
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if rl := ParseRateLimit(resp.Header, time.Now()); rl.Known() {
+			attrs = append(attrs, slog.Int("remaining", rl.Remaining), slog.Int("limit", rl.Limit))
+		}
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", redact(err.Error())))
+	}
+	if c.cfg.logHeaders {
+		attrs = append(attrs, slog.Any("request_headers", safeHeaders(req.Header)))
+		if resp != nil {
+			attrs = append(attrs, slog.Any("response_headers", safeHeaders(resp.Header)))
+		}
+	}
+	l.LogAttrs(ctx, level, "restorehub request", attrs...)
+}
+
+// safeHeaders copies h for logging, with credentials removed.
+func safeHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		switch http.CanonicalHeaderKey(k) {
+		case "Authorization", "Cookie", "Set-Cookie", "Proxy-Authorization":
+			out[k] = "[REDACTED]"
+		default:
+			if len(v) > 0 {
+				out[k] = redact(v[0])
+			}
+		}
+	}
+	return out
+}
