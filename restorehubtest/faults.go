@@ -70,7 +70,9 @@ func (s *Server) ResetNext(n int) { s.queueFault(fault{kind: FaultReset, left: n
 
 // HTMLNext makes the next n requests get a 502 Bad Gateway with an HTML
 // page, as a proxy in front of the API would send it.
-func (s *Server) HTMLNext(n int) { s.queueFault(fault{kind: FaultHTML, status: http.StatusBadGateway, left: n}) }
+func (s *Server) HTMLNext(n int) {
+	s.queueFault(fault{kind: FaultHTML, status: http.StatusBadGateway, left: n})
+}
 
 // TruncateNext makes the next n requests get a 200 whose JSON body is cut
 // short of its declared Content-Length before the connection closes, so

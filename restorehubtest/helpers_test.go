@@ -143,3 +143,22 @@ func wantBody(t *testing.T, r response, want string) {
 func opAt(id, method, path string) resources.Operation {
 	return resources.Operation{ID: id, Method: method, Path: path}
 }
+
+// readResponse reads and closes resp.
+func readResponse(t *testing.T, resp *http.Response) response {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading body: %v", err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// must panics on err, for calls whose failure the test cannot survive.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
