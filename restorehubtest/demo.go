@@ -17,19 +17,19 @@ func (s *Server) seedDefaults(demo bool) {
 		return
 	}
 	servers := []map[string]any{
-		{"name": "Pixel Lounge", "guildId": "412290157281476608", "memberCount": json.Number("1284"), "verifiedMembers": json.Number("1107")},
-		{"name": "Night Owls Study Hall", "guildId": "735018449125261312", "memberCount": json.Number("342"), "verifiedMembers": json.Number("298")},
-		{"name": "Retro Racing League", "guildId": "918273645564738291", "memberCount": json.Number("57"), "verifiedMembers": json.Number("41")},
+		{"name": "Pixel Lounge", "guildId": "412290157281476608", "ownerId": "190544080164487168", "memberCount": json.Number("1284")},
+		{"name": "Night Owls Study Hall", "guildId": "735018449125261312", "ownerId": "287302391829544961", "memberCount": json.Number("342")},
+		{"name": "Retro Racing League", "guildId": "918273645564738291", "ownerId": "310112870347358209", "memberCount": json.Number("57")},
 	}
 	for i, srv := range servers {
 		e, _ := s.store.insert("/servers", srv, now)
 		id := e["id"].(string)
 		backup := map[string]any{
-			"serverId":     id,
-			"status":       "completed",
-			"sizeBytes":    json.Number("48213"),
-			"channelCount": json.Number("24"),
-			"roleCount":    json.Number("11"),
+			"serverId":    id,
+			"name":        srv["name"].(string) + " nightly",
+			"status":      "completed",
+			"sizeBytes":   json.Number("48213"),
+			"completedAt": timestamp(now),
 		}
 		switch {
 		case s.router.hasCollection("/backups"):
@@ -38,8 +38,13 @@ func (s *Server) seedDefaults(demo bool) {
 			s.store.insert("/servers/"+id+"/backups", backup, now)
 		}
 		if i == 0 && s.router.hasCollection("/members") {
-			for _, name := range []string{"ada", "grace", "linus"} {
-				s.store.insert("/members", map[string]any{"serverId": id, "username": name, "verified": true}, now)
+			users := []struct{ userID, name string }{
+				{"523017262830993418", "ada"}, {"604918382711132160", "grace"}, {"651402277126258688", "linus"},
+			}
+			for _, u := range users {
+				s.store.insert("/members", map[string]any{
+					"userId": u.userID, "serverId": id, "username": u.name, "verified": true, "verifiedAt": timestamp(now),
+				}, now)
 			}
 		}
 	}

@@ -18,16 +18,18 @@
 // How the fake treats an operation follows from its method and path
 // template alone:
 //
-//   - a GET on a collection path (one that has an item path "/x/{id}" below
-//     it, or whose operation is paginated or named like a list) lists the
-//     collection in the operation's pagination style;
+//   - a GET on a collection path lists the collection in the operation's
+//     pagination style; a collection path is one with an item path
+//     "/x/{id}" below it, a paginated GET or a GET named like a list
+//     ("audit.listEvents"), or a POST whose action is "create"
+//     ("upload.create");
 //   - a POST on a collection path creates an entity (201);
 //   - GET, PATCH or PUT, and DELETE on an item path read (200), merge (200)
 //     and remove (204) it;
 //   - GET, PATCH or PUT, and DELETE on any other path without a trailing
 //     parameter treat it as a single stored object, such as /account;
 //   - any other POST is an action, such as /backups/{backupId}/restore, and
-//     answers 200 with an accepted job.
+//     answers 200 with a queued job shaped like the spec's Job.
 //
 // A path parameter that names an entity of a known collection must exist,
 // or the request gets 404 in the documented error envelope.

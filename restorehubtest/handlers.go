@@ -105,21 +105,29 @@ func (s *Server) executeLocked(c *call) *reply {
 	if bad := s.paceLocked(&c.rt.op, body, c.params, c.now, c.h); bad != nil {
 		return bad
 	}
-	return jsonReply(http.StatusOK, c.h, s.jobLocked(c))
+	return jsonReply(http.StatusOK, c.h, s.jobLocked(c, body))
 }
 
-// jobLocked returns the accepted job an action answers with.
-func (s *Server) jobLocked(c *call) map[string]any {
+// jobLocked returns the queued job an action answers with, in the shape
+// of the spec's Job: the operation ID as its type, the path parameters,
+// and as total the count an operation budget spent (null otherwise).
+func (s *Server) jobLocked(c *call, body map[string]any) map[string]any {
 	s.store.seq++
-	job := map[string]any{
-		"id":        fmt.Sprintf("job_%04d", s.store.seq),
-		"status":    "accepted",
-		"operation": c.rt.op.ID,
-		"createdAt": timestamp(c.now),
-	}
+	job := map[string]any{}
 	for k, v := range c.params {
 		job[k] = v
 	}
+	var total any
+	if p := c.rt.op.Pace; p != nil {
+		total = paceCount(p, body)
+	}
+	job["id"] = fmt.Sprintf("job_%04d", s.store.seq)
+	job["type"] = c.rt.op.ID
+	job["status"] = "queued"
+	job["progress"] = 0
+	job["total"] = total
+	job["createdAt"] = timestamp(c.now)
+	job["finishedAt"] = nil
 	return job
 }
 

@@ -44,7 +44,8 @@ func testOps() []resources.Operation {
 		{ID: "billing.update", Method: "PUT", Path: "/billing", Scope: "billing:write", Tier: "write"},
 		{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
 			Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute}},
-		{ID: "marketplace.payout", Method: "POST", Path: "/marketplace/payouts", Scope: "marketplace:payout", Tier: "destructive"},
+		{ID: "marketplace.createPayout", Method: "POST", Path: "/marketplace/payouts", Scope: "marketplace:payout", Tier: "destructive"},
+		{ID: "upload.create", Method: "POST", Path: "/upload", Scope: "upload:write", Tier: "write"},
 	}
 }
 

@@ -136,10 +136,7 @@ func (s *Server) paceLocked(op *resources.Operation, body map[string]any, params
 		return nil
 	}
 	target := paceKey(p.KeyField, body, params)
-	n := 1
-	if arr, ok := body[p.CountField].([]any); ok && len(arr) > 0 {
-		n = len(arr)
-	}
+	n := paceCount(p, body)
 	details := map[string]any{p.KeyField: target, "requested": n}
 	if n > p.Limit {
 		details["limit"] = p.Limit
@@ -168,6 +165,15 @@ func (s *Server) paceLocked(op *resources.Operation, body map[string]any, params
 		RetryAfter: retry,
 		Details:    details,
 	})
+}
+
+// paceCount returns what a request with body spends of budget p: the
+// length of its CountField array, or 1 when that is empty or absent.
+func paceCount(p *resources.Pace, body map[string]any) int {
+	if arr, ok := body[p.CountField].([]any); ok && len(arr) > 0 {
+		return len(arr)
+	}
+	return 1
 }
 
 // paceKey reads the value a budget is kept per: the body field, else the

@@ -142,7 +142,11 @@ func TestMemberPullBudget(t *testing.T) {
 		}
 		return send(t, srv, "POST", "/members/pull", allKey, body)
 	}
-	wantStatus(t, pull("g1", 30), http.StatusOK)
+	r := pull("g1", 30)
+	wantStatus(t, r, http.StatusOK)
+	if job := r.json(t); job["type"] != "members.pull" || job["total"] != 30.0 || job["status"] != "queued" {
+		t.Fatalf("pull job %s", r.body)
+	}
 	clk.Advance(20 * time.Second)
 	wantStatus(t, pull("g1", 20), http.StatusOK)
 	// The budget is per target server.
@@ -150,7 +154,7 @@ func TestMemberPullBudget(t *testing.T) {
 
 	// g1 has spent 50; one more (no memberIds spends 1) must wait for the
 	// first 30 to free at t0+60s, 40s from now.
-	r := pull("g1", 0)
+	r = pull("g1", 0)
 	wantStatus(t, r, http.StatusTooManyRequests)
 	if r.header.Get("Retry-After") != "40" {
 		t.Fatalf("Retry-After %q, want 40", r.header.Get("Retry-After"))

@@ -91,11 +91,17 @@ func normalize(segs []segment, n int) string {
 	return b.String()
 }
 
-// looksLikeList reports whether an operation ID's action ("list" in
-// "servers.list") names a list or a search.
+// action returns the lower-cased action of an operation ID: "list" for
+// "servers.list", "listevents" for "audit.listEvents".
+func action(id string) string {
+	return strings.ToLower(id[strings.LastIndex(id, ".")+1:])
+}
+
+// looksLikeList reports whether an operation ID's action names a list or
+// a search.
 func looksLikeList(id string) bool {
-	action := strings.ToLower(id[strings.LastIndex(id, ".")+1:])
-	return strings.Contains(action, "list") || strings.Contains(action, "search")
+	a := action(id)
+	return strings.Contains(a, "list") || strings.Contains(a, "search")
 }
 
 // paginated reports whether op pages its results.
@@ -125,7 +131,8 @@ func newRouter(ops []resources.Operation) (*router, error) {
 		switch {
 		case n > 0 && r.segs[n-1].param != "":
 			rt.collections[normalize(r.segs, n-1)] = true
-		case r.op.Method == http.MethodGet && (paginated(&r.op) || looksLikeList(r.op.ID)):
+		case r.op.Method == http.MethodGet && (paginated(&r.op) || looksLikeList(r.op.ID)),
+			r.op.Method == http.MethodPost && action(r.op.ID) == "create":
 			rt.collections[normalize(r.segs, n)] = true
 		}
 	}

@@ -215,13 +215,21 @@ func TestActions(t *testing.T) {
 	r = send(t, srv, "POST", "/backups/"+bid+"/restore", allKey, map[string]any{"confirm": true})
 	wantStatus(t, r, http.StatusOK)
 	job := r.json(t)
-	if job["status"] != "accepted" || job["operation"] != "backups.restore" || job["backupId"] != bid || job["id"] == nil {
+	if job["status"] != "queued" || job["type"] != "backups.restore" || job["backupId"] != bid || job["id"] == nil ||
+		job["total"] != nil || job["progress"] != 0.0 || job["createdAt"] != "2030-01-02T03:04:05Z" {
 		t.Fatalf("job %v", job)
 	}
 	r = send(t, srv, "POST", "/marketplace/payouts", allKey, map[string]any{"amount": 5})
 	wantStatus(t, r, http.StatusOK)
-	if r.json(t)["status"] != "accepted" {
+	if r.json(t)["status"] != "queued" {
 		t.Fatalf("payout %s", r.body)
+	}
+	// A POST whose action is "create" creates, even with no list or item
+	// path of its own.
+	r = send(t, srv, "POST", "/upload", allKey, map[string]any{"size": 3})
+	wantStatus(t, r, http.StatusCreated)
+	if up := r.json(t); up["id"] != "upload_0004" || up["size"] != 3.0 {
+		t.Fatalf("upload %v", up)
 	}
 }
 
