@@ -62,14 +62,16 @@ func bearerToken(h http.Header) string {
 }
 
 // AddKey registers key, holding scopes, while the server runs; registering
-// a key again replaces its scopes. With RevokeKey it lets a test rotate keys.
+// a key again replaces its scopes and keeps its plan. A new key's plan is
+// the one WithKeyPlan named for it, else the server's. With RevokeKey it
+// lets a test rotate keys.
 func (s *Server) AddKey(key string, scopes ...restorehub.Scope) {
 	if key == "" {
 		panic("restorehubtest: AddKey with an empty key")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	plan := ""
+	plan := s.keyPlans[key]
 	if old, ok := s.keys[key]; ok {
 		plan = old.plan
 	}

@@ -107,7 +107,10 @@ func TestFreePlan(t *testing.T) {
 		}
 	})
 	t.Run("per-key plan", func(t *testing.T) {
-		srv, _ := newServer(t, restorehubtest.WithKey("rh_free", "*"), restorehubtest.WithKeyPlan("rh_free", "FREE"))
+		srv, _ := newServer(t, restorehubtest.WithKey("rh_free", "*"), restorehubtest.WithKeyPlan("rh_free", "FREE"),
+			restorehubtest.WithKeyPlan("rh_later", "free"))
+		srv.AddKey("rh_later", "*")
+		wantBody(t, send(t, srv, "PATCH", "/account", "rh_later", map[string]any{}), wantBody403)
 		wantBody(t, send(t, srv, "PATCH", "/account", "rh_free", map[string]any{}), wantBody403)
 		wantStatus(t, send(t, srv, "PATCH", "/account", allKey, map[string]any{}), http.StatusOK)
 		// A missing scope is reported before the plan.

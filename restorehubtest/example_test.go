@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/jarcoal/httpmock"
+
 	restorehub "github.com/restorehub/restorehub-go"
 	"github.com/restorehub/restorehub-go/restorehubtest"
 )
@@ -57,4 +59,34 @@ func Example() {
 	// 401
 	//   {"error":"Missing or invalid API key."}
 	// requests seen: 3 for 3 account.get
+}
+
+// ExampleServer_Responder serves a client mocked with httpmock: the client
+// keeps the real base URL and never opens a connection.
+func ExampleServer_Responder() {
+	srv := restorehubtest.NewServer(restorehubtest.WithKey("rh_example_key_0000000000000000000000000", restorehub.ScopeAll))
+	defer srv.Close()
+
+	client := &http.Client{}
+	httpmock.ActivateNonDefault(client)
+	defer httpmock.DeactivateNonDefault(client)
+	httpmock.RegisterNoResponder(srv.Responder())
+
+	srv.FailNext(1, http.StatusServiceUnavailable)
+	for range 2 {
+		req, _ := http.NewRequest("GET", "https://api.restorehub.net/api/v1/account", nil)
+		req.Header.Set("Authorization", "Bearer rh_example_key_0000000000000000000000000")
+		resp, err := client.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		resp.Body.Close()
+		fmt.Println(resp.StatusCode)
+	}
+	fmt.Println("account.get seen", srv.Count("account.get"), "times")
+	// Output:
+	// 503
+	// 200
+	// account.get seen 2 times
 }

@@ -62,7 +62,8 @@ func WithPlan(plan string) Option {
 	return func(c *config) { c.plan = normalizePlan(plan) }
 }
 
-// WithKeyPlan sets the plan of one key, as WithPlan does for all keys.
+// WithKeyPlan sets the plan of one key, as WithPlan does for all keys,
+// whether the key is registered by WithKey or later by Server.AddKey.
 func WithKeyPlan(key, plan string) Option {
 	return func(c *config) {
 		if c.keyPlans == nil {

@@ -33,6 +33,7 @@ type Server struct {
 	limit    int
 	window   time.Duration
 	pageSize int
+	keyPlans map[string]string // from WithKeyPlan
 	done     chan struct{}
 	closing  sync.Once
 
@@ -116,6 +117,7 @@ func newServer(opts ...Option) *Server {
 		}
 		s.keys[k.key] = newKeyState(k.scopes)
 	}
+	s.keyPlans = c.keyPlans
 	for key, plan := range c.keyPlans {
 		if ks, ok := s.keys[key]; ok {
 			ks.plan = plan

@@ -191,7 +191,7 @@ func decodeObject(b []byte) (map[string]any, error) {
 // "/servers") into the store's form ("/servers").
 func cleanPath(p string) string {
 	p = "/" + strings.Trim(p, "/")
-	if rest, ok := strings.CutPrefix(p, BasePath); ok {
+	if rest, ok := strings.CutPrefix(p, BasePath); ok && (rest == "" || rest[0] == '/') {
 		p = "/" + strings.Trim(rest, "/")
 	}
 	return p

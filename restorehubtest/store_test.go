@@ -182,9 +182,12 @@ func TestSingleObjects(t *testing.T) {
 		t.Fatalf("patched account %v", m)
 	}
 	wantBody(t, send(t, srv, "GET", "/billing", allKey, nil), `{}`)
-	srv.SetObject("/billing", map[string]any{"card": "visa"})
+	srv.SetObject("/api/v1/billing/", map[string]any{"card": "visa"})
 	if m := send(t, srv, "PUT", "/billing", allKey, map[string]any{"tier": 2}).json(t); m["card"] != "visa" || m["tier"] != 2.0 {
 		t.Fatalf("merged billing %v", m)
+	}
+	if _, ok := srv.Object("/api/v10/billing"); ok {
+		t.Fatal("/api/v10 taken for the base path")
 	}
 	wantStatus(t, send(t, srv, "DELETE", "/account", allKey, nil), http.StatusNoContent)
 	wantStatus(t, send(t, srv, "GET", "/account", allKey, nil), http.StatusNotFound)
