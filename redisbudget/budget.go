@@ -1,0 +1,601 @@
+// Package redisbudget shares one Restore Hub rate budget among every process
+// that uses the same API key, by keeping it in Redis.
+//
+// Restore Hub counts its limit per API key, not per process: several workers,
+// pods or agent instances that each pace themselves still overrun the key's
+// budget together. A Budget from this package implements restorehub.Budget
+// on Redis, so that all of them draw from one budget:
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+//	budget, err := redisbudget.New(rdb, apiKey, redisbudget.WithLogger(logger))
+//	if err != nil { ... }
+//	client, err := restorehub.New(apiKey, restorehub.WithBudget(budget))
+//
+// The budget models Restore Hub's sliding window exactly as the in-memory
+// restorehub.MemoryBudget does, only shared: at most Limit slots are taken in
+// any Window, a slot counts from when it is taken until a Window after its
+// response arrived, one request at a time is in flight until a response has
+// taught the limit, a 429's Retry-After holds back every process, and when the
+// server reports fewer requests remaining than the budget counts, the
+// difference (some other user of the key) is held for one window.
+//
+// Each operation is one Lua script, so it is atomic, and reads the Redis
+// server's clock, so processes with skewed clocks agree. The Redis keys are
+// named by a SHA-256 prefix of the API key, never the key itself, and expire
+// when the budget is idle. A taken slot whose process dies before releasing it
+// frees after the in-flight timeout (WithInflightTimeout).
+//
+// Redis being slow or down never fails or stalls a request: each Redis call
+// is bounded by a short timeout (WithTimeout), and on an error the budget
+// paces with an in-process fallback budget, logs once, and tries Redis again
+// every few seconds (WithRetryInterval).
+package redisbudget
+
+import (
+	"context"
+	crand "crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/restorehub/restorehub-go"
+)
+
+// Defaults of the options.
+const (
+	// DefaultTimeout bounds each Redis call.
+	DefaultTimeout = 100 * time.Millisecond
+	// DefaultRetryInterval is how long the budget paces in process after a
+	// Redis error before it tries Redis again.
+	DefaultRetryInterval = 3 * time.Second
+	// DefaultInflightTimeout is how long a taken slot may stay unreleased
+	// before the budget gives it up (its process is presumed dead).
+	DefaultInflightTimeout = 2 * time.Minute
+	// DefaultIdleTTL is how long the budget's Redis keys outlive the last
+	// use of the budget (longer when a slot or a Retry-After needs it).
+	DefaultIdleTTL = 10 * time.Minute
+	// DefaultKeyPrefix starts the name of every Redis key the budget uses.
+	DefaultKeyPrefix = "restorehub:budget:"
+)
+
+// Polling while waiting: a wait for a release of unknown time is rechecked
+// every pollUnknown, any other wait at least every pollMax, so that budget
+// changes made elsewhere (another user's slots handed back, a new limit) are
+// seen.
+const (
+	pollUnknown = 10 * time.Millisecond
+	pollMax     = 500 * time.Millisecond
+	// lateCallTimeout bounds a Redis call whose caller has stopped waiting,
+	// so that its result (a slot to hand back) can still be used.
+	lateCallTimeout = 5 * time.Second
+	// maxPending bounds the releases kept for when Redis answers again.
+	maxPending = 10000
+)
+
+// Budget is a restorehub.Budget kept in Redis and shared by every Budget,
+// in any process, made for the same API key and key prefix. It is safe for
+// concurrent use. Its zero value is not usable; call New.
+type Budget struct {
+	rdb      redis.UniversalClient
+	keys     []string
+	hash     string
+	idPrefix string
+	seq      atomic.Uint64
+	cfg      config
+
+	mu      sync.Mutex
+	down    bool      // the last Redis call failed
+	retryAt time.Time // when Redis may be tried again
+	probing bool      // one call is trying Redis again
+	pending []pendingRelease
+	wake    chan struct{} // closed and replaced when a local release or observation may free a slot
+}
+
+type pendingRelease struct {
+	id string
+	at time.Time
+}
+
+type config struct {
+	timeout       time.Duration
+	retryInterval time.Duration
+	inflight      time.Duration
+	idleTTL       time.Duration
+	prefix        string
+	logger        *slog.Logger
+	fallback      restorehub.Budget
+}
+
+// Option configures a Budget made by New.
+type Option func(*config) error
+
+// WithTimeout bounds each Redis call (default DefaultTimeout). A call that
+// takes longer counts as Redis being unavailable.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 || d > time.Minute {
+			return fmt.Errorf("redisbudget: WithTimeout: %s is outside (0, 1m]", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithRetryInterval sets how long the budget paces with its in-process
+// fallback after a Redis error before it tries Redis again (default
+// DefaultRetryInterval).
+func WithRetryInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 || d > time.Hour {
+			return fmt.Errorf("redisbudget: WithRetryInterval: %s is outside (0, 1h]", d)
+		}
+		c.retryInterval = d
+		return nil
+	}
+}
+
+// WithInflightTimeout sets how long a taken slot may stay unreleased before
+// the budget frees it, presuming that the process holding it died (default
+// DefaultInflightTimeout). Set it above the longest time a request may take,
+// including its HTTP timeout; a shorter one lets a slow request's slot be
+// reused early.
+func WithInflightTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Millisecond || d > 24*time.Hour {
+			return fmt.Errorf("redisbudget: WithInflightTimeout: %s is outside [1ms, 24h]", d)
+		}
+		c.inflight = d
+		return nil
+	}
+}
+
+// WithIdleTTL sets how long the budget's Redis keys are kept after the last
+// use of the budget (default DefaultIdleTTL); they are always kept at least
+// as long as a slot or a Retry-After in them lasts. An expired budget starts
+// over: one request at a time until a response reports the limit.
+func WithIdleTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < time.Second || d > 30*24*time.Hour {
+			return fmt.Errorf("redisbudget: WithIdleTTL: %s is outside [1s, 720h]", d)
+		}
+		c.idleTTL = d
+		return nil
+	}
+}
+
+// WithKeyPrefix starts every Redis key of the budget with prefix instead of
+// DefaultKeyPrefix. Budgets share state only when their prefixes match.
+func WithKeyPrefix(prefix string) Option {
+	return func(c *config) error {
+		if prefix == "" || len(prefix) > 200 {
+			return errors.New("redisbudget: WithKeyPrefix: the prefix must have 1 to 200 bytes")
+		}
+		c.prefix = prefix
+		return nil
+	}
+}
+
+// WithLogger logs, through l, when Redis becomes unavailable (once per
+// outage, at Warn) and when it answers again (at Info). The API key is never
+// logged. Without it nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithFallback paces with b while Redis is unavailable, instead of a new
+// restorehub.MemoryBudget. The budget also passes every observation to b, so
+// that b knows the limit and the key's recent use when it takes over.
+func WithFallback(b restorehub.Budget) Option {
+	return func(c *config) error {
+		if b == nil {
+			return errors.New("redisbudget: WithFallback: nil budget")
+		}
+		c.fallback = b
+		return nil
+	}
+}
+
+// New returns a Budget in Redis for apiKey, reached through rdb. Budgets made
+// with the same key (and key prefix), in this process or any other, share
+// one budget. New does not contact Redis, so it does not fail when Redis is
+// down; it fails only on a nil client, an empty key or a bad option.
+func New(rdb redis.UniversalClient, apiKey string, opts ...Option) (*Budget, error) {
+	if rdb == nil {
+		return nil, errors.New("redisbudget: New: nil Redis client")
+	}
+	if apiKey == "" {
+		return nil, errors.New("redisbudget: New: empty API key")
+	}
+	cfg := config{
+		timeout:       DefaultTimeout,
+		retryInterval: DefaultRetryInterval,
+		inflight:      DefaultInflightTimeout,
+		idleTTL:       DefaultIdleTTL,
+		prefix:        DefaultKeyPrefix,
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.fallback == nil {
+		cfg.fallback = restorehub.NewMemoryBudget()
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	h := KeyHash(apiKey)
+	// The braces make the four keys one Redis Cluster hash slot.
+	base := cfg.prefix + "{" + h + "}:"
+	var id [8]byte
+	_, _ = crand.Read(id[:])
+	return &Budget{
+		rdb:      rdb,
+		keys:     []string{base + "inflight", base + "used", base + "extra", base + "meta"},
+		hash:     h,
+		idPrefix: hex.EncodeToString(id[:]) + ":",
+		cfg:      cfg,
+		wake:     make(chan struct{}),
+	}, nil
+}
+
+// KeyHash returns the name under which the budget of apiKey is kept in
+// Redis: the first 32 hex digits (128 bits) of the key's SHA-256. Restore
+// Hub keys are long random strings, so the hash does not reveal the key.
+func KeyHash(apiKey string) string {
+	sum := sha256.Sum256([]byte(apiKey))
+	return hex.EncodeToString(sum[:16])
+}
+
+// RedisKeys returns the names of the Redis keys that hold the budget.
+func (b *Budget) RedisKeys() []string { return append([]string(nil), b.keys...) }
+
+// UsingFallback reports whether the budget is pacing with its in-process
+// fallback because the last Redis call failed.
+func (b *Budget) UsingFallback() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.down
+}
+
+// String describes the budget without the API key.
+func (b *Budget) String() string {
+	return "redisbudget.Budget{" + b.keys[3] + "}"
+}
+
+// Acquire waits until one request may be sent and takes its slot in the
+// shared budget. It returns ctx's error when ctx ends first, and at once a
+// *restorehub.RateLimitError with Local set when maxWait > 0 and the wait
+// would be longer. While Redis is unavailable it acquires from the fallback
+// budget instead; it never fails because of Redis.
+func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub.Grant, error) {
+	start := time.Now()
+	var timer *time.Timer
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		if err := ctx.Err(); err != nil {
+			return restorehub.Grant{}, err
+		}
+		if !b.tryRedis() {
+			return b.acquireFallback(ctx, maxWait, start)
+		}
+		b.mu.Lock()
+		wake := b.wake
+		b.mu.Unlock()
+		id := b.idPrefix + strconv.FormatUint(b.seq.Add(1), 36)
+		r, err := b.run(ctx, acquireScript, []any{id, micros(b.cfg.inflight), millis(b.cfg.idleTTL)},
+			func(v any) { // the caller gave up before the answer: hand a taken slot back
+				if r, ok := parseAcquire(v); ok && r.granted {
+					b.handBack(id)
+				}
+			})
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return restorehub.Grant{}, ctxErr
+			}
+			continue // the failure was recorded; the next round uses the fallback
+		}
+		res, ok := parseAcquire(r)
+		if !ok {
+			b.failed(fmt.Errorf("unexpected reply %T from the acquire script", r))
+			continue
+		}
+		if res.granted {
+			return restorehub.Grant{Waited: time.Since(start), Release: b.releaser(id)}, nil
+		}
+		if maxWait > 0 {
+			// res.wait is the least wait: 0 while waiting for the release of
+			// the one slot allowed before the limit is known.
+			if waited := time.Since(start); waited+res.wait > maxWait {
+				return restorehub.Grant{}, &restorehub.RateLimitError{
+					RetryAfter: max(res.wait, pollUnknown), Limit: res.limit, Window: res.window, Local: true,
+				}
+			}
+		}
+		sleep := min(res.wait, pollMax)
+		if res.untilRelease {
+			sleep = pollUnknown
+		}
+		// A little jitter keeps waiting processes from asking in lockstep.
+		sleep += time.Duration(rand.Int64N(int64(time.Millisecond)))
+		if timer == nil {
+			timer = time.NewTimer(sleep)
+		} else {
+			timer.Reset(sleep)
+		}
+		select {
+		case <-ctx.Done():
+			return restorehub.Grant{}, ctx.Err()
+		case <-wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// acquireFallback acquires from the in-process budget for what is left of maxWait.
+func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, start time.Time) (restorehub.Grant, error) {
+	if maxWait > 0 {
+		maxWait = max(maxWait-time.Since(start), time.Nanosecond)
+	}
+	g, err := b.cfg.fallback.Acquire(ctx, maxWait)
+	if err != nil {
+		return g, err
+	}
+	g.Waited = time.Since(start)
+	return g, nil
+}
+
+type acquireResult struct {
+	granted      bool
+	wait         time.Duration
+	limit        int
+	window       time.Duration
+	untilRelease bool
+}
+
+func parseAcquire(v any) (acquireResult, bool) {
+	a, ok := v.([]any)
+	if !ok || len(a) != 5 {
+		return acquireResult{}, false
+	}
+	var n [5]int64
+	for i, x := range a {
+		if n[i], ok = x.(int64); !ok {
+			return acquireResult{}, false
+		}
+	}
+	return acquireResult{
+		granted:      n[0] == 1,
+		wait:         time.Duration(max(n[1], 0)) * time.Microsecond,
+		limit:        int(n[2]),
+		window:       time.Duration(n[3]) * time.Microsecond,
+		untilRelease: n[4] == 1,
+	}, true
+}
+
+// releaser returns the Release of a slot taken in Redis.
+func (b *Budget) releaser(id string) func(time.Time) {
+	var once sync.Once
+	return func(at time.Time) {
+		once.Do(func() { b.finish(id, at) })
+	}
+}
+
+// finish releases slot id in Redis, so that it counts until a window after
+// at, or keeps the release for when Redis answers again.
+func (b *Budget) finish(id string, at time.Time) {
+	b.wakeLocal()
+	if !b.tryRedis() || b.release(id, at) != nil {
+		b.keep(id, at)
+	}
+}
+
+func (b *Budget) release(id string, at time.Time) error {
+	_, err := b.run(context.Background(), releaseScript,
+		[]any{id, micros(max(time.Since(at), 0)), "1", micros(b.cfg.inflight), millis(b.cfg.idleTTL)}, nil)
+	return err
+}
+
+// handBack frees a slot that was taken for a caller who had stopped waiting.
+// Redis has just answered, slowly, so it is asked directly, outside the
+// bookkeeping of failures; were the slot left, it would stay taken for the
+// whole in-flight timeout.
+func (b *Budget) handBack(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), lateCallTimeout)
+	defer cancel()
+	_ = releaseScript.Run(ctx, b.rdb, b.keys, id, 0, "0", micros(b.cfg.inflight), millis(b.cfg.idleTTL)).Err()
+}
+
+// keep remembers a release that could not reach Redis, to send it when
+// Redis answers again (a slot taken in Redis and never released would stay
+// taken for the whole in-flight timeout).
+func (b *Budget) keep(id string, at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.pending) < maxPending {
+		b.pending = append(b.pending, pendingRelease{id: id, at: at})
+	}
+}
+
+// flushPending sends the releases kept while Redis was unavailable.
+func (b *Budget) flushPending() {
+	b.mu.Lock()
+	pending := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	for i, p := range pending {
+		if time.Since(p.at) > b.cfg.inflight {
+			continue // its slot has been freed (or lost) anyway
+		}
+		if err := b.release(p.id, p.at); err != nil {
+			b.mu.Lock()
+			b.pending = append(b.pending, pending[i:]...)
+			b.mu.Unlock()
+			return
+		}
+	}
+}
+
+// Observe teaches the shared budget, and the fallback, what a response
+// reported: the limit and window, the requests remaining, and a 429's
+// Retry-After. at is when the response arrived.
+func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
+	b.cfg.fallback.Observe(rl, at)
+	defer b.wakeLocal()
+	known := rl.Known()
+	if !known && rl.RetryAfter <= 0 {
+		return
+	}
+	if !b.tryRedis() {
+		return
+	}
+	k := "0"
+	if known {
+		k = "1"
+	}
+	_, _ = b.run(context.Background(), observeScript, []any{
+		k, rl.Limit, micros(rl.Window), max(rl.Remaining, 0), micros(max(rl.RetryAfter, 0)),
+		micros(max(time.Since(at), 0)), micros(b.cfg.inflight), millis(b.cfg.idleTTL),
+	}, nil)
+}
+
+func (b *Budget) wakeLocal() {
+	b.mu.Lock()
+	close(b.wake)
+	b.wake = make(chan struct{})
+	b.mu.Unlock()
+}
+
+// tryRedis reports whether to call Redis now: yes while it is up, and for
+// one caller at a time once the retry interval after a failure has passed.
+func (b *Budget) tryRedis() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.down {
+		return true
+	}
+	if b.probing || time.Now().Before(b.retryAt) {
+		return false
+	}
+	b.probing = true
+	return true
+}
+
+// failed records a Redis failure: the budget uses the fallback until the
+// retry interval has passed, and logs the first failure of an outage.
+func (b *Budget) failed(err error) {
+	b.mu.Lock()
+	was := b.down
+	b.down, b.probing = true, false
+	b.retryAt = time.Now().Add(b.cfg.retryInterval)
+	b.mu.Unlock()
+	if !was {
+		b.cfg.logger.Warn("redisbudget: Redis is unavailable; pacing with the in-process budget until it answers again",
+			"budget", b.hash[:12], "error", err.Error(), "retry_every", b.cfg.retryInterval.String())
+	}
+}
+
+// succeeded records a Redis answer, ending an outage.
+func (b *Budget) succeeded() {
+	b.mu.Lock()
+	was := b.down
+	b.down, b.probing = false, false
+	flush := was && len(b.pending) > 0
+	b.mu.Unlock()
+	if was {
+		b.cfg.logger.Info("redisbudget: Redis answers again; pacing with the shared budget", "budget", b.hash[:12])
+	}
+	if flush {
+		go b.flushPending()
+	}
+}
+
+// errTimeout is the failure of a Redis call that did not answer in time.
+var errTimeout = errors.New("redisbudget: Redis did not answer in time")
+
+// run runs script, waiting at most the configured timeout (whatever the
+// Redis client's own timeouts) or until ctx ends. A call that times out
+// still completes in the background, bounded by lateCallTimeout, and late,
+// when not nil, gets its result. A failure other than ctx ending is recorded
+// with failed, a success with succeeded.
+func (b *Budget) run(ctx context.Context, script *redis.Script, args []any, late func(any)) (any, error) {
+	type result struct {
+		v   any
+		err error
+	}
+	ch := make(chan result, 1)
+	// state settles who gets the answer: 0 undecided, 1 the caller, 2 late.
+	var state atomic.Int32
+	go func() {
+		// Not canceled with ctx: the answer tells whether a slot was taken.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lateCallTimeout)
+		defer cancel()
+		v, err := script.Run(cctx, b.rdb, b.keys, args...).Result()
+		if state.CompareAndSwap(0, 1) {
+			ch <- result{v, err}
+			return
+		}
+		if err == nil && late != nil {
+			late(v)
+		}
+	}()
+	timer := time.NewTimer(b.cfg.timeout)
+	defer timer.Stop()
+	var gaveUp error
+	select {
+	case r := <-ch:
+		return b.settle(r.v, r.err)
+	case <-timer.C:
+		gaveUp = errTimeout
+	case <-ctx.Done():
+		gaveUp = ctx.Err()
+	}
+	if !state.CompareAndSwap(0, 2) {
+		r := <-ch // the answer came just now
+		return b.settle(r.v, r.err)
+	}
+	if gaveUp == errTimeout {
+		b.failed(errTimeout)
+	} else {
+		b.unprobe()
+	}
+	return nil, gaveUp
+}
+
+// settle records the outcome of a Redis call.
+func (b *Budget) settle(v any, err error) (any, error) {
+	if err != nil {
+		b.failed(err)
+		return nil, err
+	}
+	b.succeeded()
+	return v, nil
+}
+
+// unprobe lets another caller try Redis when a probing caller gave up.
+func (b *Budget) unprobe() {
+	b.mu.Lock()
+	b.probing = false
+	b.mu.Unlock()
+}
+
+func micros(d time.Duration) int64 { return d.Microseconds() }
+func millis(d time.Duration) int64 { return d.Milliseconds() }
