@@ -1,0 +1,338 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// resourceFiles returns one file per service plus models_gen.go for the
+// types several services share.
+func (pl *plan) resourceFiles(specPath, pkg string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	byRes := map[string][]*typeDecl{}
+	var shared []*typeDecl
+	for _, d := range pl.m.decls {
+		if !d.filled || len(d.resources) == 0 {
+			continue
+		}
+		if len(d.resources) > 1 {
+			shared = append(shared, d)
+			continue
+		}
+		for r := range d.resources {
+			byRes[r] = append(byRes[r], d)
+		}
+	}
+	for _, svc := range pl.services {
+		var w writer
+		emitService(&w, svc)
+		for _, d := range byRes[svc.resource] {
+			emitDecl(&w, d)
+		}
+		src, err := finalize(specPath, pkg, "", w.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", svc.file, err)
+		}
+		files[svc.file] = src
+	}
+	if len(shared) > 0 {
+		var w writer
+		for _, d := range shared {
+			emitDecl(&w, d)
+		}
+		src, err := finalize(specPath, pkg, "", w.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("models_gen.go: %w", err)
+		}
+		files["models_gen.go"] = src
+	}
+	return files, nil
+}
+
+func emitService(w *writer, svc *service) {
+	doc := fmt.Sprintf("%s sends the %s operations. Reach it through Services.%s (client.%s on a restorehub.Client).", svc.typeName, svc.resource, svc.field, svc.field)
+	if svc.doc != "" {
+		doc += "\n\n" + svc.doc
+	}
+	w.comment(doc)
+	w.line("type %s struct {", svc.typeName)
+	w.line("backend Backend")
+	w.line("}")
+	w.line("")
+	for _, p := range svc.ops {
+		emitMethod(w, p)
+		if p.pag != nil {
+			emitIterator(w, p)
+		}
+	}
+}
+
+// methodDoc is the doc comment of an operation's method.
+func methodDoc(p *opPlan) string {
+	op := p.op
+	var paras []string
+	first := fmt.Sprintf("%s is the %s operation", p.name, op.id)
+	if op.summary != "" {
+		first += ": " + sentence(op.summary)
+	} else {
+		first += "."
+	}
+	paras = append(paras, first)
+
+	second := fmt.Sprintf("It sends %s %s", op.method, op.path)
+	switch {
+	case op.scope == "":
+		second += "; no scope is documented for it."
+	case op.tier == "":
+		second += fmt.Sprintf(" and needs the %s scope (tier not documented).", op.scope)
+	default:
+		second += fmt.Sprintf(" and needs the %s scope (%s tier).", op.scope, op.tier)
+	}
+	if len(op.otherScopes) > 0 {
+		second += " The same security requirement also lists " + strings.Join(op.otherScopes, ", ") + "."
+	}
+	if p.body != nil && op.body.required {
+		second += " The request body is required."
+	}
+	paras = append(paras, second)
+
+	if op.inferred {
+		from := ""
+		if op.scope != "" {
+			from = " from the scope name " + op.scope
+		}
+		if op.existenceDocumented {
+			paras = append(paras, "Partly inferred: the API's documentation says this operation exists but does not show it. Its method, path, parameters and bodies here were inferred"+from+" and are guesses that may not match the live API.")
+		} else {
+			paras = append(paras, "Inferred: this operation is not documented. It was inferred"+from+", so its method, path, parameters and bodies are guesses that may not match the live API.")
+		}
+	}
+	if pc := op.pace; pc != nil {
+		unit := "calls"
+		if pc.count != "" {
+			unit = pc.count + " entries"
+		}
+		text := fmt.Sprintf("Pacing: the API accepts at most %d %s per %s for each %s value. The client paces these calls per %s to stay within that budget: a call waits until the budget allows it, and a single call with more than %d %s is refused, so split large batches.",
+			pc.limit, unit, humanInterval(pc.interval), pc.per, pc.per, pc.limit, unit)
+		if pc.description != "" {
+			text += " The spec says: " + sentence(pc.description)
+		}
+		paras = append(paras, text)
+	} else if op.rateText != "" {
+		paras = append(paras, "Rate limit: "+sentence(op.rateText))
+	}
+	if p.bodyNote != "" {
+		paras = append(paras, "The request body is raw: the spec declares "+sentence(p.bodyNote))
+	}
+	if p.respNote != "" {
+		paras = append(paras, "The response is raw: the spec declares "+sentence(p.respNote))
+	}
+	for _, q := range op.skipped {
+		paras = append(paras, fmt.Sprintf("The %s parameter %q is not sent: a Backend cannot set %ss.", q.in, q.name, q.in))
+	}
+	for _, q := range p.dropped {
+		paras = append(paras, fmt.Sprintf("The query parameter %q is not sent: its name cannot be written in a struct tag.", q))
+	}
+	if op.description != "" {
+		paras = append(paras, op.description)
+	}
+	if op.deprecated {
+		paras = append(paras, "Deprecated: the spec marks this operation as deprecated.")
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// signature returns the parameter list after ctx, and the arguments to
+// forward to the method from an iterator.
+func signature(p *opPlan, paramsName string) (params []string, forward []string) {
+	for _, a := range p.args {
+		params = append(params, a.name+" "+a.typ.expr)
+		forward = append(forward, a.name)
+	}
+	if p.params != nil {
+		params = append(params, paramsName+" *"+p.params.name)
+		forward = append(forward, "&q")
+	}
+	if p.body != nil {
+		params = append(params, "body "+bodyType(p))
+		forward = append(forward, "body")
+	}
+	return params, forward
+}
+
+func bodyType(p *opPlan) string {
+	if p.body.nilable() {
+		return p.body.expr
+	}
+	return "*" + p.body.expr
+}
+
+// pathExpr builds the request path, escaping every parameter.
+func pathExpr(p *opPlan) string {
+	var parts []string
+	for _, pp := range p.op.pathParts {
+		if pp.param == nil {
+			parts = append(parts, goQuote(pp.literal))
+			continue
+		}
+		for _, a := range p.args {
+			if a.p != pp.param {
+				continue
+			}
+			u := a.typ.underlying()
+			switch {
+			case u.kind == kString:
+				parts = append(parts, "url.PathEscape("+a.name+")")
+			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum:
+				parts = append(parts, "url.PathEscape(string("+a.name+"))")
+			default:
+				parts = append(parts, "url.PathEscape(fmt.Sprint("+a.name+"))")
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return `"/"`
+	}
+	return strings.Join(parts, " + ")
+}
+
+func emitMethod(w *writer, p *opPlan) {
+	w.comment(methodDoc(p))
+	params, _ := signature(p, "params")
+	ret := "error"
+	if p.resp != nil {
+		if p.resp.nilable() {
+			ret = "(" + p.resp.expr + ", error)"
+		} else {
+			ret = "(*" + p.resp.expr + ", error)"
+		}
+	}
+	w.line("func (s *%s) %s(%s) %s {", p.svc.typeName, p.name, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), ret)
+	query := "nil"
+	if p.params != nil {
+		query = "encodeQuery(params)"
+	}
+	bodyExpr := "nil"
+	if p.body != nil {
+		if p.body.nilable() {
+			w.line("var b any")
+			w.line("if body != nil {")
+			w.line("b = body")
+			w.line("}")
+			bodyExpr = "b"
+		} else {
+			bodyExpr = "bodyOf(body)"
+		}
+	}
+	call := fmt.Sprintf("s.backend.Call(ctx, &operationTable[%s], %s, %s, %s", p.indexName, pathExpr(p), query, bodyExpr)
+	if p.resp == nil {
+		w.line("return %s, nil)", call)
+		w.line("}")
+		w.line("")
+		return
+	}
+	w.line("var out %s", p.resp.expr)
+	w.line("if err := %s, &out); err != nil {", call)
+	w.line("return nil, err")
+	w.line("}")
+	if p.resp.nilable() {
+		w.line("return out, nil")
+	} else {
+		w.line("return &out, nil")
+	}
+	w.line("}")
+	w.line("")
+}
+
+func iteratorDoc(p *opPlan) string {
+	op := p.op
+	text := fmt.Sprintf("%s iterates over the items of every page of %s (%s pagination), fetching one page at a time as the loop asks for more; only one page is held in memory.", p.iter, p.name, p.pag.style)
+	switch p.pag.style {
+	case "cursor":
+		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one already seen."
+	case "page":
+		text += " It stops after yielding the first error, at an empty page, and after the last page the response reports."
+	}
+	if p.params != nil {
+		text += fmt.Sprintf(" params sets the query of the first page; %s iterates from there.", p.iter)
+	}
+	if op.scope != "" {
+		text += fmt.Sprintf(" Every page needs the %s scope.", op.scope)
+	}
+	if op.inferred {
+		text += fmt.Sprintf(" Like %s, it is inferred, not documented.", p.name)
+	}
+	return text
+}
+
+func emitIterator(w *writer, p *opPlan) {
+	pg := p.pag
+	w.comment(iteratorDoc(p))
+	params, forward := signature(p, "params")
+	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.iter, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pg.item)
+	w.line("var p %s", p.params.name)
+	w.line("if params != nil {")
+	w.line("p = *params")
+	w.line("}")
+	cf := "p." + pg.cursor.name
+	switch pg.style {
+	case "cursor":
+		start := cf
+		if pg.cursor.pointer {
+			start = "valueOf(" + cf + ")"
+		}
+		next := "resp." + pg.next.name
+		if pg.next.pointer {
+			next = "valueOf(" + next + ")"
+		}
+		w.line("return cursorSeq(%s, func(cursor string) ([]%s, string, error) {", start, pg.item)
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(cursor)", pg.cursor.name)
+		} else {
+			w.line("q.%s = cursor", pg.cursor.name)
+		}
+		w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+		w.line("if err != nil {")
+		w.line(`return nil, "", err`)
+		w.line("}")
+		w.line("return resp.%s, %s, nil", pg.items.name, next)
+		w.line("})")
+	case "page":
+		start := toInt(cf, pg.cursor)
+		total := "0"
+		if pg.next != nil {
+			total = toInt("resp."+pg.next.name, pg.next)
+		}
+		w.line("return pageSeq(%s, func(page int) ([]%s, int, error) {", start, pg.item)
+		conv := "page"
+		if pg.cursor.typ.expr != "int" {
+			conv = pg.cursor.typ.expr + "(page)"
+		}
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
+		} else {
+			w.line("q.%s = %s", pg.cursor.name, conv)
+		}
+		w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+		w.line("if err != nil {")
+		w.line("return nil, 0, err")
+		w.line("}")
+		w.line("return resp.%s, %s, nil", pg.items.name, total)
+		w.line("})")
+	}
+	w.line("}")
+	w.line("")
+}
+
+// toInt reads an integer field as an int.
+func toInt(expr string, f *field) string {
+	if f.pointer {
+		expr = "valueOf(" + expr + ")"
+	}
+	if f.typ.expr == "int" {
+		return expr
+	}
+	return "int(" + expr + ")"
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// scopeConst is one scope constant of scopes.go.
+type scopeConst struct {
+	name, scope, tier string
+}
+
+// knownTiers maps the tiers the root package declares to their constants.
+var knownTiers = map[string]string{
+	"read":        "TierRead",
+	"write":       "TierWrite",
+	"destructive": "TierDestructive",
+}
+
+// scopeConsts reads the scope list: x-scopes when the spec has it, else the
+// enum of a component schema named Scope with each scope's tier taken from
+// the operations' x-scope-tier. The wildcard "*" is returned separately.
+func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source string) {
+	xs := d.root.obj("x-scopes")
+	goNames := map[string]string{}
+	xs.obj("x-go-names").each(func(k string, v any) {
+		if s, ok := v.(string); ok && exportedName(s) == s {
+			goNames[k] = s
+		}
+	})
+	seen := map[string]bool{}
+	add := func(scope, tier string) {
+		if scope == "" || seen[scope] {
+			return
+		}
+		seen[scope] = true
+		if scope == "*" {
+			wildcard = scope
+			return
+		}
+		name := goNames[scope]
+		if name == "" {
+			name = exportedName(scope)
+		}
+		consts = append(consts, scopeConst{name: "Scope" + name, scope: scope, tier: tier})
+	}
+	if lists := d.scopeLists(); len(lists) > 0 {
+		for _, l := range lists {
+			for _, s := range l.scopes {
+				add(s, l.tier)
+			}
+		}
+		if w := xs.str("wildcard"); w != "" {
+			add(w, "")
+		}
+		src := "the spec's x-scopes lists them"
+		if u := xs.str("x-source"); u != "" {
+			src += " (source: " + u + ")"
+		}
+		return consts, wildcard, src
+	}
+	enum := d.root.obj("components").obj("schemas").obj("Scope")
+	if enum == nil {
+		return nil, "", ""
+	}
+	tiers := map[string]string{}
+	for _, op := range d.readOperationsQuiet() {
+		if op.scope != "" && op.tier != "" {
+			if _, ok := tiers[op.scope]; !ok {
+				tiers[op.scope] = op.tier
+			}
+		}
+	}
+	for _, s := range stringsOf(mustGet(enum, "enum")) {
+		add(s, tiers[s])
+	}
+	return consts, wildcard, "the spec's Scope enum lists them"
+}
+
+// readOperationsQuiet reads the operations without keeping warnings.
+func (d *document) readOperationsQuiet() []*operation {
+	saved := d.warnings
+	ops := d.readOperations()
+	d.warnings = saved
+	return ops
+}
+
+// scopesFile is the root package's scopes.go, or nil when the spec lists no scopes.
+func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
+	consts, wildcard, source := d.scopeConsts()
+	if len(consts) == 0 && wildcard == "" {
+		return nil, nil
+	}
+	ns := newNamespace("ScopeAll")
+	var w writer
+	w.comment(fmt.Sprintf("The documented scopes, in the order %s.", source))
+	w.line("const (")
+	for i := range consts {
+		c := &consts[i]
+		c.name = ns.claim(c.name)
+		tier := c.tier
+		if knownTiers[tier] == "" {
+			w.comment(fmt.Sprintf("%s is the scope %q (tier not documented).", c.name, c.scope))
+		} else {
+			w.comment(fmt.Sprintf("%s is the %s-tier scope %q.", c.name, tier, c.scope))
+		}
+		w.line("%s Scope = %s", c.name, goQuote(c.scope))
+	}
+	if wildcard != "" {
+		w.line("// ScopeAll is the wildcard %q: it grants every scope, destructive ones included.", wildcard)
+		w.line("ScopeAll Scope = %s", goQuote(wildcard))
+	}
+	w.line(")")
+	w.line("")
+	w.line("// scopeTable lists every documented scope with its tier, in documented order.")
+	w.line("var scopeTable = [...]scopeInfo{")
+	for _, c := range consts {
+		t := knownTiers[c.tier]
+		if t == "" {
+			t = "TierUnknown"
+		}
+		w.line("{%s, %s},", c.name, t)
+	}
+	w.line("}")
+	return finalize(specPath, pkg, "", []byte(strings.TrimLeft(w.String(), "\n")))
+}

@@ -1,0 +1,402 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// httpMethods are the operation keys of a path item.
+var httpMethods = map[string]bool{
+	"get": true, "put": true, "post": true, "delete": true,
+	"options": true, "head": true, "patch": true, "trace": true,
+}
+
+// operation is one operation of the spec, as the emitters need it.
+type operation struct {
+	index  int
+	method string // upper case
+	path   string
+	obj    *object
+
+	resource string // kebab-case resource key, such as "api-keys"
+	action   string // such as "list" or "massVerify"
+	id       string // resource + "." + action
+
+	summary, description string
+	scope, tier          string
+	otherScopes          []string
+	idempotent           bool
+	inferred             bool
+	existenceDocumented  bool
+	deprecated           bool
+
+	pagination    string  // declared style: "", "none", "cursor", "page"
+	paginationCfg *object // x-pagination when it is an object
+	pace          *pace
+	rateText      string
+
+	pathParams  []*param // in template order
+	queryParams []*param
+	skipped     []*param // header and cookie parameters
+	body        *payload
+	resp        *payload
+	respStatus  string
+	pathParts   []pathPart
+}
+
+// param is one parameter of an operation.
+type param struct {
+	name, in, description string
+	required, deprecated  bool
+	style                 string
+	explode               *bool
+	schema                *schema
+}
+
+// payload is a request or response body.
+type payload struct {
+	mediaType   string
+	schema      *schema
+	required    bool
+	description string
+	// raw says why the body is sent or read as raw JSON ("" when typed).
+	raw string
+}
+
+// pace is an operation's own budget from an x-rate-limit object.
+type pace struct {
+	per, count   string
+	limit        int64
+	interval     time.Duration
+	intervalText string
+	description  string
+}
+
+// pathPart is a literal piece of a path template or a parameter.
+type pathPart struct {
+	literal string
+	param   *param
+}
+
+// readOperations collects the operations in document order: paths in the
+// order given, and methods in the order each path item lists them.
+func (d *document) readOperations() []*operation {
+	var ops []*operation
+	d.root.obj("paths").each(func(path string, v any) {
+		item, ok := d.follow(v)
+		if !ok {
+			d.warn(fmt.Sprintf("path %q: cannot resolve the path item", path))
+			return
+		}
+		shared := item.arr("parameters")
+		item.each(func(k string, ov any) {
+			if !httpMethods[strings.ToLower(k)] {
+				return
+			}
+			o, ok := ov.(*object)
+			if !ok {
+				return
+			}
+			op := d.readOperation(path, strings.ToUpper(k), o, shared)
+			op.index = len(ops)
+			ops = append(ops, op)
+		})
+	})
+	d.assignIDs(ops)
+	return ops
+}
+
+func (d *document) readOperation(path, method string, o *object, shared []any) *operation {
+	op := &operation{method: method, path: path, obj: o}
+	op.summary = strings.TrimSpace(o.str("summary"))
+	op.description = strings.TrimSpace(o.str("description"))
+	if op.summary == "" {
+		op.summary = firstSentence(op.description)
+	}
+	op.inferred = o.isTrue("x-inferred")
+	op.existenceDocumented = o.isTrue("x-existence-documented")
+	op.deprecated = o.isTrue("deprecated")
+	op.idempotent = slices.Contains([]string{"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}, method)
+	if b, ok := o.boolean("x-idempotent"); ok {
+		op.idempotent = b
+	}
+	op.scope, op.otherScopes = d.operationScope(o)
+	op.tier = strings.ToLower(o.str("x-scope-tier"))
+	if op.tier == "" && op.scope != "" {
+		op.tier = d.scopeTiers()[op.scope]
+	}
+	d.readPagination(op)
+	d.readPace(op)
+	d.readParams(op, shared)
+	d.readBody(op)
+	d.readResponse(op)
+	return op
+}
+
+// firstSentence returns the first line of s, cut after its first sentence.
+func firstSentence(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	return strings.TrimSpace(s)
+}
+
+// operationScope returns the scope an operation needs: the first scope of
+// its own security requirements, else x-required-scope, else the first
+// scope of the document's security requirements.
+func (d *document) operationScope(o *object) (string, []string) {
+	if sec, ok := o.get("security"); ok {
+		if s, rest := requirementScopes(sec); s != "" {
+			return s, rest
+		}
+	}
+	if s := strings.TrimSpace(o.str("x-required-scope")); s != "" {
+		return s, nil
+	}
+	if _, own := o.get("security"); !own {
+		if sec, ok := d.root.get("security"); ok {
+			return requirementScopes(sec)
+		}
+	}
+	return "", nil
+}
+
+// requirementScopes reads the first requirement with scopes.
+func requirementScopes(sec any) (string, []string) {
+	for _, r := range asArray(sec) {
+		req, _ := r.(*object)
+		var found []string
+		req.each(func(_ string, v any) {
+			if found == nil {
+				if s := stringsOf(v); len(s) > 0 {
+					found = s
+				}
+			}
+		})
+		if len(found) > 0 {
+			return found[0], found[1:]
+		}
+	}
+	return "", nil
+}
+
+func (d *document) readPagination(op *operation) {
+	v, ok := op.obj.get("x-pagination")
+	if !ok {
+		return
+	}
+	switch t := v.(type) {
+	case string:
+		op.pagination = strings.ToLower(t)
+	case *object:
+		op.paginationCfg = t
+		op.pagination = strings.ToLower(t.str("style"))
+	}
+	switch op.pagination {
+	case "none", "cursor", "page":
+	default:
+		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, cursor, page; treated as none", op.method, op.path, op.pagination))
+		op.pagination = "none"
+	}
+}
+
+func (d *document) readPace(op *operation) {
+	v, ok := op.obj.get("x-rate-limit")
+	if !ok {
+		return
+	}
+	switch t := v.(type) {
+	case string:
+		op.rateText = strings.TrimSpace(t)
+	case *object:
+		op.rateText = strings.TrimSpace(t.str("description"))
+		p := &pace{per: t.str("per"), count: t.str("count"), description: op.rateText}
+		p.limit, _ = t.integer("limit")
+		p.intervalText = t.str("interval")
+		iv, err := parseInterval(p.intervalText)
+		if p.per == "" || p.limit <= 0 || err != nil || iv <= 0 {
+			d.warn(fmt.Sprintf("%s %s: x-rate-limit needs per, a positive limit and an interval such as \"1m\"; kept as documentation only", op.method, op.path))
+			if op.rateText == "" {
+				op.rateText = fmt.Sprintf("%d per %s per %s", p.limit, p.intervalText, p.per)
+			}
+			return
+		}
+		p.interval = iv
+		op.pace = p
+	}
+}
+
+// parseInterval reads "1m", "10s", "1h30m", or a bare number of seconds.
+func parseInterval(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n <= 0 || n > 1<<32 {
+			return 0, fmt.Errorf("interval %q out of range", s)
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	return time.ParseDuration(s)
+}
+
+var templateParam = regexp.MustCompile(`\{([^{}]*)\}`)
+
+func (d *document) readParams(op *operation, shared []any) {
+	type key struct{ in, name string }
+	byKey := map[key]*param{}
+	var order []key
+	add := func(list []any) {
+		for _, pv := range list {
+			po, ok := d.follow(pv)
+			if !ok {
+				d.warn(fmt.Sprintf("%s %s: cannot resolve a parameter", op.method, op.path))
+				continue
+			}
+			p := &param{
+				name:        po.str("name"),
+				in:          strings.ToLower(po.str("in")),
+				description: strings.TrimSpace(po.str("description")),
+				required:    po.isTrue("required"),
+				deprecated:  po.isTrue("deprecated"),
+				style:       po.str("style"),
+			}
+			if b, ok := po.boolean("explode"); ok {
+				p.explode = &b
+			}
+			if sv, ok := po.get("schema"); ok {
+				p.schema = readSchema(sv)
+			} else if c := po.obj("content"); c.len() > 0 {
+				p.schema = readSchema(mustGet(c.obj(c.keys[0]), "schema"))
+			} else {
+				p.schema = &schema{types: []string{"string"}}
+			}
+			if p.name == "" || p.in == "" {
+				continue
+			}
+			k := key{p.in, p.name}
+			if _, seen := byKey[k]; !seen {
+				order = append(order, k)
+			}
+			byKey[k] = p
+		}
+	}
+	add(shared)
+	add(op.obj.arr("parameters"))
+
+	// Path parameters follow the template; one it names but the spec does
+	// not declare is a required string.
+	pos := 0
+	for _, m := range templateParam.FindAllStringSubmatchIndex(op.path, -1) {
+		if m[0] > pos {
+			op.pathParts = append(op.pathParts, pathPart{literal: op.path[pos:m[0]]})
+		}
+		name := op.path[m[2]:m[3]]
+		p, ok := byKey[key{"path", name}]
+		if !ok {
+			p = &param{name: name, in: "path", required: true, schema: &schema{types: []string{"string"}}}
+		}
+		if !slices.Contains(op.pathParams, p) {
+			op.pathParams = append(op.pathParams, p)
+		}
+		op.pathParts = append(op.pathParts, pathPart{param: p})
+		pos = m[1]
+	}
+	if pos < len(op.path) {
+		op.pathParts = append(op.pathParts, pathPart{literal: op.path[pos:]})
+	}
+	for _, k := range order {
+		p := byKey[k]
+		switch p.in {
+		case "query":
+			op.queryParams = append(op.queryParams, p)
+		case "header", "cookie":
+			op.skipped = append(op.skipped, p)
+		}
+	}
+}
+
+// pickJSON chooses the JSON media type of a content map: application/json,
+// then any other JSON type. It returns "" when there is none.
+func pickJSON(content *object) string {
+	if content.has("application/json") {
+		return "application/json"
+	}
+	for _, k := range content.keys {
+		mt := strings.ToLower(k)
+		if strings.HasSuffix(mt, "+json") || strings.Contains(mt, "/json") || strings.HasPrefix(mt, "application/json") {
+			return k
+		}
+	}
+	return ""
+}
+
+func (d *document) readBody(op *operation) {
+	v, ok := op.obj.get("requestBody")
+	if !ok {
+		return
+	}
+	rb, ok := d.follow(v)
+	if !ok {
+		op.body = &payload{raw: "a request body it cannot resolve", schema: &schema{}}
+		return
+	}
+	op.body = d.readPayload(rb)
+	op.body.required = rb.isTrue("required")
+}
+
+func (d *document) readPayload(o *object) *payload {
+	p := &payload{description: strings.TrimSpace(o.str("description"))}
+	content := o.obj("content")
+	if content.len() == 0 {
+		return nil
+	}
+	if mt := pickJSON(content); mt != "" {
+		p.mediaType = mt
+		sv, ok := content.obj(mt).get("schema")
+		if !ok {
+			p.schema = &schema{}
+			p.raw = mt + " content without a schema"
+			return p
+		}
+		p.schema = readSchema(sv)
+		return p
+	}
+	p.mediaType = content.keys[0]
+	p.schema = &schema{}
+	p.raw = p.mediaType + " content (the Backend sends and reads JSON, so the bytes are passed as they are)"
+	return p
+}
+
+func (d *document) readResponse(op *operation) {
+	resps := op.obj.obj("responses")
+	var codes []string
+	for _, k := range resps.keys {
+		if len(k) == 3 && k[0] == '2' {
+			codes = append(codes, strings.ToUpper(k))
+		}
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		return strings.Compare(strings.ReplaceAll(a, "X", "9"), strings.ReplaceAll(b, "X", "9"))
+	})
+	for _, c := range codes {
+		key := c
+		if !resps.has(key) {
+			key = strings.ToLower(c)
+		}
+		ro, ok := d.follow(mustGet(resps, key))
+		if !ok {
+			continue
+		}
+		if p := d.readPayload(ro); p != nil {
+			op.resp, op.respStatus = p, c
+			return
+		}
+		if op.respStatus == "" {
+			op.respStatus = c
+		}
+	}
+}

@@ -1,0 +1,653 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// kind is the shape of a Go type the generator emits.
+type kind int
+
+const (
+	kRaw    kind = iota // json.RawMessage: what the generator cannot model
+	kAny                // any, for free-form map values
+	kBool               // bool
+	kString             // string
+	kInt                // int, int32, int64, uint32, uint64
+	kFloat              // float32, float64
+	kTime               // time.Time
+	kBytes              // []byte, base64 in JSON
+	kSlice              // []T
+	kMap                // map[string]T
+	kNamed              // a generated named type
+)
+
+// goType is a Go type for a schema.
+type goType struct {
+	kind     kind
+	expr     string    // the Go type expression, such as "[]Server"
+	elem     *goType   // element of a slice, value of a map
+	decl     *typeDecl // the declaration of a named type
+	nullable bool      // the schema admits null
+	note     string    // why a raw type is raw
+}
+
+// declKind is the form of a generated type declaration.
+type declKind int
+
+const (
+	dStruct  declKind = iota // type T struct{...}
+	dEnum                    // type T string, with constants
+	dAlias                   // type T = U
+	dDefined                 // type T []U or map[string]U
+)
+
+// typeDecl is a named type the generator declares.
+type typeDecl struct {
+	name       string
+	kind       declKind
+	schemaName string // component name; "" for inline and params types
+	doc        string
+	inferred   bool
+	deprecated bool
+	fields     []*field
+	notes      []string // what the struct does not model
+	enum       []enumConst
+	target     goType // dAlias and dDefined
+	params     bool   // a query-parameters struct (url tags)
+	resources  map[string]bool
+	filled     bool
+}
+
+// field is one field of a struct.
+type field struct {
+	name, jsonName, doc string
+	typ                 goType
+	pointer, omitempty  bool
+	deprecated          bool
+	urlOpts             string // extra url tag options of a query field
+}
+
+// enumConst is one constant of an enum type.
+type enumConst struct {
+	name, value string
+}
+
+func rawType(note string) goType {
+	return goType{kind: kRaw, expr: "json.RawMessage", note: note}
+}
+
+// nilable reports whether the zero value of t is nil, so a field of type t
+// needs no pointer to be optional.
+func (t goType) nilable() bool {
+	switch t.kind {
+	case kRaw, kAny, kSlice, kMap, kBytes:
+		return true
+	case kNamed:
+		if t.decl.kind == dAlias || t.decl.kind == dDefined {
+			return t.decl.target.nilable()
+		}
+	}
+	return false
+}
+
+// underlying follows named aliases and defined types to the shape below.
+func (t goType) underlying() goType {
+	for range maxRefHops {
+		if t.kind != kNamed || (t.decl.kind != dAlias && t.decl.kind != dDefined) {
+			return t
+		}
+		t = t.decl.target
+	}
+	return rawType("a circular alias")
+}
+
+// isStringy reports whether t is a string, or a named alias of one (not an enum).
+func (t goType) isStringy() bool { return t.underlying().kind == kString }
+
+// mapper turns schemas into Go types and declarations.
+type mapper struct {
+	doc       *document
+	pkg       *namespace
+	comps     map[string]*schema
+	compNames map[string]string
+	compTypes map[string]goType
+	decls     []*typeDecl
+	memo      map[*schema]goType
+	depth     int
+	raws      []string // "where: why" for every raw type emitted
+}
+
+func newMapper(d *document, pkg *namespace) *mapper {
+	m := &mapper{
+		doc: d, pkg: pkg,
+		comps:     map[string]*schema{},
+		compNames: map[string]string{},
+		compTypes: map[string]goType{},
+		memo:      map[*schema]goType{},
+	}
+	for _, c := range d.componentSchemas() {
+		name := exportedName(c.name)
+		if name == "" {
+			name = "Schema"
+		}
+		m.comps[c.name] = c.schema
+		m.compNames[c.name] = pkg.claim(name)
+	}
+	return m
+}
+
+// newDecl declares a type named after hint, or fills target when given.
+func (m *mapper) newDecl(hint string, target **typeDecl, k declKind, s *schema) *typeDecl {
+	var d *typeDecl
+	if target != nil && *target != nil {
+		d = *target
+		*target = nil
+	} else {
+		if hint == "" {
+			hint = "Type"
+		}
+		d = &typeDecl{name: m.pkg.claim(hint), resources: map[string]bool{}}
+		m.decls = append(m.decls, d)
+	}
+	d.kind, d.filled = k, true
+	if d.doc == "" {
+		d.doc = s.description
+	}
+	d.inferred = d.inferred || s.inferred
+	d.deprecated = d.deprecated || s.deprecated
+	return d
+}
+
+func named(d *typeDecl, nullable bool) goType {
+	return goType{kind: kNamed, expr: d.name, decl: d, nullable: nullable}
+}
+
+// component returns the named type of a component schema, declaring it on
+// first use.
+func (m *mapper) component(name string) goType {
+	if t, ok := m.compTypes[name]; ok {
+		return t
+	}
+	s := m.comps[name]
+	d := &typeDecl{name: m.compNames[name], schemaName: name, doc: s.description, inferred: s.inferred, deprecated: s.deprecated, resources: map[string]bool{}}
+	m.decls = append(m.decls, d)
+	t := named(d, s.nullable)
+	m.compTypes[name] = t
+	target := d
+	got := m.build(s, d.name, &target)
+	if target != nil {
+		// The schema did not become a struct or an enum: d names its type.
+		d.filled = true
+		d.target = got
+		d.kind = dAlias
+		if got.kind == kSlice || got.kind == kMap {
+			d.kind = dDefined
+		}
+	}
+	t.nullable = s.nullable || got.nullable
+	m.compTypes[name] = t
+	return t
+}
+
+// typeOf maps a schema to a Go type, naming any type it must declare after hint.
+func (m *mapper) typeOf(s *schema, hint string) goType {
+	if t, ok := m.memo[s]; ok {
+		return t
+	}
+	t := m.build(s, hint, nil)
+	m.memo[s] = t
+	return t
+}
+
+// build maps s. A struct or enum it declares takes *target's place when
+// target is not nil; build then sets *target to nil.
+func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
+	m.depth++
+	defer func() { m.depth-- }()
+	if m.depth > maxSchemaDepth {
+		return m.raw(hint, "a schema nested too deeply")
+	}
+	switch {
+	case s.bad != "":
+		return m.raw(hint, s.bad)
+	case s.ref != "":
+		t := m.refType(s.ref, hint)
+		t.nullable = t.nullable || s.nullable
+		return t
+	case len(s.allOf) > 0:
+		return m.allOfType(s, hint, target)
+	case len(s.oneOf)+len(s.anyOf) > 0:
+		return m.unionType(s, hint, target)
+	}
+	if vals, ok := s.enumStrings(); ok && (len(s.types) == 0 || len(s.types) == 1 && s.types[0] == "string") {
+		return m.enumType(s, vals, hint, target)
+	}
+	var t goType
+	switch len(s.types) {
+	case 0:
+		switch {
+		case len(s.props) > 0 || s.addlSet:
+			t = m.objectType(s, hint, target)
+		case s.items != nil:
+			t = m.arrayType(s, hint)
+		case len(s.enum) > 0:
+			t = m.raw(hint, "an enum of values that are not all strings: "+enumText(s.enum))
+		case s.onlyNull():
+			t = m.raw(hint, "a schema that only allows null")
+		default:
+			t = m.raw(hint, "a schema that allows any JSON value")
+		}
+	case 1:
+		t = m.singleType(s, s.types[0], hint, target)
+	default:
+		if len(s.types) == 2 && s.types[0] != s.types[1] && isNumeric(s.types[0]) && isNumeric(s.types[1]) {
+			t = goType{kind: kFloat, expr: "float64"}
+		} else {
+			t = m.raw(hint, "a value of any of the types "+strings.Join(s.types, ", "))
+		}
+	}
+	t.nullable = t.nullable || s.nullable
+	return t
+}
+
+func isNumeric(t string) bool { return t == "integer" || t == "number" }
+
+func (m *mapper) raw(where, why string) goType {
+	m.raws = append(m.raws, where+": "+why)
+	return rawType(why)
+}
+
+func (m *mapper) singleType(s *schema, typ, hint string, target **typeDecl) goType {
+	switch typ {
+	case "string":
+		switch s.format {
+		case "date-time":
+			return goType{kind: kTime, expr: "time.Time"}
+		case "byte":
+			return goType{kind: kBytes, expr: "[]byte"}
+		}
+		return goType{kind: kString, expr: "string"}
+	case "integer":
+		expr := "int"
+		switch s.format {
+		case "int32", "int64", "uint32", "uint64":
+			expr = s.format
+		}
+		t := goType{kind: kInt, expr: expr}
+		if len(s.enum) > 0 {
+			t.note = "one of " + enumText(s.enum)
+		}
+		return t
+	case "number":
+		expr := "float64"
+		if s.format == "float" {
+			expr = "float32"
+		}
+		return goType{kind: kFloat, expr: expr}
+	case "boolean":
+		return goType{kind: kBool, expr: "bool"}
+	case "array":
+		return m.arrayType(s, hint)
+	case "object":
+		return m.objectType(s, hint, target)
+	}
+	return m.raw(hint, fmt.Sprintf("the unknown type %q", typ))
+}
+
+func (m *mapper) arrayType(s *schema, hint string) goType {
+	if s.items == nil {
+		e := rawType("array items without a schema")
+		return goType{kind: kSlice, expr: "[]json.RawMessage", elem: &e}
+	}
+	e := m.typeOf(s.items, hint+"Item")
+	expr := "[]" + e.expr
+	if e.nullable && !e.nilable() {
+		expr = "[]*" + e.expr
+	}
+	return goType{kind: kSlice, expr: expr, elem: &e}
+}
+
+func (m *mapper) objectType(s *schema, hint string, target **typeDecl) goType {
+	if len(s.props) == 0 {
+		switch {
+		case s.additional != nil && !s.additional.isEmpty():
+			v := m.typeOf(s.additional, hint+"Value")
+			expr := "map[string]" + v.expr
+			if v.nullable && !v.nilable() {
+				expr = "map[string]*" + v.expr
+			}
+			return goType{kind: kMap, expr: expr, elem: &v}
+		case s.addlFalse:
+			d := m.newDecl(hint, target, dStruct, s)
+			return named(d, false)
+		}
+		a := goType{kind: kAny, expr: "any"}
+		return goType{kind: kMap, expr: "map[string]any", elem: &a}
+	}
+	d := m.newDecl(hint, target, dStruct, s)
+	m.fillStruct(d, s.props, s.required)
+	if s.additional != nil && !s.additional.isEmpty() {
+		d.notes = append(d.notes, "Properties beyond the listed ones are allowed by the spec but not kept.")
+	}
+	return named(d, false)
+}
+
+// fillStruct adds one field per property.
+func (m *mapper) fillStruct(d *typeDecl, props []property, required map[string]bool) {
+	fns := newNamespace()
+	for _, p := range props {
+		if !validJSONTagName(p.name) {
+			d.notes = append(d.notes, fmt.Sprintf("The property %q cannot be named in a Go struct tag and is not modelled.", sanitizeComment(p.name)))
+			continue
+		}
+		fname := exportedName(p.name)
+		if fname == "" {
+			fname = "Field"
+		}
+		fname = fns.claim(fname)
+		ft := m.typeOf(p.schema, d.name+fname)
+		req := required[p.name]
+		f := &field{
+			name: fname, jsonName: p.name, typ: ft,
+			doc:        p.schema.description,
+			pointer:    (!req || ft.nullable) && !ft.nilable(),
+			omitempty:  !req,
+			deprecated: p.schema.deprecated,
+		}
+		if f.doc == "" && p.schema.ref != "" {
+			if cn, ok := componentSchemaName(p.schema.ref); ok && m.comps[cn] != nil {
+				f.doc = firstSentence(m.comps[cn].description)
+			}
+		}
+		d.fields = append(d.fields, f)
+	}
+}
+
+// validJSONTagName reports whether encoding/json accepts name in a tag.
+func validJSONTagName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}
+
+func (m *mapper) enumType(s *schema, vals []string, hint string, target **typeDecl) goType {
+	d := m.newDecl(hint, target, dEnum, s)
+	seen := map[string]bool{}
+	for i, v := range vals {
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		suffix := exportedName(v)
+		switch {
+		case v == "":
+			suffix = "Empty"
+		case suffix == "":
+			suffix = fmt.Sprintf("Value%d", i+1)
+		}
+		d.enum = append(d.enum, enumConst{name: m.pkg.claim(d.name + suffix), value: v})
+	}
+	return named(d, s.nullable)
+}
+
+// refType maps a $ref: a component schema becomes its named type; any other
+// local reference is read and mapped in place.
+func (m *mapper) refType(ref, hint string) goType {
+	if name, ok := componentSchemaName(ref); ok {
+		if _, exists := m.comps[name]; exists {
+			return m.component(name)
+		}
+	}
+	v, ok := m.doc.pointer(ref)
+	if !ok {
+		return m.raw(hint, fmt.Sprintf("the $ref %q, which the generator cannot resolve", sanitizeComment(ref)))
+	}
+	if len(ref) > 0 {
+		if i := strings.LastIndex(ref, "/"); i >= 0 {
+			if n := exportedName(unescapePointer(ref[i+1:])); n != "" {
+				hint = n
+			}
+		}
+	}
+	return m.typeOf(readSchema(v), hint)
+}
+
+// resolve follows a schema's $ref chain to the schema it names.
+func (m *mapper) resolve(s *schema) *schema {
+	for range maxRefHops {
+		if s.ref == "" {
+			return s
+		}
+		if name, ok := componentSchemaName(s.ref); ok && m.comps[name] != nil {
+			s = m.comps[name]
+			continue
+		}
+		v, ok := m.doc.pointer(s.ref)
+		if !ok {
+			return &schema{bad: "a $ref it cannot resolve"}
+		}
+		s = readSchema(v)
+	}
+	return &schema{bad: "a circular $ref"}
+}
+
+// allOfType merges the properties of every allOf member into one struct.
+// A single member with nothing beside it is that member's type.
+func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
+	own := *s
+	own.allOf = nil
+	if len(s.allOf) == 1 && len(own.props) == 0 && len(own.oneOf)+len(own.anyOf) == 0 && !own.addlSet {
+		t := m.build(s.allOf[0], hint, target)
+		t.nullable = t.nullable || s.nullable
+		return t
+	}
+	var props []property
+	required := map[string]bool{}
+	why := ""
+	visiting := map[*schema]bool{}
+	var collect func(x *schema, depth int)
+	collect = func(x *schema, depth int) {
+		if why != "" {
+			return
+		}
+		if depth > maxRefHops {
+			why = "an allOf nested too deeply"
+			return
+		}
+		x = m.resolve(x)
+		if visiting[x] {
+			why = "a circular allOf"
+			return
+		}
+		visiting[x] = true
+		defer delete(visiting, x)
+		switch {
+		case x.bad != "":
+			why = "an allOf with a member the generator cannot read (" + x.bad + ")"
+			return
+		case len(x.oneOf)+len(x.anyOf) > 0:
+			why = "an allOf with a oneOf or anyOf member"
+			return
+		case len(x.types) > 1 || len(x.types) == 1 && x.types[0] != "object":
+			why = "an allOf of schemas that are not all objects"
+			return
+		}
+		for _, sub := range x.allOf {
+			collect(sub, depth+1)
+		}
+		for _, p := range x.props {
+			replaced := false
+			for i := range props {
+				if props[i].name == p.name {
+					props[i], replaced = p, true
+				}
+			}
+			if !replaced {
+				props = append(props, p)
+			}
+		}
+		for r := range x.required {
+			required[r] = true
+		}
+	}
+	for _, part := range s.allOf {
+		collect(part, 0)
+	}
+	collect(&own, 0)
+	if why != "" {
+		return m.raw(hint, why)
+	}
+	if len(props) == 0 {
+		a := goType{kind: kAny, expr: "any"}
+		return goType{kind: kMap, expr: "map[string]any", elem: &a, nullable: s.nullable}
+	}
+	d := m.newDecl(hint, target, dStruct, s)
+	m.fillStruct(d, props, required)
+	return named(d, s.nullable)
+}
+
+// unionType maps oneOf and anyOf: one variant besides null is that variant,
+// made nullable; variants of one primitive type are that type; anything
+// else is raw JSON.
+func (m *mapper) unionType(s *schema, hint string, target **typeDecl) goType {
+	variants := append(append([]*schema{}, s.oneOf...), s.anyOf...)
+	nullable := s.nullable
+	var rest []*schema
+	for _, v := range variants {
+		if m.resolve(v).onlyNull() {
+			nullable = true
+			continue
+		}
+		rest = append(rest, v)
+	}
+	if len(s.props) > 0 {
+		return m.raw(hint, "an object with properties and a oneOf/anyOf")
+	}
+	switch len(rest) {
+	case 0:
+		return m.raw(hint, "a oneOf/anyOf of null only")
+	case 1:
+		t := m.build(rest[0], hint, target)
+		t.nullable = t.nullable || nullable
+		return t
+	}
+	prim := ""
+	for _, v := range rest {
+		r := m.resolve(v)
+		if len(r.types) != 1 || r.types[0] == "object" || r.types[0] == "array" || len(r.props) > 0 || (prim != "" && prim != r.types[0]) || r.format != "" {
+			prim = ""
+			break
+		}
+		prim = r.types[0]
+	}
+	if prim != "" {
+		t := m.singleType(&schema{}, prim, hint, nil)
+		t.nullable = nullable
+		return t
+	}
+	var names []string
+	for _, v := range rest {
+		names = append(names, variantName(v))
+	}
+	t := m.raw(hint, "a oneOf/anyOf of "+strings.Join(names, ", ")+"; decode it with json.Unmarshal into the variant you expect")
+	t.nullable = nullable
+	return t
+}
+
+// variantName names a union variant for a doc comment.
+func variantName(v *schema) string {
+	if n, ok := componentSchemaName(v.ref); ok {
+		return n
+	}
+	switch {
+	case v.ref != "":
+		return v.ref
+	case len(v.types) > 0:
+		return strings.Join(v.types, "|")
+	case len(v.props) > 0:
+		return "object"
+	}
+	return "any"
+}
+
+// fixCycles makes the generated types valid Go: a struct that contains
+// itself by value gets a pointer on the way, and aliases that form a loop
+// become raw JSON.
+func (m *mapper) fixCycles() {
+	for _, d := range m.decls {
+		if d.kind != dAlias {
+			continue
+		}
+		seen := map[*typeDecl]bool{d: true}
+		for t := d.target; t.kind == kNamed && t.decl.kind == dAlias; t = t.decl.target {
+			if seen[t.decl] {
+				d.target = m.raw(d.name, "a $ref that refers back to itself")
+				break
+			}
+			seen[t.decl] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, d := range m.decls {
+			if d.kind != dStruct {
+				continue
+			}
+			for _, f := range d.fields {
+				if f.pointer {
+					continue
+				}
+				if inner := valueStruct(f.typ); inner != nil && reachesByValue(inner, d, map[*typeDecl]bool{}) {
+					f.pointer, changed = true, true
+				}
+			}
+		}
+	}
+}
+
+// valueStruct returns the struct a field of type t holds by value, or nil.
+func valueStruct(t goType) *typeDecl {
+	for range maxRefHops {
+		if t.kind != kNamed {
+			return nil
+		}
+		switch t.decl.kind {
+		case dStruct:
+			return t.decl
+		case dAlias:
+			t = t.decl.target
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+func reachesByValue(from, to *typeDecl, seen map[*typeDecl]bool) bool {
+	if from == to {
+		return true
+	}
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, f := range from.fields {
+		if f.pointer {
+			continue
+		}
+		if inner := valueStruct(f.typ); inner != nil && reachesByValue(inner, to, seen) {
+			return true
+		}
+	}
+	return false
+}
