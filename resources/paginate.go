@@ -1,0 +1,97 @@
+package resources
+
+import (
+	"iter"
+	"math"
+)
+
+// cursorSeq yields the items of successive pages of a cursor-paginated list.
+// fetch gets the page at a cursor ("" for the first page) and returns its
+// items and the next cursor. The sequence fetches a page only when the loop
+// wants more items, keeps only the current page, and ends after yielding the
+// first error, at an empty page, or when the next cursor is empty or one it
+// has already fetched (a server that loops cannot make it loop forever).
+func cursorSeq[T any](start string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		seen := map[string]bool{start: true}
+		cursor := start
+		for {
+			items, next, err := fetch(cursor)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if len(items) == 0 || next == "" || seen[next] {
+				return
+			}
+			seen[next] = true
+			cursor = next
+		}
+	}
+}
+
+// pageSeq yields the items of successive pages of a page-numbered list.
+// fetch gets page n (1-based) and returns its items and the number of pages
+// (0 when the response does not say). The sequence starts at start (1 when
+// start is below 1), fetches a page only when the loop wants more items,
+// keeps only the current page, and ends after yielding the first error, at
+// an empty page, or after the last page.
+func pageSeq[T any](start int, fetch func(page int) ([]T, int, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		page := max(start, 1)
+		for {
+			items, total, err := fetch(page)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if len(items) == 0 || (total > 0 && page >= total) || page == math.MaxInt {
+				return
+			}
+			page++
+		}
+	}
+}
+
+// Ptr returns a pointer to v, for the optional fields of params and request
+// bodies, as in &resources.ServerUpdate{Name: resources.Ptr("new name")}.
+func Ptr[T any](v T) *T { return &v }
+
+// valueOf returns *p, or the zero value when p is nil.
+func valueOf[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+// optional returns a pointer to v, or nil when v is the zero value.
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+// bodyOf returns p as a request body, or an untyped nil when p is nil, so
+// that a nil body sends no body rather than the JSON null.
+func bodyOf[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return p
+}
