@@ -456,7 +456,8 @@ func (b *Budget) flushPending() {
 
 // Observe teaches the shared budget, and the fallback, what a response
 // reported: the limit and window, the requests remaining, and a 429's
-// Retry-After. at is when the response arrived.
+// Retry-After. at is when the response arrived. Reset is not used: the
+// budget knows when each of its slots frees.
 func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
 	b.cfg.fallback.Observe(rl, at)
 	defer b.wakeLocal()
@@ -533,8 +534,9 @@ var errTimeout = errors.New("redisbudget: Redis did not answer in time")
 
 // run runs script, waiting at most the configured timeout (whatever the
 // Redis client's own timeouts) or until ctx ends. A call that times out
-// still completes in the background, bounded by lateCallTimeout, and late,
-// when not nil, gets its result. A failure other than ctx ending is recorded
+// still completes in the background, within lateCallTimeout (or the
+// client's read timeout, when the client ignores context deadlines), and
+// late, when not nil, gets its result. A failure other than ctx ending is recorded
 // with failed, a success with succeeded.
 func (b *Budget) run(ctx context.Context, script *redis.Script, args []any, late func(any)) (any, error) {
 	type result struct {

@@ -146,8 +146,9 @@ type proofRun struct {
 type proofReport struct {
 	wall          time.Duration
 	accepted      int
-	limited       int // 429s in all
-	limitedLate   int // 429s after the warm-up (the first window)
+	limited       int     // 429s in all
+	limitedLate   int     // 429s after the warm-up (the first window)
+	overall       float64 // accepted per second, first to last request
 	share         float64
 	shareWindows  int
 	workers       []workerResult
@@ -155,8 +156,9 @@ type proofReport struct {
 }
 
 func (r proofReport) String() string {
-	s := fmt.Sprintf("wall %s, %d accepted, 429s: %d (%d after warm-up), rate %.1f%% of allowed over %d windows",
-		r.wall.Round(10*time.Millisecond), r.accepted, r.limited, r.limitedLate, 100*r.share, r.shareWindows)
+	s := fmt.Sprintf("wall %s, %d accepted (%.2f/s; allowed %.2f/s), 429s: %d (%d after warm-up), %.1f%% of the allowed rate over %d whole windows after warm-up",
+		r.wall.Round(10*time.Millisecond), r.accepted, r.overall, float64(proofLimit)/proofWindow.Seconds(),
+		r.limited, r.limitedLate, 100*r.share, r.shareWindows)
 	for i, w := range r.workers {
 		s += fmt.Sprintf("\n  worker %d: %d ok, %d failed (%d with 429), %.1fs, on fallback at end: %t",
 			i, w.Done, w.Errors, w.Limited, w.Seconds, w.Fallback)
@@ -249,6 +251,9 @@ func (p proofRun) run(t *testing.T) proofReport {
 				last = r.Received
 			}
 		}
+	}
+	if span := last.Sub(first).Seconds(); span > 0 {
+		rep.overall = float64(rep.accepted) / span
 	}
 	// Throughput after the warm-up: the accepted requests in (a, a+k·W], the
 	// longest whole number of windows after the first one that ends by the
