@@ -72,6 +72,11 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 				return Grant{}, &RateLimitError{RetryAfter: least, Local: true}
 			}
 		}
+		// A wait for a release has no known end: bound it by maxWait.
+		giveUp := false
+		if wait == untilRelease && maxWait > 0 {
+			wait, giveUp = maxWait-now.Sub(start), true
+		}
 		var fire <-chan time.Time
 		if wait > 0 {
 			if timer == nil {
@@ -86,6 +91,9 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 			return Grant{}, ctx.Err()
 		case <-wake:
 		case <-fire:
+			if giveUp {
+				return Grant{}, &RateLimitError{RetryAfter: max(window, maxWait), Local: true}
+			}
 		}
 	}
 }

@@ -49,7 +49,7 @@ type Client struct {
 	userAgent string
 	key       atomic.Pointer[string]
 	budget    Budget
-	pulls     *pullPacer
+	paces     *opPacer
 	retry     *retryablehttp.Client
 	last      atomic.Pointer[RateLimit]
 }
@@ -79,7 +79,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		base:      base,
 		basePath:  strings.TrimSuffix(base.Path, "/"),
 		userAgent: buildUserAgent(cfg),
-		pulls:     newPullPacer(),
+		paces:     newOpPacer(),
 	}
 	c.key.Store(&apiKey)
 	if cfg.pacing {

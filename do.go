@@ -88,9 +88,11 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		}
 	}
 	if req.op != nil && req.op.Pace != nil {
-		if err := c.pulls.wait(ctx, req.op, body, c.cfg.maxWait); err != nil {
+		release, err := c.paces.reserve(ctx, req.op, body, c.cfg.maxWait)
+		if err != nil {
 			return nil, err
 		}
+		defer func() { release(time.Now()) }()
 	}
 
 	st := &callState{

@@ -8,66 +8,116 @@ import (
 	"time"
 
 	"github.com/restorehub/restorehub-go/resources"
-	"golang.org/x/time/rate"
 )
 
-// pullPacer keeps an operation's own budget (resources.Pace), such as the
-// member-pull budget of 50 members per minute per target server, with one
-// token bucket per operation and key. Restore Hub says it "paces" pulls at
-// that rate; a token bucket holding one period's worth is the model assumed.
-type pullPacer struct {
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+// opPacer keeps the operations' own budgets (resources.Pace), such as the
+// member-pull budget of 50 members per minute per target server, as one
+// weighted sliding window per operation and key.
+//
+// Restore Hub documents the rate but not the algorithm. A sliding window is
+// the strict model: a client that never puts more than Limit in any Interval
+// also satisfies a server that refills a token bucket, while a client-side
+// token bucket with a burst of Limit would send Limit more a moment after
+// its first burst and trip a sliding-window server. As with the key's
+// budget, a spend counts from when its response arrived.
+type opPacer struct {
+	mu      sync.Mutex
+	windows map[string]*paceWindow
 }
 
-func newPullPacer() *pullPacer { return &pullPacer{limiters: make(map[string]*rate.Limiter)} }
+type paceWindow struct {
+	inFlight int
+	spends   []paceSpend
+	wake     chan struct{}
+}
 
-// wait spends what the request body asks of op's budget, waiting as needed.
-func (p *pullPacer) wait(ctx context.Context, op *resources.Operation, body []byte, maxWait time.Duration) error {
+type paceSpend struct {
+	freeAt time.Time
+	n      int
+}
+
+func newOpPacer() *opPacer { return &opPacer{windows: make(map[string]*paceWindow)} }
+
+// reserve waits until the request body's cost fits op's budget and takes it.
+// The returned release must be called with the time the response arrived.
+func (p *opPacer) reserve(ctx context.Context, op *resources.Operation, body []byte, maxWait time.Duration) (func(time.Time), error) {
 	pace := op.Pace
 	if pace.Limit <= 0 || pace.Interval <= 0 {
-		return nil
+		return func(time.Time) {}, nil
 	}
-	key, count := paceKeyAndCount(pace, body)
-	if count > pace.Limit {
-		return fmt.Errorf("restorehub: %s: %d items exceed the budget of %d per %s per %s; split the call", op.ID, count, pace.Limit, pace.Interval, pace.KeyField)
+	key, n := paceKeyAndCount(pace, body)
+	if n > pace.Limit {
+		return nil, fmt.Errorf("restorehub: %s: %d items exceed the budget of %d per %s per %s; split the call", op.ID, n, pace.Limit, pace.Interval, pace.KeyField)
 	}
-	if count == 0 {
-		return nil
-	}
-	lim := p.limiter(op.ID+"\x00"+key, pace)
-	r := lim.ReserveN(time.Now(), count)
-	if !r.OK() {
-		return fmt.Errorf("restorehub: %s: cannot reserve %d of the %s budget", op.ID, count, pace.KeyField)
-	}
-	delay := r.Delay()
-	if delay == 0 {
-		return nil
-	}
-	if maxWait > 0 && delay > maxWait {
-		r.Cancel()
-		return &RateLimitError{RetryAfter: delay, Limit: pace.Limit, Window: pace.Interval, Local: true}
-	}
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		r.Cancel()
-		return ctx.Err()
+	start := time.Now()
+	for {
+		p.mu.Lock()
+		w := p.windows[op.ID+"\x00"+key]
+		if w == nil {
+			w = &paceWindow{wake: make(chan struct{})}
+			p.windows[op.ID+"\x00"+key] = w
+		}
+		now := time.Now()
+		used := w.inFlight
+		kept := w.spends[:0]
+		for _, s := range w.spends {
+			if s.freeAt.After(now) {
+				kept = append(kept, s)
+				used += s.n
+			}
+		}
+		w.spends = kept
+		if used+n <= pace.Limit {
+			w.inFlight += n
+			p.mu.Unlock()
+			return p.releaser(w, n, pace.Interval), nil
+		}
+		// The earliest time enough finished spends have freed, if they can.
+		var wait time.Duration = -1
+		need := used + n - pace.Limit
+		for _, s := range w.spends {
+			need -= s.n
+			if need <= 0 {
+				wait = s.freeAt.Sub(now)
+				break
+			}
+		}
+		wake := w.wake
+		p.mu.Unlock()
+		least := wait
+		if wait < 0 {
+			least = pace.Interval
+		}
+		if maxWait > 0 && now.Sub(start)+least > maxWait {
+			return nil, &RateLimitError{RetryAfter: least, Limit: pace.Limit, Window: pace.Interval, Local: true}
+		}
+		var fire <-chan time.Time
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			fire = t.C
+			defer t.Stop()
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-wake:
+		case <-fire:
+		}
 	}
 }
 
-func (p *pullPacer) limiter(key string, pace *resources.Pace) *rate.Limiter {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	lim, ok := p.limiters[key]
-	if !ok {
-		lim = rate.NewLimiter(rate.Every(pace.Interval/time.Duration(pace.Limit)), pace.Limit)
-		p.limiters[key] = lim
+func (p *opPacer) releaser(w *paceWindow, n int, interval time.Duration) func(time.Time) {
+	var once sync.Once
+	return func(at time.Time) {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			w.inFlight -= n
+			w.spends = append(w.spends, paceSpend{freeAt: at.Add(interval), n: n})
+			close(w.wake)
+			w.wake = make(chan struct{})
+		})
 	}
-	return lim
 }
 
 // paceKeyAndCount reads the budget's key and cost from a JSON body: the

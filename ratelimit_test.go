@@ -1,0 +1,209 @@
+package restorehub
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestParseRateLimit(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	tests := []struct {
+		name string
+		h    map[string]string
+		want RateLimit
+	}{
+		{"documented", map[string]string{"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "42", "X-RateLimit-Reset": "1800000007", "X-RateLimit-Window": "10s"},
+			RateLimit{Limit: 100, Remaining: 42, Reset: time.Unix(1_800_000_007, 0), Window: 10 * time.Second}},
+		{"window in bare seconds", map[string]string{"X-RateLimit-Limit": "50", "X-RateLimit-Window": "60"}, RateLimit{Limit: 50, Window: time.Minute}},
+		{"window not assumed", map[string]string{"X-RateLimit-Limit": "50", "X-RateLimit-Window": "250ms"}, RateLimit{Limit: 50, Window: 250 * time.Millisecond}},
+		{"negative", map[string]string{"X-RateLimit-Limit": "-5", "X-RateLimit-Remaining": "-1", "X-RateLimit-Window": "-10s"}, RateLimit{}},
+		{"huge", map[string]string{"X-RateLimit-Limit": "99999999999999999999", "X-RateLimit-Reset": "99999999999", "X-RateLimit-Window": "876000h"}, RateLimit{}},
+		{"non-numeric", map[string]string{"X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "1e3", "X-RateLimit-Window": "soon"}, RateLimit{}},
+		{"retry-after seconds", map[string]string{"Retry-After": "7"}, RateLimit{RetryAfter: 7 * time.Second}},
+		{"retry-after date", map[string]string{"Retry-After": now.Add(3 * time.Second).UTC().Format(http.TimeFormat)}, RateLimit{RetryAfter: 3 * time.Second}},
+		{"retry-after absurd", map[string]string{"Retry-After": "100000000"}, RateLimit{}},
+		{"retry-after NaN", map[string]string{"Retry-After": "NaN"}, RateLimit{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			for k, v := range tt.h {
+				h.Set(k, v)
+			}
+			if got := ParseRateLimit(h, now); got != tt.want {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPacingReachesTheFastestPossibleTime is the pacing target: N requests
+// from many goroutines against a server that enforces the documented sliding
+// window finish within 5% of Window × floor((N−1)/Limit), with no 429.
+func TestPacingReachesTheFastestPossibleTime(t *testing.T) {
+	const limit, n, workers = 20, 81, 30
+	window := 400 * time.Millisecond
+	ws, srv := newWindowServer(t, limit, window)
+	c := newTestClient(t, srv.URL)
+	jobs := make(chan int, n)
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var last time.Time
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				last = time.Now()
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	total, rejected := ws.counts()
+	if rejected != 0 {
+		t.Errorf("server sent %d 429s, want 0", rejected)
+	}
+	if total != n {
+		t.Errorf("server saw %d requests, want %d", total, n)
+	}
+	ideal := window * time.Duration((n-1)/limit)
+	elapsed := last.Sub(ws.firstOK)
+	t.Logf("%d requests: %s from first response, fastest possible %s (%.1f%%)", n, elapsed, ideal, 100*float64(elapsed)/float64(ideal))
+	if elapsed > ideal+ideal/20 {
+		t.Errorf("took %s, more than 5%% over the fastest possible %s", elapsed, ideal)
+	}
+}
+
+func TestPacingTrustsLowerServerRemaining(t *testing.T) {
+	// Another process spent most of the key's budget: the client must learn
+	// that from X-RateLimit-Remaining and not send into a 429.
+	const limit = 10
+	window := 300 * time.Millisecond
+	ws, srv := newWindowServer(t, limit, window)
+	c := newTestClient(t, srv.URL, WithMaxRetries(0))
+	ws.spend(limit - 2)
+	var wg sync.WaitGroup
+	errs := make(chan error, 12)
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if _, rejected := ws.counts(); rejected != 0 {
+		t.Errorf("%d requests were rejected with 429", rejected)
+	}
+}
+
+func TestMaxWaitFailsFastWithRateLimitError(t *testing.T) {
+	ws, srv := newWindowServer(t, 2, 5*time.Second)
+	c := newTestClient(t, srv.URL, WithMaxWait(100*time.Millisecond))
+	for range 2 {
+		if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+	var rle *RateLimitError
+	if !errors.As(err, &rle) || !rle.Local || !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err = %v, want a local *RateLimitError", err)
+	}
+	if rle.RetryAfter < 4*time.Second {
+		t.Errorf("RetryAfter = %s, want about the 5s window", rle.RetryAfter)
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("refusal took %s, want immediate", el)
+	}
+	if total, _ := ws.counts(); total != 2 {
+		t.Errorf("server saw %d requests, want 2 (the third is never sent)", total)
+	}
+}
+
+func TestBudgetWaitRespectsContext(t *testing.T) {
+	_, srv := newWindowServer(t, 1, time.Hour)
+	c := newTestClient(t, srv.URL)
+	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() {
+		_, err := c.Do(ctx, &Request{Path: "/account"}, nil)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Do kept waiting after its context was cancelled")
+	}
+}
+
+func TestMemoryBudgetModel(t *testing.T) {
+	clock := time.Unix(1000, 0)
+	b := NewMemoryBudget()
+	b.now = func() time.Time { return clock }
+	ctx := context.Background()
+	// Unknown limit: one request in flight at a time.
+	g, err := b.Acquire(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Acquire(ctx, time.Nanosecond); err != nil {
+		t.Log("second acquire refused while the limit is unknown, as expected:", err)
+	} else {
+		t.Fatal("a second request went out before the limit was known")
+	}
+	b.Observe(RateLimit{Limit: 3, Remaining: 2, Window: 10 * time.Second}, clock)
+	g.Release(clock)
+	for range 2 {
+		if _, err := b.Acquire(ctx, time.Nanosecond); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l, w, free := b.State(); l != 3 || w != 10*time.Second || free != 0 {
+		t.Fatalf("State = %d %s %d", l, w, free)
+	}
+	_, err = b.Acquire(ctx, time.Second)
+	var rle *RateLimitError
+	if !errors.As(err, &rle) || rle.RetryAfter != 10*time.Second {
+		t.Fatalf("full budget: %v, want a 10s RateLimitError", err)
+	}
+	// The first slot frees exactly a window after its response.
+	clock = clock.Add(10 * time.Second)
+	if _, err := b.Acquire(ctx, time.Nanosecond); err != nil {
+		t.Fatalf("slot did not free after the window: %v", err)
+	}
+	// A 429's Retry-After blocks everything.
+	b.Observe(RateLimit{RetryAfter: 4 * time.Second}, clock)
+	if _, err := b.Acquire(ctx, time.Second); !errors.As(err, &rle) || rle.RetryAfter != 4*time.Second {
+		t.Fatalf("after Retry-After: %v", err)
+	}
+}
