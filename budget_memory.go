@@ -26,8 +26,8 @@ type MemoryBudget struct {
 	limit        int
 	window       time.Duration
 	inFlight     int
-	frees        []time.Time // when each finished slot frees
-	external     []time.Time // slots spent by other users of the key
+	frees        []time.Time // when each finished slot frees, sorted
+	external     []time.Time // slots spent by other users of the key, sorted
 	blockedUntil time.Time
 	wake         chan struct{} // closed and replaced whenever a slot may have freed
 }
@@ -115,13 +115,13 @@ func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
 	if b.inFlight+len(b.frees)+len(b.external) < b.limit {
 		return 0
 	}
+	// Both lists are sorted, so their heads are the next to free.
 	var next time.Time
-	for _, list := range [2][]time.Time{b.frees, b.external} {
-		for _, t := range list {
-			if next.IsZero() || t.Before(next) {
-				next = t
-			}
-		}
+	if len(b.frees) > 0 {
+		next = b.frees[0]
+	}
+	if len(b.external) > 0 && (next.IsZero() || b.external[0].Before(next)) {
+		next = b.external[0]
 	}
 	if next.IsZero() {
 		return untilRelease
@@ -129,15 +129,31 @@ func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
 	return next.Sub(now)
 }
 
-// dropFreed removes the times not after now, in place.
+// dropFreed removes the leading times not after now from a sorted list.
+// The list is a queue: it is cut from the front and appended at the back, so
+// it stays as long as the number of occupied slots, never longer.
 func dropFreed(ts []time.Time, now time.Time) []time.Time {
-	kept := ts[:0]
-	for _, t := range ts {
-		if t.After(now) {
-			kept = append(kept, t)
-		}
+	i := 0
+	for i < len(ts) && !ts[i].After(now) {
+		i++
 	}
-	return kept
+	if i == len(ts) {
+		return ts[:0]
+	}
+	return ts[i:]
+}
+
+// insertSorted adds t to a sorted list. Slots are released in nearly the
+// order they free, so the search from the back is short.
+func insertSorted(ts []time.Time, t time.Time) []time.Time {
+	i := len(ts)
+	for i > 0 && ts[i-1].After(t) {
+		i--
+	}
+	ts = append(ts, time.Time{})
+	copy(ts[i+1:], ts[i:])
+	ts[i] = t
+	return ts
 }
 
 func (b *MemoryBudget) releaser() func(time.Time) {
@@ -147,7 +163,7 @@ func (b *MemoryBudget) releaser() func(time.Time) {
 			b.mu.Lock()
 			b.inFlight--
 			if b.window > 0 {
-				b.frees = append(b.frees, at.Add(b.window))
+				b.frees = insertSorted(b.frees, at.Add(b.window))
 			}
 			b.wakeLocked()
 			b.mu.Unlock()
@@ -182,7 +198,7 @@ func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
 	switch deficit := free - rl.Remaining; {
 	case deficit > 0:
 		for range deficit {
-			b.external = append(b.external, now.Add(b.window))
+			b.external = insertSorted(b.external, now.Add(b.window))
 		}
 	case deficit < 0 && len(b.external) > 0:
 		n := min(-deficit, len(b.external))

@@ -204,7 +204,7 @@ func WithScopes(scopes ...Scope) Option {
 	return func(c *config) error {
 		for _, s := range scopes {
 			if !s.Valid() {
-				return fmt.Errorf("restorehub: WithScopes: unknown scope %q", truncate(string(s), 60))
+				return fmt.Errorf("restorehub: WithScopes: unknown scope %s", truncate(fmt.Sprintf("%q", s), 60))
 			}
 		}
 		set := NewScopeSet(scopes...)

@@ -49,7 +49,7 @@ func ParseTier(s string) (Tier, error) {
 	case "destructive":
 		return TierDestructive, nil
 	}
-	return TierUnknown, fmt.Errorf("restorehub: unknown scope tier %q (want read, write or destructive)", truncate(s, 40))
+	return TierUnknown, fmt.Errorf("restorehub: unknown scope tier %s (want read, write or destructive)", truncate(fmt.Sprintf("%q", s), 40))
 }
 
 type scopeInfo struct {
@@ -100,7 +100,7 @@ func (s Scope) String() string { return string(s) }
 func ParseScope(s string) (Scope, error) {
 	sc := Scope(strings.TrimSpace(s))
 	if !sc.Valid() {
-		return "", fmt.Errorf("restorehub: unknown scope %q: scopes look like \"servers:read\"; see AllScopes", truncate(string(sc), 60))
+		return "", fmt.Errorf("restorehub: unknown scope %s: scopes look like \"servers:read\"; see AllScopes", truncate(fmt.Sprintf("%q", sc), 60))
 	}
 	return sc, nil
 }
