@@ -126,12 +126,12 @@ func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest) (*Job,
 // not show it. Its method, path, parameters and bodies here were inferred from
 // the scope name members:pull and are guesses that may not match the live API.
 //
-// Pacing: the API accepts at most 50 memberIds entries per minute for each
+// Pacing: the API accepts at most 50 entries of memberIds per minute for each
 // targetServerId value. The client paces these calls per targetServerId to
 // stay within that budget: a call waits until the budget allows it, and a
-// single call with more than 50 memberIds entries is refused, so split large
-// batches. The spec says: 50 members per minute per target server, independent
-// of the plan's API rate limit (documented:
+// single call with more than 50 entries of memberIds is refused, so split
+// large batches. The spec says: 50 members per minute per target server,
+// independent of the plan's API rate limit (documented:
 // https://restorehub.net/de/docs/rate-limits).
 //
 // PARTLY INFERRED. The docs say this endpoint exists (scope 'members:pull'),

@@ -138,7 +138,7 @@ func declDoc(d *typeDecl) string {
 	case d.schemaName != "":
 		what = fmt.Sprintf("%q schema", d.schemaName)
 	default:
-		what = "inline schema"
+		what = "type of an inline schema"
 	}
 	text := docSentence(d.name, d.doc, what)
 	if d.params {

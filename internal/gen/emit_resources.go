@@ -101,16 +101,19 @@ func methodDoc(p *opPlan) string {
 		if op.scope != "" {
 			from = " from the scope name " + op.scope
 		}
-		if op.existenceDocumented {
+		switch {
+		case op.existenceDocumented:
 			paras = append(paras, "Partly inferred: the API's documentation says this operation exists but does not show it. Its method, path, parameters and bodies here were inferred"+from+" and are guesses that may not match the live API.")
-		} else {
+		case from != "":
 			paras = append(paras, "Inferred: this operation is not documented. It was inferred"+from+", so its method, path, parameters and bodies are guesses that may not match the live API.")
+		default:
+			paras = append(paras, "Inferred: this operation is not documented, so its method, path, parameters and bodies are guesses that may not match the live API.")
 		}
 	}
 	if pc := op.pace; pc != nil {
 		unit := "calls"
 		if pc.count != "" {
-			unit = pc.count + " entries"
+			unit = "entries of " + pc.count
 		}
 		text := fmt.Sprintf("Pacing: the API accepts at most %d %s per %s for each %s value. The client paces these calls per %s to stay within that budget: a call waits until the budget allows it, and a single call with more than %d %s is refused, so split large batches.",
 			pc.limit, unit, humanInterval(pc.interval), pc.per, pc.per, pc.limit, unit)

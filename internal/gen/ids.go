@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -167,7 +168,12 @@ func actionFromPath(op *operation) string {
 			return camelJoin(statics)
 		}
 		verb = "create"
-	case "PUT", "PATCH":
+	case "PUT":
+		verb = "update"
+		if slices.Contains(op.siblings, "PATCH") {
+			verb = "replace"
+		}
+	case "PATCH":
 		verb = "update"
 	default:
 		verb = strings.ToLower(op.method)

@@ -110,6 +110,16 @@ func exportedName(s string) string {
 	return out
 }
 
+// nameSuffix spells a name as exported words to append to another name,
+// such as "in-progress" → "InProgress" and "1st" → "1st".
+func nameSuffix(s string) string {
+	var b strings.Builder
+	for _, w := range splitWords(s) {
+		b.WriteString(capWord(w))
+	}
+	return b.String()
+}
+
 // unexportedName turns a name into a lower-camel Go identifier for a
 // parameter or variable, such as "serverId" → "serverID" and "ID" → "id".
 // Keywords and predeclared names get "Arg" appended; the result is "" when

@@ -46,6 +46,7 @@ type operation struct {
 	resp        *payload
 	respStatus  string
 	pathParts   []pathPart
+	siblings    []string // the other methods of the same path, upper case
 }
 
 // param is one parameter of an operation.
@@ -102,6 +103,11 @@ func (d *document) readOperations() []*operation {
 				return
 			}
 			op := d.readOperation(path, strings.ToUpper(k), o, shared)
+			item.each(func(other string, _ any) {
+				if httpMethods[strings.ToLower(other)] && !strings.EqualFold(other, k) {
+					op.siblings = append(op.siblings, strings.ToUpper(other))
+				}
+			})
 			op.index = len(ops)
 			ops = append(ops, op)
 		})
@@ -326,7 +332,8 @@ func pickJSON(content *object) string {
 		return "application/json"
 	}
 	for _, k := range content.keys {
-		mt := strings.ToLower(k)
+		mt, _, _ := strings.Cut(strings.ToLower(k), ";")
+		mt = strings.TrimSpace(mt)
 		if strings.HasSuffix(mt, "+json") || strings.Contains(mt, "/json") || strings.HasPrefix(mt, "application/json") {
 			return k
 		}

@@ -324,6 +324,7 @@ func (pl *plan) planPagination(p *opPlan) {
 		if style != "" {
 			pl.doc.warn(fmt.Sprintf("%s: x-pagination %q but %s; no iterator generated", op.id, style, why))
 		}
+		op.pagination = "none"
 	}
 	resp := valueStruct(*p.resp)
 	if resp == nil {
@@ -366,14 +367,12 @@ func (pl *plan) planPagination(p *opPlan) {
 	case "cursor":
 		if cursor == nil || !cursor.typ.isStringy() || next == nil || !next.typ.isStringy() {
 			fail("it lacks a string cursor query parameter or a string next-cursor field")
-			op.pagination = "none"
 			return
 		}
 		pp.cursor, pp.next = cursor, next
 	case "page":
 		if page == nil || page.typ.underlying().kind != kInt || total != nil && total.typ.underlying().kind != kInt {
 			fail("it lacks an integer page query parameter")
-			op.pagination = "none"
 			return
 		}
 		pp.cursor, pp.next = page, total

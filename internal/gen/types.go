@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -81,13 +82,9 @@ func rawType(note string) goType {
 // nilable reports whether the zero value of t is nil, so a field of type t
 // needs no pointer to be optional.
 func (t goType) nilable() bool {
-	switch t.kind {
+	switch t.underlying().kind {
 	case kRaw, kAny, kSlice, kMap, kBytes:
 		return true
-	case kNamed:
-		if t.decl.kind == dAlias || t.decl.kind == dDefined {
-			return t.decl.target.nilable()
-		}
 	}
 	return false
 }
@@ -115,6 +112,7 @@ type mapper struct {
 	compTypes map[string]goType
 	decls     []*typeDecl
 	memo      map[*schema]goType
+	refMemo   map[string]goType // other local references, by reference
 	depth     int
 	raws      []string // "where: why" for every raw type emitted
 }
@@ -126,6 +124,7 @@ func newMapper(d *document, pkg *namespace) *mapper {
 		compNames: map[string]string{},
 		compTypes: map[string]goType{},
 		memo:      map[*schema]goType{},
+		refMemo:   map[string]goType{},
 	}
 	for _, c := range d.componentSchemas() {
 		name := exportedName(c.name)
@@ -367,7 +366,7 @@ func (m *mapper) fillStruct(d *typeDecl, props []property, required map[string]b
 
 // validJSONTagName reports whether encoding/json accepts name in a tag.
 func validJSONTagName(name string) bool {
-	if name == "" {
+	if name == "" || name == "-" {
 		return false
 	}
 	for _, c := range name {
@@ -388,7 +387,7 @@ func (m *mapper) enumType(s *schema, vals []string, hint string, target **typeDe
 			continue
 		}
 		seen[v] = true
-		suffix := exportedName(v)
+		suffix := nameSuffix(v)
 		switch {
 		case v == "":
 			suffix = "Empty"
@@ -408,18 +407,83 @@ func (m *mapper) refType(ref, hint string) goType {
 			return m.component(name)
 		}
 	}
+	if inner, ok := m.schemaInComponent(ref); ok {
+		return m.typeOf(inner, hint)
+	}
+	if t, ok := m.refMemo[ref]; ok {
+		return t
+	}
 	v, ok := m.doc.pointer(ref)
 	if !ok {
 		return m.raw(hint, fmt.Sprintf("the $ref %q, which the generator cannot resolve", sanitizeComment(ref)))
 	}
-	if len(ref) > 0 {
-		if i := strings.LastIndex(ref, "/"); i >= 0 {
-			if n := exportedName(unescapePointer(ref[i+1:])); n != "" {
-				hint = n
-			}
+	if i := strings.LastIndex(ref, "/"); i >= 0 {
+		if n := exportedName(unescapePointer(ref[i+1:])); n != "" {
+			hint = n
 		}
 	}
-	return m.typeOf(readSchema(v), hint)
+	t := m.typeOf(readSchema(v), hint)
+	m.refMemo[ref] = t
+	return t
+}
+
+// schemaInComponent finds the schema a reference into a component schema
+// names, such as "#/components/schemas/Thing/properties/label", as the very
+// schema the component was read into, so that both share one Go type (named
+// after the component, which is declared first).
+func (m *mapper) schemaInComponent(ref string) (*schema, bool) {
+	rest, ok := strings.CutPrefix(ref, "#/components/schemas/")
+	if !ok {
+		return nil, false
+	}
+	toks := strings.Split(rest, "/")
+	name := unescapePointer(toks[0])
+	s := m.comps[name]
+	if s == nil || len(toks) < 2 {
+		return nil, false
+	}
+	m.component(name)
+	toks = toks[1:]
+	for len(toks) > 0 {
+		key := unescapePointer(toks[0])
+		toks = toks[1:]
+		switch key {
+		case "items":
+			s = s.items
+		case "additionalProperties":
+			s = s.additional
+		case "properties":
+			if len(toks) == 0 {
+				return nil, false
+			}
+			prop := unescapePointer(toks[0])
+			toks = toks[1:]
+			var found *schema
+			for _, p := range s.props {
+				if p.name == prop {
+					found = p.schema
+				}
+			}
+			s = found
+		case "allOf", "oneOf", "anyOf":
+			list := map[string][]*schema{"allOf": s.allOf, "oneOf": s.oneOf, "anyOf": s.anyOf}[key]
+			if len(toks) == 0 {
+				return nil, false
+			}
+			i, err := strconv.Atoi(toks[0])
+			toks = toks[1:]
+			if err != nil || i < 0 || i >= len(list) {
+				return nil, false
+			}
+			s = list[i]
+		default:
+			return nil, false
+		}
+		if s == nil {
+			return nil, false
+		}
+	}
+	return s, true
 }
 
 // resolve follows a schema's $ref chain to the schema it names.
@@ -441,6 +505,9 @@ func (m *mapper) resolve(s *schema) *schema {
 	return &schema{bad: "a circular $ref"}
 }
 
+// maxAllOfSteps bounds the work of merging one allOf.
+const maxAllOfSteps = 10000
+
 // allOfType merges the properties of every allOf member into one struct.
 // A single member with nothing beside it is that member's type.
 func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
@@ -455,12 +522,14 @@ func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
 	required := map[string]bool{}
 	why := ""
 	visiting := map[*schema]bool{}
+	merged := map[*schema]bool{} // members already merged: merging again changes nothing
+	steps := 0
 	var collect func(x *schema, depth int)
 	collect = func(x *schema, depth int) {
 		if why != "" {
 			return
 		}
-		if depth > maxRefHops {
+		if steps++; depth > maxRefHops || steps > maxAllOfSteps {
 			why = "an allOf nested too deeply"
 			return
 		}
@@ -469,8 +538,11 @@ func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
 			why = "a circular allOf"
 			return
 		}
+		if merged[x] {
+			return
+		}
 		visiting[x] = true
-		defer delete(visiting, x)
+		defer func() { delete(visiting, x); merged[x] = true }()
 		switch {
 		case x.bad != "":
 			why = "an allOf with a member the generator cannot read (" + x.bad + ")"

@@ -1,0 +1,584 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// featureCase is one hand-written spec under testdata, and what the code
+// generated from it must (and must not) contain. Snippets are compared with
+// runs of white space collapsed, so gofmt's alignment does not matter.
+type featureCase struct {
+	spec     string              // file name under testdata; its base name is the package name
+	want     map[string][]string // generated file → snippets it must contain
+	absent   map[string][]string // generated file → snippets it must not contain
+	warnings []string            // substrings of the warnings the generator must give
+	scopes   bool                // the spec lists scopes: also generate and build scopes.go
+}
+
+var featureCases = []featureCase{
+	{
+		spec: "oas30.json",
+		want: map[string][]string{
+			"pets_gen.go": {
+				"func (s *PetsService) List(ctx context.Context, params *PetsListParams) ([]Pet, error)",
+				"func (s *PetsService) Create(ctx context.Context, body *NewPet) (*Pet, error)",
+				"func (s *PetsService) Delete(ctx context.Context, petID string) error",
+				`"/pets/"+url.PathEscape(petID)`,
+				"Nickname *string `json:\"nickname\"`",
+				"Owner *Owner `json:\"owner\"`",
+				"Tags []string `json:\"tags,omitempty\"`",
+				"Age *int `json:\"age,omitempty\"`",
+				"Name string `json:\"name\"`",
+				"Limit *int32 `url:\"limit,omitempty\"`",
+				"Species *string `url:\"species,omitempty\"`",
+			},
+			"operations_gen.go": {`ID: "pets.list"`, `ID: "pets.create"`, `ID: "pets.get"`, `ID: "pets.delete"`},
+		},
+	},
+	{
+		spec: "oas31.json",
+		want: map[string][]string{
+			"pets_gen.go": {
+				"func (s *PetsService) Update(ctx context.Context, petID string, body *PetPatch) (*Pet, error)",
+				"Nickname *string `json:\"nickname\"`",
+				"Weight *float32 `json:\"weight\"`",
+				"Kind PetKind `json:\"kind\"`",
+				`PetKindPet PetKind = "pet"`,
+				"Born *time.Time `json:\"born,omitempty\"`",
+				"Mixed json.RawMessage `json:\"mixed,omitempty\"`",
+				"does not model a value of any of the types string, integer.",
+				"Numeric *float64 `json:\"numeric,omitempty\"`",
+				"Ref *Owner `json:\"ref,omitempty\"`",
+				"Nothing json.RawMessage",
+				"Anything json.RawMessage",
+				"Yes json.RawMessage",
+				"Tags []string `json:\"tags,omitempty\"`",
+			},
+		},
+	},
+	{
+		spec: "refs.json",
+		want: map[string][]string{
+			"things_gen.go": {
+				"func (s *ThingsService) Get(ctx context.Context, thingID string, params *ThingsGetParams) (*Thing, error)",
+				"func (s *ThingsService) Replace(ctx context.Context, thingID string, body *Thing) (*Thing, error)",
+				"func (s *ThingsService) List(ctx context.Context) ([]Thing, error)",
+				"Expand []string `url:\"expand,omitempty,comma\"`",
+				"Verbose *bool `url:\"verbose,omitempty\"`",
+				"Parent *Thing `json:\"parent,omitempty\"`",
+				"Deep *ThingLabel `json:\"deep,omitempty\"`",
+				"Escaped *AB `json:\"escaped,omitempty\"`",
+				"type AB = string",
+				"type LoopA = json.RawMessage",
+				"External json.RawMessage",
+				`the $ref "other.json#/components/schemas/Thing", which the generator cannot resolve`,
+				"Missing json.RawMessage",
+			},
+		},
+		absent:   map[string][]string{"things_gen.go": {"type Label struct"}},
+		warnings: []string{"GET /broken: cannot resolve a parameter"},
+	},
+	{
+		spec: "composition.json",
+		want: map[string][]string{
+			"shapes_gen.go": {
+				"func (s *ShapesService) Create(ctx context.Context, body Shape) (*Circle, error)",
+				"type Shape = json.RawMessage",
+				"a oneOf/anyOf of Circle, Square; decode it with json.Unmarshal into the variant you expect",
+				"type Circle struct { ID is the \"id\" field: Overrides Base.id. ID string `json:\"id\"`",
+				"Radius float64 `json:\"radius\"`",
+				"type Square struct { ID is the \"id\" field. ID string `json:\"id\"`",
+				"Side *float64 `json:\"side,omitempty\"`",
+				"MaybeCircle *Circle `json:\"maybeCircle,omitempty\"`",
+				"MaybeName *string `json:\"maybeName,omitempty\"`",
+				"IDOrCode *string `json:\"idOrCode,omitempty\"`",
+				"NumberOrText json.RawMessage",
+				"Wrapped *Base `json:\"wrapped,omitempty\"`",
+				"Merged *DrawingMerged `json:\"merged,omitempty\"`",
+				"B int `json:\"b\"`",
+				"BadMerge json.RawMessage",
+				"WithOneOf json.RawMessage",
+				"OnlyNull json.RawMessage",
+			},
+		},
+	},
+	{
+		spec: "enums.json",
+		want: map[string][]string{
+			"orders_gen.go": {
+				"func (s *OrdersService) ListByStatus(ctx context.Context, status OrderStatus, params *OrdersListByStatusParams) ([]Order, error)",
+				`url.PathEscape(string(status))`,
+				"type OrderStatus string",
+				`OrderStatusPending OrderStatus = "pending"`,
+				`OrderStatusInProgress OrderStatus = "in-progress"`,
+				`OrderStatus1st OrderStatus = "1st"`,
+				`OrderStatusValue6 OrderStatus = "*"`,
+				`OrderStatusEmpty OrderStatus = ""`,
+				`OrderStatusDone2 OrderStatus = "DONE"`,
+				"Sort *OrdersListByStatusParamsSort `url:\"sort,omitempty\"`",
+				"Priority *int `url:\"priority,omitempty\"`",
+				"Channel *OrderChannel `json:\"channel,omitempty\"`",
+				`OrderChannelAPI OrderChannel = "api"`,
+				"Level *int `json:\"level,omitempty\"`",
+				"It is one of 1, 2, 3.",
+				"Mixed json.RawMessage",
+				"Untyped *OrderUntyped",
+				`OrderSingleOrder OrderSingle = "order"`,
+			},
+		},
+	},
+	{
+		spec: "maps.json",
+		want: map[string][]string{
+			"settings_gen.go": {
+				"func (s *SettingsService) Put(ctx context.Context, body map[string]int) error",
+				"Filter map[string]string `url:\"filter,omitempty\"`",
+				"Free map[string]any `json:\"free,omitempty\"`",
+				"FreeEmpty map[string]any",
+				"Bare map[string]any",
+				"Closed *SettingsClosed",
+				"type SettingsClosed struct{}",
+				"Counts map[string]int64",
+				"MaybeCounts map[string]*int",
+				"ByName map[string]Entry",
+				"Lists map[string][]string",
+				"InlineValues map[string]SettingsInlineValuesValue",
+				"Mixed *SettingsMixed",
+				"Properties beyond the listed ones are allowed by the spec but not kept.",
+				"Labels Labels `json:\"labels,omitempty\"`",
+				"type Labels map[string]string",
+			},
+		},
+	},
+	{
+		spec: "arrays.json",
+		want: map[string][]string{
+			"matrix_gen.go": {
+				"func (s *MatrixService) Post(ctx context.Context, body []MatrixPostRequestItem) (*Matrix, error)",
+				"X int `json:\"x\"`",
+				"Rows [][]float64",
+				"Cells []MatrixCellsItem",
+				"Tags []MatrixCellsItemTagsItem",
+				"MaybeItems []*string",
+				"Refs []Cell",
+				"NoItems []json.RawMessage",
+				"Tuple []json.RawMessage",
+				"OldTuple []json.RawMessage",
+				"Tree Tree `json:\"tree,omitempty\"`",
+				"type Tree []Tree",
+				"type Cells []Cell",
+			},
+		},
+	},
+	{
+		spec: "inline.json",
+		want: map[string][]string{
+			"reports_gen.go": {
+				"func (s *ReportsService) Run(ctx context.Context, reportID int64, body *ReportsRunRequest) (*ReportsRunResponse, error)",
+				`url.PathEscape(fmt.Sprint(reportID))`,
+				"Options ReportsRunRequestOptions `json:\"options\"`",
+				`ReportsRunRequestOptionsFormatPDF ReportsRunRequestOptionsFormat = "pdf"`,
+				"Window *ReportsRunRequestOptionsWindow",
+				"From *time.Time",
+				"Run *ReportsRunResponseRun",
+				"Owner *ReportsRunResponseRunOwner",
+			},
+		},
+	},
+	{
+		spec: "noopid.json",
+		want: map[string][]string{
+			"operations_gen.go": {
+				`ID: "widgets.list"`, `ID: "widgets.create"`, `ID: "widgets.get"`, `ID: "widgets.replace"`,
+				`ID: "widgets.update"`, `ID: "widgets.delete"`, `ID: "widgets.head"`, `ID: "widgets.publish"`,
+				`ID: "widgets.listParts"`, `ID: "widgets.get2"`, `ID: "default.get"`, `ID: "default.get2"`,
+				`Path: "/api/v1/widgets/{widgetId}/publish"`,
+			},
+			"widgets_gen.go": {
+				"func (s *WidgetsService) List(ctx context.Context, params *WidgetsListParams) ([]string, error)",
+				"func (s *WidgetsService) Replace(ctx context.Context, widgetID string) error",
+				"func (s *WidgetsService) Publish(ctx context.Context, widgetID string) error",
+				"func (s *WidgetsService) ListParts(ctx context.Context, widgetID string) ([]string, error)",
+			},
+			"default_gen.go": {"func (s *DefaultService) Get(ctx context.Context) error", "func (s *DefaultService) Get2(ctx context.Context, id string) error"},
+		},
+	},
+	{
+		spec: "oddnames.json",
+		want: map[string][]string{
+			"verify_page_gen.go": {
+				"func (s *VerifyPageService) Get(ctx context.Context, typeArg string, rangeArg string, ctxArg string, urlArg string, params *VerifyPageGetParams) (*Operation2, error)",
+				"XRateLimit *int `url:\"x-rate-limit,omitempty\"`",
+				"N2fa *bool `url:\"2fa,omitempty\"`",
+				`The query parameter "a,b" is not sent`,
+				`The header parameter "X-Request-Id" is not sent`,
+				`The cookie parameter "session" is not sent`,
+				"Type *string `json:\"type,omitempty\"`",
+				"Func *string `json:\"func,omitempty\"`",
+				"N2fa *bool `json:\"2fa,omitempty\"`",
+				"ID *string `json:\"id,omitempty\"`",
+				"ID2 *string `json:\"ID,omitempty\"`",
+				"ID3 *string `json:\"Id,omitempty\"`",
+				"GuildID *string", "APIURL *string", "UserIDs []string", "DMChannel *string",
+				"HasSpace *string `json:\"has space,omitempty\"`",
+				`The property "a,b" cannot be named in a Go struct tag and is not modelled.`,
+				`The property "-" cannot be named`,
+				`The property "" cannot be named`,
+				"Proto *string `json:\"__proto__,omitempty\"`",
+				"X日本 *string", "Ñame *string",
+			},
+			"2fa_gen.go":          {"type N2faService struct", "func (s *N2faService) Enable2fa(ctx context.Context) (*Server2, error)"},
+			"operations2_gen.go":  {"type OperationsService struct", "type Services2 struct"},
+			"services2_gen.go":    {"type ServicesService struct", "type N2fa struct"},
+			"models2_gen.go":      {"type Ünïcode string", `ÜnïcodeÄ Ünïcode = "ä"`, `ÜnïcodeBC Ünïcode = "b-c"`, `Ünïcode1 Ünïcode = "1"`, `ÜnïcodeType Ünïcode = "type"`},
+			"type_gen.go":         {"func (s *TypeService) Type(ctx context.Context) (*ServersService2, error)"},
+			"x_rate_limit_gen.go": {"func (s *XRateLimitService) Get(ctx context.Context) (*Server, error)"},
+			"servers_gen.go":      {"func (s *ServersService) List(ctx context.Context) (*Func, error)", "func (s *ServersService) List2(", "func (s *ServersService) List3("},
+			"services_gen.go":     {"N2fa *N2faService", "Services *ServicesService", "XRateLimit *XRateLimitService"},
+			"operations_gen.go":   {`ID: "verify-page.get"`, `ID: "x-rate-limit.get"`, `ID: "2fa.enable2fa"`, `ID: "type.type"`, `ID: "servers.list2"`, `ID: "servers.list3"`},
+		},
+	},
+	{
+		spec: "formats.json",
+		want: map[string][]string{
+			"events_gen.go": {
+				"At time.Time `json:\"at\"`", "Day *string", "Count int64 `json:\"count\"`", "Small *int32", "Big *uint64",
+				"Plain *int", "Score *float32", "Mean *float64", "Link *string", "Mail *string", "UUID *string",
+				"Blob []byte `json:\"blob,omitempty\"`", "File *string", "Flag *bool",
+				"Since *time.Time `url:\"since,omitempty\"`", "IDs []int64 `url:\"ids,omitempty\"`", "Ratio *float64 `url:\"ratio,omitempty\"`",
+			},
+		},
+	},
+	{
+		spec:   "security.json",
+		scopes: true,
+		want: map[string][]string{
+			"operations_gen.go": {
+				`opNotesList: { ID: "notes.list", Method: "GET", Path: "/notes", Scope: "notes:read", Tier: "read", Idempotent: true, Pagination: PaginationNone, }`,
+				`opNotesCreate: { ID: "notes.create", Method: "POST", Path: "/notes", Scope: "notes:write", Tier: "write", Pagination: PaginationNone, }`,
+				`opNotesPurge: { ID: "notes.purge", Method: "DELETE", Path: "/notes", Scope: "notes:purge", Tier: "destructive", Pagination: PaginationNone, }`,
+				`opNotesGet: { ID: "notes.get", Method: "GET", Path: "/notes/{id}", Scope: "docs:read", Tier: "read", Idempotent: true,`,
+				`opNotesPut: { ID: "notes.put", Method: "PUT", Path: "/notes/{id}", Scope: "notes:admin", Tier: "admin", Idempotent: true,`,
+				`opNotesTouch: { ID: "notes.touch", Method: "POST", Path: "/notes/{id}", Idempotent: true, Pagination: PaginationNone, Inferred: true, }`,
+				`Pace: &Pace{KeyField: "channelId", CountField: "items", Limit: 30, Interval: 10 * time.Second},`,
+			},
+			"notes_gen.go": {
+				"The same security requirement also lists docs:read.",
+				"It sends POST /notes/{id}; no scope is documented for it.",
+				"Inferred: this operation is not documented, so its method, path",
+				"Deprecated: the spec marks this operation as deprecated.",
+			},
+			"batches_gen.go": {
+				"Pacing: the API accepts at most 30 entries of items per 10s for each channelId value.",
+				"Rate limit: Only 5 per hour, says the vendor.",
+			},
+			"scopes.go": {
+				`ScopeDocsRead Scope = "docs:read"`, `{ScopeNotesPurge, TierDestructive}`, `{ScopeNotesAdmin, TierUnknown}`,
+				`ScopeNotesAdmin is the scope "notes:admin" (tier not documented).`, `ScopeAll Scope = "*"`,
+			},
+		},
+		warnings: []string{"PATCH /batches: x-rate-limit needs per"},
+	},
+	{
+		spec: "pagination.json",
+		want: map[string][]string{
+			"users_gen.go": {
+				"func (s *UsersService) All(ctx context.Context, params *UsersListParams) iter.Seq2[User, error]",
+				"return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]User, string, error) { q := p q.Cursor = optional(cursor)",
+				"return resp.Data, valueOf(resp.NextCursor), nil",
+			},
+			"groups_gen.go": {
+				"func (s *GroupsService) All(ctx context.Context, params *GroupsListParams) iter.Seq2[string, error]",
+				"return pageSeq(int(valueOf(p.Page)), func(page int) ([]string, int, error) { q := p q.Page = optional(int32(page))",
+				"return resp.Data, int(valueOf(resp.TotalPages)), nil",
+				"func (s *GroupsService) AllMembers(ctx context.Context, groupID string, params *GroupsListMembersParams) iter.Seq2[*GroupsListMembersResponseResultsItem, error]",
+				"return cursorSeq(p.After, func(cursor string)",
+				"resp, err := s.ListMembers(ctx, groupID, &q)",
+				"return resp.Results, resp.NextAfter, nil",
+			},
+			"detected_gen.go": {
+				"func (s *DetectedService) All(ctx context.Context, params *DetectedListParams) iter.Seq2[int, error]",
+				"return resp.Items, valueOf(resp.NextCursor), nil",
+				"func (s *DetectedService) AllPages(ctx context.Context, params *DetectedListPagesParams) iter.Seq2[string, error]",
+				"return pageSeq(p.Page, func(page int) ([]string, int, error) { q := p q.Page = page",
+				"return resp.Things, 0, nil",
+			},
+			"operations_gen.go": {
+				`opUsersList: { ID: "users.list", Method: "GET", Path: "/users", Idempotent: true, Pagination: PaginationCursor, }`,
+				`opGroupsList: { ID: "groups.list", Method: "GET", Path: "/groups", Idempotent: true, Pagination: PaginationPage, }`,
+				`opDetectedListWrong: { ID: "detected.listWrong", Method: "GET", Path: "/declared-but-wrong", Idempotent: true, Pagination: PaginationNone, }`,
+				`opDetectedListNone: { ID: "detected.listNone", Method: "GET", Path: "/none", Idempotent: true, Pagination: PaginationNone, }`,
+			},
+		},
+		absent: map[string][]string{"detected_gen.go": {"AllWrong", "AllNone", "AllOdd"}},
+		warnings: []string{
+			`x-pagination style "offset" is not one of none, cursor, page`,
+			`detected.listWrong: x-pagination "cursor" but the response is not an object`,
+		},
+	},
+	{
+		spec: "recursion.json",
+		want: map[string][]string{
+			"nodes_gen.go": {
+				"Self *Node `json:\"self\"`", "Children []Node", "ByName map[string]Node",
+				"B *B `json:\"b\"`", "A A `json:\"a\"`", "C AliasOfA `json:\"c\"`", "type AliasOfA = A",
+				"type SelfMerge = json.RawMessage", "does not model a circular allOf.",
+			},
+		},
+	},
+	{
+		spec: "content.json",
+		want: map[string][]string{
+			"files_gen.go": {
+				"func (s *FilesService) Upload(ctx context.Context, body json.RawMessage) (json.RawMessage, error)",
+				"The request body is raw: the spec declares multipart/form-data content",
+				"The response is raw: the spec declares text/plain content",
+				"func (s *FilesService) Put(ctx context.Context, body *FilesPutRequest) (json.RawMessage, error)",
+				"application/problem+json; charset=utf-8 content without a schema.",
+				"func (s *FilesService) List(ctx context.Context) ([]string, error)",
+			},
+		},
+	},
+	{
+		spec: "zod.json",
+		want: map[string][]string{
+			"teams_gen.go": {
+				"func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*TeamsListResponse, error)",
+				"func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Seq2[Team, error]",
+				"func (s *TeamsService) Create(ctx context.Context, body *TeamsCreateRequest) (*Team, error)",
+				"func (s *TeamsService) Get(ctx context.Context, id string) (*Team, error)",
+				"Limit *float64 `url:\"limit,omitempty\"`",
+				"NextCursor *string `json:\"nextCursor\"`",
+				"Role Role `json:\"role\"`",
+				"ArchivedAt *time.Time `json:\"archivedAt\"`",
+				"Settings TeamSettings `json:\"settings\"`",
+				"Members []TeamMembersItem `json:\"members\"`",
+				"Meta map[string]any `json:\"meta,omitempty\"`",
+				`RoleOwner Role = "owner"`,
+			},
+			"operations_gen.go": {`ID: "teams.list"`, `ID: "teams.create"`, `ID: "teams.get"`},
+		},
+	},
+}
+
+var (
+	packageClause = regexp.MustCompile(`(?m)^package resources$`)
+	commentBreaks = regexp.MustCompile(`\s*\n\s*//\s?`)
+	spaces        = regexp.MustCompile(`\s+`)
+)
+
+// squash joins wrapped comment lines and collapses white space, so that
+// snippets match whatever gofmt and comment wrapping did.
+func squash(s string) string {
+	return spaces.ReplaceAllString(commentBreaks.ReplaceAllString(s, " "), " ")
+}
+
+// runtimeFiles returns the hand-written Go files of the resources package,
+// which generated code needs beside it.
+func runtimeFiles(t *testing.T) map[string][]byte {
+	t.Helper()
+	dir := filepath.Join("..", "..", "resources")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_gen.go") || strings.HasSuffix(n, "_test.go") || n == "generate.go" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[n] = b
+	}
+	if files["operation.go"] == nil {
+		t.Fatal("resources/operation.go not found")
+	}
+	return files
+}
+
+// runtimeUse keeps staticcheck from reporting the runtime helpers a small
+// generated package does not happen to use.
+const runtimeUse = `
+var _ = []any{cursorSeq[int], pageSeq[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
+`
+
+// scopesStub declares what the root package gives scopes.go.
+const scopesStub = `
+type Scope string
+
+type Tier int
+
+const (
+	TierUnknown Tier = iota
+	TierRead
+	TierWrite
+	TierDestructive
+)
+
+type scopeInfo struct {
+	scope Scope
+	tier  Tier
+}
+
+var _ = scopeTable
+`
+
+// TestFeatureSpecs generates a package from every feature spec, checks the
+// snippets each must contain, and builds, vets (and, when staticcheck is
+// installed, checks) all of them in one temporary module.
+func TestFeatureSpecs(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go not in PATH")
+	}
+	specs, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	var covered []string
+	for _, fc := range featureCases {
+		covered = append(covered, filepath.Join("testdata", fc.spec))
+	}
+	for _, s := range specs {
+		if !slices.Contains(covered, s) {
+			t.Errorf("%s has no entry in featureCases", s)
+		}
+	}
+
+	mod := t.TempDir()
+	write := func(path string, data []byte) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(mod, "go.mod"), []byte("module example.com/genfeatures\n\ngo 1.26\n"))
+	runtime := runtimeFiles(t)
+	reserved, err := handWrittenNames(filepath.Join("..", "..", "resources"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, fc := range featureCases {
+		pkg := strings.TrimSuffix(fc.spec, ".json")
+		t.Run(pkg, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", fc.spec))
+			if err != nil {
+				t.Fatal(err)
+			}
+			specPath := "testdata/" + fc.spec
+			res, err := generate(data, specPath, pkg, reserved)
+			if err != nil {
+				t.Fatalf("generate: %v", err)
+			}
+			again, err := generate(data, specPath, pkg, reserved)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, src := range res.files {
+				if !bytes.Equal(src, again.files[name]) {
+					t.Errorf("%s differs between two runs", name)
+				}
+				if !bytes.HasPrefix(src, []byte("// Code generated by restorehub-gen from "+specPath+". DO NOT EDIT.\n")) {
+					t.Errorf("%s lacks the generated-code header", name)
+				}
+				write(filepath.Join(mod, pkg, name), src)
+			}
+			for name, src := range runtime {
+				write(filepath.Join(mod, pkg, name), packageClause.ReplaceAll(src, []byte("package "+pkg)))
+			}
+			write(filepath.Join(mod, pkg, "use_test_helpers.go"), []byte("package "+pkg+"\n"+runtimeUse))
+			files := map[string]string{}
+			for name, src := range res.files {
+				files[name] = squash(string(src))
+			}
+			if fc.scopes {
+				src, err := res.doc.scopesFile(specPath, pkg+"scopes")
+				if err != nil || src == nil {
+					t.Fatalf("scopes file: %v (nil: %v)", err, src == nil)
+				}
+				write(filepath.Join(mod, pkg+"scopes", "scopes.go"), src)
+				write(filepath.Join(mod, pkg+"scopes", "stub.go"), []byte("package "+pkg+"scopes\n"+scopesStub))
+				files["scopes.go"] = squash(string(src))
+			}
+			for file, snippets := range fc.want {
+				got, ok := files[file]
+				if !ok {
+					t.Errorf("no %s generated; files: %v", file, keys(files))
+					continue
+				}
+				for _, s := range snippets {
+					if !strings.Contains(got, squash(s)) {
+						t.Errorf("%s lacks %q", file, s)
+					}
+				}
+			}
+			for file, snippets := range fc.absent {
+				for _, s := range snippets {
+					if strings.Contains(files[file], squash(s)) {
+						t.Errorf("%s contains %q", file, s)
+					}
+				}
+			}
+			for _, w := range fc.warnings {
+				if !slices.ContainsFunc(res.warnings, func(got string) bool { return strings.Contains(got, w) }) {
+					t.Errorf("no warning containing %q; got %q", w, res.warnings)
+				}
+			}
+		})
+	}
+	if t.Failed() {
+		return
+	}
+
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = mod
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
+		}
+	}
+	run(goBin, "build", "./...")
+	run(goBin, "vet", "./...")
+	if sc := staticcheckPath(); sc != "" {
+		run(sc, "./...")
+	} else {
+		t.Log("staticcheck not found; skipped")
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// staticcheckPath finds staticcheck in PATH or in the Go bin directory.
+func staticcheckPath() string {
+	if p, err := exec.LookPath("staticcheck"); err == nil {
+		return p
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		p := filepath.Join(home, "go", "bin", "staticcheck")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunWritesAndCleansUp(t *testing.T) {
+	out := t.TempDir()
+	stale := filepath.Join(out, "gone_gen.go")
+	keep := filepath.Join(out, "handwritten_gen.go")
+	os.WriteFile(stale, []byte(generatedPrefix+"old.json. DO NOT EDIT.\n\npackage pets\n"), 0o644)
+	os.WriteFile(keep, []byte("package pets\n\n// Mine is hand-written.\ntype Mine struct{}\n"), 0o644)
+	scopes := filepath.Join(out, "scopes.txt")
+	var stderr bytes.Buffer
+	args := []string{"-spec", filepath.Join("testdata", "security.json"), "-out", out, "-package", "pets", "-scopes", scopes, "-v"}
+	if err := run(args, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale generated file not removed: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("hand-written file removed: %v", err)
+	}
+	for _, f := range []string{"notes_gen.go", "batches_gen.go", "operations_gen.go", "services_gen.go", "scopes.txt"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if !strings.Contains(stderr.String(), "9 operations (8 documented, 1 inferred)") {
+		t.Errorf("-v summary missing: %s", stderr.String())
+	}
+
+	// A second run leaves unchanged files alone.
+	info, _ := os.Stat(filepath.Join(out, "notes_gen.go"))
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(out, "notes_gen.go"), old, old)
+	if err := run(args, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	info2, _ := os.Stat(filepath.Join(out, "notes_gen.go"))
+	if !info2.ModTime().Equal(old) || info.Size() != info2.Size() {
+		t.Errorf("unchanged file was rewritten")
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"openapi": "3.1.0", "paths": {`), 0o644)
+	array := filepath.Join(dir, "array.json")
+	os.WriteFile(array, []byte(`[1, 2]`), 0o644)
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, []byte(`{}`), 0o644)
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"-spec", bad, "-out", dir, "-package", "x"}, false},
+		{[]string{"-spec", array, "-out", dir, "-package", "x"}, false},
+		{[]string{"-spec", filepath.Join(dir, "missing.json"), "-out", dir, "-package", "x"}, false},
+		{[]string{"-out", dir, "-package", "x"}, false},
+		{[]string{"-spec", empty, "-out", dir, "-package", "not-an-identifier"}, false},
+		{[]string{"-spec", empty, "-out", filepath.Join(dir, "out"), "-package", "x", "-scopes", filepath.Join(dir, "s.go")}, true},
+	} {
+		var stderr bytes.Buffer
+		err := run(tc.args, &stderr)
+		if (err == nil) != tc.ok {
+			t.Errorf("run(%q) = %v, want ok=%v", tc.args, err, tc.ok)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "s.go")); !os.IsNotExist(err) {
+		t.Errorf("scopes file written for a spec without scopes")
+	}
+}
+
+func TestScopesFromEnumFallback(t *testing.T) {
+	spec := `{"openapi": "3.1.0",
+	  "paths": {"/a": {"get": {"x-required-scope": "a:read", "x-scope-tier": "read", "responses": {}},
+	                    "delete": {"x-required-scope": "a:delete", "x-scope-tier": "destructive", "responses": {}}}},
+	  "components": {"schemas": {"Scope": {"type": "string", "enum": ["a:read", "a:delete", "b:write", "*"]}}}}`
+	res, err := generate([]byte(spec), "s.json", "p", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := res.doc.scopesFile("s.json", "restorehub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := squash(string(src))
+	for _, s := range []string{"{ScopeARead, TierRead}", "{ScopeADelete, TierDestructive}", "{ScopeBWrite, TierUnknown}", `ScopeAll Scope = "*"`} {
+		if !strings.Contains(got, s) {
+			t.Errorf("scopes lack %q:\n%s", s, src)
+		}
+	}
+}
