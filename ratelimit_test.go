@@ -46,7 +46,7 @@ func TestParseRateLimit(t *testing.T) {
 // window finish within 5% of Window × floor((N−1)/Limit), with no 429.
 func TestPacingReachesTheFastestPossibleTime(t *testing.T) {
 	const limit, n, workers = 20, 81, 30
-	window := 400 * time.Millisecond
+	window := time.Second
 	ws, srv := newWindowServer(t, limit, window)
 	c := newTestClient(t, srv.URL)
 	jobs := make(chan int, n)
