@@ -50,9 +50,29 @@ type Response struct {
 // response's body is not the JSON expected (truncated, HTML, wrong type).
 var ErrMalformedResponse = errors.New("restorehub: malformed response body")
 
-// ErrGuardRefused is wrapped, together with the guard's own error, when
+// ErrGuardRefused matches the *GuardError returned when
 // WithDestructiveGuard refuses a request. Nothing was sent.
 var ErrGuardRefused = errors.New("restorehub: destructive guard refused the request")
+
+// GuardError is returned when WithDestructiveGuard refuses a request; nothing
+// was sent. It matches ErrGuardRefused and unwraps to the guard's own error.
+type GuardError struct {
+	// Operation is what the guard was asked about.
+	Operation Operation
+	// Err is the guard's error.
+	Err error
+}
+
+// Error names the refused request and the guard's reason.
+func (e *GuardError) Error() string {
+	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, redact(e.Err.Error()))
+}
+
+// Unwrap returns the guard's error.
+func (e *GuardError) Unwrap() error { return e.Err }
+
+// Is matches ErrGuardRefused.
+func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
 
 // Do sends req and decodes a 2xx JSON response into out (nil discards it).
 // A non-2xx response returns an error that errors.As finds as *APIError and,
@@ -157,12 +177,12 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request) err
 	}
 	destructive := req.Scope.Tier() == TierDestructive || (req.op != nil && req.op.Destructive())
 	if destructive && c.cfg.guard != nil {
-		op := Operation{Method: method, Path: req.Path, Scope: req.Scope, Tier: TierDestructive}
+		op := Operation{Method: method, Path: req.Path, Query: req.Query, Body: req.Body, Scope: req.Scope, Tier: TierDestructive}
 		if req.op != nil {
-			op.ID, op.Inferred, op.Summary = req.op.ID, req.op.Inferred, req.op.Summary
+			op.ID, op.PathTemplate, op.Inferred, op.Summary = req.op.ID, req.op.Path, req.op.Inferred, req.op.Summary
 		}
 		if err := c.cfg.guard(ctx, op); err != nil {
-			return fmt.Errorf("restorehub: %s %s: %w (nothing was sent): %w", method, req.Path, ErrGuardRefused, err)
+			return &GuardError{Operation: op, Err: err}
 		}
 	}
 	return nil
@@ -195,7 +215,7 @@ func (c *Client) transportError(ctx context.Context, st *callState, err error) e
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
 	}
-	return fmt.Errorf("restorehub: %s %s: after %d attempt(s): %w", st.method, st.path, max(st.attempt, 1), redactedError{err})
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, st.path, st.sent, redactedError{err})
 }
 
 // redactedError wraps an error so that its text cannot carry a key, while

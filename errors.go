@@ -114,7 +114,8 @@ type MissingScopeError struct {
 	*APIError
 	// RequiredScope is the scope the operation needs.
 	RequiredScope Scope
-	// YourScopes are the scopes the key holds, as the server (or WithScopes) listed them.
+	// YourScopes are the scopes the key holds: in the server's order, or
+	// sorted when the refusal was local (from WithScopes).
 	YourScopes []Scope
 	// Local reports that the client refused the request without sending it.
 	Local bool
@@ -126,8 +127,13 @@ func (e *MissingScopeError) Error() string {
 	if e.Local {
 		where = "refused before sending"
 	}
-	return fmt.Sprintf("restorehub: %s %s: %s: key lacks scope %s (it has %s); mint a key with scope %s or add it to this key at /dashboard/api-keys",
-		e.APIError.Method, e.APIError.Path, where, e.RequiredScope, scopeList(e.YourScopes), e.RequiredScope)
+	return fmt.Sprintf("restorehub: %s %s: %s: key lacks scope %s (it has %s); %s",
+		e.APIError.Method, e.APIError.Path, where, e.RequiredScope, scopeList(e.YourScopes), e.Remedy())
+}
+
+// Remedy says how to get the missing scope.
+func (e *MissingScopeError) Remedy() string {
+	return fmt.Sprintf("mint a key with scope %s or add it to this key at /dashboard/api-keys", e.RequiredScope)
 }
 
 // Unwrap returns the underlying *APIError.

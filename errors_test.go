@@ -174,6 +174,9 @@ func TestDestructiveGuard(t *testing.T) {
 	if !errors.Is(err, refuse) || !errors.Is(err, ErrGuardRefused) {
 		t.Fatalf("err = %v, want it to wrap the guard's error and ErrGuardRefused", err)
 	}
+	if strings.Count(err.Error(), "restorehub:") != 1 {
+		t.Errorf("message repeats its prefix: %v", err)
+	}
 	if s.count() != 0 {
 		t.Fatalf("a refused destructive call reached the server")
 	}

@@ -13,8 +13,17 @@ import (
 type Operation struct {
 	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do.
 	ID string
-	// Method and Path are the request's, with the path's parameters filled in.
+	// Method and Path are the request's, with the path's parameters filled
+	// in and escaped.
 	Method, Path string
+	// PathTemplate is the operation's path with its parameters named, such
+	// as "/backups/{backupId}/restore"; "" for a raw Do.
+	PathTemplate string
+	// Query is the request's query, if any.
+	Query url.Values
+	// Body is the request body as the caller gave it, such as a
+	// *resources.BackupRestore naming the restore's target; nil for none.
+	Body any
 	// Scope is the scope the request needs.
 	Scope Scope
 	// Tier is the scope's tier.

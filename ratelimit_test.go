@@ -207,3 +207,31 @@ func TestMemoryBudgetModel(t *testing.T) {
 		t.Fatalf("after Retry-After: %v", err)
 	}
 }
+
+func TestHTTPClientTimeoutExcludesBudgetWait(t *testing.T) {
+	ws, srv := newWindowServer(t, 1, 700*time.Millisecond)
+	c := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Timeout: 300 * time.Millisecond}))
+	for i := range 2 {
+		if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+			t.Fatalf("request %d: %v (the budget wait must not count against the per-attempt timeout)", i, err)
+		}
+	}
+	if total, rejected := ws.counts(); total != 2 || rejected != 0 {
+		t.Errorf("server saw %d requests and rejected %d, want 2 and 0", total, rejected)
+	}
+	// The timeout still bounds the network part of an attempt.
+	slow := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	c2 := newTestClient(t, slow, WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), WithMaxRetries(0))
+	start := time.Now()
+	if _, err := c2.Do(context.Background(), &Request{Path: "/account"}, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want a deadline exceeded", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("timed out after %s, want about 100ms", el)
+	}
+}

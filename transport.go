@@ -3,6 +3,7 @@ package restorehub
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -18,7 +19,8 @@ type callState struct {
 	path        string
 	destructive bool
 	idempotent  bool
-	attempt     int
+	attempt     int           // attempts begun, counting one refused by the budget
+	sent        int           // attempts that reached the network
 	wait        time.Duration // the budget wait of the current attempt
 	retryAfter  time.Duration // the wait a 429 asked for
 }
@@ -33,12 +35,14 @@ func stateOf(ctx context.Context) *callState {
 // newRetryClient wires go-retryablehttp over the pacing transport, so that
 // every attempt, retries included, is paced and authenticated.
 func (c *Client) newRetryClient() *retryablehttp.Client {
+	// The caller's Timeout is applied per attempt inside the transport,
+	// after the budget wait, so that waiting for budget never times out a
+	// request that was not even sent.
 	hc := &http.Client{
 		Transport:     &transport{c: c},
 		CheckRedirect: c.checkRedirect,
 	}
 	if user := c.cfg.httpClient; user != nil {
-		hc.Timeout = user.Timeout
 		hc.Jar = user.Jar
 	}
 	return &retryablehttp.Client{
@@ -80,9 +84,6 @@ func (t *transport) base() http.RoundTripper {
 	if user := t.c.cfg.httpClient; user != nil && user.Transport != nil {
 		return user.Transport
 	}
-	if t.c.cfg.httpClient != nil {
-		return http.DefaultTransport
-	}
 	return defaultHTTPClient.Transport
 }
 
@@ -119,7 +120,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			st.wait = grant.Waited
 		}
 	}
-	resp, err := t.base().RoundTrip(req)
+	if st != nil {
+		st.sent++
+	}
+	resp, err := t.send(req)
 	at := time.Now()
 	if err == nil {
 		rl := ParseRateLimit(resp.Header, at)
@@ -137,6 +141,37 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	c.logAttempt(ctx, req, st, resp, err)
 	return resp, err
+}
+
+// send is the network part of an attempt, bounded by the caller's
+// http.Client Timeout when it has one: until the response body is closed, as
+// http.Client does it.
+func (t *transport) send(req *http.Request) (*http.Response, error) {
+	user := t.c.cfg.httpClient
+	if user == nil || user.Timeout <= 0 {
+		return t.base().RoundTrip(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), user.Timeout)
+	resp, err := t.base().RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close closes the body and releases the timeout.
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // logAttempt writes the one record per attempt that WithLogger asks for.
