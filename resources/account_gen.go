@@ -83,19 +83,19 @@ type Account struct {
 	ID string `json:"id"`
 
 	// Username is the display name.
-	Username *string `json:"username,omitempty"`
+	Username *string `json:"username,omitzero"`
 
 	// Email is the account e-mail address.
-	Email *string `json:"email,omitempty"`
+	Email *string `json:"email,omitzero"`
 
 	// Plan is the subscription plan as it appears in error bodies.
 	Plan Plan `json:"plan"`
 
 	// DiscordID is the linked Discord user ID.
-	DiscordID *string `json:"discordId,omitempty"`
+	DiscordID *string `json:"discordId,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // AccountUpdate is the request body for PATCH /account; omitted fields stay
@@ -103,10 +103,10 @@ type Account struct {
 // the live spec's definition.
 type AccountUpdate struct {
 	// Username is the new display name.
-	Username *string `json:"username,omitempty"`
+	Username *string `json:"username,omitzero"`
 
 	// Email is the new e-mail address.
-	Email *string `json:"email,omitempty"`
+	Email *string `json:"email,omitzero"`
 }
 
 // AccountLinkRequest is the request body for POST /account/link: what to link
@@ -118,5 +118,5 @@ type AccountLinkRequest struct {
 	Provider string `json:"provider"`
 
 	// Code is the OAuth authorization code from the provider.
-	Code *string `json:"code,omitempty"`
+	Code *string `json:"code,omitzero"`
 }

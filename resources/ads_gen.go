@@ -133,7 +133,7 @@ type AdPage struct {
 	Data []Ad `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Ad is an ad. Inferred: a guess, not documented by Restore Hub; replace it
@@ -147,13 +147,13 @@ type Ad struct {
 	Title string `json:"title"`
 
 	// URL is where the ad links to.
-	URL *string `json:"url,omitempty"`
+	URL *string `json:"url,omitzero"`
 
 	// Active is the "active" field.
-	Active *bool `json:"active,omitempty"`
+	Active *bool `json:"active,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // AdCreate is the request body for creating an ad. Inferred: a guess, not
@@ -163,10 +163,10 @@ type AdCreate struct {
 	Title string `json:"title"`
 
 	// URL is the "url" field.
-	URL *string `json:"url,omitempty"`
+	URL *string `json:"url,omitzero"`
 
 	// Active is the "active" field.
-	Active *bool `json:"active,omitempty"`
+	Active *bool `json:"active,omitzero"`
 }
 
 // AdUpdate is the request body for updating an ad; omitted fields stay
@@ -174,11 +174,11 @@ type AdCreate struct {
 // the live spec's definition.
 type AdUpdate struct {
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// URL is the "url" field.
-	URL *string `json:"url,omitempty"`
+	URL *string `json:"url,omitzero"`
 
 	// Active is the "active" field.
-	Active *bool `json:"active,omitempty"`
+	Active *bool `json:"active,omitzero"`
 }

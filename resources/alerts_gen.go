@@ -134,7 +134,7 @@ type AlertPage struct {
 	Data []Alert `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Alert is an alert on the account. Inferred: a guess, not documented by
@@ -145,16 +145,16 @@ type Alert struct {
 	ID string `json:"id"`
 
 	// Type is the kind of alert.
-	Type *string `json:"type,omitempty"`
+	Type *string `json:"type,omitzero"`
 
 	// Message is the "message" field.
-	Message *string `json:"message,omitempty"`
+	Message *string `json:"message,omitzero"`
 
 	// Read reports whether it was marked read.
-	Read *bool `json:"read,omitempty"`
+	Read *bool `json:"read,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // AlertCreate is the request body for creating an alert. Inferred: a guess,
@@ -164,10 +164,10 @@ type AlertCreate struct {
 	Type string `json:"type"`
 
 	// Message is the "message" field.
-	Message *string `json:"message,omitempty"`
+	Message *string `json:"message,omitzero"`
 
 	// ServerID is the server the alert watches.
-	ServerID *string `json:"serverId,omitempty"`
+	ServerID *string `json:"serverId,omitzero"`
 }
 
 // AlertUpdate is the request body for updating an alert; omitted fields stay
@@ -175,8 +175,8 @@ type AlertCreate struct {
 // the live spec's definition.
 type AlertUpdate struct {
 	// Message is the "message" field.
-	Message *string `json:"message,omitempty"`
+	Message *string `json:"message,omitzero"`
 
 	// Read is the "read" field.
-	Read *bool `json:"read,omitempty"`
+	Read *bool `json:"read,omitzero"`
 }

@@ -34,20 +34,20 @@ func (s *AnalyticsService) Get(ctx context.Context) (*Analytics, error) {
 // documented by Restore Hub; replace it with the live spec's definition.
 type Analytics struct {
 	// Servers is the "servers" field.
-	Servers *int64 `json:"servers,omitempty"`
+	Servers *int64 `json:"servers,omitzero"`
 
 	// Members is the "members" field.
-	Members *int64 `json:"members,omitempty"`
+	Members *int64 `json:"members,omitzero"`
 
 	// Verifications is the "verifications" field.
-	Verifications *int64 `json:"verifications,omitempty"`
+	Verifications *int64 `json:"verifications,omitzero"`
 
 	// Pulls is the "pulls" field.
-	Pulls *int64 `json:"pulls,omitempty"`
+	Pulls *int64 `json:"pulls,omitzero"`
 
 	// Backups is the "backups" field.
-	Backups *int64 `json:"backups,omitempty"`
+	Backups *int64 `json:"backups,omitzero"`
 
 	// UpdatedAt is the "updatedAt" field.
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	UpdatedAt *time.Time `json:"updatedAt,omitzero"`
 }

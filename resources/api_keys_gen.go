@@ -135,7 +135,7 @@ type APIKeyPage struct {
 	Data []APIKey `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // APIKey is an API key as listed: the secret itself is shown only once, at
@@ -150,16 +150,16 @@ type APIKey struct {
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
-	Prefix *string `json:"prefix,omitempty"`
+	Prefix *string `json:"prefix,omitzero"`
 
 	// Scopes is the scopes the key holds.
 	Scopes []string `json:"scopes"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
 	// LastUsedAt is the "lastUsedAt" field.
-	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 }
 
 // APIKeyCreate is the request body for minting an API key. Inferred: a guess,
@@ -184,16 +184,16 @@ type APIKeyWithSecret struct {
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
-	Prefix *string `json:"prefix,omitempty"`
+	Prefix *string `json:"prefix,omitzero"`
 
 	// Scopes is the scopes the key holds.
 	Scopes []string `json:"scopes"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
 	// LastUsedAt is the "lastUsedAt" field.
-	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 
 	// Key is the full key (rh_...); store it now, it cannot be shown again.
 	Key string `json:"key"`
@@ -204,8 +204,8 @@ type APIKeyWithSecret struct {
 // with the live spec's definition.
 type APIKeyUpdate struct {
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 
 	// Scopes is the "scopes" field.
-	Scopes []string `json:"scopes,omitempty"`
+	Scopes []string `json:"scopes,omitzero"`
 }

@@ -76,10 +76,10 @@ type AuditEventPage struct {
 	Data []AuditEvent `json:"data"`
 
 	// Total is the number of items on all pages.
-	Total *int `json:"total,omitempty"`
+	Total *int `json:"total,omitzero"`
 
 	// TotalPages is the number of pages.
-	TotalPages *int `json:"totalPages,omitempty"`
+	TotalPages *int `json:"totalPages,omitzero"`
 }
 
 // AuditEvent is one audit-log entry. Inferred: a guess, not documented by
@@ -93,13 +93,13 @@ type AuditEvent struct {
 	Action string `json:"action"`
 
 	// ActorID is who did it.
-	ActorID *string `json:"actorId,omitempty"`
+	ActorID *string `json:"actorId,omitzero"`
 
 	// TargetID is the "targetId" field.
-	TargetID *string `json:"targetId,omitempty"`
+	TargetID *string `json:"targetId,omitzero"`
 
 	// Metadata is the free-form details of the entry.
-	Metadata map[string]any `json:"metadata,omitempty"`
+	Metadata map[string]any `json:"metadata,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`

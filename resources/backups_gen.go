@@ -145,7 +145,7 @@ type BackupPage struct {
 	Data []Backup `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Backup is a backup of a Discord server. Inferred: a guess, not documented by
@@ -159,19 +159,19 @@ type Backup struct {
 	ServerID string `json:"serverId"`
 
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 
 	// Status is the state of a backup.
 	Status BackupStatus `json:"status"`
 
 	// SizeBytes is the "sizeBytes" field.
-	SizeBytes *int64 `json:"sizeBytes,omitempty"`
+	SizeBytes *int64 `json:"sizeBytes,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 
 	// CompletedAt is the "completedAt" field.
-	CompletedAt *time.Time `json:"completedAt,omitempty"`
+	CompletedAt *time.Time `json:"completedAt,omitzero"`
 }
 
 // BackupStatus is the state of a backup. Inferred: a guess, not documented by
@@ -197,7 +197,7 @@ type BackupCreate struct {
 	ServerID string `json:"serverId"`
 
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 }
 
 // BackupRestore is the request body for restoring a backup. The docs say a
@@ -210,11 +210,11 @@ type BackupRestore struct {
 	TargetServerID string `json:"targetServerId"`
 
 	// Roles reports whether to restore roles.
-	Roles *bool `json:"roles,omitempty"`
+	Roles *bool `json:"roles,omitzero"`
 
 	// Channels reports whether to restore channels.
-	Channels *bool `json:"channels,omitempty"`
+	Channels *bool `json:"channels,omitzero"`
 
 	// Settings reports whether to restore server settings.
-	Settings *bool `json:"settings,omitempty"`
+	Settings *bool `json:"settings,omitzero"`
 }

@@ -55,13 +55,13 @@ type Billing struct {
 	Plan Plan `json:"plan"`
 
 	// Status is the subscription status.
-	Status *string `json:"status,omitempty"`
+	Status *string `json:"status,omitzero"`
 
 	// RenewsAt is the "renewsAt" field.
-	RenewsAt *time.Time `json:"renewsAt,omitempty"`
+	RenewsAt *time.Time `json:"renewsAt,omitzero"`
 
 	// CancelAtPeriodEnd is the "cancelAtPeriodEnd" field.
-	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitempty"`
+	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitzero"`
 }
 
 // BillingUpdate is the request body for changing billing settings; omitted
@@ -69,8 +69,8 @@ type Billing struct {
 // replace it with the live spec's definition.
 type BillingUpdate struct {
 	// Plan is the subscription plan as it appears in error bodies.
-	Plan *Plan `json:"plan,omitempty"`
+	Plan *Plan `json:"plan,omitzero"`
 
 	// CancelAtPeriodEnd is the "cancelAtPeriodEnd" field.
-	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitempty"`
+	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitzero"`
 }

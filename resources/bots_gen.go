@@ -130,7 +130,7 @@ type BotPage struct {
 	Data []Bot `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Bot is a custom bot. Inferred: a guess, not documented by Restore Hub;
@@ -144,13 +144,13 @@ type Bot struct {
 	Name string `json:"name"`
 
 	// ClientID is the Discord application ID.
-	ClientID *string `json:"clientId,omitempty"`
+	ClientID *string `json:"clientId,omitzero"`
 
 	// Online is the "online" field.
-	Online *bool `json:"online,omitempty"`
+	Online *bool `json:"online,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // BotCreate is the request body for adding a bot. Inferred: a guess, not
@@ -168,8 +168,8 @@ type BotCreate struct {
 // the live spec's definition.
 type BotUpdate struct {
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 
 	// Token is the "token" field.
-	Token *string `json:"token,omitempty"`
+	Token *string `json:"token,omitzero"`
 }

@@ -50,8 +50,8 @@ type DiscordGuild struct {
 	Name string `json:"name"`
 
 	// Icon is the icon hash.
-	Icon *string `json:"icon,omitempty"`
+	Icon *string `json:"icon,omitzero"`
 
 	// Owner reports whether the account owns it.
-	Owner *bool `json:"owner,omitempty"`
+	Owner *bool `json:"owner,omitzero"`
 }

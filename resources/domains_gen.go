@@ -119,7 +119,7 @@ type DomainPage struct {
 	Data []Domain `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Domain is a custom domain for the verification page. Inferred: a guess, not
@@ -133,10 +133,10 @@ type Domain struct {
 	Hostname string `json:"hostname"`
 
 	// Verified is the "verified" field.
-	Verified *bool `json:"verified,omitempty"`
+	Verified *bool `json:"verified,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // DomainCreate is the request body for adding a domain. Inferred: a guess, not

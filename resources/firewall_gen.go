@@ -51,16 +51,16 @@ func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate) (*Fi
 // documented by Restore Hub; replace it with the live spec's definition.
 type Firewall struct {
 	// Enabled is the "enabled" field.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled *bool `json:"enabled,omitzero"`
 
 	// BlockVPN reports whether to refuse verifications from VPNs and proxies.
-	BlockVPN *bool `json:"blockVpn,omitempty"`
+	BlockVPN *bool `json:"blockVpn,omitzero"`
 
 	// MinAccountAgeDays is the minimum Discord account age, in days.
-	MinAccountAgeDays *int `json:"minAccountAgeDays,omitempty"`
+	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
 	// BlockedCountries is the blocked countries, as ISO country codes.
-	BlockedCountries []string `json:"blockedCountries,omitempty"`
+	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }
 
 // FirewallUpdate is the request body for updating firewall settings; omitted
@@ -68,14 +68,14 @@ type Firewall struct {
 // replace it with the live spec's definition.
 type FirewallUpdate struct {
 	// Enabled is the "enabled" field.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled *bool `json:"enabled,omitzero"`
 
 	// BlockVPN is the "blockVpn" field.
-	BlockVPN *bool `json:"blockVpn,omitempty"`
+	BlockVPN *bool `json:"blockVpn,omitzero"`
 
 	// MinAccountAgeDays is the "minAccountAgeDays" field.
-	MinAccountAgeDays *int `json:"minAccountAgeDays,omitempty"`
+	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
 	// BlockedCountries is the "blockedCountries" field.
-	BlockedCountries []string `json:"blockedCountries,omitempty"`
+	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }

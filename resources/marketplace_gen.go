@@ -145,7 +145,7 @@ type MarketplaceListingPage struct {
 	Data []MarketplaceListing `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // MarketplaceListing is a marketplace listing. Inferred: a guess, not
@@ -159,16 +159,16 @@ type MarketplaceListing struct {
 	Title string `json:"title"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// PriceCents is the "priceCents" field.
-	PriceCents *int64 `json:"priceCents,omitempty"`
+	PriceCents *int64 `json:"priceCents,omitzero"`
 
 	// Currency is the ISO 4217 currency code.
-	Currency *string `json:"currency,omitempty"`
+	Currency *string `json:"currency,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // MarketplaceListingCreate is the request body for creating a listing.
@@ -179,13 +179,13 @@ type MarketplaceListingCreate struct {
 	Title string `json:"title"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// PriceCents is the "priceCents" field.
 	PriceCents int64 `json:"priceCents"`
 
 	// Currency is the "currency" field.
-	Currency *string `json:"currency,omitempty"`
+	Currency *string `json:"currency,omitzero"`
 }
 
 // MarketplaceListingUpdate is the request body for updating a listing; omitted
@@ -193,13 +193,13 @@ type MarketplaceListingCreate struct {
 // replace it with the live spec's definition.
 type MarketplaceListingUpdate struct {
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// PriceCents is the "priceCents" field.
-	PriceCents *int64 `json:"priceCents,omitempty"`
+	PriceCents *int64 `json:"priceCents,omitzero"`
 }
 
 // PayoutRequest is the request body for a payout (moves money). Inferred: a
@@ -210,7 +210,7 @@ type PayoutRequest struct {
 	AmountCents int64 `json:"amountCents"`
 
 	// Currency is the "currency" field.
-	Currency *string `json:"currency,omitempty"`
+	Currency *string `json:"currency,omitzero"`
 }
 
 // Payout is a requested payout. Inferred: a guess, not documented by Restore
@@ -224,11 +224,11 @@ type Payout struct {
 	AmountCents int64 `json:"amountCents"`
 
 	// Currency is the "currency" field.
-	Currency *string `json:"currency,omitempty"`
+	Currency *string `json:"currency,omitzero"`
 
 	// Status is the "status" field.
-	Status *string `json:"status,omitempty"`
+	Status *string `json:"status,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }

@@ -176,7 +176,7 @@ type MemberPage struct {
 	Data []Member `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Member is a verified member. Inferred: a guess, not documented by Restore
@@ -190,19 +190,19 @@ type Member struct {
 	UserID string `json:"userId"`
 
 	// ServerID is the server the member verified in.
-	ServerID *string `json:"serverId,omitempty"`
+	ServerID *string `json:"serverId,omitzero"`
 
 	// Username is the "username" field.
-	Username *string `json:"username,omitempty"`
+	Username *string `json:"username,omitzero"`
 
 	// Verified is the "verified" field.
-	Verified *bool `json:"verified,omitempty"`
+	Verified *bool `json:"verified,omitzero"`
 
 	// VerifiedAt is the "verifiedAt" field.
-	VerifiedAt *time.Time `json:"verifiedAt,omitempty"`
+	VerifiedAt *time.Time `json:"verifiedAt,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // MemberUpdate is the request body for updating a member record; omitted
@@ -210,10 +210,10 @@ type Member struct {
 // replace it with the live spec's definition.
 type MemberUpdate struct {
 	// Note is a free-text note.
-	Note *string `json:"note,omitempty"`
+	Note *string `json:"note,omitzero"`
 
 	// Verified is the "verified" field.
-	Verified *bool `json:"verified,omitempty"`
+	Verified *bool `json:"verified,omitzero"`
 }
 
 // MassVerifyRequest is the request body for mass-verifying members. Inferred:
@@ -224,7 +224,7 @@ type MassVerifyRequest struct {
 	ServerID string `json:"serverId"`
 
 	// MemberIDs is the members to verify; all pending ones when empty.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // MassDMRequest is the request body for a mass DM. Inferred: a guess, not
@@ -237,7 +237,7 @@ type MassDMRequest struct {
 	Message string `json:"message"`
 
 	// MemberIDs is the recipients; everyone when empty.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // MemberPullRequest is the request body for a member pull. The target-server
@@ -251,5 +251,5 @@ type MemberPullRequest struct {
 
 	// MemberIDs is the members to pull; each one spends one unit of the
 	// 50-per-minute budget.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 }

@@ -23,22 +23,22 @@ type Job struct {
 	ID string `json:"id"`
 
 	// Type is what the job does, such as "backup.restore" or "members.pull".
-	Type *string `json:"type,omitempty"`
+	Type *string `json:"type,omitzero"`
 
 	// Status is the state of a long-running job.
 	Status JobStatus `json:"status"`
 
 	// Progress is the number of items processed so far.
-	Progress *int `json:"progress,omitempty"`
+	Progress *int `json:"progress,omitzero"`
 
 	// Total is the number of items to process, when known.
-	Total *int `json:"total,omitempty"`
+	Total *int `json:"total,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 
 	// FinishedAt is when the job finished, or null while it runs.
-	FinishedAt *time.Time `json:"finishedAt,omitempty"`
+	FinishedAt *time.Time `json:"finishedAt,omitzero"`
 }
 
 // JobStatus is the state of a long-running job. Inferred: a guess, not
@@ -65,7 +65,7 @@ type ListEntryPage struct {
 	Data []ListEntry `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // ListEntry is a blacklist or whitelist entry. Inferred: a guess, not
@@ -79,10 +79,10 @@ type ListEntry struct {
 	UserID string `json:"userId"`
 
 	// Reason is the "reason" field.
-	Reason *string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // ListEntryCreate is the request body for adding a blacklist or whitelist
@@ -93,5 +93,5 @@ type ListEntryCreate struct {
 	UserID string `json:"userId"`
 
 	// Reason is the "reason" field.
-	Reason *string `json:"reason,omitempty"`
+	Reason *string `json:"reason,omitzero"`
 }

@@ -134,7 +134,7 @@ type PanelPage struct {
 	Data []Panel `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Panel is a verification panel posted in a channel. Inferred: a guess, not
@@ -148,13 +148,13 @@ type Panel struct {
 	ServerID string `json:"serverId"`
 
 	// ChannelID is the "channelId" field.
-	ChannelID *string `json:"channelId,omitempty"`
+	ChannelID *string `json:"channelId,omitzero"`
 
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // PanelCreate is the request body for creating a panel. Inferred: a guess, not
@@ -167,10 +167,10 @@ type PanelCreate struct {
 	ChannelID string `json:"channelId"`
 
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 }
 
 // PanelUpdate is the request body for updating a panel; omitted fields stay
@@ -178,11 +178,11 @@ type PanelCreate struct {
 // the live spec's definition.
 type PanelUpdate struct {
 	// ChannelID is the "channelId" field.
-	ChannelID *string `json:"channelId,omitempty"`
+	ChannelID *string `json:"channelId,omitzero"`
 
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 }

@@ -72,10 +72,10 @@ type ReferralPage struct {
 	Data []Referral `json:"data"`
 
 	// Total is the number of items on all pages.
-	Total *int `json:"total,omitempty"`
+	Total *int `json:"total,omitzero"`
 
 	// TotalPages is the number of pages.
-	TotalPages *int `json:"totalPages,omitempty"`
+	TotalPages *int `json:"totalPages,omitzero"`
 }
 
 // Referral is a referral. Inferred: a guess, not documented by Restore Hub;
@@ -86,14 +86,14 @@ type Referral struct {
 	ID string `json:"id"`
 
 	// Code is the "code" field.
-	Code *string `json:"code,omitempty"`
+	Code *string `json:"code,omitzero"`
 
 	// ReferredUserID is the "referredUserId" field.
-	ReferredUserID *string `json:"referredUserId,omitempty"`
+	ReferredUserID *string `json:"referredUserId,omitzero"`
 
 	// RewardCents is the "rewardCents" field.
-	RewardCents *int64 `json:"rewardCents,omitempty"`
+	RewardCents *int64 `json:"rewardCents,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }

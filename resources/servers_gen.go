@@ -131,7 +131,7 @@ type ServerPage struct {
 	Data []Server `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Server is a Discord server registered with Restore Hub. Inferred: a guess,
@@ -148,10 +148,10 @@ type Server struct {
 	GuildID string `json:"guildId"`
 
 	// OwnerID is the "ownerId" field.
-	OwnerID *string `json:"ownerId,omitempty"`
+	OwnerID *string `json:"ownerId,omitzero"`
 
 	// MemberCount is the "memberCount" field.
-	MemberCount *int64 `json:"memberCount,omitempty"`
+	MemberCount *int64 `json:"memberCount,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
@@ -165,7 +165,7 @@ type ServerCreate struct {
 	GuildID string `json:"guildId"`
 
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 }
 
 // ServerUpdate is the request body for updating a server; omitted fields stay
@@ -173,5 +173,5 @@ type ServerCreate struct {
 // the live spec's definition.
 type ServerUpdate struct {
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 }

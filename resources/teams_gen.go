@@ -134,7 +134,7 @@ type TeamPage struct {
 	Data []Team `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Team is a team sharing access to servers. Inferred: a guess, not documented
@@ -148,10 +148,10 @@ type Team struct {
 	Name string `json:"name"`
 
 	// MemberIDs is the "memberIds" field.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // TeamCreate is the request body for creating a team. Inferred: a guess, not
@@ -161,7 +161,7 @@ type TeamCreate struct {
 	Name string `json:"name"`
 
 	// MemberIDs is the "memberIds" field.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // TeamUpdate is the request body for updating a team; omitted fields stay
@@ -169,8 +169,8 @@ type TeamCreate struct {
 // the live spec's definition.
 type TeamUpdate struct {
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 
 	// MemberIDs is the "memberIds" field.
-	MemberIDs []string `json:"memberIds,omitempty"`
+	MemberIDs []string `json:"memberIds,omitzero"`
 }

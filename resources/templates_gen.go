@@ -140,7 +140,7 @@ type TemplatePage struct {
 	Data []Template `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
-	NextCursor *string `json:"nextCursor,omitempty"`
+	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
 // Template is a server template (roles, channels, settings). Inferred: a
@@ -155,13 +155,13 @@ type Template struct {
 	Name string `json:"name"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// SourceServerID is the "sourceServerId" field.
-	SourceServerID *string `json:"sourceServerId,omitempty"`
+	SourceServerID *string `json:"sourceServerId,omitzero"`
 
 	// CreatedAt is when it was created.
-	CreatedAt *time.Time `json:"createdAt,omitempty"`
+	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
 // TemplateCreate is the request body for creating a template. Inferred: a
@@ -172,10 +172,10 @@ type TemplateCreate struct {
 	Name string `json:"name"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// SourceServerID is the server to copy the structure of.
-	SourceServerID *string `json:"sourceServerId,omitempty"`
+	SourceServerID *string `json:"sourceServerId,omitzero"`
 }
 
 // TemplateUpdate is the request body for updating a template; omitted fields
@@ -183,10 +183,10 @@ type TemplateCreate struct {
 // with the live spec's definition.
 type TemplateUpdate struct {
 	// Name is the "name" field.
-	Name *string `json:"name,omitempty"`
+	Name *string `json:"name,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 }
 
 // TemplateApply is the request body for applying a template; the target server

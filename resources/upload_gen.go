@@ -37,7 +37,7 @@ type UploadCreate struct {
 	FileName string `json:"fileName"`
 
 	// ContentType is the "contentType" field.
-	ContentType *string `json:"contentType,omitempty"`
+	ContentType *string `json:"contentType,omitzero"`
 
 	// Data is the file content, base64-encoded.
 	Data []byte `json:"data"`
@@ -54,5 +54,5 @@ type Upload struct {
 	URL string `json:"url"`
 
 	// Size is the "size" field.
-	Size *int64 `json:"size,omitempty"`
+	Size *int64 `json:"size,omitzero"`
 }

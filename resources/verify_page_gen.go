@@ -52,19 +52,19 @@ func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate) 
 // documented by Restore Hub; replace it with the live spec's definition.
 type VerifyPage struct {
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// AccentColor is the accent colour, in hex such as "#5865F2".
-	AccentColor *string `json:"accentColor,omitempty"`
+	AccentColor *string `json:"accentColor,omitzero"`
 
 	// LogoURL is the "logoUrl" field.
-	LogoURL *string `json:"logoUrl,omitempty"`
+	LogoURL *string `json:"logoUrl,omitzero"`
 
 	// DomainID is the "domainId" field.
-	DomainID *string `json:"domainId,omitempty"`
+	DomainID *string `json:"domainId,omitzero"`
 }
 
 // VerifyPageUpdate is the request body for updating verification-page
@@ -72,14 +72,14 @@ type VerifyPage struct {
 // by Restore Hub; replace it with the live spec's definition.
 type VerifyPageUpdate struct {
 	// Title is the "title" field.
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitzero"`
 
 	// Description is the "description" field.
-	Description *string `json:"description,omitempty"`
+	Description *string `json:"description,omitzero"`
 
 	// AccentColor is the "accentColor" field.
-	AccentColor *string `json:"accentColor,omitempty"`
+	AccentColor *string `json:"accentColor,omitzero"`
 
 	// LogoURL is the "logoUrl" field.
-	LogoURL *string `json:"logoUrl,omitempty"`
+	LogoURL *string `json:"logoUrl,omitzero"`
 }

@@ -51,13 +51,13 @@ func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate) (*Widget
 // documented by Restore Hub; replace it with the live spec's definition.
 type Widget struct {
 	// Enabled is the "enabled" field.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled *bool `json:"enabled,omitzero"`
 
 	// Theme is the "theme" field.
-	Theme *string `json:"theme,omitempty"`
+	Theme *string `json:"theme,omitzero"`
 
 	// AllowedOrigins is the "allowedOrigins" field.
-	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
+	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }
 
 // WidgetUpdate is the request body for updating widget settings; omitted
@@ -65,11 +65,11 @@ type Widget struct {
 // replace it with the live spec's definition.
 type WidgetUpdate struct {
 	// Enabled is the "enabled" field.
-	Enabled *bool `json:"enabled,omitempty"`
+	Enabled *bool `json:"enabled,omitzero"`
 
 	// Theme is the "theme" field.
-	Theme *string `json:"theme,omitempty"`
+	Theme *string `json:"theme,omitzero"`
 
 	// AllowedOrigins is the "allowedOrigins" field.
-	AllowedOrigins []string `json:"allowedOrigins,omitempty"`
+	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }

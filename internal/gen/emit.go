@@ -179,15 +179,17 @@ func fieldDoc(d *typeDecl, f *field) string {
 func fieldTag(d *typeDecl, f *field) string {
 	if d.params {
 		opts := ""
-		if f.omitempty {
+		if f.optional {
 			opts = ",omitempty"
 		}
 		return fmt.Sprintf(`url:"%s%s%s"`, f.jsonName, opts, f.urlOpts)
 	}
 	name := f.jsonName
 	opts := ""
-	if f.omitempty {
-		opts = ",omitempty"
+	if f.optional {
+		// omitzero leaves out nil pointers, slices and maps but sends an
+		// empty, non-nil slice or map, so a request can set a list to [].
+		opts = ",omitzero"
 	}
 	if name == "-" && opts == "" {
 		opts = ","

@@ -249,7 +249,7 @@ func (m *mapper) planParams(p *opPlan, pkg *namespace) {
 		f := &field{
 			name: fname, jsonName: q.name, typ: t, doc: q.description,
 			pointer:    !q.required && !t.nilable(),
-			omitempty:  !q.required,
+			optional:   !q.required,
 			deprecated: q.deprecated,
 		}
 		if t.underlying().kind == kSlice && q.explode != nil && !*q.explode {

@@ -65,7 +65,7 @@ type typeDecl struct {
 type field struct {
 	name, jsonName, doc string
 	typ                 goType
-	pointer, omitempty  bool
+	pointer, optional   bool // optional: left out of the request when unset
 	deprecated          bool
 	urlOpts             string // extra url tag options of a query field
 }
@@ -352,7 +352,7 @@ func (m *mapper) fillStruct(d *typeDecl, props []property, required map[string]b
 			name: fname, jsonName: p.name, typ: ft,
 			doc:        p.schema.description,
 			pointer:    (!req || ft.nullable) && !ft.nilable(),
-			omitempty:  !req,
+			optional:   !req,
 			deprecated: p.schema.deprecated,
 		}
 		if f.doc == "" && p.schema.ref != "" {
