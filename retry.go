@@ -105,7 +105,9 @@ func neverSent(err error) bool {
 func (c *Client) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		wait := defaultRetryAfter
-		if st := stateOf(resp.Request.Context()); st != nil && st.retryAfter > 0 {
+		if st := stateOf(resp.Request.Context()); st != nil {
+			// checkRetry stored the 429's wait, the 10s default included:
+			// a Retry-After of 0 means now, not the default.
 			wait = st.retryAfter
 		}
 		return time.Duration(float64(wait) * (1.10 + 0.15*rand.Float64()))
