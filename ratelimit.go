@@ -43,12 +43,20 @@ const (
 // or more, a limit above a million, a reset more than a day away) are left
 // zero rather than trusted; it never fails. now anchors Retry-After.
 func ParseRateLimit(h http.Header, now time.Time) RateLimit {
-	var rl RateLimit
+	rl, _ := parseRateLimit(h, now)
+	return rl
+}
+
+// parseRateLimit is ParseRateLimit, also reporting whether
+// X-RateLimit-Remaining was usable: a Remaining of 0 that was missing or
+// unreadable must not be taken for "none remaining".
+func parseRateLimit(h http.Header, now time.Time) (rl RateLimit, remainingOK bool) {
 	if n, ok := parseCount(h.Get("X-RateLimit-Limit")); ok && n > 0 && n <= maxHeaderLimit {
 		rl.Limit = n
 	}
 	if n, ok := parseCount(h.Get("X-RateLimit-Remaining")); ok && n <= maxHeaderLimit {
 		rl.Remaining = n
+		remainingOK = true
 	}
 	if n, ok := parseCount(h.Get("X-RateLimit-Reset")); ok {
 		t := time.Unix(int64(n), 0)
@@ -62,7 +70,7 @@ func ParseRateLimit(h http.Header, now time.Time) RateLimit {
 	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
 		rl.RetryAfter = d
 	}
-	return rl
+	return rl, remainingOK
 }
 
 // parseCount reads a non-negative decimal integer.

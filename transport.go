@@ -126,10 +126,19 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.send(req)
 	at := time.Now()
 	if err == nil {
-		rl := ParseRateLimit(resp.Header, at)
+		rl, remainingOK := parseRateLimit(resp.Header, at)
 		if rl.Known() || rl.RetryAfter > 0 {
 			if c.budget != nil {
-				c.budget.Observe(rl, at)
+				obs := rl
+				if !remainingOK {
+					// Without a readable Remaining the budget cannot be
+					// reconciled: Remaining 0 would hold every slot for a
+					// window. Such a report teaches nothing but its Retry-After.
+					obs.Limit, obs.Window = 0, 0
+				}
+				if obs.Known() || obs.RetryAfter > 0 {
+					c.budget.Observe(obs, at)
+				}
 			}
 			if rl.Known() {
 				c.last.Store(&rl)
