@@ -147,6 +147,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		return nil, c.transportError(ctx, st, err)
 	}
 	defer resp.Body.Close()
+	redactHeader(resp.Header)
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: ParseRateLimit(resp.Header, time.Now())}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, decodeError(resp, st)
@@ -216,6 +217,19 @@ func (c *Client) transportError(ctx context.Context, st *callState, err error) e
 		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
 	}
 	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, st.path, st.sent, redactedError{err})
+}
+
+// redactHeader removes API keys from h's values in place, so that a server
+// that echoes the key (in a Set-Cookie, WWW-Authenticate or debug header)
+// cannot make a Response carry it into the caller's logs.
+func redactHeader(h http.Header) {
+	for _, vs := range h {
+		for i, v := range vs {
+			if strings.Contains(v, "rh_") {
+				vs[i] = redact(v)
+			}
+		}
+	}
 }
 
 // redactedError wraps an error so that its text cannot carry a key, while
