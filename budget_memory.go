@@ -2,6 +2,7 @@ package restorehub
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -29,20 +30,38 @@ type MemoryBudget struct {
 	frees        []time.Time // when each finished slot frees, sorted
 	external     []time.Time // slots spent by other users of the key, sorted
 	blockedUntil time.Time
-	wake         chan struct{} // closed and replaced whenever a slot may have freed
+	queue        []*budgetWaiter // callers waiting for a slot, first come first served
+}
+
+// budgetWaiter is one caller waiting in Acquire.
+type budgetWaiter struct {
+	// signal is sent to (without blocking) when the waiter may take a slot:
+	// it became first in line, or a slot may have freed.
+	signal chan struct{}
 }
 
 // NewMemoryBudget returns an empty in-process budget.
 func NewMemoryBudget() *MemoryBudget {
-	return &MemoryBudget{now: time.Now, wake: make(chan struct{})}
+	return &MemoryBudget{now: time.Now}
 }
 
 // untilRelease stands for a wait that ends only when an in-flight slot is released.
 const untilRelease = time.Duration(-1)
 
-// Acquire waits until one request may be sent and takes its slot.
+// Acquire waits until one request may be sent and takes its slot. Callers
+// that have to wait are served in the order they called: a slot that frees
+// goes to the one that has waited longest.
 func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Grant, error) {
 	start := b.now()
+	b.mu.Lock()
+	now := b.now()
+	if len(b.queue) == 0 && b.waitLocked(now) == 0 {
+		b.inFlight++
+		b.mu.Unlock()
+		return Grant{Waited: now.Sub(start), Release: b.releaser()}, nil
+	}
+	w := &budgetWaiter{signal: make(chan struct{}, 1)}
+	b.queue = append(b.queue, w)
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
@@ -50,18 +69,17 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 		}
 	}()
 	for {
-		b.mu.Lock()
-		now := b.now()
+		// b.mu is held here.
+		now = b.now()
 		wait := b.waitLocked(now)
-		if wait == 0 {
+		first := b.queue[0] == w
+		if first && wait == 0 {
 			b.inFlight++
+			b.leaveLocked(w)
 			b.mu.Unlock()
 			return Grant{Waited: now.Sub(start), Release: b.releaser()}, nil
 		}
-		wake := b.wake
 		window := b.window
-		b.mu.Unlock()
-
 		if maxWait > 0 {
 			// A wait for an in-flight slot lasts at least a window.
 			least := wait
@@ -69,6 +87,8 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 				least = window
 			}
 			if waited := now.Sub(start); waited+least > maxWait {
+				b.leaveLocked(w)
+				b.mu.Unlock()
 				return Grant{}, &RateLimitError{RetryAfter: least, Local: true}
 			}
 		}
@@ -76,7 +96,12 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 		giveUp := false
 		if wait == untilRelease && maxWait > 0 {
 			wait, giveUp = maxWait-now.Sub(start), true
+		} else if !first && maxWait <= 0 {
+			// Behind others: only being signalled can let this one go.
+			wait = 0
 		}
+		b.mu.Unlock()
+
 		var fire <-chan time.Time
 		if wait > 0 {
 			if timer == nil {
@@ -88,14 +113,29 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 		}
 		select {
 		case <-ctx.Done():
+			b.mu.Lock()
+			b.leaveLocked(w)
+			b.mu.Unlock()
 			return Grant{}, ctx.Err()
-		case <-wake:
+		case <-w.signal:
 		case <-fire:
 			if giveUp {
+				b.mu.Lock()
+				b.leaveLocked(w)
+				b.mu.Unlock()
 				return Grant{}, &RateLimitError{RetryAfter: max(window, maxWait), Local: true}
 			}
 		}
+		b.mu.Lock()
 	}
+}
+
+// leaveLocked takes w out of the queue and lets the next in line look.
+func (b *MemoryBudget) leaveLocked(w *budgetWaiter) {
+	if i := slices.Index(b.queue, w); i >= 0 {
+		b.queue = slices.Delete(b.queue, i, i+1)
+	}
+	b.wakeLocked()
 }
 
 // waitLocked returns 0 when a slot is free at now, the time until one frees,
@@ -171,9 +211,15 @@ func (b *MemoryBudget) releaser() func(time.Time) {
 	}
 }
 
+// wakeLocked tells the first waiter in line that a slot may be free.
 func (b *MemoryBudget) wakeLocked() {
-	close(b.wake)
-	b.wake = make(chan struct{})
+	if len(b.queue) == 0 {
+		return
+	}
+	select {
+	case b.queue[0].signal <- struct{}{}:
+	default: // it has a signal pending already
+	}
 }
 
 // Observe learns the limit and window, reconciles with the server's count of
