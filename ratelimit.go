@@ -51,32 +51,50 @@ func ParseRateLimit(h http.Header, now time.Time) RateLimit {
 // X-RateLimit-Remaining was usable: a Remaining of 0 that was missing or
 // unreadable must not be taken for "none remaining".
 func parseRateLimit(h http.Header, now time.Time) (rl RateLimit, remainingOK bool) {
-	if n, ok := parseCount(h.Get("X-RateLimit-Limit")); ok && n > 0 && n <= maxHeaderLimit {
+	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Limit")); ok && n > 0 && n <= maxHeaderLimit {
 		rl.Limit = n
 	}
-	if n, ok := parseCount(h.Get("X-RateLimit-Remaining")); ok && n <= maxHeaderLimit {
+	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Remaining")); ok && n <= maxHeaderLimit {
 		rl.Remaining = n
 		remainingOK = true
 	}
-	if n, ok := parseCount(h.Get("X-RateLimit-Reset")); ok {
+	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Reset")); ok {
 		t := time.Unix(int64(n), 0)
 		if t.After(now.Add(-maxResetAhead)) && t.Before(now.Add(maxResetAhead)) {
 			rl.Reset = t
 		}
 	}
-	if d, ok := parseWindow(h.Get("X-RateLimit-Window")); ok {
+	if d, ok := parseWindow(headerValue(h, "X-Ratelimit-Window")); ok {
 		rl.Window = d
 	}
-	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+	if d, ok := parseRetryAfter(headerValue(h, "Retry-After"), now); ok {
 		rl.RetryAfter = d
 	}
 	return rl, remainingOK
+}
+
+// headerValue is h.Get(key) for a key already in canonical form
+// ("X-Ratelimit-Limit"), without canonicalising it again: h.Get of
+// "X-RateLimit-Limit" allocates the canonical key on every call.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // parseCount reads a non-negative decimal integer.
 func parseCount(s string) (int, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	// Refuse what is not [+-]digits before strconv, whose syntax error allocates.
+	digits := s
+	if digits[0] == '+' || digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if digits == "" || strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
