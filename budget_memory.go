@@ -52,13 +52,24 @@ const untilRelease = time.Duration(-1)
 // that have to wait are served in the order they called: a slot that frees
 // goes to the one that has waited longest.
 func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Grant, error) {
+	waited, err := b.acquire(ctx, maxWait)
+	if err != nil {
+		return Grant{}, err
+	}
+	return Grant{Waited: waited, Release: b.releaser()}, nil
+}
+
+// acquire is Acquire without the Grant: the Client's transport, which
+// releases each slot exactly once, calls release itself and so makes no
+// Release closure per request.
+func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time.Duration, error) {
 	start := b.now()
 	b.mu.Lock()
 	now := b.now()
 	if len(b.queue) == 0 && b.waitLocked(now) == 0 {
 		b.inFlight++
 		b.mu.Unlock()
-		return Grant{Waited: now.Sub(start), Release: b.releaser()}, nil
+		return now.Sub(start), nil
 	}
 	w := &budgetWaiter{signal: make(chan struct{}, 1)}
 	b.queue = append(b.queue, w)
@@ -77,7 +88,7 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 			b.inFlight++
 			b.leaveLocked(w)
 			b.mu.Unlock()
-			return Grant{Waited: now.Sub(start), Release: b.releaser()}, nil
+			return now.Sub(start), nil
 		}
 		window := b.window
 		if maxWait > 0 {
@@ -89,7 +100,7 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 			if waited := now.Sub(start); waited+least > maxWait {
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return Grant{}, &RateLimitError{RetryAfter: least, Local: true}
+				return 0, &RateLimitError{RetryAfter: least, Local: true}
 			}
 		}
 		// A wait for a release has no known end: bound it by maxWait.
@@ -116,14 +127,14 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 			b.mu.Lock()
 			b.leaveLocked(w)
 			b.mu.Unlock()
-			return Grant{}, ctx.Err()
+			return 0, ctx.Err()
 		case <-w.signal:
 		case <-fire:
 			if giveUp {
 				b.mu.Lock()
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return Grant{}, &RateLimitError{RetryAfter: max(window, maxWait), Local: true}
+				return 0, &RateLimitError{RetryAfter: max(window, maxWait), Local: true}
 			}
 		}
 		b.mu.Lock()
@@ -199,16 +210,19 @@ func insertSorted(ts []time.Time, t time.Time) []time.Time {
 func (b *MemoryBudget) releaser() func(time.Time) {
 	var once sync.Once
 	return func(at time.Time) {
-		once.Do(func() {
-			b.mu.Lock()
-			b.inFlight--
-			if b.window > 0 {
-				b.frees = insertSorted(b.frees, at.Add(b.window))
-			}
-			b.wakeLocked()
-			b.mu.Unlock()
-		})
+		once.Do(func() { b.release(at) })
 	}
+}
+
+// release frees a slot taken by acquire; it counts from at for a window.
+func (b *MemoryBudget) release(at time.Time) {
+	b.mu.Lock()
+	b.inFlight--
+	if b.window > 0 {
+		b.frees = insertSorted(b.frees, at.Add(b.window))
+	}
+	b.wakeLocked()
+	b.mu.Unlock()
 }
 
 // wakeLocked tells the first waiter in line that a slot may be free.

@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -47,11 +48,12 @@ type Client struct {
 	base      *url.URL
 	basePath  string
 	userAgent string
-	key       atomic.Pointer[string]
+	auth      atomic.Pointer[string] // the Authorization header value, "Bearer " and the key
 	budget    Budget
 	paces     *opPacer
 	retry     *retryablehttp.Client
-	last      atomic.Pointer[RateLimit]
+	lastMu    sync.Mutex
+	last      RateLimit // reported by the last response that carried a budget
 }
 
 // New returns a Client that authenticates with apiKey. The key must look like
@@ -81,7 +83,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 		userAgent: buildUserAgent(cfg),
 		paces:     newOpPacer(),
 	}
-	c.key.Store(&apiKey)
+	c.setKey(apiKey)
 	if cfg.pacing {
 		c.budget = cfg.budget
 		if c.budget == nil {
@@ -115,17 +117,23 @@ func (c *Client) RotateKey(newKey string) error {
 	if err := checkKey(newKey); err != nil {
 		return err
 	}
-	c.key.Store(&newKey)
+	c.setKey(newKey)
 	return nil
 }
 
 // RateLimit returns the budget state reported by the last response that
 // carried X-RateLimit-* headers, or the zero RateLimit before any did.
 func (c *Client) RateLimit() RateLimit {
-	if rl := c.last.Load(); rl != nil {
-		return *rl
-	}
-	return RateLimit{}
+	c.lastMu.Lock()
+	defer c.lastMu.Unlock()
+	return c.last
+}
+
+// setLast records what a response reported, without allocating per response.
+func (c *Client) setLast(rl RateLimit) {
+	c.lastMu.Lock()
+	c.last = rl
+	c.lastMu.Unlock()
 }
 
 // BaseURL returns the base URL requests are sent to.
@@ -194,8 +202,15 @@ func (c *Client) sameHost(u *url.URL) bool {
 	return u.Scheme == c.base.Scheme && u.Host == c.base.Host
 }
 
+// setKey makes key the one every later request sends. The header value is
+// built once here rather than on every request.
+func (c *Client) setKey(key string) {
+	auth := "Bearer " + key
+	c.auth.Store(&auth)
+}
+
 // authorization returns the current Authorization header value.
-func (c *Client) authorization() string { return "Bearer " + *c.key.Load() }
+func (c *Client) authorization() string { return *c.auth.Load() }
 
 // defaultHTTPClient keeps enough idle connections for many goroutines to
 // share one host without reconnecting for every request.

@@ -116,6 +116,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	}
 
 	st := &callState{
+		Context:     ctx,
 		method:      method,
 		path:        req.Path,
 		destructive: req.Scope.Tier() == TierDestructive,
@@ -125,7 +126,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		st.idempotent = req.op.Idempotent
 		st.destructive = st.destructive || req.op.Destructive()
 	}
-	ctx = context.WithValue(ctx, callStateKey{}, st)
+	ctx = st
 	u := c.endpoint(req.Path, req.Query)
 	var rbody any
 	if body != nil {
@@ -148,7 +149,12 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	}
 	defer resp.Body.Close()
 	redactHeader(resp.Header)
-	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: ParseRateLimit(resp.Header, time.Now())}
+	rl := st.rl
+	if st.rlResp != resp {
+		// Not parsed by the transport: a response from another host.
+		rl = ParseRateLimit(resp.Header, time.Now())
+	}
+	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, decodeError(resp, st)
 	}

@@ -14,15 +14,30 @@ import (
 // callState travels in a request's context through go-retryablehttp, so that
 // the retry policy, the pacing transport and the logger know what is being
 // sent and what the last attempt taught.
+//
+// The state is itself the request's context (it embeds the caller's), which
+// saves a context.WithValue per call.
 type callState struct {
+	context.Context
 	method      string
 	path        string
 	destructive bool
 	idempotent  bool
-	attempt     int           // attempts begun, counting one refused by the budget
-	sent        int           // attempts that reached the network
-	wait        time.Duration // the budget wait of the current attempt
-	retryAfter  time.Duration // the wait a 429 asked for
+	attempt     int            // attempts begun, counting one refused by the budget
+	sent        int            // attempts that reached the network
+	wait        time.Duration  // the budget wait of the current attempt
+	retryAfter  time.Duration  // the wait a 429 asked for
+	rl          RateLimit      // what the last response reported
+	rlResp      *http.Response // the response rl was parsed from
+}
+
+// Value returns st for callStateKey and defers every other key to the
+// caller's context.
+func (st *callState) Value(key any) any {
+	if key == (callStateKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
 }
 
 type callStateKey struct{}
@@ -110,10 +125,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	if c.budget != nil {
+	// The default budget is taken without a Release closure per attempt.
+	mem, _ := c.budget.(*MemoryBudget)
+	if mem != nil {
+		waited, err := mem.acquire(ctx, c.cfg.maxWait)
+		if err != nil {
+			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
+			return nil, err
+		}
+		if st != nil {
+			st.wait = waited
+		}
+	} else if c.budget != nil {
 		var err error
 		if grant, err = c.budget.Acquire(ctx, c.cfg.maxWait); err != nil {
-			c.logAttempt(ctx, req, st, nil, err)
+			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
 		}
 		if st != nil {
@@ -125,8 +151,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := t.send(req)
 	at := time.Now()
+	var rl RateLimit
 	if err == nil {
-		rl, remainingOK := parseRateLimit(resp.Header, at)
+		var remainingOK bool
+		rl, remainingOK = parseRateLimit(resp.Header, at)
+		if st != nil {
+			st.rl, st.rlResp = rl, resp
+		}
 		if rl.Known() || rl.RetryAfter > 0 {
 			if c.budget != nil {
 				obs := rl
@@ -141,14 +172,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				}
 			}
 			if rl.Known() {
-				c.last.Store(&rl)
+				c.setLast(rl)
 			}
 		}
 	}
-	if grant.Release != nil {
+	if mem != nil {
+		mem.release(at)
+	} else if grant.Release != nil {
 		grant.Release(at)
 	}
-	c.logAttempt(ctx, req, st, resp, err)
+	c.logAttempt(ctx, req, st, resp, rl, err)
 	return resp, err
 }
 
@@ -184,7 +217,8 @@ func (b *cancelOnClose) Close() error {
 }
 
 // logAttempt writes the one record per attempt that WithLogger asks for.
-func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callState, resp *http.Response, err error) {
+// rl is what resp reported.
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callState, resp *http.Response, rl RateLimit, err error) {
 	l := c.cfg.logger
 	if l == nil {
 		return
@@ -206,7 +240,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callStat
 	}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		if rl := ParseRateLimit(resp.Header, time.Now()); rl.Known() {
+		if rl.Known() {
 			attrs = append(attrs, slog.Int("remaining", rl.Remaining), slog.Int("limit", rl.Limit))
 		}
 	}
