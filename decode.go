@@ -15,8 +15,10 @@ import (
 // decodeError turns a non-2xx response into the most precise error type.
 // It never fails: a body that is not the documented {error, details}
 // envelope still gives an *APIError whose Message describes it.
-func decodeError(resp *http.Response, st *callState) error {
+// The client's own keys are removed from the body first, in any form.
+func (c *Client) decodeError(resp *http.Response, st *callState) error {
 	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw = c.scrubBytes(raw)
 	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, st.path)
 }
 

@@ -148,7 +148,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		return nil, c.transportError(ctx, st, err)
 	}
 	defer resp.Body.Close()
-	redactHeader(resp.Header)
+	c.redactHeader(resp.Header)
 	rl := st.rl
 	if st.rlResp != resp {
 		// Not parsed by the transport: a response from another host.
@@ -156,7 +156,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	}
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, decodeError(resp, st)
+		return r, c.decodeError(resp, st)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
@@ -226,13 +226,14 @@ func (c *Client) transportError(ctx context.Context, st *callState, err error) e
 }
 
 // redactHeader removes API keys from h's values in place, so that a server
-// that echoes the key (in a Set-Cookie, WWW-Authenticate or debug header)
-// cannot make a Response carry it into the caller's logs.
-func redactHeader(h http.Header) {
+// that echoes the key (in a Set-Cookie, WWW-Authenticate or debug header,
+// with or without its "rh_" prefix) cannot make a Response carry it into
+// the caller's logs.
+func (c *Client) redactHeader(h http.Header) {
 	for _, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, "rh_") {
-				vs[i] = redact(v)
+			if strings.Contains(v, "rh_") || c.hasOwnKey(v) {
+				vs[i] = c.scrub(v)
 			}
 		}
 	}

@@ -53,6 +53,10 @@ var keyPattern = regexp.MustCompile(`rh_[0-9A-Za-z]{6,}`)
 // redactedKey replaces every key in logs, errors and formatted values.
 const redactedKey = "rh_[REDACTED]"
 
+// redactedBody replaces the client's own key where a server echoed it
+// without its "rh_" prefix.
+const redactedBody = "[REDACTED]"
+
 // redact removes API keys from s.
 func redact(s string) string {
 	if !strings.Contains(s, "rh_") {

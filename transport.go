@@ -245,19 +245,19 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callStat
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redact(err.Error())))
+		attrs = append(attrs, slog.String("error", c.scrub(err.Error())))
 	}
 	if c.cfg.logHeaders {
-		attrs = append(attrs, slog.Any("request_headers", safeHeaders(req.Header)))
+		attrs = append(attrs, slog.Any("request_headers", c.safeHeaders(req.Header)))
 		if resp != nil {
-			attrs = append(attrs, slog.Any("response_headers", safeHeaders(resp.Header)))
+			attrs = append(attrs, slog.Any("response_headers", c.safeHeaders(resp.Header)))
 		}
 	}
 	l.LogAttrs(ctx, level, "restorehub request", attrs...)
 }
 
 // safeHeaders copies h for logging, with credentials removed.
-func safeHeaders(h http.Header) map[string]string {
+func (c *Client) safeHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, v := range h {
 		switch http.CanonicalHeaderKey(k) {
@@ -265,7 +265,7 @@ func safeHeaders(h http.Header) map[string]string {
 			out[k] = "[REDACTED]"
 		default:
 			if len(v) > 0 {
-				out[k] = redact(v[0])
+				out[k] = c.scrub(v[0])
 			}
 		}
 	}
