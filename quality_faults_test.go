@@ -427,6 +427,8 @@ func (s *recordingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("X-Echo-Authorization", echo)
 		h.Set("WWW-Authenticate", `Bearer realm="restorehub", error="invalid_token", token="`+strings.TrimPrefix(echo, "Bearer ")+`"`)
 		h.Add("Set-Cookie", "session="+strings.TrimPrefix(echo, "Bearer "))
+		// Some servers name a key by its part after "rh_".
+		h.Set("X-Key-Id", strings.TrimPrefix(echo, "Bearer rh_"))
 	}
 	s.serve(i, w, r, echo)
 }

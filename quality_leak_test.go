@@ -168,6 +168,15 @@ func echoedErrorCases() []faultCase {
 		body(429, `{"error":"Rate limit exceeded for %s","retryAfter":0,"plan":%q}`),
 		body(200, `{"id":"srv_1","name":%q,"note":%q}`),
 		{
+			name: "401 naming the key by its part after rh_",
+			serve: always(func(w http.ResponseWriter, echo string) {
+				bare := strings.TrimPrefix(echo, "Bearer rh_")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				fmt.Fprintf(w, `{"error":"Key %s was revoked","details":{"keyId":%q}}`, bare, bare)
+			}),
+		},
+		{
 			name: "HTML error page echoing the key",
 			serve: always(func(w http.ResponseWriter, echo string) {
 				w.Header().Set("Content-Type", "text/html")
