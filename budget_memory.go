@@ -23,12 +23,16 @@ import (
 type MemoryBudget struct {
 	now func() time.Time
 
-	mu           sync.Mutex
-	limit        int
-	window       time.Duration
-	inFlight     int
-	frees        []time.Time // when each finished slot frees, sorted
-	external     []time.Time // slots spent by other users of the key, sorted
+	mu       sync.Mutex
+	limit    int
+	window   time.Duration
+	inFlight int
+	// The two slot lists hold times as offsets from epoch: a []time.Time
+	// holds a pointer per entry, which the garbage collector scans on every
+	// cycle, and a busy key keeps a window's worth of entries.
+	epoch        time.Time
+	frees        []time.Duration // when each finished slot frees, sorted
+	external     []time.Duration // slots spent by other users of the key, sorted
 	blockedUntil time.Time
 	queue        []*budgetWaiter // callers waiting for a slot, first come first served
 }
@@ -42,7 +46,7 @@ type budgetWaiter struct {
 
 // NewMemoryBudget returns an empty in-process budget.
 func NewMemoryBudget() *MemoryBudget {
-	return &MemoryBudget{now: time.Now}
+	return &MemoryBudget{now: time.Now, epoch: time.Now()}
 }
 
 // untilRelease stands for a wait that ends only when an in-flight slot is released.
@@ -161,31 +165,31 @@ func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
 		}
 		return 0
 	}
-	b.frees = dropFreed(b.frees, now)
-	b.external = dropFreed(b.external, now)
+	at := b.offset(now)
+	b.frees = dropFreed(b.frees, at)
+	b.external = dropFreed(b.external, at)
 	if b.inFlight+len(b.frees)+len(b.external) < b.limit {
 		return 0
 	}
 	// Both lists are sorted, so their heads are the next to free.
-	var next time.Time
-	if len(b.frees) > 0 {
-		next = b.frees[0]
+	switch {
+	case len(b.frees) > 0 && (len(b.external) == 0 || b.frees[0] <= b.external[0]):
+		return b.frees[0] - at
+	case len(b.external) > 0:
+		return b.external[0] - at
 	}
-	if len(b.external) > 0 && (next.IsZero() || b.external[0].Before(next)) {
-		next = b.external[0]
-	}
-	if next.IsZero() {
-		return untilRelease
-	}
-	return next.Sub(now)
+	return untilRelease
 }
+
+// offset is t as an offset from the budget's epoch.
+func (b *MemoryBudget) offset(t time.Time) time.Duration { return t.Sub(b.epoch) }
 
 // dropFreed removes the leading times not after now from a sorted list.
 // The list is a queue: it is cut from the front and appended at the back, so
 // it stays as long as the number of occupied slots, never longer.
-func dropFreed(ts []time.Time, now time.Time) []time.Time {
+func dropFreed(ts []time.Duration, now time.Duration) []time.Duration {
 	i := 0
-	for i < len(ts) && !ts[i].After(now) {
+	for i < len(ts) && ts[i] <= now {
 		i++
 	}
 	if i == len(ts) {
@@ -196,12 +200,12 @@ func dropFreed(ts []time.Time, now time.Time) []time.Time {
 
 // insertSorted adds t to a sorted list. Slots are released in nearly the
 // order they free, so the search from the back is short.
-func insertSorted(ts []time.Time, t time.Time) []time.Time {
+func insertSorted(ts []time.Duration, t time.Duration) []time.Duration {
 	i := len(ts)
-	for i > 0 && ts[i-1].After(t) {
+	for i > 0 && ts[i-1] > t {
 		i--
 	}
-	ts = append(ts, time.Time{})
+	ts = append(ts, 0)
 	copy(ts[i+1:], ts[i:])
 	ts[i] = t
 	return ts
@@ -219,7 +223,7 @@ func (b *MemoryBudget) release(at time.Time) {
 	b.mu.Lock()
 	b.inFlight--
 	if b.window > 0 {
-		b.frees = insertSorted(b.frees, at.Add(b.window))
+		b.frees = insertSorted(b.frees, b.offset(at.Add(b.window)))
 	}
 	b.wakeLocked()
 	b.mu.Unlock()
@@ -252,13 +256,13 @@ func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
 	}
 	b.limit, b.window = rl.Limit, rl.Window
 	now := b.now()
-	b.frees = dropFreed(b.frees, now)
-	b.external = dropFreed(b.external, now)
+	b.frees = dropFreed(b.frees, b.offset(now))
+	b.external = dropFreed(b.external, b.offset(now))
 	free := b.limit - b.inFlight - len(b.frees) - len(b.external)
 	switch deficit := free - rl.Remaining; {
 	case deficit > 0:
 		for range deficit {
-			b.external = insertSorted(b.external, now.Add(b.window))
+			b.external = insertSorted(b.external, b.offset(now.Add(b.window)))
 		}
 	case deficit < 0 && len(b.external) > 0:
 		n := min(-deficit, len(b.external))
@@ -273,8 +277,8 @@ func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
-	b.frees = dropFreed(b.frees, now)
-	b.external = dropFreed(b.external, now)
+	b.frees = dropFreed(b.frees, b.offset(now))
+	b.external = dropFreed(b.external, b.offset(now))
 	if b.limit == 0 {
 		return 0, 0, 1 - b.inFlight
 	}
