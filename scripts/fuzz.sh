@@ -10,6 +10,8 @@
 #
 # A failing input is written by go test to <package>/testdata/fuzz/<Target>/;
 # check it in with the fix, so that plain `go test` replays it from then on.
+# Until then it makes plain `go test` of that package fail, so in a working
+# tree others share, fuzz a copy (git worktree add, or git archive HEAD).
 # The script goes on with the other targets and exits non-zero if any failed.
 # Other knobs: FUZZPARALLEL (fuzzing workers, default GOMAXPROCS) and
 # FUZZFLAGS (extra go test flags, such as -race).
