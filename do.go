@@ -145,6 +145,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 
 	resp, err := c.retry.Do(hreq)
 	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		return nil, c.transportError(ctx, st, err)
 	}
 	defer resp.Body.Close()

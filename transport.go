@@ -3,6 +3,7 @@ package restorehub
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -77,11 +78,20 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	}
 }
 
-// checkRedirect removes the key from any redirect off the API host, then
-// applies the caller's redirect policy or Go's default limit of 10.
+// ErrCrossHostRedirect is wrapped by the error returned when the API
+// redirects a request other than GET or HEAD to another host: following it
+// would send the request's body, and its effect, off the API host.
+var ErrCrossHostRedirect = errors.New("restorehub: refused to follow a redirect to another host")
+
+// checkRedirect removes the key from any redirect off the API host, refuses
+// to carry a request other than GET or HEAD there, then applies the caller's
+// redirect policy or Go's default limit of 10.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !c.sameHost(req.URL) {
 		req.Header.Del("Authorization")
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, req.Method)
+		}
 	}
 	if user := c.cfg.httpClient; user != nil && user.CheckRedirect != nil {
 		return user.CheckRedirect(req, via)
