@@ -103,21 +103,7 @@ var budgetClients = []budgetClient{
 		setup: func(t testing.TB, _ budgetWorkload, baseURL string) jobFunc {
 			rc := retryablehttp.NewClient()
 			rc.Logger = nil
-			return func(ctx context.Context) error {
-				req, err := getAccount(ctx, baseURL)
-				if err != nil {
-					return err
-				}
-				rreq, err := retryablehttp.FromRequest(req)
-				if err != nil {
-					return err
-				}
-				resp, err := rc.Do(rreq)
-				if err != nil {
-					return err
-				}
-				return finish(resp)
-			}
+			return func(ctx context.Context) error { return retryableGet(ctx, rc, baseURL) }
 		},
 	},
 	{
@@ -147,19 +133,7 @@ var budgetClients = []budgetClient{
 				if err := lim.Wait(ctx); err != nil {
 					return err
 				}
-				req, err := getAccount(ctx, baseURL)
-				if err != nil {
-					return err
-				}
-				rreq, err := retryablehttp.FromRequest(req)
-				if err != nil {
-					return err
-				}
-				resp, err := rc.Do(rreq)
-				if err != nil {
-					return err
-				}
-				return finish(resp)
+				return retryableGet(ctx, rc, baseURL)
 			}
 		},
 	},
@@ -340,4 +314,21 @@ func TestBudgetFirstComeFirstServed(t *testing.T) {
 	if r.max > bound {
 		t.Errorf("a call waited %s; first come, first served bounds it by about %s", r.max, bound)
 	}
+}
+
+// retryableGet sends GET /account through go-retryablehttp.
+func retryableGet(ctx context.Context, rc *retryablehttp.Client, baseURL string) error {
+	req, err := getAccount(ctx, baseURL)
+	if err != nil {
+		return err
+	}
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return err
+	}
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		return err
+	}
+	return finish(resp)
 }
