@@ -235,3 +235,50 @@ func TestHTTPClientTimeoutExcludesBudgetWait(t *testing.T) {
 		t.Errorf("timed out after %s, want about 100ms", el)
 	}
 }
+
+func TestBudgetLearnsLimitWithoutRemaining(t *testing.T) {
+	// A server that reports its limit and window but no Remaining still
+	// lets the budget leave one-at-a-time mode and send concurrently.
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	release := make(chan struct{})
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		n := inFlight
+		mu.Unlock()
+		if r.URL.Query().Get("wait") != "" && n < 3 {
+			select { // held until the third arrives; bounded so a failure is quick
+			case <-release:
+			case <-time.After(3 * time.Second):
+			}
+		} else if r.URL.Query().Get("wait") != "" {
+			close(release)
+		}
+		w.Header().Set("X-RateLimit-Limit", "100")
+		w.Header().Set("X-RateLimit-Window", "10s")
+		writeJSON(w, 200, map[string]string{"id": "x"})
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}))
+	c := newTestClient(t, srv)
+	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Do(context.Background(), &Request{Path: "/account", Query: map[string][]string{"wait": {"1"}}}, nil); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if most < 3 {
+		t.Errorf("at most %d requests were in flight together, want 3", most)
+	}
+}

@@ -172,10 +172,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if c.budget != nil {
 				obs := rl
 				if !remainingOK {
-					// Without a readable Remaining the budget cannot be
-					// reconciled: Remaining 0 would hold every slot for a
-					// window. Such a report teaches nothing but its Retry-After.
-					obs.Limit, obs.Window = 0, 0
+					// Without a readable Remaining the budget learns the
+					// limit and window but cannot reconcile: taking the
+					// missing value as 0 would hold every slot for a window,
+					// so it is taken as "no one else is using the key".
+					obs.Remaining = obs.Limit
 				}
 				if obs.Known() || obs.RetryAfter > 0 {
 					c.budget.Observe(obs, at)
