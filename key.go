@@ -1,6 +1,7 @@
 package restorehub
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -67,7 +68,7 @@ func redact(s string) string {
 
 // redactBytes removes API keys from b, returning b itself when it has none.
 func redactBytes(b []byte) []byte {
-	if !strings.Contains(string(b), "rh_") {
+	if !bytes.Contains(b, []byte("rh_")) {
 		return b
 	}
 	return keyPattern.ReplaceAllLiteral(b, []byte(redactedKey))

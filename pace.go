@@ -91,19 +91,29 @@ func (p *opPacer) reserve(ctx context.Context, op *resources.Operation, body []b
 		if maxWait > 0 && now.Sub(start)+least > maxWait {
 			return nil, &RateLimitError{RetryAfter: least, Limit: pace.Limit, Window: pace.Interval, Local: true}
 		}
-		var fire <-chan time.Time
-		if wait > 0 {
-			t := time.NewTimer(wait)
-			fire = t.C
-			defer t.Stop()
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-wake:
-		case <-fire:
+		if err := sleepOrWake(ctx, wait, wake); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// sleepOrWake waits for wake, for d when d > 0, or for ctx to end, and
+// stops its timer before returning (a timer per loop turn, not one deferred
+// per turn until the loop ends).
+func sleepOrWake(ctx context.Context, d time.Duration, wake <-chan struct{}) error {
+	var fire <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		fire = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wake:
+	case <-fire:
+	}
+	return nil
 }
 
 func (p *opPacer) releaser(w *paceWindow, n int, interval time.Duration) func(time.Time) {
