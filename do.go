@@ -33,7 +33,7 @@ type Request struct {
 	// destructive-tier scope is never sent twice except after a 429.
 	Scope Scope
 
-	op *resources.Operation
+	op *resources.OperationSpec
 }
 
 // Response is what Do returns besides the decoded body.

@@ -40,7 +40,7 @@ func newOpPacer() *opPacer { return &opPacer{windows: make(map[string]*paceWindo
 
 // reserve waits until the request body's cost fits op's budget and takes it.
 // The returned release must be called with the time the response arrived.
-func (p *opPacer) reserve(ctx context.Context, op *resources.Operation, body []byte, maxWait time.Duration) (func(time.Time), error) {
+func (p *opPacer) reserve(ctx context.Context, op *resources.OperationSpec, body []byte, maxWait time.Duration) (func(time.Time), error) {
 	pace := op.Pace
 	if pace.Limit <= 0 || pace.Interval <= 0 {
 		return func(time.Time) {}, nil

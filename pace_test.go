@@ -33,7 +33,7 @@ func TestOperationPacePerTarget(t *testing.T) {
 		mu.Unlock()
 		writeJSON(w, 200, map[string]string{"status": "queued"})
 	}))
-	op := &resources.Operation{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
+	op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
 		Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: limit, Interval: interval}}
 	c := newTestClient(t, srv, WithoutPacing())
 	pull := func(target string, members ...string) error {

@@ -43,8 +43,10 @@ type Pace struct {
 	Interval time.Duration
 }
 
-// Operation describes one API operation as the OpenAPI document gives it.
-type Operation struct {
+// OperationSpec describes one API operation as the OpenAPI document gives it:
+// its method, path template, scope and paging. restorehub.Operation is the
+// view of one outgoing call that WithDestructiveGuard receives.
+type OperationSpec struct {
 	// ID is the stable name "resource.action", such as "backups.restore".
 	ID string
 	// Method is the HTTP method.
@@ -70,7 +72,7 @@ type Operation struct {
 }
 
 // Destructive reports whether the operation's scope is in the destructive tier.
-func (op *Operation) Destructive() bool { return op.Tier == "destructive" }
+func (op *OperationSpec) Destructive() bool { return op.Tier == "destructive" }
 
 // Backend sends an operation's request. restorehub.Client implements it for
 // its services; a test can implement it to fake the whole API.
@@ -78,22 +80,22 @@ type Backend interface {
 	// Call sends op with the path template already filled in and escaped,
 	// the query, and body (nil for none) encoded as JSON, and decodes a 2xx
 	// response body into out (nil to discard it).
-	Call(ctx context.Context, op *Operation, path string, query url.Values, body, out any) error
+	Call(ctx context.Context, op *OperationSpec, path string, query url.Values, body, out any) error
 }
 
 // Operations returns a copy of the operation table, in the spec's order.
-func Operations() []Operation {
-	out := make([]Operation, len(operationTable))
+func Operations() []OperationSpec {
+	out := make([]OperationSpec, len(operationTable))
 	copy(out, operationTable)
 	return out
 }
 
 // LookupOperation returns the operation with the given ID, such as "backups.restore".
-func LookupOperation(id string) (Operation, bool) {
+func LookupOperation(id string) (OperationSpec, bool) {
 	for i := range operationTable {
 		if operationTable[i].ID == id {
 			return operationTable[i], true
 		}
 	}
-	return Operation{}, false
+	return OperationSpec{}, false
 }

@@ -97,7 +97,7 @@ const (
 
 // operationTable describes the 85 operations of the spec (3 documented, 82
 // inferred), in the spec's order.
-var operationTable = []Operation{
+var operationTable = []OperationSpec{
 	opMetaGetOpenAPISpec: {
 		ID:         "meta.getOpenAPISpec",
 		Method:     "GET",

@@ -95,7 +95,7 @@ func TestBackendErrors(t *testing.T) {
 // as an untyped nil, not as the JSON null.
 func TestNilBodySendsNoBody(t *testing.T) {
 	var body any = "unset"
-	b := backendFunc(func(_ context.Context, _ *resources.Operation, _ string, _ url.Values, bd, _ any) error {
+	b := backendFunc(func(_ context.Context, _ *resources.OperationSpec, _ string, _ url.Values, bd, _ any) error {
 		body = bd
 		return nil
 	})
@@ -107,9 +107,9 @@ func TestNilBodySendsNoBody(t *testing.T) {
 	}
 }
 
-type backendFunc func(ctx context.Context, op *resources.Operation, path string, query url.Values, body, out any) error
+type backendFunc func(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error
 
-func (f backendFunc) Call(ctx context.Context, op *resources.Operation, path string, query url.Values, body, out any) error {
+func (f backendFunc) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
 	return f(ctx, op, path, query, body, out)
 }
 

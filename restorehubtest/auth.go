@@ -126,4 +126,4 @@ func forbiddenPlan(h http.Header, plan string) *reply {
 }
 
 // scopeOf returns the scope op requires.
-func scopeOf(op *resources.Operation) restorehub.Scope { return restorehub.Scope(op.Scope) }
+func scopeOf(op *resources.OperationSpec) restorehub.Scope { return restorehub.Scope(op.Scope) }

@@ -24,8 +24,8 @@ const (
 
 // testOps is a small operation table in the generated table's shape,
 // covering every kind of operation the fake knows.
-func testOps() []resources.Operation {
-	return []resources.Operation{
+func testOps() []resources.OperationSpec {
+	return []resources.OperationSpec{
 		{ID: "account.get", Method: "GET", Path: "/account", Scope: "account:read", Tier: "read"},
 		{ID: "account.update", Method: "PATCH", Path: "/account", Scope: "account:write", Tier: "write"},
 		{ID: "account.delete", Method: "DELETE", Path: "/account", Scope: "account:delete", Tier: "destructive"},
@@ -141,8 +141,8 @@ func wantBody(t *testing.T, r response, want string) {
 }
 
 // opAt returns a bare operation.
-func opAt(id, method, path string) resources.Operation {
-	return resources.Operation{ID: id, Method: method, Path: path}
+func opAt(id, method, path string) resources.OperationSpec {
+	return resources.OperationSpec{ID: id, Method: method, Path: path}
 }
 
 // readResponse reads and closes resp.

@@ -13,7 +13,7 @@ type Option func(*config)
 
 // config is what the options set; NewServer reads it once.
 type config struct {
-	ops      []resources.Operation
+	ops      []resources.OperationSpec
 	opsSet   bool
 	keys     []keySpec
 	plan     string
@@ -36,9 +36,9 @@ type keySpec struct {
 // WithOperations makes the server serve ops instead of
 // resources.Operations(). Tests use it to stay independent of the generated
 // table. The slice is copied.
-func WithOperations(ops []resources.Operation) Option {
+func WithOperations(ops []resources.OperationSpec) Option {
 	return func(c *config) {
-		c.ops = append([]resources.Operation(nil), ops...)
+		c.ops = append([]resources.OperationSpec(nil), ops...)
 		c.opsSet = true
 	}
 }

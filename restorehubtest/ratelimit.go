@@ -130,7 +130,7 @@ func (s *Server) admitLocked(key, plan string, now time.Time, h http.Header) *re
 // request with the decoded body and path params. It returns nil and spends
 // the budget when the request fits, or the 429 (or, when one request asks
 // for more than the whole budget, 422) reply when it does not.
-func (s *Server) paceLocked(op *resources.Operation, body map[string]any, params map[string]string, now time.Time, h http.Header) *reply {
+func (s *Server) paceLocked(op *resources.OperationSpec, body map[string]any, params map[string]string, now time.Time, h http.Header) *reply {
 	p := op.Pace
 	if p == nil || p.Limit <= 0 || p.Interval <= 0 {
 		return nil

@@ -33,7 +33,7 @@ type segment struct {
 
 // route is one operation of the table, ready to match requests.
 type route struct {
-	op   resources.Operation
+	op   resources.OperationSpec
 	segs []segment
 	kind kind
 	// checks are the indexes of the parameter segments that name an entity
@@ -105,12 +105,12 @@ func looksLikeList(id string) bool {
 }
 
 // paginated reports whether op pages its results.
-func paginated(op *resources.Operation) bool {
+func paginated(op *resources.OperationSpec) bool {
 	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage
 }
 
 // newRouter classifies every operation of ops.
-func newRouter(ops []resources.Operation) (*router, error) {
+func newRouter(ops []resources.OperationSpec) (*router, error) {
 	rt := &router{collections: make(map[string]bool)}
 	seen := make(map[string]string)
 	for _, op := range ops {

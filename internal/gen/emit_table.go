@@ -23,7 +23,7 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 	}
 	documented, inferred := pl.counts()
 	w.comment(fmt.Sprintf("operationTable describes the %d operations of the spec (%d documented, %d inferred), in the spec's order.", len(pl.ops), documented, inferred))
-	w.line("var operationTable = []Operation{")
+	w.line("var operationTable = []OperationSpec{")
 	for _, p := range pl.ops {
 		op := p.op
 		w.line("%s: {", p.indexName)

@@ -26,7 +26,7 @@ import (
 // Call is one call a Recorder received.
 type Call struct {
 	// Op is the operation, as the service passed it.
-	Op *resources.Operation
+	Op *resources.OperationSpec
 	// Path is the path with its parameters filled in and escaped.
 	Path string
 	// Query is the encoded query; nil when the method sends none.
@@ -49,7 +49,7 @@ type Recorder struct {
 }
 
 // Call implements resources.Backend.
-func (r *Recorder) Call(ctx context.Context, op *resources.Operation, path string, query url.Values, body, out any) error {
+func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
