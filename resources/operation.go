@@ -69,6 +69,13 @@ type OperationSpec struct {
 	Summary string
 	// Pace is the operation's own budget, or nil.
 	Pace *Pace
+	// List names the items, paging fields and filters of a list
+	// operation; it is nil for an operation that is not a list.
+	List *ListShape
+	// Model is the name of the resources type of the entities the
+	// operation returns: a list's item type, or the response body's type,
+	// such as "Backup" or "Job"; "" when the response is not a typed object.
+	Model string
 }
 
 // Destructive reports whether the operation's scope is in the destructive tier.

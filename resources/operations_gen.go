@@ -123,6 +123,7 @@ var operationTable = []OperationSpec{
 		Idempotent: true,
 		Pagination: PaginationNone,
 		Summary:    "Get the account that owns the API key",
+		Model:      "Account",
 	},
 	opAccountUpdate: {
 		ID:         "account.update",
@@ -133,6 +134,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update account settings",
+		Model:      "Account",
 	},
 	opAccountDelete: {
 		ID:         "account.delete",
@@ -154,6 +156,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Link an account (what is linked is undocumented)",
+		Model:      "Account",
 	},
 	opAdsList: {
 		ID:         "ads.list",
@@ -165,6 +168,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List ads",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Ad",
 	},
 	opAdsCreate: {
 		ID:         "ads.create",
@@ -175,6 +185,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create ad",
+		Model:      "Ad",
 	},
 	opAdsGet: {
 		ID:         "ads.get",
@@ -186,6 +197,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one ad",
+		Model:      "Ad",
 	},
 	opAdsUpdate: {
 		ID:         "ads.update",
@@ -196,6 +208,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update ad",
+		Model:      "Ad",
 	},
 	opAdsDelete: {
 		ID:         "ads.delete",
@@ -218,6 +231,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List alerts",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Alert",
 	},
 	opAlertsCreate: {
 		ID:         "alerts.create",
@@ -228,6 +248,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create alert",
+		Model:      "Alert",
 	},
 	opAlertsGet: {
 		ID:         "alerts.get",
@@ -239,6 +260,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one alert",
+		Model:      "Alert",
 	},
 	opAlertsUpdate: {
 		ID:         "alerts.update",
@@ -249,6 +271,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update alert",
+		Model:      "Alert",
 	},
 	opAlertsDelete: {
 		ID:         "alerts.delete",
@@ -271,6 +294,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get analytics",
+		Model:      "Analytics",
 	},
 	opAPIKeysList: {
 		ID:         "api-keys.list",
@@ -282,6 +306,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List API keys",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "APIKey",
 	},
 	opAPIKeysCreate: {
 		ID:         "api-keys.create",
@@ -292,6 +323,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create API key",
+		Model:      "APIKeyWithSecret",
 	},
 	opAPIKeysGet: {
 		ID:         "api-keys.get",
@@ -303,6 +335,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one API key",
+		Model:      "APIKey",
 	},
 	opAPIKeysUpdate: {
 		ID:         "api-keys.update",
@@ -313,6 +346,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update API key",
+		Model:      "APIKey",
 	},
 	opAPIKeysDelete: {
 		ID:         "api-keys.delete",
@@ -335,6 +369,16 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationPage,
 		Inferred:   true,
 		Summary:    "List audit-log entries",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "page",
+			Next:   "totalPages",
+			Limit:  "limit",
+			Filters: []QueryParam{
+				{Name: "action", Type: "string"},
+			},
+		},
+		Model: "AuditEvent",
 	},
 	opBackupsList: {
 		ID:         "backups.list",
@@ -346,6 +390,16 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List backups",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+			Filters: []QueryParam{
+				{Name: "serverId", Type: "string"},
+			},
+		},
+		Model: "Backup",
 	},
 	opBackupsCreate: {
 		ID:         "backups.create",
@@ -356,6 +410,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create backup",
+		Model:      "Backup",
 	},
 	opBackupsGet: {
 		ID:         "backups.get",
@@ -367,6 +422,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one backup",
+		Model:      "Backup",
 	},
 	opBackupsDelete: {
 		ID:         "backups.delete",
@@ -388,6 +444,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Restore a backup (overwrites the current state of the target)",
+		Model:      "Job",
 	},
 	opBillingGet: {
 		ID:         "billing.get",
@@ -399,6 +456,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get billing information",
+		Model:      "Billing",
 	},
 	opBillingUpdate: {
 		ID:         "billing.update",
@@ -409,6 +467,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Change billing settings",
+		Model:      "Billing",
 	},
 	opBlacklistListEntries: {
 		ID:         "blacklist.listEntries",
@@ -420,6 +479,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List blacklist entries",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "ListEntry",
 	},
 	opBlacklistCreateEntry: {
 		ID:         "blacklist.createEntry",
@@ -430,6 +496,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create blacklist entry",
+		Model:      "ListEntry",
 	},
 	opBlacklistDeleteEntry: {
 		ID:         "blacklist.deleteEntry",
@@ -452,6 +519,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List bots",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Bot",
 	},
 	opBotsCreate: {
 		ID:         "bots.create",
@@ -462,6 +536,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create bot",
+		Model:      "Bot",
 	},
 	opBotsGet: {
 		ID:         "bots.get",
@@ -473,6 +548,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one bot",
+		Model:      "Bot",
 	},
 	opBotsUpdate: {
 		ID:         "bots.update",
@@ -483,6 +559,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update bot",
+		Model:      "Bot",
 	},
 	opBotsDelete: {
 		ID:         "bots.delete",
@@ -505,6 +582,10 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Read Discord-side data (what exactly is undocumented)",
+		List: &ListShape{
+			Items: "data",
+		},
+		Model: "DiscordGuild",
 	},
 	opDomainsList: {
 		ID:         "domains.list",
@@ -516,6 +597,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List domains",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Domain",
 	},
 	opDomainsCreate: {
 		ID:         "domains.create",
@@ -526,6 +614,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create domain",
+		Model:      "Domain",
 	},
 	opDomainsGet: {
 		ID:         "domains.get",
@@ -537,6 +626,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one domain",
+		Model:      "Domain",
 	},
 	opDomainsDelete: {
 		ID:         "domains.delete",
@@ -559,6 +649,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get firewall settings",
+		Model:      "Firewall",
 	},
 	opFirewallUpdate: {
 		ID:         "firewall.update",
@@ -569,6 +660,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update firewall settings",
+		Model:      "Firewall",
 	},
 	opMarketplaceListListings: {
 		ID:         "marketplace.listListings",
@@ -580,6 +672,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List marketplace listings",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "MarketplaceListing",
 	},
 	opMarketplaceCreateListing: {
 		ID:         "marketplace.createListing",
@@ -590,6 +689,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create marketplace listing",
+		Model:      "MarketplaceListing",
 	},
 	opMarketplaceGetListing: {
 		ID:         "marketplace.getListing",
@@ -601,6 +701,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one marketplace listing",
+		Model:      "MarketplaceListing",
 	},
 	opMarketplaceUpdateListing: {
 		ID:         "marketplace.updateListing",
@@ -611,6 +712,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update marketplace listing",
+		Model:      "MarketplaceListing",
 	},
 	opMarketplaceCreatePayout: {
 		ID:         "marketplace.createPayout",
@@ -621,6 +723,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Request a marketplace payout (moves money)",
+		Model:      "Payout",
 	},
 	opMembersList: {
 		ID:         "members.list",
@@ -632,6 +735,16 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List members",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+			Filters: []QueryParam{
+				{Name: "serverId", Type: "string"},
+			},
+		},
+		Model: "Member",
 	},
 	opMembersGet: {
 		ID:         "members.get",
@@ -643,6 +756,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one member",
+		Model:      "Member",
 	},
 	opMembersUpdate: {
 		ID:         "members.update",
@@ -653,6 +767,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update a member record",
+		Model:      "Member",
 	},
 	opMembersMassVerify: {
 		ID:         "members.massVerify",
@@ -663,6 +778,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Mass-verify members",
+		Model:      "Job",
 	},
 	opMembersMassDM: {
 		ID:         "members.massDM",
@@ -673,6 +789,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Send a mass DM to members",
+		Model:      "Job",
 	},
 	opMembersPull: {
 		ID:         "members.pull",
@@ -684,6 +801,7 @@ var operationTable = []OperationSpec{
 		Inferred:   true,
 		Summary:    "Pull (join) verified members into a target server",
 		Pace:       &Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute},
+		Model:      "Job",
 	},
 	opPanelsList: {
 		ID:         "panels.list",
@@ -695,6 +813,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List panels",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Panel",
 	},
 	opPanelsCreate: {
 		ID:         "panels.create",
@@ -705,6 +830,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create panel",
+		Model:      "Panel",
 	},
 	opPanelsGet: {
 		ID:         "panels.get",
@@ -716,6 +842,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one panel",
+		Model:      "Panel",
 	},
 	opPanelsUpdate: {
 		ID:         "panels.update",
@@ -726,6 +853,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update panel",
+		Model:      "Panel",
 	},
 	opPanelsDelete: {
 		ID:         "panels.delete",
@@ -748,6 +876,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationPage,
 		Inferred:   true,
 		Summary:    "List referrals / referral stats",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "page",
+			Next:   "totalPages",
+			Limit:  "limit",
+		},
+		Model: "Referral",
 	},
 	opServersList: {
 		ID:         "servers.list",
@@ -759,6 +894,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List servers",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Server",
 	},
 	opServersCreate: {
 		ID:         "servers.create",
@@ -769,6 +911,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create server",
+		Model:      "Server",
 	},
 	opServersGet: {
 		ID:         "servers.get",
@@ -780,6 +923,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one server",
+		Model:      "Server",
 	},
 	opServersUpdate: {
 		ID:         "servers.update",
@@ -790,6 +934,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update server",
+		Model:      "Server",
 	},
 	opServersDelete: {
 		ID:         "servers.delete",
@@ -812,6 +957,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List teams",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Team",
 	},
 	opTeamsCreate: {
 		ID:         "teams.create",
@@ -822,6 +974,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create team",
+		Model:      "Team",
 	},
 	opTeamsGet: {
 		ID:         "teams.get",
@@ -833,6 +986,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one team",
+		Model:      "Team",
 	},
 	opTeamsUpdate: {
 		ID:         "teams.update",
@@ -843,6 +997,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update team",
+		Model:      "Team",
 	},
 	opTeamsDelete: {
 		ID:         "teams.delete",
@@ -865,6 +1020,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List templates",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "Template",
 	},
 	opTemplatesCreate: {
 		ID:         "templates.create",
@@ -875,6 +1037,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create template",
+		Model:      "Template",
 	},
 	opTemplatesGet: {
 		ID:         "templates.get",
@@ -886,6 +1049,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get one template",
+		Model:      "Template",
 	},
 	opTemplatesUpdate: {
 		ID:         "templates.update",
@@ -896,6 +1060,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update template",
+		Model:      "Template",
 	},
 	opTemplatesApply: {
 		ID:         "templates.apply",
@@ -906,6 +1071,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Apply a template to a server (overwrites server structure)",
+		Model:      "Job",
 	},
 	opUploadCreate: {
 		ID:         "upload.create",
@@ -916,6 +1082,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Upload a file",
+		Model:      "Upload",
 	},
 	opVerifyPageGet: {
 		ID:         "verify-page.get",
@@ -927,6 +1094,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get verification-page settings",
+		Model:      "VerifyPage",
 	},
 	opVerifyPageUpdate: {
 		ID:         "verify-page.update",
@@ -937,6 +1105,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update verification-page settings",
+		Model:      "VerifyPage",
 	},
 	opWhitelistListEntries: {
 		ID:         "whitelist.listEntries",
@@ -948,6 +1117,13 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationCursor,
 		Inferred:   true,
 		Summary:    "List whitelist entries",
+		List: &ListShape{
+			Items:  "data",
+			Cursor: "cursor",
+			Next:   "nextCursor",
+			Limit:  "limit",
+		},
+		Model: "ListEntry",
 	},
 	opWhitelistCreateEntry: {
 		ID:         "whitelist.createEntry",
@@ -958,6 +1134,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Create whitelist entry",
+		Model:      "ListEntry",
 	},
 	opWhitelistDeleteEntry: {
 		ID:         "whitelist.deleteEntry",
@@ -980,6 +1157,7 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Get verification-widget settings",
+		Model:      "Widget",
 	},
 	opWidgetUpdate: {
 		ID:         "widget.update",
@@ -990,5 +1168,6 @@ var operationTable = []OperationSpec{
 		Pagination: PaginationNone,
 		Inferred:   true,
 		Summary:    "Update verification-widget settings",
+		Model:      "Widget",
 	},
 }

@@ -49,6 +49,7 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 		if pc := op.pace; pc != nil {
 			w.line("Pace: &Pace{KeyField: %s, CountField: %s, Limit: %d, Interval: %s},", goQuote(pc.per), goQuote(pc.count), pc.limit, durationExpr(pc.interval))
 		}
+		tableQueryFields(&w, p)
 		w.line("},")
 	}
 	w.line("}")
