@@ -46,7 +46,7 @@ func TestUnauthorized(t *testing.T) {
 func TestMissingScope(t *testing.T) {
 	srv, _ := newServer(t, restorehubtest.WithKey(readKey,
 		restorehub.ScopeServersRead, restorehub.ScopeBackupsRead, restorehub.ScopeServersRead))
-	bid := srv.Seed("/backups", map[string]any{})[0]
+	bid := seedAt(t, srv, "/backups", map[string]any{})[0]
 	tests := []struct {
 		method, path string
 		body         any
@@ -88,7 +88,7 @@ func TestFreePlan(t *testing.T) {
 	const wantBody403 = `{"error":"The FREE plan can only send read (GET) requests. Upgrade your plan to use this operation.","plan":"FREE","upgradeUrl":"https://restorehub.net/pricing"}`
 	t.Run("server plan", func(t *testing.T) {
 		srv, _ := newServer(t, restorehubtest.WithPlan("free"))
-		id := srv.Seed("/servers", map[string]any{})[0]
+		id := seedAt(t, srv, "/servers", map[string]any{})[0]
 		wantStatus(t, send(t, srv, "GET", "/servers/"+id, allKey, nil), http.StatusOK)
 		for _, m := range []string{"POST", "PATCH", "DELETE"} {
 			path := "/servers/" + id

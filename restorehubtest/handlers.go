@@ -68,6 +68,9 @@ func (s *Server) executeLocked(c *call) *reply {
 		return jsonReply(http.StatusCreated, c.h, e)
 	case kindGet:
 		e, _ := s.store.get(c.join(n-1), c.parts[n-1])
+		if s.router.jobs != "" && normalize(c.rt.segs, n-1) == s.router.jobs {
+			advanceJob(e, c.now)
+		}
 		return jsonReply(http.StatusOK, c.h, e)
 	case kindUpdate:
 		e, _ := s.store.get(c.join(n-1), c.parts[n-1])
@@ -108,27 +111,56 @@ func (s *Server) executeLocked(c *call) *reply {
 	return jsonReply(http.StatusOK, c.h, s.jobLocked(c, body))
 }
 
+// The states a fake job goes through, one per read of it.
+const (
+	jobQueued    = "queued"
+	jobRunning   = "running"
+	jobCompleted = "completed"
+)
+
 // jobLocked returns the queued job an action answers with, in the shape
-// of the spec's Job: the operation ID as its type, the path parameters,
-// and as total the count an operation budget spent (null otherwise).
+// of the spec's Job: id, the operation ID as its type, status "queued",
+// progress 0, as total the count an operation budget spent (null
+// otherwise), createdAt and a null finishedAt. When the table has a way to
+// read jobs, the job is stored there.
 func (s *Server) jobLocked(c *call, body map[string]any) map[string]any {
-	s.store.seq++
-	job := map[string]any{}
-	for k, v := range c.params {
-		job[k] = v
-	}
 	var total any
 	if p := c.rt.op.Pace; p != nil {
 		total = paceCount(p, body)
 	}
+	job := map[string]any{
+		"type":       c.rt.op.ID,
+		"status":     jobQueued,
+		"progress":   0,
+		"total":      total,
+		"createdAt":  timestamp(c.now),
+		"finishedAt": nil,
+	}
+	if jobs := s.router.jobs; jobs != "" && !strings.Contains(jobs, "{}") {
+		job["id"] = s.store.newID(jobs)
+		stored, _ := cloneJSON(job)
+		s.store.insert(jobs, stored, c.now)
+		return job
+	}
+	s.store.seq++
 	job["id"] = fmt.Sprintf("job_%04d", s.store.seq)
-	job["type"] = c.rt.op.ID
-	job["status"] = "queued"
-	job["progress"] = 0
-	job["total"] = total
-	job["createdAt"] = timestamp(c.now)
-	job["finishedAt"] = nil
 	return job
+}
+
+// advanceJob moves a stored job one state on: queued to running, running
+// to completed (progress reaching total, finishedAt set). Other states
+// stay.
+func advanceJob(job map[string]any, now time.Time) {
+	switch job["status"] {
+	case jobQueued:
+		job["status"] = jobRunning
+	case jobRunning:
+		job["status"] = jobCompleted
+		if t, ok := job["total"]; ok && t != nil {
+			job["progress"] = t
+		}
+		job["finishedAt"] = timestamp(now)
+	}
 }
 
 // resourceName names the entities of the parameter at segs[i]: the
@@ -188,38 +220,47 @@ func positiveQuery(q url.Values, name string, def int) (int, bool) {
 	return n, true
 }
 
-// listLocked answers a list request in the operation's pagination style.
+// listLocked answers a list request: the collection's items that pass
+// the operation's filters, in its pagination style, under the field names
+// its ListShape gives.
 func (s *Server) listLocked(c *call) *reply {
+	ls := listShape(&c.rt.op)
 	items := s.store.list(c.join(len(c.parts)))
+	items = filterItems(items, &ls, c.query)
 	if items == nil {
 		items = []map[string]any{}
 	}
 	if !paginated(&c.rt.op) {
-		return jsonReply(http.StatusOK, c.h, map[string]any{"data": items})
+		return jsonReply(http.StatusOK, c.h, map[string]any{ls.Items: items})
 	}
-	limit, ok := positiveQuery(c.query, "limit", s.pageSize)
-	if !ok {
-		return badQuery(c.h, "limit", "expected a positive integer")
+	limit := s.pageSize
+	if ls.Limit != "" {
+		var ok bool
+		if limit, ok = positiveQuery(c.query, ls.Limit, s.pageSize); !ok {
+			return badQuery(c.h, ls.Limit, "expected a positive integer")
+		}
 	}
 	limit = min(limit, MaxPageSize)
+	body := map[string]any{}
 	if c.rt.op.Pagination == resources.PaginationPage {
-		page, ok := positiveQuery(c.query, "page", 1)
+		page, ok := positiveQuery(c.query, ls.Cursor, 1)
 		if !ok {
-			return badQuery(c.h, "page", "expected a positive integer")
+			return badQuery(c.h, ls.Cursor, "expected a positive integer")
 		}
 		from := min((page-1)*limit, len(items))
 		to := min(from+limit, len(items))
-		return jsonReply(http.StatusOK, c.h, pageBody{
-			Data:       items[from:to],
-			Total:      len(items),
-			TotalPages: (len(items) + limit - 1) / limit,
-		})
+		body[ls.Items] = items[from:to]
+		body[totalField] = len(items)
+		if ls.Next != "" {
+			body[ls.Next] = (len(items) + limit - 1) / limit
+		}
+		return jsonReply(http.StatusOK, c.h, body)
 	}
 	from := 0
-	if cur := c.query.Get("cursor"); cur != "" {
+	if cur := c.query.Get(ls.Cursor); cur != "" {
 		var ok bool
 		if from, ok = decodeCursor(cur); !ok {
-			return badQuery(c.h, "cursor", "not a cursor this server returned")
+			return badQuery(c.h, ls.Cursor, "not a cursor this server returned")
 		}
 		from = min(from, len(items))
 	}
@@ -229,21 +270,11 @@ func (s *Server) listLocked(c *call) *reply {
 		n := encodeCursor(to)
 		next = &n
 	}
-	return jsonReply(http.StatusOK, c.h, cursorBody{Data: items[from:to], NextCursor: next})
-}
-
-// pageBody is a page-style list response.
-type pageBody struct {
-	Data       []map[string]any `json:"data"`
-	Total      int              `json:"total"`
-	TotalPages int              `json:"totalPages"`
-}
-
-// cursorBody is a cursor-style list response; NextCursor is null on the
-// last page.
-type cursorBody struct {
-	Data       []map[string]any `json:"data"`
-	NextCursor *string          `json:"nextCursor"`
+	body[ls.Items] = items[from:to]
+	if ls.Next != "" {
+		body[ls.Next] = next
+	}
+	return jsonReply(http.StatusOK, c.h, body)
 }
 
 // encodeCursor makes the opaque cursor of the item at offset.

@@ -163,3 +163,13 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// seedAt seeds entities at path, failing the test on an error.
+func seedAt(t *testing.T, srv *restorehubtest.Server, path string, entities ...any) []string {
+	t.Helper()
+	ids, err := srv.SeedAt(path, entities...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}

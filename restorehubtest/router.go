@@ -47,6 +47,12 @@ type router struct {
 	// collections holds the normalized templates ("/servers/{}/backups") of
 	// the collections the table implies.
 	collections map[string]bool
+	// models maps a resources type name to where the operations that
+	// return it keep it (from the table's Model).
+	models map[string]home
+	// jobs is the normalized template of the collection where an item GET
+	// reads the jobs that actions return, or "" when the table has none.
+	jobs string
 }
 
 // parseTemplate splits a path template such as "/servers/{serverId}".
@@ -111,7 +117,7 @@ func paginated(op *resources.OperationSpec) bool {
 
 // newRouter classifies every operation of ops.
 func newRouter(ops []resources.OperationSpec) (*router, error) {
-	rt := &router{collections: make(map[string]bool)}
+	rt := &router{collections: make(map[string]bool), models: make(map[string]home)}
 	seen := make(map[string]string)
 	for _, op := range ops {
 		op.Method = strings.ToUpper(op.Method)
@@ -131,7 +137,7 @@ func newRouter(ops []resources.OperationSpec) (*router, error) {
 		switch {
 		case n > 0 && r.segs[n-1].param != "":
 			rt.collections[normalize(r.segs, n-1)] = true
-		case r.op.Method == http.MethodGet && (paginated(&r.op) || looksLikeList(r.op.ID)),
+		case r.op.Method == http.MethodGet && (paginated(&r.op) || r.op.List != nil || looksLikeList(r.op.ID)),
 			r.op.Method == http.MethodPost && action(r.op.ID) == "create":
 			rt.collections[normalize(r.segs, n)] = true
 		}
@@ -170,7 +176,56 @@ func newRouter(ops []resources.OperationSpec) (*router, error) {
 			}
 		}
 	}
+	rt.findModels()
 	return rt, nil
+}
+
+// findModels fills rt.models and rt.jobs from the operations' Model: a
+// type lives in the collection of its item GET, else of its create, else
+// of its list, else at the object path its object GET reads. Jobs live in
+// the collection where an item GET returns the Model that actions return,
+// or else in a collection whose path ends in "jobs" and has an item GET.
+func (rt *router) findModels() {
+	for _, pass := range []kind{kindGet, kindCreate, kindList, kindObjectGet} {
+		for _, r := range rt.routes {
+			if r.kind != pass || r.op.Model == "" {
+				continue
+			}
+			if _, done := rt.models[r.op.Model]; done {
+				continue
+			}
+			n := len(r.segs)
+			switch pass {
+			case kindGet:
+				rt.models[r.op.Model] = home{path: normalize(r.segs, n-1)}
+			case kindCreate, kindList:
+				rt.models[r.op.Model] = home{path: normalize(r.segs, n)}
+			case kindObjectGet:
+				if !strings.Contains(normalize(r.segs, n), "{}") {
+					rt.models[r.op.Model] = home{path: normalize(r.segs, n), object: true}
+				}
+			}
+		}
+	}
+	var jobModels []string
+	for _, r := range rt.routes {
+		if r.kind == kindAction && r.op.Model != "" {
+			jobModels = append(jobModels, r.op.Model)
+		}
+	}
+	for _, r := range rt.routes {
+		if r.kind == kindGet && r.op.Model != "" && slices.Contains(jobModels, r.op.Model) {
+			rt.jobs = normalize(r.segs, len(r.segs)-1)
+			return
+		}
+	}
+	for _, r := range rt.routes {
+		n := len(r.segs)
+		if r.kind == kindGet && n >= 2 && strings.EqualFold(r.segs[n-2].lit, "jobs") {
+			rt.jobs = normalize(r.segs, n-1)
+			return
+		}
+	}
 }
 
 // splitPath splits an escaped path below the base into unescaped segments.

@@ -197,47 +197,6 @@ func cleanPath(p string) string {
 	return p
 }
 
-// Seed adds entities to the collection at collectionPath (below the base,
-// such as "/servers" or "/servers/server_0001/backups"; a leading /api/v1
-// is ignored) and returns their IDs. An entity keeps a string "id" it has
-// and gets a generated one otherwise, and gets a "createdAt" unless it has
-// one. The entities are copied. Seed panics if an entity cannot be encoded
-// as JSON or its id is already taken, since that is a mistake in the test.
-func (s *Server) Seed(collectionPath string, entities ...map[string]any) []string {
-	path := cleanPath(collectionPath)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	ids := make([]string, 0, len(entities))
-	for _, e := range entities {
-		c, err := cloneJSON(e)
-		if err != nil {
-			panic(fmt.Sprintf("restorehubtest: Seed(%q): %v", path, err))
-		}
-		stored, ok := s.store.insert(path, c, now)
-		if !ok {
-			panic(fmt.Sprintf("restorehubtest: Seed(%q): id %v is already taken", path, c["id"]))
-		}
-		ids = append(ids, stored["id"].(string))
-	}
-	return ids
-}
-
-// SetObject replaces the single object at path, such as "/account" or
-// "/billing", which GET then returns and PATCH merges into. obj is copied;
-// SetObject panics if it cannot be encoded as JSON.
-func (s *Server) SetObject(path string, obj map[string]any) {
-	p := cleanPath(path)
-	c, err := cloneJSON(obj)
-	if err != nil {
-		panic(fmt.Sprintf("restorehubtest: SetObject(%q): %v", p, err))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.store.objects[p] = c
-	delete(s.store.deleted, p)
-}
-
 // Object returns a copy of what is stored at path: an entity
 // ("/servers/server_0001") or a single object ("/account"). It reports
 // false when nothing is stored there.

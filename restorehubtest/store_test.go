@@ -52,7 +52,7 @@ func TestCRUDRoundTrip(t *testing.T) {
 
 func TestCreateConflictAndBadBody(t *testing.T) {
 	srv, _ := newServer(t)
-	srv.Seed("/servers", map[string]any{"id": "g1", "name": "one"})
+	seedAt(t, srv, "/servers", map[string]any{"id": "g1", "name": "one"})
 	r := send(t, srv, "POST", "/servers", allKey, map[string]any{"id": "g1"})
 	wantStatus(t, r, http.StatusConflict)
 	for _, body := range []string{"{", "[1,2]", "null", `"x"`, `{"a":1} {"b":2}`} {
@@ -71,7 +71,7 @@ func TestCursorPagination(t *testing.T) {
 	srv, _ := newServer(t, restorehubtest.WithPageSize(2))
 	var want []string
 	for i := range 5 {
-		want = append(want, srv.Seed("/servers", map[string]any{"name": fmt.Sprint("s", i)})...)
+		want = append(want, seedAt(t, srv, "/servers", map[string]any{"name": fmt.Sprint("s", i)})...)
 	}
 
 	var got []string
@@ -117,9 +117,9 @@ func TestCursorPagination(t *testing.T) {
 
 func TestPagePaginationAndCap(t *testing.T) {
 	srv, _ := newServer(t)
-	parent := srv.Seed("/servers", map[string]any{"name": "p"})[0]
+	parent := seedAt(t, srv, "/servers", map[string]any{"name": "p"})[0]
 	for i := range 130 {
-		srv.Seed("/servers/"+parent+"/backups", map[string]any{"n": i})
+		seedAt(t, srv, "/servers/"+parent+"/backups", map[string]any{"n": i})
 	}
 	base := "/servers/" + parent + "/backups"
 	tests := []struct {
@@ -182,7 +182,9 @@ func TestSingleObjects(t *testing.T) {
 		t.Fatalf("patched account %v", m)
 	}
 	wantBody(t, send(t, srv, "GET", "/billing", allKey, nil), `{}`)
-	srv.SetObject("/api/v1/billing/", map[string]any{"card": "visa"})
+	if err := srv.SetObject("/api/v1/billing/", map[string]any{"card": "visa"}); err != nil {
+		t.Fatal(err)
+	}
 	if m := send(t, srv, "PUT", "/billing", allKey, map[string]any{"tier": 2}).json(t); m["card"] != "visa" || m["tier"] != 2.0 {
 		t.Fatalf("merged billing %v", m)
 	}
@@ -198,7 +200,7 @@ func TestSingleObjects(t *testing.T) {
 
 func TestListWithoutPagination(t *testing.T) {
 	srv, _ := newServer(t)
-	srv.Seed("/audit", map[string]any{"event": "login"}, map[string]any{"event": "logout"})
+	seedAt(t, srv, "/audit", map[string]any{"event": "login"}, map[string]any{"event": "logout"})
 	m := send(t, srv, "GET", "/audit", allKey, nil).json(t)
 	if len(m["data"].([]any)) != 2 || len(m) != 1 {
 		t.Fatalf("unpaginated list %v", m)
@@ -214,13 +216,21 @@ func TestActions(t *testing.T) {
 	if m := r.json(t); m["error"] != `No backups with id "missing".` {
 		t.Fatalf("404 body %s", r.body)
 	}
-	bid := srv.Seed("/backups", map[string]any{"label": "x"})[0]
+	bid := seedAt(t, srv, "/backups", map[string]any{"label": "x"})[0]
 	r = send(t, srv, "POST", "/backups/"+bid+"/restore", allKey, map[string]any{"confirm": true})
 	wantStatus(t, r, http.StatusOK)
 	job := r.json(t)
-	if job["status"] != "queued" || job["type"] != "backups.restore" || job["backupId"] != bid || job["id"] == nil ||
+	if job["status"] != "queued" || job["type"] != "backups.restore" || job["id"] == nil ||
 		job["total"] != nil || job["progress"] != 0.0 || job["createdAt"] != "2030-01-02T03:04:05Z" {
 		t.Fatalf("job %v", job)
+	}
+	// Only the fields of the spec's Job schema.
+	for k := range job {
+		switch k {
+		case "id", "type", "status", "progress", "total", "createdAt", "finishedAt":
+		default:
+			t.Fatalf("job has field %q not in the Job schema: %v", k, job)
+		}
 	}
 	r = send(t, srv, "POST", "/marketplace/payouts", allKey, map[string]any{"amount": 5})
 	wantStatus(t, r, http.StatusOK)
