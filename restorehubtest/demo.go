@@ -2,16 +2,21 @@ package restorehubtest
 
 import "encoding/json"
 
-// seedDefaults stores the account every fake has and, when demo is set,
-// the demo servers and backups.
+// seedDefaults stores the account every fake has (when the table reads
+// one at /account) and, when demo is set, the demo servers, backups and
+// members in whichever of their collections the table has. The demo data
+// follows today's spec; a table without these paths simply gets less of
+// it.
 func (s *Server) seedDefaults(demo bool) {
 	now := s.now()
-	s.store.objects["/account"] = map[string]any{
-		"id":        "acct_demo",
-		"username":  "restorehub-demo",
-		"email":     "demo@example.com",
-		"plan":      s.plan,
-		"createdAt": timestamp(now),
+	if s.router.hasObject("/account") {
+		s.store.objects["/account"] = map[string]any{
+			"id":        "acct_demo",
+			"username":  "restorehub-demo",
+			"email":     "demo@example.com",
+			"plan":      s.plan,
+			"createdAt": timestamp(now),
+		}
 	}
 	if !demo || !s.router.hasCollection("/servers") {
 		return

@@ -317,3 +317,14 @@ func (r *route) params(parts []string) map[string]string {
 // hasCollection reports whether the table implies a collection whose
 // normalized template is tmpl, such as "/servers" or "/servers/{}/backups".
 func (rt *router) hasCollection(tmpl string) bool { return rt.collections[tmpl] }
+
+// hasObject reports whether the table reads a single object at path, such
+// as "/account".
+func (rt *router) hasObject(path string) bool {
+	for _, r := range rt.routes {
+		if r.kind == kindObjectGet && normalize(r.segs, len(r.segs)) == path {
+			return true
+		}
+	}
+	return false
+}
