@@ -118,11 +118,7 @@ func forbiddenScope(h http.Header, scope string, ks *keyState) *reply {
 
 // forbiddenPlan returns the 403 a Free-plan key gets for a non-GET request.
 func forbiddenPlan(h http.Header, plan string) *reply {
-	return jsonReply(http.StatusForbidden, h, planBody{
-		Error:      "The " + plan + " plan can only send read (GET) requests. Upgrade your plan to use this operation.",
-		Plan:       plan,
-		UpgradeURL: UpgradeURL,
-	})
+	return jsonReply(http.StatusForbidden, h, planBodyOf(plan))
 }
 
 // scopeOf returns the scope op requires.

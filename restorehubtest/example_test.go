@@ -1,6 +1,8 @@
 package restorehubtest_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +10,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	restorehub "github.com/restorehub/restorehub-go"
+	"github.com/restorehub/restorehub-go/resources"
 	"github.com/restorehub/restorehub-go/restorehubtest"
 )
 
@@ -61,32 +64,99 @@ func Example() {
 	// requests seen: 3 for 3 account.get
 }
 
-// ExampleServer_Responder serves a client mocked with httpmock: the client
-// keeps the real base URL and never opens a connection.
+// ExampleServer_Responder serves a typed client whose transport httpmock
+// replaces: the client keeps the real base URL and never opens a
+// connection, yet meets the fake's keys, rate limit, store and faults.
 func ExampleServer_Responder() {
-	srv := restorehubtest.NewServer(restorehubtest.WithKey("rh_example_key_0000000000000000000000000", restorehub.ScopeAll))
+	const key = "rh_ExampleKey00000000000000000000000000"
+	srv := restorehubtest.NewServer(restorehubtest.WithKey(key, restorehub.ScopeAll))
 	defer srv.Close()
 
-	client := &http.Client{}
-	httpmock.ActivateNonDefault(client)
-	defer httpmock.DeactivateNonDefault(client)
+	hc := &http.Client{}
+	httpmock.ActivateNonDefault(hc)
+	defer httpmock.DeactivateNonDefault(hc)
 	httpmock.RegisterNoResponder(srv.Responder())
 
+	client, err := restorehub.New(key, restorehub.WithHTTPClient(hc), restorehub.WithMaxRetries(0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := srv.Seed(resources.Server{ID: "srv_1", Name: "Pixel Lounge", GuildID: "412290157281476608"}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	srv.FailNext(1, http.StatusServiceUnavailable)
 	for range 2 {
-		req, _ := http.NewRequest("GET", "https://api.restorehub.net/api/v1/account", nil)
-		req.Header.Set("Authorization", "Bearer rh_example_key_0000000000000000000000000")
-		resp, err := client.Do(req)
+		s, err := client.Servers.Get(context.Background(), "srv_1")
 		if err != nil {
-			fmt.Println(err)
+			fmt.Println("error:", errors.Is(err, restorehub.ErrServer))
 			continue
 		}
-		resp.Body.Close()
-		fmt.Println(resp.StatusCode)
+		fmt.Println(s.Name)
 	}
-	fmt.Println("account.get seen", srv.Count("account.get"), "times")
+	fmt.Println("servers.get seen", srv.Count("servers.get"), "times")
 	// Output:
-	// 503
-	// 200
-	// account.get seen 2 times
+	// error: true
+	// Pixel Lounge
+	// servers.get seen 2 times
+}
+
+// ExampleServer_Seed stores typed entities and lists them with a filter:
+// the fake honours backups.list's serverId as the API does.
+func ExampleServer_Seed() {
+	const key = "rh_ExampleKey00000000000000000000000000"
+	srv := restorehubtest.NewServer(restorehubtest.WithKey(key, restorehub.ScopeBackupsRead))
+	defer srv.Close()
+	if _, err := srv.Seed(
+		resources.Backup{ID: "bk_1", ServerID: "srv_1", Status: resources.BackupStatusCompleted},
+		resources.Backup{ID: "bk_2", ServerID: "srv_2", Status: resources.BackupStatusCompleted},
+		resources.Backup{ID: "bk_3", ServerID: "srv_1", Status: resources.BackupStatusFailed},
+	); err != nil {
+		fmt.Println(err)
+		return
+	}
+	client, err := restorehub.New(key, restorehub.WithBaseURL(srv.URL()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	server := "srv_1"
+	for b, err := range client.Backups.All(context.Background(), &resources.BackupsListParams{ServerID: &server}) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(b.ID, b.Status)
+	}
+	// Output:
+	// bk_1 completed
+	// bk_3 failed
+}
+
+// ExampleErrorResponder scripts the documented 403 missing-scope answer
+// with httpmock alone, no fake server: the client reads it as a
+// *restorehub.MissingScopeError.
+func ExampleErrorResponder() {
+	hc := &http.Client{}
+	httpmock.ActivateNonDefault(hc)
+	defer httpmock.DeactivateNonDefault(hc)
+	httpmock.RegisterResponder("POST", "https://api.restorehub.net/api/v1/backups/bk_1/restore",
+		restorehubtest.ErrorResponder(http.StatusForbidden,
+			restorehubtest.MissingScopeBody(restorehub.ScopeBackupsRestore, restorehub.ScopeServersRead, restorehub.ScopeBackupsRead)))
+
+	client, err := restorehub.New("rh_ExampleKey00000000000000000000000000", restorehub.WithHTTPClient(hc))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = client.Backups.Restore(context.Background(), "bk_1", &resources.BackupRestore{TargetServerID: "srv_1"})
+	var missing *restorehub.MissingScopeError
+	if errors.As(err, &missing) {
+		fmt.Println("needs", missing.RequiredScope, "has", missing.YourScopes)
+	}
+	fmt.Println(restorehubtest.MissingScopeBody(restorehub.ScopeBackupsRestore, restorehub.ScopeServersRead, restorehub.ScopeBackupsRead))
+	// Output:
+	// needs backups:restore has [servers:read backups:read]
+	// {"error":"Missing required scope: backups:restore","requiredScope":"backups:restore","yourScopes":["servers:read","backups:read"]}
 }

@@ -116,14 +116,7 @@ func (s *Server) admitLocked(key, plan string, now time.Time, h http.Header) *re
 	}
 	retry := ceilSeconds(w.freeAt(used, 1, limit, length).Sub(now))
 	h.Set("Retry-After", strconv.Itoa(retry))
-	return jsonReply(http.StatusTooManyRequests, h, rateLimitBody{
-		Error:      "Rate limit exceeded",
-		Limit:      limit,
-		Window:     length.String(),
-		RetryAfter: retry,
-		Plan:       plan,
-		UpgradeURL: UpgradeURL,
-	})
+	return jsonReply(http.StatusTooManyRequests, h, rateLimitBodyOf(limit, length, retry, plan))
 }
 
 // paceLocked applies op's own budget (such as the member-pull budget) to a
