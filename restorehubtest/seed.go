@@ -145,6 +145,9 @@ func (s *Server) homeOf(e any) (home, string, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if _, ok := e.(string); ok {
+		return home{}, "", fmt.Errorf("a collection path (%q) is not a value of a resources type; use SeedAt(path, ...)", e)
+	}
 	if t == nil || t.PkgPath() != resourcesPkg || t.Name() == "" {
 		return home{}, "", fmt.Errorf("%T is not a type of package resources; use SeedAt with a collection path", e)
 	}

@@ -72,6 +72,7 @@ func TestSeedErrors(t *testing.T) {
 	}{
 		{"map", def, []any{map[string]any{"id": "x"}}, "map[string]interface {} is not a type of package resources; use SeedAt"},
 		{"foreign type", def, []any{struct{ ID string }{}}, "is not a type of package resources"},
+		{"old-style path", def, []any{"/servers", map[string]any{}}, `a collection path ("/servers") is not a value of a resources type; use SeedAt(path, ...)`},
 		{"nil", def, []any{nil}, "<nil> is not a type of package resources"},
 		{"not an entity", def, []any{resources.ServerCreate{}}, "no operation of the table returns resources.ServerCreate"},
 		{"table without models", srv, []any{resources.Server{}}, "no operation of the table returns resources.Server"},
