@@ -10,7 +10,7 @@ import (
 // package declare; generated names never take them. The generator also
 // reserves whatever the non-generated files of the output directory declare.
 var runtimeNames = []string{
-	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage",
+	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage", "QueryParam", "ListShape",
 	"Backend", "Operations", "LookupOperation", "Services", "NewServices", "Ptr",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
 }
