@@ -128,6 +128,7 @@ func TestListFilterSemantics(t *testing.T) {
 		{"?kind=disk&size=10", []string{"a", "c"}},        // 10 equals 10.0 by value
 		{"?size=1e1", []string{"a", "c"}},                 // numbers compare by value
 		{"?size=20&kind=disk", nil},                       // filters combine with AND
+		{"?size=20/2", nil},                               // not a JSON number
 		{"?ratio=1.25", []string{"b"}},                    // a number filter
 		{"?active=true", []string{"a"}},                   // a boolean filter
 		{"?active=0", []string{"b"}},                      // strconv.ParseBool spellings

@@ -135,6 +135,9 @@ func equalsQuery(v any, q string) bool {
 	case string:
 		return x == q
 	case json.Number:
+		if strings.Contains(q, "/") { // big.Rat would read "20/2" as 10
+			return false
+		}
 		a, ok1 := new(big.Rat).SetString(x.String())
 		b, ok2 := new(big.Rat).SetString(q)
 		return ok1 && ok2 && a.Cmp(b) == 0

@@ -35,7 +35,10 @@ type keySpec struct {
 
 // WithOperations makes the server serve ops instead of
 // resources.Operations(). Tests use it to stay independent of the generated
-// table. The slice is copied.
+// table. Besides each operation's method and path, the fake reads its
+// Pagination, List (paging names and filters), Model (where Seed keeps a
+// type, and where jobs are read) and Pace; see the package documentation.
+// The slice is copied.
 func WithOperations(ops []resources.OperationSpec) Option {
 	return func(c *config) {
 		c.ops = append([]resources.OperationSpec(nil), ops...)
