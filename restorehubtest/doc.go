@@ -78,9 +78,10 @@
 //
 //	srv.Seed(resources.Server{ID: "srv_1", Name: "Pixel Lounge"}, resources.Backup{ServerID: "srv_1"})
 //
-// Server.SeedAt stores entities at an explicit collection path, for nested
-// collections and tables without models; Server.SetObject replaces a
-// single object.
+// In a nested collection such as /servers/{serverId}/backups, the
+// entity's serverId names its parent. Server.SeedAt stores entities at an
+// explicit collection path, for what Seed cannot place (maps, tables
+// without models); Server.SetObject replaces a single object.
 //
 // # Jobs
 //

@@ -197,9 +197,9 @@ func (rt *router) findModels() {
 			n := len(r.segs)
 			switch pass {
 			case kindGet:
-				rt.models[r.op.Model] = home{path: normalize(r.segs, n-1)}
+				rt.models[r.op.Model] = home{path: normalize(r.segs, n-1), segs: r.segs[:n-1]}
 			case kindCreate, kindList:
-				rt.models[r.op.Model] = home{path: normalize(r.segs, n)}
+				rt.models[r.op.Model] = home{path: normalize(r.segs, n), segs: r.segs}
 			case kindObjectGet:
 				if !strings.Contains(normalize(r.segs, n), "{}") {
 					rt.models[r.op.Model] = home{path: normalize(r.segs, n), object: true}

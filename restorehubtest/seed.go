@@ -27,7 +27,9 @@ const zeroTime = "0001-01-01T00:00:00Z"
 //
 // Each type goes to the collection whose operations return it (the
 // operation table's Model: first an item get, then a create, then a list),
-// so resources.Backup goes to /backups with today's spec. A type that an
+// so resources.Backup goes to /backups with today's spec. In a nested
+// collection such as /servers/{serverId}/backups, the entity's fields of
+// the parameters' names (serverId) name its parents. A type that an
 // object operation such as GET /account returns replaces that object
 // (resources.Account); its ID is "". An entity keeps the id it has and gets
 // a generated one when it is empty; a zero timestamp counts as absent and
@@ -35,8 +37,8 @@ const zeroTime = "0001-01-01T00:00:00Z"
 //
 // Seed stores nothing and returns an error when an entity is not a
 // resources model, no operation of the table returns its type, its
-// collection is nested below another entity (use SeedAt with the parent's
-// path), it cannot be encoded, or its id is taken.
+// collection is nested and it lacks the fields that name its parents (use
+// SeedAt with the parent's path), it cannot be encoded, or its id is taken.
 func (s *Server) Seed(entities ...any) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,15 +52,23 @@ func (s *Server) Seed(entities ...any) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("restorehubtest: Seed: entity %d (resources.%s): %w", i, name, err)
 		}
-		batch = append(batch, seedItem{path: home.path, object: home.object, obj: obj})
+		path := home.path
+		if !home.object && strings.Contains(path, "{}") {
+			var ok bool
+			if path, ok = home.resolve(obj); !ok {
+				return nil, fmt.Errorf("restorehubtest: Seed: entity %d: resources.%s lives in the nested collection %s and lacks the fields that name its parents; use SeedAt with the parent's path", i, name, home.path)
+			}
+		}
+		batch = append(batch, seedItem{path: path, object: home.object, obj: obj})
 	}
 	return s.storeBatchLocked("Seed", batch)
 }
 
 // SeedAt stores entities in the collection at collectionPath (below the
 // base, such as "/servers/srv_1/backups"; a leading /api/v1 is ignored)
-// and returns their IDs in order. It is for collections Seed cannot find:
-// nested ones, and those of a table without models (WithOperations). The
+// and returns their IDs in order. It is for entities Seed cannot place:
+// maps, entities of a nested collection that do not name their parents,
+// and collections of a table without models (WithOperations). The
 // entities are values of resources types or anything else that encodes as
 // a JSON object; they get ids and createdAt as with Seed. It stores
 // nothing and returns an error when one cannot be encoded as a JSON object
@@ -134,8 +144,37 @@ func (s *Server) storeBatchLocked(fn string, batch []seedItem) ([]string, error)
 
 // home is where the entities of a model type live.
 type home struct {
-	path   string // the collection's or object's path
+	path   string    // the collection's or object's path, parameters as "{}"
+	segs   []segment // the collection's template, with parameter names
 	object bool
+}
+
+// resolve fills the parameters of h's collection template from the
+// entity's fields of the same names ("/servers/{serverId}/backups" takes
+// serverId), reporting false when one is missing or not a string or
+// number.
+func (h home) resolve(obj map[string]any) (string, bool) {
+	var b strings.Builder
+	for _, sg := range h.segs {
+		b.WriteByte('/')
+		if sg.param == "" {
+			b.WriteString(sg.lit)
+			continue
+		}
+		v, _ := fieldFor(obj, sg.param)
+		switch x := v.(type) {
+		case string:
+			if x == "" {
+				return "", false
+			}
+			b.WriteString(x)
+		case json.Number:
+			b.WriteString(x.String())
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // homeOf finds where e, a resources model value, is kept, and its type's
@@ -158,9 +197,6 @@ func (s *Server) homeOf(e any) (home, string, error) {
 	}
 	if tmpl.object {
 		return tmpl, name, nil
-	}
-	if strings.Contains(tmpl.path, "{}") {
-		return home{}, name, fmt.Errorf("resources.%s lives in the nested collection %s; use SeedAt with the parent's path", name, tmpl.path)
 	}
 	return tmpl, name, nil
 }

@@ -95,8 +95,15 @@ func TestSeedErrors(t *testing.T) {
 		{ID: "backups.get", Method: "GET", Path: "/servers/{serverId}/backups/{backupId}", Model: "Backup"},
 	}))
 	defer nested.Close()
-	if _, err := nested.Seed(resources.Backup{}); err == nil || !strings.Contains(err.Error(), "nested collection /servers/{}/backups; use SeedAt") {
+	if _, err := nested.Seed(resources.Backup{}); err == nil || !strings.Contains(err.Error(), "nested collection /servers/{}/backups and lacks the fields that name its parents; use SeedAt") {
 		t.Fatalf("nested: %v", err)
+	}
+	// The field named like the parameter names the parent.
+	if ids, err := nested.Seed(resources.Backup{ID: "b0", ServerID: "s9"}); err != nil || ids[0] != "b0" {
+		t.Fatalf("nested Seed: %v %v", ids, err)
+	}
+	if _, ok := nested.Object("/servers/s9/backups/b0"); !ok {
+		t.Fatal("the nested entity is not below its parent")
 	}
 	if ids, err := nested.SeedAt("/servers/s1/backups", resources.Backup{ID: "b1"}); err != nil || ids[0] != "b1" {
 		t.Fatalf("SeedAt: %v %v", ids, err)
