@@ -1,7 +1,10 @@
 package restorehub
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -56,54 +59,15 @@ type Class struct {
 func (c Class) Matched() bool { return c.Spec != nil }
 
 // Classify decides what a request is from its method and path (below the
-// base URL, escaped, without the query) and the scope its caller named, if
-// any (Request.Scope). The request is matched against the operation table by
-// method and path template; a match gives the operation's scope, tier,
-// idempotency and pace. A named scope can make a request more dangerous than
-// the operation it matches, never safer.
+// base URL, escaped; a query or fragment left in it is ignored) and the scope
+// its caller named, if any (Request.Scope). The request is matched against
+// the operation table by method and path template (a HEAD by the GET of the
+// same path); a match gives the operation's scope, tier, idempotency and
+// pace. A named scope can make a request more dangerous than the operation it
+// matches, never safer.
 func Classify(method, path string, named Scope) Class {
-	method = strings.ToUpper(method)
-	if method == "" {
-		method = http.MethodGet
-	}
-	c := Class{Method: method}
-	if spec := matchOperation(method, path); spec != nil {
-		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
-		c.Scope = Scope(spec.Scope)
-		c.Tier = c.Scope.Tier()
-		if spec.Scope != "" && c.Tier == TierUnknown {
-			// A scope the SDK does not know: assume the worst.
-			c.Tier = TierDestructive
-		}
-		c.Idempotent = spec.Idempotent
-	} else {
-		c.Scope = named
-		c.Tier = named.Tier()
-		c.Idempotent = method == http.MethodGet || method == http.MethodHead
-	}
-	if named != "" && named != c.Scope {
-		if t := named.Tier(); t > c.Tier || (t == TierUnknown && named != ScopeAll) {
-			c.Scope = named
-			c.Tier = t
-			if t == TierUnknown {
-				c.Tier = TierDestructive
-			}
-		}
-	}
-	safeMethod := method == http.MethodGet || method == http.MethodHead
-	switch {
-	case c.Tier == TierDestructive:
-		c.Destructive, c.Reason = true, "its scope "+string(c.Scope)+" is in the destructive tier"
-	case method == http.MethodDelete:
-		c.Destructive, c.Reason = true, "it is a DELETE"
-	case c.Spec == nil && !safeMethod:
-		c.Destructive, c.Reason = true, "it matches no known operation and is not a GET or HEAD"
-	}
-	if c.Destructive {
-		c.Idempotent = false
-	}
-	c.ReadOnly = safeMethod && !c.Destructive && (c.Tier == TierRead || (c.Tier == TierUnknown && c.Scope == ""))
-	return c
+	method = normalizeMethod(method)
+	return decide(method, matchOperation(method, path), named)
 }
 
 // ClassifyOperation returns the Class of the operation with the given ID,
@@ -113,13 +77,98 @@ func ClassifyOperation(id string) (Class, bool) {
 	if !ok {
 		return Class{}, false
 	}
-	return Classify(spec.Method, spec.Path, ""), true
+	return classifySpec(&spec, ""), true
 }
 
-// matchOperation finds the operation whose method and path template match.
-// A template segment "{name}" matches one non-empty path segment other than
-// "." and "..". Literal segments win over parameters when several match.
+// classifySpec is the Class of a typed call of spec: the rule of Classify
+// applied to the operation the generated method names, with no matching.
+func classifySpec(spec *resources.OperationSpec, named Scope) Class {
+	return decide(normalizeMethod(spec.Method), spec, named)
+}
+
+// normalizeMethod is method in upper case, GET when empty.
+func normalizeMethod(method string) string {
+	if method == "" {
+		return http.MethodGet
+	}
+	return strings.ToUpper(method)
+}
+
+// decide is the one rule both Classify and classifySpec apply: what a request
+// of method is, given the operation it is (spec, nil for none) and the scope
+// its caller named.
+func decide(method string, spec *resources.OperationSpec, named Scope) Class {
+	c := Class{Method: method}
+	safeMethod := method == http.MethodGet || method == http.MethodHead
+	unknownTier := false
+	if spec != nil {
+		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
+		c.Scope = Scope(spec.Scope)
+		c.Tier = c.Scope.Tier()
+		if spec.Scope != "" && c.Tier == TierUnknown {
+			// A scope the SDK does not know: assume the worst.
+			c.Tier = TierDestructive
+		}
+		if spec.Tier != "" {
+			// The table's tier counts when it is higher than the scope's;
+			// one the SDK cannot read is the worst.
+			t, err := ParseTier(spec.Tier)
+			if err != nil {
+				t = TierDestructive
+			}
+			c.Tier = max(c.Tier, t)
+		}
+		unknownTier = c.Tier == TierUnknown
+		c.Idempotent = spec.Idempotent
+	} else {
+		c.Scope = named
+		c.Tier = named.Tier()
+		c.Idempotent = safeMethod
+	}
+	if named != "" && named != c.Scope {
+		if t := named.Tier(); t > c.Tier || (t == TierUnknown && named != ScopeAll) {
+			c.Scope = named
+			c.Tier = t
+			if t == TierUnknown {
+				c.Tier = TierDestructive
+			}
+			unknownTier = false
+		}
+	}
+	switch {
+	case c.Tier == TierDestructive:
+		c.Destructive, c.Reason = true, "its scope "+string(c.Scope)+" is in the destructive tier"
+		if c.Spec != nil && c.Scope == Scope(c.Spec.Scope) && c.Scope.Tier() != TierDestructive {
+			c.Reason = "the operation " + c.ID + " is in the destructive tier"
+		}
+	case method == http.MethodDelete:
+		c.Destructive, c.Reason = true, "it is a DELETE"
+	case c.Spec == nil && !safeMethod:
+		c.Destructive, c.Reason = true, "it matches no known operation and is not a GET or HEAD"
+	case unknownTier && !safeMethod:
+		c.Destructive, c.Reason = true, "the operation "+c.ID+" has no known scope or tier and is not a GET or HEAD"
+	}
+	if c.Destructive {
+		c.Idempotent = false
+	}
+	c.ReadOnly = safeMethod && !c.Destructive && (c.Tier == TierRead || (c.Tier == TierUnknown && c.Scope == ""))
+	return c
+}
+
+// matchOperation finds the operation whose method and path template match
+// path; a HEAD matches the GET of the same path, as servers answer it. The
+// path is cut at a "?" or "#", so a query smuggled into it does not hide the
+// operation it names. A template segment "{name}" matches one non-empty path
+// segment that is not "." or ".." and does not decode to one or to something
+// holding a slash or backslash. Literal segments win over parameters when
+// several match.
 func matchOperation(method, path string) *resources.OperationSpec {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
 	ops := operationSpecs()
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	var best *resources.OperationSpec
@@ -136,7 +185,7 @@ func matchOperation(method, path string) *resources.OperationSpec {
 		literals, ok := 0, true
 		for j, t := range tsegs {
 			if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-				if s := segs[j]; s == "" || s == "." || s == ".." || strings.EqualFold(s, "%2e") || strings.EqualFold(s, "%2e%2e") {
+				if badSegment(segs[j]) != "" {
 					ok = false
 					break
 				}
@@ -155,5 +204,52 @@ func matchOperation(method, path string) *resources.OperationSpec {
 	return best
 }
 
+// badSegment says why an escaped path segment cannot be a path parameter,
+// or returns "": it is empty, "." or "..", or, decoded, is one of those or
+// holds a slash or backslash beside an empty, "." or ".." part (such as
+// "..%2Fapi-keys"), which a server that decodes the path before routing
+// would follow. It decodes up to three times, since a proxy may decode once
+// more than the server.
+func badSegment(seg string) string {
+	dec := seg
+	for range 4 {
+		parts := strings.FieldsFunc(dec, func(r rune) bool { return r == '/' || r == '\\' })
+		if len(parts) == 0 || len(strings.Join(parts, "/")) != len(dec) {
+			// Empty, or an empty part: nothing, a leading, trailing or
+			// doubled slash.
+			if dec == "" {
+				return "it is empty"
+			}
+			return fmt.Sprintf("it decodes to %q, with an empty part between slashes", truncate(dec, 40))
+		}
+		for _, p := range parts {
+			if p == "." || p == ".." {
+				if p == dec && dec == seg {
+					return fmt.Sprintf("it is %q, which would change the path", dec)
+				}
+				return fmt.Sprintf("it decodes to %q, which would change the path", truncate(dec, 40))
+			}
+		}
+		next, err := url.PathUnescape(dec)
+		if err != nil || next == dec {
+			return ""
+		}
+		dec = next
+	}
+	return ""
+}
+
 // operationSpecs is the operation table, copied once.
 var operationSpecs = sync.OnceValue(resources.Operations)
+
+// logAttrs appends what the per-attempt log record says of the class: the
+// operation, when the request matched one, and why it is destructive.
+func (c *Class) logAttrs(attrs []slog.Attr) []slog.Attr {
+	if c.ID != "" {
+		attrs = append(attrs, slog.String("operation", c.ID))
+	}
+	if c.Destructive {
+		attrs = append(attrs, slog.Bool("destructive", true), slog.String("reason", c.Reason))
+	}
+	return attrs
+}

@@ -60,6 +60,10 @@ type OperationSpec struct {
 	// Idempotent reports whether sending the request twice has the effect of
 	// sending it once (GET, HEAD, PUT, DELETE, unless the spec says otherwise).
 	Idempotent bool
+	// BodyRequired reports that the spec marks the request body as required
+	// (requestBody.required): a typed call with a nil body is refused
+	// before anything is sent.
+	BodyRequired bool
 	// Pagination is the paging style of a list operation.
 	Pagination Pagination
 	// Inferred reports that the operation is a guess from a scope name and not
