@@ -274,4 +274,3 @@ type redactedError struct{ err error }
 
 func (e redactedError) Error() string { return redact(e.err.Error()) }
 func (e redactedError) Unwrap() error { return e.err }
-

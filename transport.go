@@ -21,16 +21,16 @@ import (
 // saves a context.WithValue per call.
 type callState struct {
 	context.Context
-	method      string
-	path        string
-	class       Class // what the request is, decided once by Do
-	redirected  bool  // the request the caller made was answered with a redirect
-	attempt     int            // attempts begun, counting one refused by the budget
-	sent        int            // attempts that reached the network
-	wait        time.Duration  // the budget wait of the current attempt
-	retryAfter  time.Duration  // the wait a 429 asked for
-	rl          RateLimit      // what the last response reported
-	rlResp      *http.Response // the response rl was parsed from
+	method     string
+	path       string
+	class      Class          // what the request is, decided once by Do
+	redirected bool           // the request the caller made was answered with a redirect
+	attempt    int            // attempts begun, counting one refused by the budget
+	sent       int            // attempts that reached the network
+	wait       time.Duration  // the budget wait of the current attempt
+	retryAfter time.Duration  // the wait a 429 asked for
+	rl         RateLimit      // what the last response reported
+	rlResp     *http.Response // the response rl was parsed from
 }
 
 // Value returns st for callStateKey and defers every other key to the
