@@ -43,7 +43,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if errors.As(err, &rle) {
 			return false, err // the budget refused to wait; nothing was sent
 		}
-		if st.redirected {
+		if st.gotRedirect {
 			return resendable, nil
 		}
 		if neverSent(err) {
@@ -58,7 +58,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if c.cfg.maxWait > 0 && wait > c.cfg.maxWait {
 			return false, nil
 		}
-		if st.redirected {
+		if st.gotRedirect {
 			return resendable, nil
 		}
 		return true, nil

@@ -21,16 +21,16 @@ import (
 // saves a context.WithValue per call.
 type callState struct {
 	context.Context
-	method     string
-	path       string
-	class      Class          // what the request is, decided once by Do
-	redirected bool           // the request the caller made was answered with a redirect
-	attempt    int            // attempts begun, counting one refused by the budget
-	sent       int            // attempts that reached the network
-	wait       time.Duration  // the budget wait of the current attempt
-	retryAfter time.Duration  // the wait a 429 asked for
-	rl         RateLimit      // what the last response reported
-	rlResp     *http.Response // the response rl was parsed from
+	method      string
+	path        string
+	class       Class          // what the request is, decided once by Do
+	gotRedirect bool           // the request the caller made was answered with a redirect
+	attempt     int            // attempts begun, counting one refused by the budget
+	sent        int            // attempts that reached the network
+	wait        time.Duration  // the budget wait of the current attempt
+	retryAfter  time.Duration  // the wait a 429 asked for
+	rl          RateLimit      // what the last response reported
+	rlResp      *http.Response // the response rl was parsed from
 }
 
 // Value returns st for callStateKey and defers every other key to the
@@ -106,7 +106,7 @@ var ErrRedirectChangesOperation = errors.New("restorehub: refused to follow a re
 // limit of 10.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if st := stateOf(req.Context()); st != nil {
-		st.redirected = true
+		st.gotRedirect = true
 	}
 	if req.URL.Scheme != "https" {
 		for _, prev := range via {
