@@ -121,8 +121,7 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 		unknownTier = c.Tier == TierUnknown
 		c.Idempotent = spec.Idempotent
 	} else {
-		c.Scope = named
-		c.Tier = named.Tier()
+		// Only the named scope, if any, says what it needs (below).
 		c.Idempotent = safeMethod
 	}
 	if named != "" && named != c.Scope {

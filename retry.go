@@ -28,7 +28,9 @@ const maxErrorBody = 64 << 10
 //     Class.Destructive), since the server may have acted;
 //   - once the request the caller made was answered with a redirect, it was
 //     received: a 429 or a failed dial on the way to the redirect's target
-//     says nothing about it, so only such an idempotent request is resent.
+//     says nothing about it, so only such an idempotent request is resent;
+//   - a redirect checkRedirect refused is not retried: it would be refused
+//     again.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -42,6 +44,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		var rle *RateLimitError
 		if errors.As(err, &rle) {
 			return false, err // the budget refused to wait; nothing was sent
+		}
+		if errors.Is(err, ErrCrossHostRedirect) || errors.Is(err, ErrInsecureRedirect) || errors.Is(err, ErrRedirectChangesOperation) {
+			return false, nil // refused here; it would be refused again
 		}
 		if st.gotRedirect {
 			return resendable, nil
