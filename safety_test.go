@@ -403,6 +403,7 @@ func TestRedirectsKeepAtMostOnce(t *testing.T) {
 		// handle answers the API host; other is the other host's URL.
 		handle    func(w http.ResponseWriter, r *http.Request, path, other string)
 		dialFails string // a path whose dial the client's transport fails
+		forbidden string // "METHOD path" the API host must not see
 		wantOrig  int    // times the API host saw the caller's request
 		wantOther int    // requests the other host saw
 		wantErr   func(error) bool
@@ -553,19 +554,29 @@ func TestRedirectsKeepAtMostOnce(t *testing.T) {
 			name: "POST 307 on the API host to a restore is refused",
 			req:  Request{Method: "POST", Path: "/servers", Body: map[string]string{"guildId": "1"}},
 			handle: func(w http.ResponseWriter, r *http.Request, path, _ string) {
-				http.Redirect(w, r, "/api/v1/backups/bk_1/restore", http.StatusTemporaryRedirect)
+				if path == "/servers" {
+					http.Redirect(w, r, "/api/v1/backups/bk_1/restore", http.StatusTemporaryRedirect)
+					return
+				}
+				replyOK(w, "")
 			},
-			wantOrig: 1,
-			wantErr:  errIs(ErrRedirectChangesOperation),
+			wantOrig:  1,
+			forbidden: "POST /backups/bk_1/restore",
+			wantErr:   errIs(ErrRedirectChangesOperation),
 		},
 		{
 			name: "restore 308 to another backup's restore is refused",
 			req:  Request{Method: "POST", Path: "/backups/bk_1/restore", Body: restoreBody},
 			handle: func(w http.ResponseWriter, r *http.Request, path, _ string) {
-				http.Redirect(w, r, "/api/v1/backups/bk_2/restore", http.StatusPermanentRedirect)
+				if path == "/backups/bk_1/restore" {
+					http.Redirect(w, r, "/api/v1/backups/bk_2/restore", http.StatusPermanentRedirect)
+					return
+				}
+				replyOK(w, "")
 			},
-			wantOrig: 1,
-			wantErr:  errIs(ErrRedirectChangesOperation),
+			wantOrig:  1,
+			forbidden: "POST /backups/bk_2/restore",
+			wantErr:   errIs(ErrRedirectChangesOperation),
 		},
 		{
 			name: "POST 307 on the API host to a write is followed",
@@ -606,6 +617,9 @@ func TestRedirectsKeepAtMostOnce(t *testing.T) {
 			}
 			if n := api.count(method + " " + tt.req.Path); n != tt.wantOrig {
 				t.Errorf("the API host saw the caller's request %d times, want %d (all: %v)", n, tt.wantOrig, api.seen)
+			}
+			if tt.forbidden != "" && api.count(tt.forbidden) != 0 {
+				t.Errorf("the API host saw %s: %v", tt.forbidden, api.seen)
 			}
 			if n := other.count(""); n != tt.wantOther {
 				t.Errorf("the other host saw %d requests, want %d", n, tt.wantOther)
