@@ -159,8 +159,8 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 // path is cut at a "?" or "#", so a query smuggled into it does not hide the
 // operation it names. A template segment "{name}" matches one non-empty path
 // segment that is not "." or ".." and does not decode to one or to something
-// holding a slash or backslash. Literal segments win over parameters when
-// several match.
+// holding a slash or backslash beside one. Literal segments win over
+// parameters when several match. It allocates nothing for a plain path.
 func matchOperation(method, path string) *resources.OperationSpec {
 	if method == http.MethodHead {
 		method = http.MethodGet
@@ -168,40 +168,74 @@ func matchOperation(method, path string) *resources.OperationSpec {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
-	ops := operationSpecs()
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	path = strings.Trim(path, "/")
+	n := strings.Count(path, "/") + 1
+	t := opTemplates()
 	var best *resources.OperationSpec
 	bestLiterals := -1
-	for i := range ops {
-		op := &ops[i]
-		if op.Method != method {
+	for i := range t.specs {
+		tm := &t.templates[i]
+		if tm.method != method || len(tm.segs) != n {
 			continue
 		}
-		tsegs := strings.Split(strings.Trim(op.Path, "/"), "/")
-		if len(tsegs) != len(segs) {
-			continue
-		}
-		literals, ok := 0, true
-		for j, t := range tsegs {
-			if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-				if badSegment(segs[j]) != "" {
+		literals, ok, rest := 0, true, path
+		for _, ts := range tm.segs {
+			var seg string
+			seg, rest, _ = strings.Cut(rest, "/")
+			if ts.param {
+				if badSegment(seg) != "" {
 					ok = false
 					break
 				}
 				continue
 			}
-			if t != segs[j] {
+			if ts.literal != seg {
 				ok = false
 				break
 			}
 			literals++
 		}
 		if ok && literals > bestLiterals {
-			best, bestLiterals = op, literals
+			best, bestLiterals = &t.specs[i], literals
 		}
 	}
 	return best
 }
+
+// opTemplate is an operation's method and path template, split once.
+type opTemplate struct {
+	method string
+	segs   []templateSeg
+}
+
+// templateSeg is a literal path segment, or a parameter.
+type templateSeg struct {
+	literal string
+	param   bool
+}
+
+// operationTemplates is the operation table, copied once, and its templates.
+type operationTemplates struct {
+	specs     []resources.OperationSpec
+	templates []opTemplate
+}
+
+var opTemplates = sync.OnceValue(func() *operationTemplates {
+	t := &operationTemplates{specs: resources.Operations()}
+	t.templates = make([]opTemplate, len(t.specs))
+	for i, op := range t.specs {
+		tm := opTemplate{method: op.Method}
+		for _, seg := range strings.Split(strings.Trim(op.Path, "/"), "/") {
+			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+				tm.segs = append(tm.segs, templateSeg{param: true})
+			} else {
+				tm.segs = append(tm.segs, templateSeg{literal: seg})
+			}
+		}
+		t.templates[i] = tm
+	}
+	return t
+})
 
 // badSegment says why an escaped path segment cannot be a path parameter,
 // or returns "": it is empty, "." or "..", or, decoded, is one of those or
@@ -210,6 +244,9 @@ func matchOperation(method, path string) *resources.OperationSpec {
 // would follow. It decodes up to three times, since a proxy may decode once
 // more than the server.
 func badSegment(seg string) string {
+	if seg != "" && seg != "." && seg != ".." && !strings.ContainsAny(seg, "%/\\") {
+		return "" // the common case, without allocating
+	}
 	dec := seg
 	for range 4 {
 		parts := strings.FieldsFunc(dec, func(r rune) bool { return r == '/' || r == '\\' })
@@ -237,9 +274,6 @@ func badSegment(seg string) string {
 	}
 	return ""
 }
-
-// operationSpecs is the operation table, copied once.
-var operationSpecs = sync.OnceValue(resources.Operations)
 
 // logAttrs appends what the per-attempt log record says of the class: the
 // operation, when the request matched one, and why it is destructive.
