@@ -12,13 +12,14 @@ import (
 
 // Operation describes a request to WithDestructiveGuard.
 type Operation struct {
-	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do.
+	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do
+	// that matches no operation of the table.
 	ID string
 	// Method and Path are the request's, with the path's parameters filled
 	// in and escaped.
 	Method, Path string
 	// PathTemplate is the operation's path with its parameters named, such
-	// as "/backups/{backupId}/restore"; "" for a raw Do.
+	// as "/backups/{backupId}/restore"; "" for a raw Do that matches none.
 	PathTemplate string
 	// Query is the request's query, if any.
 	Query url.Values

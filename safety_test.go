@@ -1,9 +1,12 @@
 package restorehub
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -662,6 +665,44 @@ func TestRedirectHTTPSToHTTPIsRefused(t *testing.T) {
 			}
 			if n := api.count(""); n != 1 {
 				t.Errorf("the API saw %d requests, want 1", n)
+			}
+		})
+	}
+}
+
+// TestLogRecordsCarryTheClass checks that each attempt's log record says
+// what the request was classified as, for typed and raw calls alike.
+func TestLogRecordsCarryTheClass(t *testing.T) {
+	tests := []struct {
+		name       string
+		req        Request
+		wantOp     string // "" when the record must have no operation
+		wantReason string // "" when the record must not say destructive
+	}{
+		{"raw DELETE without Scope", Request{Method: "DELETE", Path: "/servers/srv_1"}, "servers.delete", "its scope servers:delete is in the destructive tier"},
+		{"raw write-tier DELETE", Request{Method: "DELETE", Path: "/backups/bk_1"}, "backups.delete", "it is a DELETE"},
+		{"raw unmatched POST", Request{Method: "POST", Path: "/v2/x"}, "", "it matches no known operation and is not a GET or HEAD"},
+		{"raw GET", Request{Path: "/servers/srv_1"}, "servers.get", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			_, srv := newPathServer(t, nil)
+			c := newTestClient(t, srv.URL+"/api/v1", WithLogger(logger))
+			req := tt.req
+			if _, err := c.Do(context.Background(), &req, nil); err != nil {
+				t.Fatal(err)
+			}
+			var rec map[string]any
+			if err := json.Unmarshal(bytes.TrimSpace(buf.Bytes()), &rec); err != nil {
+				t.Fatalf("%v: %s", err, buf.String())
+			}
+			op, _ := rec["operation"].(string)
+			reason, _ := rec["reason"].(string)
+			destructive, _ := rec["destructive"].(bool)
+			if op != tt.wantOp || reason != tt.wantReason || destructive != (tt.wantReason != "") {
+				t.Errorf("record has operation %q destructive %v reason %q, want %q and %q", op, destructive, reason, tt.wantOp, tt.wantReason)
 			}
 		})
 	}
