@@ -707,3 +707,38 @@ func TestLogRecordsCarryTheClass(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckCall covers what the generated methods never produce but a
+// hand-made call of the backend could: a path that does not fit the
+// operation's template, and a nil operation.
+func TestCheckCall(t *testing.T) {
+	restore, _ := resources.LookupOperation("backups.restore")
+	tests := []struct {
+		name      string
+		path      string
+		body      any
+		wantParam string // "" when accepted
+	}{
+		{"fits", "/backups/bk_1/restore", map[string]string{}, ""},
+		{"another literal", "/backups/bk_1/delete", map[string]string{}, "path"},
+		{"extra segment", "/backups/bk_1/restore/now", map[string]string{}, "path"},
+		{"missing segment", "/backups/restore", map[string]string{}, "path"},
+		{"escaped empty-part traversal", "/backups/%2F%2F/restore", map[string]string{}, "path parameter backupId"},
+		{"nil body", "/backups/bk_1/restore", nil, "body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkCall(&restore, tt.path, tt.body)
+			var ire *InvalidRequestError
+			switch {
+			case tt.wantParam == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.wantParam != "" && (!errors.As(err, &ire) || ire.Param != tt.wantParam || ire.Operation != "backups.restore"):
+				t.Errorf("err = %v, want an *InvalidRequestError for %s", err, tt.wantParam)
+			}
+		})
+	}
+	if err := (backend{}).Call(context.Background(), nil, "/x", nil, nil, nil); err == nil {
+		t.Error("a nil operation was accepted")
+	}
+}
