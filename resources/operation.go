@@ -75,7 +75,10 @@ type OperationSpec struct {
 	Pace *Pace
 }
 
-// Destructive reports whether the operation's scope is in the destructive tier.
+// Destructive reports whether the operation's scope is in the destructive
+// tier. The client guards more than that: restorehub.Classify also counts
+// every DELETE, and an operation of unknown tier that is not a GET or HEAD,
+// as destructive; use it to know what the guard will be asked about.
 func (op *OperationSpec) Destructive() bool { return op.Tier == "destructive" }
 
 // Backend sends an operation's request. restorehub.Client implements it for
