@@ -19,7 +19,7 @@ import (
 //
 // Anything that cannot be classified is treated as the most dangerous kind:
 // a request that matches no operation and is not a GET or HEAD is guarded
-// and never resent except after a 429.
+// and never resent except after a 429 or a failed dial.
 type Class struct {
 	// Spec is the operation the request matched in the operation table, or
 	// nil when it matched none.
@@ -37,7 +37,9 @@ type Class struct {
 	// scope is unknown (an unmatched raw request that names none) or, for
 	// a matched operation, that the operation needs no scope.
 	Scope Scope
-	// Tier is Scope's tier, TierUnknown when it has none.
+	// Tier is the request's tier: Scope's, or the matched operation's when
+	// the table gives a higher one. A scope or tier the SDK does not know
+	// counts as TierDestructive; TierUnknown means there is none.
 	Tier Tier
 	// Destructive reports that the request goes through the destructive
 	// guard and is never resent after a 5xx: a destructive-tier scope, any
@@ -136,8 +138,13 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 	}
 	switch {
 	case c.Tier == TierDestructive:
-		c.Destructive, c.Reason = true, "its scope "+string(c.Scope)+" is in the destructive tier"
-		if c.Spec != nil && c.Scope == Scope(c.Spec.Scope) && c.Scope.Tier() != TierDestructive {
+		c.Destructive = true
+		switch st := c.Scope.Tier(); {
+		case st == TierDestructive:
+			c.Reason = "its scope " + string(c.Scope) + " is in the destructive tier"
+		case c.Scope != "" && st == TierUnknown:
+			c.Reason = "its scope " + truncate(string(c.Scope), 60) + " is not one the SDK knows, so it is taken as destructive"
+		default:
 			c.Reason = "the operation " + c.ID + " is in the destructive tier"
 		}
 	case method == http.MethodDelete:
