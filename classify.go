@@ -143,7 +143,7 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 		case st == TierDestructive:
 			c.Reason = "its scope " + string(c.Scope) + " is in the destructive tier"
 		case c.Scope != "" && st == TierUnknown:
-			c.Reason = "its scope " + truncate(string(c.Scope), 60) + " is not one the SDK knows, so it is taken as destructive"
+			c.Reason = "its scope " + truncate(redact(string(c.Scope)), 60) + " is not one the SDK knows, so it is taken as destructive"
 		default:
 			c.Reason = "the operation " + c.ID + " is in the destructive tier"
 		}
