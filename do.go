@@ -28,9 +28,14 @@ type Request struct {
 	// Body is encoded as JSON; nil sends no body. A json.RawMessage or
 	// []byte is sent as it is.
 	Body any
-	// Scope is the scope the request needs. It drives the WithScopes
-	// preflight, the destructive guard and the retry policy: a
-	// destructive-tier scope is never sent twice except after a 429.
+	// Scope is the scope the request needs, when it matches no operation of
+	// the table. Do matches every request against the table by method and
+	// path template (see Classify) and takes the scope, tier, idempotency
+	// and pace of the operation it matches; a Scope of a higher tier makes
+	// the request more dangerous, never a lower one safer. A request that
+	// matches nothing and names no Scope is refused by WithScopes, and, unless
+	// it is a GET or HEAD, goes through the destructive guard and is never
+	// sent twice except after a 429 or a failed dial.
 	Scope Scope
 
 	op *resources.OperationSpec
@@ -90,7 +95,15 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	if !strings.HasPrefix(req.Path, "/") {
 		return nil, fmt.Errorf("restorehub: Do: path %q must start with \"/\"", truncate(redact(req.Path), 80))
 	}
-	if err := c.preflight(ctx, method, req); err != nil {
+	// What the request is, decided once: the preflight, the guard, the
+	// operation pacer, the retry policy and the logger all read it.
+	var class Class
+	if req.op != nil {
+		class = classifySpec(req.op, req.Scope)
+	} else {
+		class = Classify(method, req.Path, req.Scope)
+	}
+	if err := c.preflight(ctx, method, req, class); err != nil {
 		return nil, err
 	}
 
@@ -107,8 +120,8 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
 		}
 	}
-	if req.op != nil && req.op.Pace != nil {
-		release, err := c.paces.reserve(ctx, req.op, body, c.cfg.maxWait)
+	if class.Spec != nil && class.Spec.Pace != nil {
+		release, err := c.paces.reserve(ctx, class.Spec, body, c.cfg.maxWait)
 		if err != nil {
 			return nil, err
 		}
@@ -116,15 +129,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	}
 
 	st := &callState{
-		Context:     ctx,
-		method:      method,
-		path:        req.Path,
-		destructive: req.Scope.Tier() == TierDestructive,
-		idempotent:  isIdempotent(method),
-	}
-	if req.op != nil {
-		st.idempotent = req.op.Idempotent
-		st.destructive = st.destructive || req.op.Destructive()
+		Context: ctx,
+		method:  method,
+		path:    req.Path,
+		class:   class,
 	}
 	ctx = st
 	u := c.endpoint(req.Path, req.Query)
@@ -172,24 +180,42 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 }
 
 // preflight refuses, without sending anything, a request the declared
-// scopes do not allow or the destructive guard turns down.
-func (c *Client) preflight(ctx context.Context, method string, req *Request) error {
-	if c.cfg.scopes != nil && !c.cfg.scopes.Allows(req.Scope) {
-		return &MissingScopeError{
-			APIError: &APIError{
-				StatusCode: 0, Method: method, Path: req.Path,
-				Message: "Missing required scope: " + string(req.Scope),
-			},
-			RequiredScope: req.Scope,
-			YourScopes:    c.cfg.scopes.Scopes(),
-			Local:         true,
+// scopes do not allow or cannot show to be allowed, and a destructive one the
+// guard turns down. It decides from the request's Class alone.
+func (c *Client) preflight(ctx context.Context, method string, req *Request, class Class) error {
+	if c.cfg.scopes != nil {
+		switch {
+		case class.Scope == "" && !class.Matched():
+			// Nothing says what this request needs: it cannot be shown to
+			// be allowed.
+			return &MissingScopeError{
+				APIError: &APIError{
+					StatusCode: 0, Method: method, Path: req.Path,
+					Message: "the request matches no known operation and names no scope, so WithScopes cannot show it is allowed; set Request.Scope",
+				},
+				YourScopes: c.cfg.scopes.Scopes(),
+				Local:      true,
+			}
+		case !c.cfg.scopes.Allows(class.Scope):
+			return &MissingScopeError{
+				APIError: &APIError{
+					StatusCode: 0, Method: method, Path: req.Path,
+					Message: "Missing required scope: " + string(class.Scope),
+				},
+				RequiredScope: class.Scope,
+				YourScopes:    c.cfg.scopes.Scopes(),
+				Local:         true,
+			}
 		}
 	}
-	destructive := req.Scope.Tier() == TierDestructive || (req.op != nil && req.op.Destructive())
-	if destructive && c.cfg.guard != nil {
-		op := Operation{Method: method, Path: req.Path, Query: req.Query, Body: req.Body, Scope: req.Scope, Tier: TierDestructive}
-		if req.op != nil {
-			op.ID, op.PathTemplate, op.Inferred, op.Summary = req.op.ID, req.op.Path, req.op.Inferred, req.op.Summary
+	if class.Destructive && c.cfg.guard != nil {
+		op := Operation{
+			ID: class.ID, Method: method, Path: req.Path, PathTemplate: class.PathTemplate,
+			Query: req.Query, Body: req.Body, Scope: class.Scope, Tier: class.Tier,
+			Reason: class.Reason, Destructive: class.Destructive, Idempotent: class.Idempotent,
+		}
+		if class.Spec != nil {
+			op.Inferred, op.Summary = class.Spec.Inferred, class.Spec.Summary
 		}
 		if err := c.cfg.guard(ctx, op); err != nil {
 			return &GuardError{Operation: op, Err: err}
@@ -248,11 +274,3 @@ type redactedError struct{ err error }
 
 func (e redactedError) Error() string { return redact(e.err.Error()) }
 func (e redactedError) Unwrap() error { return e.err }
-
-func isIdempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}

@@ -127,6 +127,11 @@ func (e *MissingScopeError) Error() string {
 	if e.Local {
 		where = "refused before sending"
 	}
+	if e.RequiredScope == "" && e.APIError != nil && e.Local {
+		// A raw request WithScopes cannot classify (see Classify).
+		return fmt.Sprintf("restorehub: %s %s: %s: %s (the key has %s)",
+			e.APIError.Method, e.APIError.Path, where, e.APIError.Message, scopeList(e.YourScopes))
+	}
 	return fmt.Sprintf("restorehub: %s %s: %s: key lacks scope %s (it has %s); %s",
 		e.APIError.Method, e.APIError.Path, where, e.RequiredScope, scopeList(e.YourScopes), e.Remedy())
 }

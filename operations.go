@@ -2,6 +2,7 @@ package restorehub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -11,13 +12,14 @@ import (
 
 // Operation describes a request to WithDestructiveGuard.
 type Operation struct {
-	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do.
+	// ID is the operation's ID, such as "backups.restore"; "" for a raw Do
+	// that matches no operation of the table.
 	ID string
 	// Method and Path are the request's, with the path's parameters filled
 	// in and escaped.
 	Method, Path string
 	// PathTemplate is the operation's path with its parameters named, such
-	// as "/backups/{backupId}/restore"; "" for a raw Do.
+	// as "/backups/{backupId}/restore"; "" for a raw Do that matches none.
 	PathTemplate string
 	// Query is the request's query, if any.
 	Query url.Values
@@ -26,13 +28,24 @@ type Operation struct {
 	Body any
 	// Scope is the scope the request needs.
 	Scope Scope
-	// Tier is the scope's tier.
+	// Tier is the request's tier: its scope's, or the operation's when that
+	// is higher. A DELETE of the write tier, or a request that matches no
+	// operation, is guarded too; Reason says why.
 	Tier Tier
 	// Inferred reports that the operation is inferred from a scope name,
 	// not documented by Restore Hub.
 	Inferred bool
 	// Summary is the operation's one-line description, if known.
 	Summary string
+	// Reason says why the guard was asked, such as "it is a DELETE" or
+	// "its scope backups:restore is in the destructive tier" (Class.Reason).
+	Reason string
+	// Destructive reports that the request is destructive (Class.Destructive);
+	// it is always true for a request the guard is asked about.
+	Destructive bool
+	// Idempotent reports that resending the request could not change more
+	// than sending it once (Class.Idempotent); never true when Destructive.
+	Idempotent bool
 }
 
 // RequiredScopes answers "which scopes must a key hold to run these
@@ -58,8 +71,16 @@ func RequiredScopes(opIDs ...string) ([]Scope, error) {
 // backend lets the generated services send through the client.
 type backend struct{ c *Client }
 
-// Call implements resources.Backend.
+// Call implements resources.Backend. A call whose path parameters would
+// change its path, or whose required body is nil, is refused with an
+// *InvalidRequestError before anything is sent.
 func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
+	if op == nil {
+		return errors.New("restorehub: Call: nil operation")
+	}
+	if err := checkCall(op, path, body); err != nil {
+		return err
+	}
 	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out)
 	return err
 }

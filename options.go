@@ -213,9 +213,12 @@ func WithScopes(scopes ...Scope) Option {
 	}
 }
 
-// WithDestructiveGuard calls guard before every request whose scope is in the
-// destructive tier (restore, pull, delete, payout, apply). If guard returns an
-// error, nothing is sent and the request fails with an error wrapping it.
+// WithDestructiveGuard calls guard before every destructive request, typed or
+// raw, as Classify decides it: every operation of the destructive tier
+// (restore, pull, delete, payout, apply), every DELETE, and every raw request
+// that matches no known operation and is not a GET or HEAD. Operation.Reason
+// says which. If guard returns an error, nothing is sent and the request
+// fails with a *GuardError wrapping it.
 func WithDestructiveGuard(guard func(ctx context.Context, op Operation) error) Option {
 	return func(c *config) error {
 		c.guard = guard

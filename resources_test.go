@@ -83,8 +83,9 @@ func TestEveryOperationThroughTheClient(t *testing.T) {
 			if tc.Want != nil && !reflect.DeepEqual(out, tc.Want) {
 				t.Errorf("decoded %#v, want %#v", out, tc.Want)
 			}
+			// Every destructive-tier operation and every DELETE asks the guard.
 			wantGuard := 0
-			if tc.Tier == "destructive" {
+			if tc.Tier == "destructive" || tc.Method == http.MethodDelete {
 				wantGuard = 1
 			}
 			if len(guarded) != wantGuard || (wantGuard == 1 && (guarded[0].ID != tc.ID || string(guarded[0].Scope) != tc.Scope)) {

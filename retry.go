@@ -18,13 +18,19 @@ const defaultRetryAfter = 10 * time.Second
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 64 << 10
 
-// checkRetry decides whether an attempt is retried. The rules:
+// checkRetry decides whether an attempt is retried. It judges the request
+// the caller made, as Do classified it (callState.class). The rules:
 //   - a 429 is retried after its Retry-After (the request was not acted on),
 //     unless that wait exceeds WithMaxWait;
 //   - a request that provably never left (the dial failed) is retried;
-//   - 500, 502, 503 and other network errors are retried only for idempotent
-//     methods (GET, HEAD, PUT, DELETE) and never for a destructive-tier scope,
-//     since the server may have acted.
+//   - 500, 502, 503 and other network errors are retried only for an
+//     idempotent request that is not destructive (Class.Idempotent and not
+//     Class.Destructive), since the server may have acted;
+//   - once the request the caller made was answered with a redirect, it was
+//     received: a 429 or a failed dial on the way to the redirect's target
+//     says nothing about it, so only such an idempotent request is resent;
+//   - a redirect checkRedirect refused is not retried: it would be refused
+//     again.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -33,15 +39,22 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if st == nil {
 		return false, err
 	}
+	resendable := st.class.Idempotent && !st.class.Destructive
 	if err != nil {
 		var rle *RateLimitError
 		if errors.As(err, &rle) {
 			return false, err // the budget refused to wait; nothing was sent
 		}
+		if errors.Is(err, ErrCrossHostRedirect) || errors.Is(err, ErrInsecureRedirect) || errors.Is(err, ErrRedirectChangesOperation) {
+			return false, nil // refused here; it would be refused again
+		}
+		if st.gotRedirect {
+			return resendable, nil
+		}
 		if neverSent(err) {
 			return true, nil
 		}
-		return st.idempotent && !st.destructive, nil
+		return resendable, nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
@@ -50,9 +63,12 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if c.cfg.maxWait > 0 && wait > c.cfg.maxWait {
 			return false, nil
 		}
+		if st.gotRedirect {
+			return resendable, nil
+		}
 		return true, nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable:
-		return st.idempotent && !st.destructive, nil
+		return resendable, nil
 	}
 	return false, nil
 }

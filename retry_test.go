@@ -62,8 +62,10 @@ func TestRetryPolicy(t *testing.T) {
 		{"GET retries 500 then succeeds", "GET", ScopeServersRead, []int{500, 200}, 2, nil},
 		{"GET retries 502 and 503", "GET", ScopeServersRead, []int{502, 503, 200}, 3, nil},
 		{"GET gives up after 3 attempts", "GET", ScopeServersRead, []int{503}, 3, ErrServer},
-		{"PUT retries 500", "PUT", ScopeServersWrite, []int{500, 200}, 2, nil},
-		{"DELETE retries 500", "DELETE", ScopeServersWrite, []int{500, 200}, 2, nil},
+		// /x matches no operation: a PUT there is guarded and not resent.
+		{"unmatched PUT is not retried on 500", "PUT", ScopeServersWrite, []int{500, 200}, 1, ErrServer},
+		// Every DELETE follows the destructive rule.
+		{"write-tier DELETE is not retried on 500", "DELETE", ScopeServersWrite, []int{500, 200}, 1, ErrServer},
 		{"POST is not retried on 500", "POST", ScopeServersWrite, []int{500, 200}, 1, ErrServer},
 		{"PATCH is not retried on 503", "PATCH", ScopeServersWrite, []int{503, 200}, 1, ErrServer},
 		{"destructive DELETE is not retried on 500", "DELETE", ScopeServersDelete, []int{500, 200}, 1, ErrServer},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -22,8 +23,8 @@ type callState struct {
 	context.Context
 	method      string
 	path        string
-	destructive bool
-	idempotent  bool
+	class       Class          // what the request is, decided once by Do
+	gotRedirect bool           // the request the caller made was answered with a redirect
 	attempt     int            // attempts begun, counting one refused by the budget
 	sent        int            // attempts that reached the network
 	wait        time.Duration  // the budget wait of the current attempt
@@ -80,17 +81,52 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 
 // ErrCrossHostRedirect is wrapped by the error returned when the API
 // redirects a request other than GET or HEAD to another host: following it
-// would send the request's body, and its effect, off the API host.
+// would send the request's body, or a GET standing for it, off the API host,
+// and return the other host's answer as the request's result.
 var ErrCrossHostRedirect = errors.New("restorehub: refused to follow a redirect to another host")
 
-// checkRedirect removes the key from any redirect off the API host, refuses
-// to carry a request other than GET or HEAD there, then applies the caller's
-// redirect policy or Go's default limit of 10.
+// ErrInsecureRedirect is wrapped by the error returned when a redirect would
+// take a request from https to plain http.
+var ErrInsecureRedirect = errors.New("restorehub: refused to follow a redirect from https to plain http")
+
+// ErrRedirectChangesOperation is wrapped by the error returned when a 307 or
+// 308 redirect would resend a request other than GET or HEAD, with its body,
+// to another path where it would be destructive: the destructive guard
+// approved the path the caller named, not the one the server points to.
+var ErrRedirectChangesOperation = errors.New("restorehub: refused to follow a redirect that resends the request to another destructive path")
+
+// checkRedirect decides whether a redirect is followed. The request the
+// caller made (via[0]) was received, whatever happens next, so the retry
+// policy is told. It refuses a redirect from https to plain http, one to
+// another host unless the caller's request was a GET or HEAD (Go turns a
+// POST into a GET on 301, 302 and 303, and that GET's answer would come back
+// as the POST's result), and a 307 or 308 that would resend a body to
+// another path where it is destructive. It removes the key from any redirect off
+// the API host, then applies the caller's redirect policy or Go's default
+// limit of 10.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if st := stateOf(req.Context()); st != nil {
+		st.gotRedirect = true
+	}
+	if req.URL.Scheme != "https" {
+		for _, prev := range via {
+			if prev.URL.Scheme == "https" {
+				return fmt.Errorf("%w (to %s)", ErrInsecureRedirect, req.URL.Host)
+			}
+		}
+	}
+	original := req.Method
+	if len(via) > 0 {
+		original = via[0].Method
+	}
 	if !c.sameHost(req.URL) {
 		req.Header.Del("Authorization")
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, req.Method)
+		if original != http.MethodGet && original != http.MethodHead {
+			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, original)
+		}
+	} else if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		if err := c.checkReroute(req); err != nil {
+			return err
 		}
 	}
 	if user := c.cfg.httpClient; user != nil && user.CheckRedirect != nil {
@@ -98,6 +134,31 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	if len(via) >= 10 {
 		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
+// checkReroute refuses a same-host redirect that resends a request with its
+// method and body (307, 308) to another path, when the request there would
+// be destructive: the guard approved one path, not wherever the server
+// points next.
+func (c *Client) checkReroute(req *http.Request) error {
+	st := stateOf(req.Context())
+	if st == nil {
+		return nil
+	}
+	full := req.URL.EscapedPath()
+	path, inside := strings.CutPrefix(full, c.basePath)
+	var next Class
+	if inside && strings.HasPrefix(path, "/") {
+		next = Classify(req.Method, path, "")
+	} else {
+		// Outside the API's base path: it is no operation of the table.
+		next = decide(normalizeMethod(req.Method), nil, "")
+	}
+	orig, _, _ := strings.Cut(st.path, "?")
+	if next.Destructive && (!inside || strings.TrimSuffix(path, "/") != strings.TrimSuffix(orig, "/")) {
+		return fmt.Errorf("%w (%s %s: %s)", ErrRedirectChangesOperation, req.Method, truncate(c.scrub(full), 80), next.Reason)
 	}
 	return nil
 }
@@ -248,6 +309,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callStat
 	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", req.URL.Path))
 	if st != nil {
 		attrs = append(attrs, slog.Int("attempt", st.attempt), slog.Duration("wait", st.wait))
+		attrs = st.class.logAttrs(attrs)
 	}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))

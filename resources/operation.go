@@ -60,6 +60,10 @@ type OperationSpec struct {
 	// Idempotent reports whether sending the request twice has the effect of
 	// sending it once (GET, HEAD, PUT, DELETE, unless the spec says otherwise).
 	Idempotent bool
+	// BodyRequired reports that the spec marks the request body as required
+	// (requestBody.required): a typed call with a nil body is refused
+	// before anything is sent.
+	BodyRequired bool
 	// Pagination is the paging style of a list operation.
 	Pagination Pagination
 	// Inferred reports that the operation is a guess from a scope name and not
@@ -78,7 +82,10 @@ type OperationSpec struct {
 	Model string
 }
 
-// Destructive reports whether the operation's scope is in the destructive tier.
+// Destructive reports whether the operation's scope is in the destructive
+// tier. The client guards more than that: restorehub.Classify also counts
+// every DELETE, and an operation of unknown tier that is not a GET or HEAD,
+// as destructive; use it to know what the guard will be asked about.
 func (op *OperationSpec) Destructive() bool { return op.Tier == "destructive" }
 
 // Backend sends an operation's request. restorehub.Client implements it for

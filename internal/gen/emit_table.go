@@ -39,6 +39,9 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 		if op.idempotent {
 			w.line("Idempotent: true,")
 		}
+		if p.body != nil && op.body != nil && op.body.required {
+			w.line("BodyRequired: true,")
+		}
 		w.line("Pagination: %s,", paginationConst(op.pagination))
 		if op.inferred {
 			w.line("Inferred: true,")

@@ -352,7 +352,9 @@ func (d *document) readBody(op *operation) {
 		return
 	}
 	op.body = d.readPayload(rb)
-	op.body.required = rb.isTrue("required")
+	if op.body != nil {
+		op.body.required = rb.isTrue("required")
+	}
 }
 
 func (d *document) readPayload(o *object) *payload {

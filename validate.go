@@ -1,0 +1,66 @@
+package restorehub
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/restorehub/restorehub-go/resources"
+)
+
+// ErrInvalidRequest matches the *InvalidRequestError returned when a typed
+// call is refused before anything is sent because it cannot mean what its
+// caller meant: an empty, "." or ".." path parameter, or a missing required
+// body.
+var ErrInvalidRequest = errors.New("restorehub: invalid request")
+
+// InvalidRequestError is returned when a typed call is refused locally, with
+// nothing sent: a path parameter is empty, ".", "..", one of those escaped,
+// or holds a slash or backslash (any of which would send the request to
+// another path, such as DELETE /api-keys/ or POST /backups/../restore), or
+// the operation's required body is nil. It matches ErrInvalidRequest.
+type InvalidRequestError struct {
+	// Operation is the operation's ID, such as "backups.restore".
+	Operation string
+	// Param names what is wrong: a path parameter such as "backupId", or
+	// "body" for a missing required body.
+	Param string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the operation, the parameter and what is wrong.
+func (e *InvalidRequestError) Error() string {
+	return fmt.Sprintf("restorehub: %s: %s %s; nothing was sent", e.Operation, e.Param, e.Reason)
+}
+
+// Is matches ErrInvalidRequest.
+func (e *InvalidRequestError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// checkCall refuses a typed call of op whose filled, escaped path does not
+// keep every parameter of op's template in a segment of its own, or whose
+// required body is nil.
+func checkCall(op *resources.OperationSpec, path string, body any) error {
+	tsegs := strings.Split(op.Path, "/")
+	segs := strings.Split(path, "/")
+	if len(segs) != len(tsegs) {
+		return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: fmt.Sprintf("does not fit the template %s", op.Path)}
+	}
+	for i, t := range tsegs {
+		name, isParam := strings.CutPrefix(t, "{")
+		name, closed := strings.CutSuffix(name, "}")
+		if !isParam || !closed {
+			if segs[i] != t {
+				return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: fmt.Sprintf("does not fit the template %s", op.Path)}
+			}
+			continue
+		}
+		if why := badSegment(segs[i]); why != "" {
+			return &InvalidRequestError{Operation: op.ID, Param: "path parameter " + name, Reason: "is refused: " + why}
+		}
+	}
+	if op.BodyRequired && body == nil {
+		return &InvalidRequestError{Operation: op.ID, Param: "body", Reason: "is required by the operation but is nil"}
+	}
+	return nil
+}
