@@ -222,6 +222,7 @@ type Toolkit struct {
 	changed  []func()
 	pending  map[string]string // nonce → digest of the arguments it was issued for
 	sent     []time.Time       // when the destructive calls within the limit's window were sent
+	now      func() time.Time  // the clock of the destructive limit
 }
 
 // New returns a Toolkit over c. It fails when the key's scopes are known
@@ -242,7 +243,7 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 	if err != nil {
 		return nil, err
 	}
-	tk := &Toolkit{client: c, cfg: cfg, all: all, pending: map[string]string{}}
+	tk := &Toolkit{client: c, cfg: cfg, all: all, pending: map[string]string{}, now: time.Now}
 	declared, hasDeclared := c.DeclaredScopes()
 	switch {
 	case cfg.scopesSet:
@@ -520,7 +521,7 @@ func (tk *Toolkit) limitWait() (time.Duration, bool) {
 	}
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
-	now := time.Now()
+	now := tk.now()
 	tk.pruneLocked(now)
 	if len(tk.sent) < tk.cfg.limitN {
 		return 0, true
@@ -534,7 +535,7 @@ func (tk *Toolkit) reserveLocked() bool {
 	if tk.cfg.limitN <= 0 {
 		return true
 	}
-	now := time.Now()
+	now := tk.now()
 	tk.pruneLocked(now)
 	if len(tk.sent) >= tk.cfg.limitN {
 		return false
