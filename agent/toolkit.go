@@ -36,7 +36,6 @@ type config struct {
 	audit          *slog.Logger
 	limitN         int
 	limitPer       time.Duration
-	errs           []error
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes
