@@ -793,3 +793,36 @@ func TestConcurrentCalls(t *testing.T) {
 		t.Fatalf("%d restores sent under a limit of 3", n)
 	}
 }
+
+// TestToolListSize reports the size of the tool list an agent carries in
+// its context (BENCHMARKS.md): everything, read-only, one toolset. Run it
+// with -v to see the figures; it fails if a filter does not shrink the
+// list.
+func TestToolListSize(t *testing.T) {
+	_, c := fake(t, nil)
+	all := agent.WithScopes(restorehub.ScopeAll)
+	var prev int
+	for _, tc := range []struct {
+		name string
+		opts []agent.Option
+	}{
+		{"everything (\"*\", WithConfirm)", []agent.Option{all, agent.WithConfirm(approve)}},
+		{"everything, documented only", []agent.Option{all, agent.WithConfirm(approve), agent.DocumentedOnly()}},
+		{"read-only", []agent.Option{all, agent.ReadOnly()}},
+		{"one toolset (backups, with WithConfirm)", []agent.Option{all, agent.WithConfirm(approve), agent.WithToolsets("backups")}},
+	} {
+		tk, err := agent.New(c, tc.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tools := tk.Tools()
+		oa, an := len(agent.OpenAITools(tools)), len(agent.AnthropicTools(tools))
+		t.Logf("%-42s %3d tools  OpenAI %6d bytes (~%5d tokens)  Anthropic %6d bytes (~%5d tokens)", tc.name, len(tools), oa, oa/4, an, an/4)
+		if prev != 0 && oa >= prev {
+			t.Errorf("%s: %d bytes, not smaller than everything (%d)", tc.name, oa, prev)
+		}
+		if prev == 0 {
+			prev = oa
+		}
+	}
+}
