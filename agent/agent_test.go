@@ -369,7 +369,7 @@ func TestEveryCallSendsOneRequest(t *testing.T) {
 		if len(asked) == 1 {
 			cf := asked[0]
 			if cf.Tool != tool.Name || cf.Operation != tool.Operation || cf.Method != spec.Method || cf.Path != wantPath ||
-				cf.Scope != tool.Scope || cf.Reason == "" || len(cf.Nonce) != 32 || !strings.Contains(cf.Summary, spec.Method) {
+				cf.Scope != tool.Scope || cf.Reason == "" || len(cf.Nonce) != 32 || !strings.Contains(cf.Summary, spec.Method+" "+wantPath) || !strings.Contains(cf.Summary, cf.Reason) {
 				t.Fatalf("%s: confirmation %+v", tool.Name, cf)
 			}
 			var got map[string]any
