@@ -302,6 +302,19 @@ func TestEverySchemaRejectsWrongArguments(t *testing.T) {
 			}
 		}
 	}
+	// Path arguments that would not name one item.
+	for _, id := range []string{"", " ", ".", ".."} {
+		for _, tool := range []string{"backups_get", "backups_delete", "backups_restore"} {
+			args := map[string]any{"backupId": id}
+			if tool == "backups_restore" {
+				args["targetServerId"] = "server_0001"
+			}
+			res, err := tk.Call(ctx, tool, mustJSON(args))
+			if err != nil || !res.IsError || !strings.Contains(res.Text, `"backupId" must name one item`) {
+				t.Fatalf("%s with backupId %q: %+v, %v", tool, id, res, err)
+			}
+		}
+	}
 	for _, raw := range []string{`[1]`, `"x"`, `{`, `{"a":1} {}`} {
 		res, err := tk.Call(ctx, "backups_list", json.RawMessage(raw))
 		if err != nil || !res.IsError {

@@ -430,6 +430,9 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err := json.Unmarshal(canon, &p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
+	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
+		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+	}
 	if e.class.Destructive {
 		if res := tk.confirm(ctx, e, canon, digest, p, rec); res != nil {
 			return res
@@ -667,6 +670,27 @@ func canonicalArgs(raw json.RawMessage, schema *node) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(v)
+}
+
+// checkPathArgs refuses path arguments that would not name one item: an
+// empty string, "." or "..", which a server may resolve to another path.
+func checkPathArgs(tmpl string, p args) error {
+	for rest := tmpl; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			return nil
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return nil
+		}
+		name := rest[i+1 : i+j]
+		rest = rest[i+j+1:]
+		var s string
+		if json.Unmarshal(p[name], &s) == nil && (strings.TrimSpace(s) == "" || s == "." || s == "..") {
+			return fmt.Errorf("argument %q must name one item: it may not be empty, \".\" or \"..\"", name)
+		}
+	}
 }
 
 // fillPath fills a path template's parameters from the arguments.
