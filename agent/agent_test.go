@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -613,7 +614,11 @@ func TestProviderShapes(t *testing.T) {
 	if err := dec.Decode(&an); err != nil || len(an) != len(tk.Tools()) {
 		t.Fatalf("Anthropic shape: %v (%d tools)", err, len(an))
 	}
+	validName := regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`) // what both APIs accept
 	for i, tool := range tk.Tools() {
+		if !validName.MatchString(tool.Name) {
+			t.Errorf("tool name %q is not accepted by OpenAI or Anthropic", tool.Name)
+		}
 		if oa[i].Type != "function" || oa[i].Function.Name != tool.Name || an[i].Name != tool.Name ||
 			!bytes.Equal(oa[i].Function.Parameters, tool.InputSchema) || !bytes.Equal(an[i].InputSchema, tool.InputSchema) {
 			t.Fatalf("%s: shapes differ from the tool", tool.Name)
