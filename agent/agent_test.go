@@ -26,7 +26,7 @@ const testKey = "rh_agentToolkitTestKey0123456789abcdefXYZ"
 
 // fake starts the in-process fake with testKey holding scopes, and returns
 // a client for it without pacing or retries, so every call is one request.
-func fake(t *testing.T, scopes []restorehub.Scope, opts ...restorehubtest.Option) (*restorehubtest.Server, *restorehub.Client) {
+func fake(t testing.TB, scopes []restorehub.Scope, opts ...restorehubtest.Option) (*restorehubtest.Server, *restorehub.Client) {
 	t.Helper()
 	srv := restorehubtest.NewServer(append([]restorehubtest.Option{restorehubtest.WithKey(testKey, scopes...), restorehubtest.WithDemoData()}, opts...)...)
 	t.Cleanup(srv.Close)

@@ -371,6 +371,9 @@ func ContextWithConfirm(ctx context.Context, fn func(ctx context.Context, c Conf
 // are validated against the tool's schema before anything is sent, and a
 // destructive call is sent only after every confirmer approved it.
 func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	tk.mu.Lock()
 	e := tk.listed[name]
 	tk.mu.Unlock()
