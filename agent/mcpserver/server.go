@@ -126,24 +126,44 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 		cfg.logger.Error("mcpserver: nil toolkit; the server lists no tools")
 		return s
 	}
+	serve(s, tk, agent.ContextWithConfirm, cfg)
+	return s
+}
+
+// toolkit is what the bridge needs of an *agent.Toolkit; tests give a
+// stand-in.
+type toolkit interface {
+	Tools() []agent.Tool
+	Call(ctx context.Context, name string, args json.RawMessage) (*agent.Result, error)
+	OnToolsChanged(fn func())
+}
+
+// confirmFunc is the signature of a confirmer.
+type confirmFunc = func(ctx context.Context, c agent.Confirmation) error
+
+// serve makes s serve the tools of tk, adding the MCP confirmer to each
+// call's context with withConfirm.
+func serve(s *mcp.Server, tk toolkit, withConfirm func(context.Context, confirmFunc) context.Context, cfg config) *bridge {
 	b := &bridge{
-		tk:      tk,
-		srv:     s,
-		cfg:     cfg,
-		listed:  make(map[string]listedTool),
-		pending: newPendingStore(cfg.ttl, cfg.maxPending, cfg.now),
+		tk:          tk,
+		withConfirm: withConfirm,
+		srv:         s,
+		cfg:         cfg,
+		listed:      make(map[string]listedTool),
+		pending:     newPendingStore(cfg.ttl, cfg.maxPending, cfg.now),
 	}
 	b.sync()
 	tk.OnToolsChanged(b.sync)
-	return s
+	return b
 }
 
 // bridge connects one toolkit to one MCP server.
 type bridge struct {
-	tk      *agent.Toolkit
-	srv     *mcp.Server
-	cfg     config
-	pending *pendingStore
+	tk          toolkit
+	withConfirm func(context.Context, confirmFunc) context.Context
+	srv         *mcp.Server
+	cfg         config
+	pending     *pendingStore
 
 	mu     sync.Mutex
 	listed map[string]listedTool // by tool name: what the server lists now
@@ -216,8 +236,8 @@ func normalizeArgs(raw json.RawMessage) json.RawMessage {
 
 // call runs the tool through the toolkit with confirm as the MCP
 // confirmer, and maps the outcome.
-func (b *bridge) call(ctx context.Context, name string, args json.RawMessage, confirm func(context.Context, agent.Confirmation) error) *mcp.CallToolResult {
-	res, err := b.tk.Call(agent.ContextWithConfirm(ctx, confirm), name, args)
+func (b *bridge) call(ctx context.Context, name string, args json.RawMessage, confirm confirmFunc) *mcp.CallToolResult {
+	res, err := b.tk.Call(b.withConfirm(ctx, confirm), name, args)
 	if err != nil {
 		// Only an unknown tool gets here: the list changed under the call.
 		return errorResult("The tool " + name + " is no longer available to this key, so nothing was sent. " +
