@@ -157,7 +157,7 @@ func newBridge(tk *fakeToolkit, opts ...Option) (*mcp.Server, *bridge) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := mcp.NewServer(&mcp.Implementation{Name: "restorehub-mcp", Version: "test"}, &mcp.ServerOptions{HasTools: true})
+	s := mcp.NewServer(&mcp.Implementation{Name: "restorehub-mcp", Version: "test"}, &mcp.ServerOptions{Capabilities: withTools(nil)})
 	return s, serve(s, tk, fakeWithConfirm, cfg)
 }
 

@@ -70,8 +70,9 @@ func WithImplementation(impl mcp.Implementation) Option {
 }
 
 // WithServerOptions sets the options given to mcp.NewServer, such as
-// Instructions or a Logger. HasTools is always set, so that clients learn
-// the tool list can change even while it is empty.
+// Instructions or a Logger. The tools capability with listChanged is
+// always declared, so that clients learn the list can change even while it
+// is empty.
 func WithServerOptions(opts mcp.ServerOptions) Option {
 	return func(c *config) { c.serverOpts = opts }
 }
@@ -120,7 +121,7 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 		impl = &mcp.Implementation{Name: "restorehub-mcp", Title: "Restore Hub", Version: restorehub.Version}
 	}
 	so := cfg.serverOpts
-	so.HasTools = true
+	so.Capabilities = withTools(so.Capabilities)
 	s := mcp.NewServer(impl, &so)
 	if tk == nil {
 		cfg.logger.Error("mcpserver: nil toolkit; the server lists no tools")
@@ -128,6 +129,18 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 	}
 	serve(s, tk, agent.ContextWithConfirm, cfg)
 	return s
+}
+
+// withTools returns caps (copied) with the tools capability and its
+// listChanged flag, so that clients learn the list can change even while it
+// is empty.
+func withTools(caps *mcp.ServerCapabilities) *mcp.ServerCapabilities {
+	var out mcp.ServerCapabilities
+	if caps != nil {
+		out = *caps
+	}
+	out.Tools = &mcp.ToolCapabilities{ListChanged: true}
+	return &out
 }
 
 // toolkit is what the bridge needs of an *agent.Toolkit; tests give a
