@@ -27,7 +27,9 @@ func TestSchemasCompileWithTheMCPSDK(t *testing.T) {
 			t.Fatalf("%s: schema does not resolve: %v", tool.Name, err)
 		}
 		srv.AddTool(&mcp.Tool{Name: tool.Name, Description: tool.Description, InputSchema: tool.InputSchema},
-			func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) { return &mcp.CallToolResult{}, nil })
+			func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return &mcp.CallToolResult{}, nil
+			})
 	}
 }
 

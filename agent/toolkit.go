@@ -1,10 +1,22 @@
 package agent
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	restorehub "github.com/restorehub/restorehub-go"
@@ -144,46 +156,618 @@ type Result struct {
 // toolkit does not list.
 var ErrUnknownTool = errors.New("agent: unknown tool")
 
+// ErrDeclined is what a confirmer may return to decline a call; any non-nil
+// error declines.
+var ErrDeclined = errors.New("agent: declined")
+
+// entry is a generated tool with what the toolkit decided about it.
+type entry struct {
+	def    *toolDef
+	tool   Tool
+	class  restorehub.Class
+	schema *node
+}
+
+// catalog compiles every generated tool once.
+var catalog = sync.OnceValues(func() ([]*entry, error) {
+	out := make([]*entry, 0, len(toolDefs))
+	for i := range toolDefs {
+		d := &toolDefs[i]
+		class, ok := restorehub.ClassifyOperation(d.operation)
+		if !ok {
+			return nil, fmt.Errorf("agent: tool %s: operation %s is not in the client's operation table", d.name, d.operation)
+		}
+		n, err := compileSchema([]byte(d.schema))
+		if err != nil {
+			return nil, fmt.Errorf("agent: tool %s: input schema: %w", d.name, err)
+		}
+		out = append(out, &entry{
+			def: d, class: class, schema: n,
+			tool: Tool{
+				Name: d.name, Title: d.title, Description: d.description,
+				InputSchema: json.RawMessage(d.schema), Operation: d.operation,
+				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
+				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
+			},
+		})
+	}
+	return out, nil
+})
+
+// Toolsets returns the names of every toolset, sorted: the API's resources.
+func Toolsets() []string {
+	var out []string
+	for i := range toolDefs {
+		if !slices.Contains(out, toolDefs[i].toolset) {
+			out = append(out, toolDefs[i].toolset)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Toolkit is a set of tools bound to one client. It is safe for concurrent
 // use.
 type Toolkit struct {
 	client *restorehub.Client
 	cfg    config
+	all    []*entry
+
+	mu       sync.Mutex
+	own      restorehub.ScopeSet  // WithScopes, or the client's
+	declared *restorehub.ScopeSet // the client's, when WithScopes is also given
+	server   *restorehub.ScopeSet // what a 403 said the key holds
+	listed   map[string]*entry
+	names    []string // sorted names of listed
+	changed  []func()
+	pending  map[string]string // nonce → digest of the arguments it was issued for
+	sent     []time.Time       // when the destructive calls within the limit's window were sent
+	now      func() time.Time  // the clock of the destructive limit
 }
 
 // New returns a Toolkit over c. It fails when the key's scopes are known
-// neither from WithScopes nor from the client's restorehub.WithScopes.
+// neither from WithScopes nor from the client's restorehub.WithScopes (the
+// toolkit fails closed), on an unknown scope or toolset, and on a bad
+// WithDestructiveLimit.
 func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
-	return nil, errors.New("agent: not implemented")
+	if c == nil {
+		return nil, errors.New("agent: New: nil client")
+	}
+	var cfg config
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	all, err := catalog()
+	if err != nil {
+		return nil, err
+	}
+	tk := &Toolkit{client: c, cfg: cfg, all: all, pending: map[string]string{}, now: time.Now}
+	declared, hasDeclared := c.DeclaredScopes()
+	switch {
+	case cfg.scopesSet:
+		for _, s := range cfg.scopes {
+			if !s.Valid() {
+				return nil, fmt.Errorf("agent: WithScopes: unknown scope %s", truncate(strconv.Quote(string(s)), 60))
+			}
+		}
+		tk.own = restorehub.NewScopeSet(cfg.scopes...)
+		if hasDeclared {
+			set := restorehub.NewScopeSet(declared...)
+			tk.declared = &set
+		}
+	case hasDeclared:
+		tk.own = restorehub.NewScopeSet(declared...)
+	default:
+		return nil, errors.New("agent: the key's scopes are unknown: pass agent.WithScopes or build the client with restorehub.WithScopes (the toolkit lists nothing it cannot vouch for)")
+	}
+	known := Toolsets()
+	for _, ts := range cfg.toolsets {
+		if !slices.Contains(known, ts) {
+			return nil, fmt.Errorf("agent: WithToolsets: unknown toolset %s (known: %s)", truncate(strconv.Quote(ts), 60), strings.Join(known, ", "))
+		}
+	}
+	if cfg.limitN != 0 || cfg.limitPer != 0 {
+		if cfg.limitN <= 0 || cfg.limitPer <= 0 {
+			return nil, fmt.Errorf("agent: WithDestructiveLimit(%d, %v): both must be positive", cfg.limitN, cfg.limitPer)
+		}
+	}
+	tk.mu.Lock()
+	tk.relistLocked()
+	tk.mu.Unlock()
+	return tk, nil
+}
+
+// allows reports whether the key may call e as far as the toolkit knows.
+func (tk *Toolkit) allowsLocked(e *entry) bool {
+	s := e.class.Scope
+	if !tk.own.Allows(s) || (tk.declared != nil && !tk.declared.Allows(s)) || (tk.server != nil && !tk.server.Allows(s)) {
+		return false
+	}
+	if tk.cfg.readOnly && !e.class.ReadOnly {
+		return false
+	}
+	if e.class.Destructive && tk.cfg.confirm == nil {
+		return false
+	}
+	if len(tk.cfg.toolsets) > 0 && !slices.Contains(tk.cfg.toolsets, e.def.toolset) {
+		return false
+	}
+	if tk.cfg.documentedOnly && e.def.inferred {
+		return false
+	}
+	return true
+}
+
+// relistLocked recomputes the listed tools and reports whether they changed.
+func (tk *Toolkit) relistLocked() bool {
+	listed := map[string]*entry{}
+	var names []string
+	for _, e := range tk.all {
+		if tk.allowsLocked(e) {
+			listed[e.def.name] = e
+			names = append(names, e.def.name)
+		}
+	}
+	slices.Sort(names)
+	changed := !slices.Equal(names, tk.names)
+	tk.listed, tk.names = listed, names
+	return changed
 }
 
 // Tools returns the tools the toolkit lists, sorted by name.
-func (tk *Toolkit) Tools() []Tool { return nil }
-
-// Call calls the tool name with args (a JSON object). The error is non-nil
-// only when the toolkit does not list name; every other failure is a Result
-// with IsError set.
-func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
-	return nil, ErrUnknownTool
+func (tk *Toolkit) Tools() []Tool {
+	tk.mu.Lock()
+	defer tk.mu.Unlock()
+	out := make([]Tool, 0, len(tk.names))
+	for _, n := range tk.names {
+		t := tk.listed[n].tool
+		t.InputSchema = slices.Clone(t.InputSchema)
+		out = append(out, t)
+	}
+	return out
 }
 
 // OnToolsChanged registers fn to be called when the tool list changes, as
 // when a 403 carrying the key's scopes narrows it. fn is called
 // synchronously, after the change, from the goroutine of the Call that
-// caused it, with no lock held.
-func (tk *Toolkit) OnToolsChanged(fn func()) {}
+// caused it, with no lock of the toolkit held; it may call Tools.
+func (tk *Toolkit) OnToolsChanged(fn func()) {
+	if fn == nil {
+		return
+	}
+	tk.mu.Lock()
+	tk.changed = append(tk.changed, fn)
+	tk.mu.Unlock()
+}
+
+// confirmersKey is the context key of ContextWithConfirm.
+type confirmersKey struct{}
 
 // ContextWithConfirm returns a context carrying fn as an extra confirmer.
-// Toolkit.Call asks both the toolkit's WithConfirm and every confirmer in
-// ctx, and sends a destructive call only when all approve.
+// Toolkit.Call asks the toolkit's WithConfirm first and then every
+// confirmer in ctx, in the order they were added, and sends a destructive
+// call only when all approve. A context confirmer never makes a tool
+// callable that the toolkit does not list: without WithConfirm, destructive
+// tools stay unlisted.
 func ContextWithConfirm(ctx context.Context, fn func(ctx context.Context, c Confirmation) error) context.Context {
-	return ctx
+	if fn == nil {
+		return ctx
+	}
+	prev, _ := ctx.Value(confirmersKey{}).([]func(context.Context, Confirmation) error)
+	return context.WithValue(ctx, confirmersKey{}, append(slices.Clip(prev), fn))
+}
+
+// Call calls the tool name with args, a JSON object ("" and null mean no
+// arguments). The error is non-nil only when the toolkit does not list
+// name (it wraps ErrUnknownTool); then nothing is sent. Every other failure
+// is a Result with IsError set and a Text saying what to do next: invalid
+// arguments, declined or refused confirmations and API errors. Arguments
+// are validated against the tool's schema before anything is sent, and a
+// destructive call is sent only after every confirmer approved it.
+func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
+	tk.mu.Lock()
+	e := tk.listed[name]
+	tk.mu.Unlock()
+	if e == nil {
+		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, truncate(strconv.Quote(name), 80))
+	}
+	rec := auditRecord{tool: name, scope: e.class.Scope}
+	res := tk.call(ctx, e, args, &rec)
+	tk.audit(ctx, rec)
+	return res, nil
+}
+
+// auditRecord is what the audit log says about one call.
+type auditRecord struct {
+	tool        string
+	scope       restorehub.Scope
+	argsHash    string
+	outcome     string
+	confirmedBy string
+	status      int
+}
+
+func (tk *Toolkit) audit(ctx context.Context, r auditRecord) {
+	if tk.cfg.audit == nil {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("tool", r.tool),
+		slog.String("scope", string(r.scope)),
+		slog.String("args_sha256", r.argsHash),
+		slog.String("outcome", r.outcome),
+	}
+	if r.confirmedBy != "" {
+		attrs = append(attrs, slog.String("confirmed_by", r.confirmedBy))
+	}
+	if r.status != 0 {
+		attrs = append(attrs, slog.Int("status", r.status))
+	}
+	level := slog.LevelInfo
+	if r.outcome != "ok" {
+		level = slog.LevelWarn
+	}
+	tk.cfg.audit.LogAttrs(ctx, level, "restorehub agent tool call", attrs...)
+}
+
+// fail is an error Result.
+func fail(rec *auditRecord, outcome, format string, a ...any) *Result {
+	rec.outcome = outcome
+	return &Result{IsError: true, Text: fmt.Sprintf(format, a...)}
+}
+
+func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec *auditRecord) *Result {
+	canon, err := canonicalArgs(raw, e.schema)
+	if err != nil {
+		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+	}
+	sum := sha256.Sum256(canon)
+	digest := hex.EncodeToString(sum[:])
+	rec.argsHash = digest
+	var p args
+	if err := json.Unmarshal(canon, &p); err != nil {
+		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+	}
+	if e.class.Destructive {
+		if res := tk.confirm(ctx, e, canon, digest, p, rec); res != nil {
+			return res
+		}
+	}
+	out, err := e.def.call(ctx, tk.client, p)
+	if err != nil {
+		return tk.apiError(e, err, rec)
+	}
+	rec.outcome = "ok"
+	if out == nil || isNilPointer(out) {
+		return &Result{Text: fmt.Sprintf("%s succeeded.", e.def.name)}
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
+	}
+	return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data)), Data: data}
+}
+
+// confirm asks every confirmer about one destructive call and spends the
+// approval; it returns nil when the call may be sent.
+func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest string, p args, rec *auditRecord) *Result {
+	if tk.cfg.confirm == nil {
+		return fail(rec, "refused", "%s is destructive and this toolkit has no confirmer; do not retry; ask the user to run it themselves.", e.def.name)
+	}
+	if wait, ok := tk.limitWait(); !ok {
+		return fail(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session; the next is allowed in %s. Do not retry before then; tell the user.",
+			e.def.name, tk.cfg.limitN, tk.cfg.limitPer, wait.Round(time.Second))
+	}
+	nonce := newNonce()
+	tk.mu.Lock()
+	tk.pending[nonce] = digest
+	tk.mu.Unlock()
+	spent := false
+	defer func() {
+		if !spent {
+			tk.mu.Lock()
+			delete(tk.pending, nonce)
+			tk.mu.Unlock()
+		}
+	}()
+	c := Confirmation{
+		Tool: e.def.name, Operation: e.def.operation,
+		Method: e.class.Method, Path: fillPath(e.class.PathTemplate, p),
+		Summary: summary(e, canon), Scope: e.class.Scope, Reason: e.class.Reason, Nonce: nonce,
+	}
+	confirmers := []func(context.Context, Confirmation) error{tk.cfg.confirm}
+	extra, _ := ctx.Value(confirmersKey{}).([]func(context.Context, Confirmation) error)
+	confirmers = append(confirmers, extra...)
+	for i, fn := range confirmers {
+		ask := c
+		ask.Arguments = slices.Clone(json.RawMessage(canon))
+		if err := fn(ctx, ask); err != nil {
+			who := "the toolkit's confirmer"
+			if i > 0 {
+				who = "the session's confirmer"
+			}
+			return fail(rec, "declined", "%s was not confirmed (%s: %v); nothing was sent. Do not retry unless the user asks you to.", e.def.name, who, err)
+		}
+	}
+	rec.confirmedBy = "toolkit"
+	if len(extra) > 0 {
+		rec.confirmedBy = fmt.Sprintf("toolkit+context(%d)", len(extra))
+	}
+	tk.mu.Lock()
+	bound, ok := tk.pending[nonce]
+	delete(tk.pending, nonce)
+	spent = true
+	var limited bool
+	if ok && bound == digest {
+		limited = !tk.reserveLocked()
+	}
+	tk.mu.Unlock()
+	if !ok || bound != digest {
+		return fail(rec, "refused", "%s refused: its confirmation was already used or does not match these arguments; nothing was sent. Ask the user again.", e.def.name)
+	}
+	if limited {
+		return fail(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session. Do not retry now; tell the user.", e.def.name, tk.cfg.limitN, tk.cfg.limitPer)
+	}
+	return nil
+}
+
+// limitWait reports whether a destructive call may be sent now, and if not
+// how long until it may.
+func (tk *Toolkit) limitWait() (time.Duration, bool) {
+	if tk.cfg.limitN <= 0 {
+		return 0, true
+	}
+	tk.mu.Lock()
+	defer tk.mu.Unlock()
+	now := tk.now()
+	tk.pruneLocked(now)
+	if len(tk.sent) < tk.cfg.limitN {
+		return 0, true
+	}
+	return tk.sent[0].Add(tk.cfg.limitPer).Sub(now), false
+}
+
+// reserveLocked counts one destructive call against the limit, or reports
+// that the limit is reached.
+func (tk *Toolkit) reserveLocked() bool {
+	if tk.cfg.limitN <= 0 {
+		return true
+	}
+	now := tk.now()
+	tk.pruneLocked(now)
+	if len(tk.sent) >= tk.cfg.limitN {
+		return false
+	}
+	tk.sent = append(tk.sent, now)
+	return true
+}
+
+func (tk *Toolkit) pruneLocked(now time.Time) {
+	i := 0
+	for i < len(tk.sent) && !tk.sent[i].Add(tk.cfg.limitPer).After(now) {
+		i++
+	}
+	tk.sent = tk.sent[i:]
+}
+
+// apiError turns a failed call into a Result the model can act on, and
+// narrows the toolkit when the server said which scopes the key holds.
+func (tk *Toolkit) apiError(e *entry, err error, rec *auditRecord) *Result {
+	var (
+		ae    *restorehub.APIError
+		scope *restorehub.MissingScopeError
+		up    *restorehub.UpgradeRequiredError
+		rl    *restorehub.RateLimitError
+		val   *restorehub.ValidationError
+		arg   *argError
+	)
+	if errors.As(err, &ae) {
+		rec.status = ae.StatusCode
+	}
+	switch {
+	case errors.As(err, &arg):
+		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, arg)
+	case errors.As(err, &scope):
+		if !scope.Local && len(scope.YourScopes) > 0 {
+			tk.narrow(scope.YourScopes)
+		}
+		need := scope.RequiredScope
+		if need == "" {
+			need = e.class.Scope
+		}
+		return fail(rec, "missing_scope", "The API key lacks the scope %s that %s needs; do not retry; ask the user to grant %s to the key or to do this themselves.", need, e.def.name, need)
+	case errors.As(err, &up):
+		return fail(rec, "upgrade_required", "The key's plan only allows reads, so %s was refused; do not retry; ask the user to upgrade the plan at %s.", e.def.name, up.UpgradeURL)
+	case errors.As(err, &rl):
+		secs := int(math.Ceil(rl.RetryAfter.Seconds()))
+		if secs < 1 {
+			secs = 1
+		}
+		return fail(rec, "rate_limited", "Rate limited: wait %d seconds, then call %s again with the same arguments.", secs, e.def.name)
+	case errors.As(err, &val):
+		return fail(rec, "api_error", "The API rejected the arguments of %s: %s. Fix them and call again.", e.def.name, validationText(val))
+	case errors.Is(err, restorehub.ErrGuardRefused):
+		return fail(rec, "refused", "The client's destructive guard refused %s; nothing was sent. Do not retry; ask the user.", e.def.name)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fail(rec, "cancelled", "%s was cancelled or timed out (%v); check with a read tool whether it took effect before calling it again.", e.def.name, err)
+	case errors.Is(err, restorehub.ErrNotFound):
+		hint := ""
+		if e.def.inferred {
+			hint = " This operation is inferred, not documented, so its path may also be wrong."
+		}
+		return fail(rec, "api_error", "Not found: %s. Check the IDs in the arguments (list them with a read tool) and call again.%s", err, hint)
+	case errors.Is(err, restorehub.ErrUnauthorized):
+		return fail(rec, "api_error", "The API key was refused (401); do not retry; ask the user to check the key.")
+	case errors.Is(err, restorehub.ErrConflict):
+		return fail(rec, "api_error", "Conflict: %v. Read the current state with a read tool before trying again.", err)
+	case errors.Is(err, restorehub.ErrServer):
+		return fail(rec, "api_error", "Restore Hub failed (%v). Wait a minute and try again; for a call that changes state, check first with a read tool whether it took effect.", err)
+	}
+	return fail(rec, "api_error", "%s failed: %v.", e.def.name, err)
+}
+
+// validationText lists the issues of a 400.
+func validationText(v *restorehub.ValidationError) string {
+	if len(v.Issues) == 0 {
+		return v.Message
+	}
+	var parts []string
+	for _, is := range v.Issues {
+		var path []string
+		for _, p := range is.Path {
+			path = append(path, fmt.Sprint(p))
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", strings.Join(path, "."), is.Message))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// narrow intersects what the toolkit believes the key holds with what the
+// server said it holds, and calls the OnToolsChanged functions when the
+// list shrank.
+func (tk *Toolkit) narrow(yours []restorehub.Scope) {
+	tk.mu.Lock()
+	var keep []restorehub.Scope
+	for _, s := range yours {
+		if tk.server == nil || tk.server.Allows(s) {
+			keep = append(keep, s)
+		}
+	}
+	set := restorehub.NewScopeSet(keep...)
+	tk.server = &set
+	changed := tk.relistLocked()
+	fns := slices.Clone(tk.changed)
+	tk.mu.Unlock()
+	if changed {
+		for _, fn := range fns {
+			fn()
+		}
+	}
+}
+
+// canonicalArgs validates raw against the schema and returns its canonical
+// encoding (keys sorted, no insignificant space): what is confirmed, hashed
+// and sent.
+func canonicalArgs(raw json.RawMessage, schema *node) ([]byte, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		t = []byte("{}")
+	}
+	v, err := decodeJSON(t)
+	if err != nil {
+		return nil, fmt.Errorf("the arguments are not valid JSON (%v)", err)
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, fmt.Errorf("the arguments must be a JSON object, not %s", describe(v))
+	}
+	if err := schema.validate(v, ""); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// fillPath fills a path template's parameters from the arguments.
+func fillPath(tmpl string, p args) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		j := strings.IndexByte(tmpl[i+1:], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		name := tmpl[i+1 : i+1+j]
+		var v any
+		if err := json.Unmarshal(p[name], &v); err == nil && v != nil {
+			b.WriteString(url.PathEscape(fmt.Sprint(v)))
+		} else {
+			b.WriteString("{" + name + "}")
+		}
+		tmpl = tmpl[i+j+2:]
+	}
+}
+
+// summary says in words what a destructive call will change.
+func summary(e *entry, canon []byte) string {
+	what := e.def.title
+	if what == "" {
+		what = e.def.operation
+	}
+	return fmt.Sprintf("%s: %s %s with arguments %s. It needs %s and %s.",
+		what, e.class.Method, e.class.PathTemplate, truncate(string(canon), 400), scopeText(e.class.Scope), e.class.Reason)
+}
+
+func scopeText(s restorehub.Scope) string {
+	if s == "" {
+		return "no documented scope"
+	}
+	return "the scope " + string(s)
+}
+
+// newNonce returns 128 random bits in hex.
+func newNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// isNilPointer reports whether v is a typed nil pointer.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // OpenAITools renders tools in the shape of the OpenAI Chat Completions
 // "tools" parameter: [{"type":"function","function":{"name","description","parameters"}}].
-func OpenAITools(tools []Tool) json.RawMessage { return json.RawMessage("[]") }
+func OpenAITools(tools []Tool) json.RawMessage {
+	type function struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		Parameters  json.RawMessage `json:"parameters"`
+	}
+	type tool struct {
+		Type     string   `json:"type"`
+		Function function `json:"function"`
+	}
+	out := make([]tool, 0, len(tools))
+	for _, t := range tools {
+		out = append(out, tool{Type: "function", Function: function{Name: t.Name, Description: t.Description, Parameters: schemaOrEmpty(t.InputSchema)}})
+	}
+	return mustMarshal(out)
+}
 
 // AnthropicTools renders tools in the shape of the Anthropic Messages
 // "tools" parameter: [{"name","description","input_schema"}].
-func AnthropicTools(tools []Tool) json.RawMessage { return json.RawMessage("[]") }
+func AnthropicTools(tools []Tool) json.RawMessage {
+	type tool struct {
+		Name        string          `json:"name"`
+		Description string          `json:"description"`
+		InputSchema json.RawMessage `json:"input_schema"`
+	}
+	out := make([]tool, 0, len(tools))
+	for _, t := range tools {
+		out = append(out, tool{Name: t.Name, Description: t.Description, InputSchema: schemaOrEmpty(t.InputSchema)})
+	}
+	return mustMarshal(out)
+}
+
+// schemaOrEmpty returns s, or the empty object schema when s is not JSON.
+func schemaOrEmpty(s json.RawMessage) json.RawMessage {
+	if !json.Valid(s) {
+		return json.RawMessage(`{"type":"object","properties":{}}`)
+	}
+	return s
+}
+
+func mustMarshal(v any) json.RawMessage {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return json.RawMessage("[]") // unreachable: only strings and valid JSON
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
+}

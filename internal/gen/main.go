@@ -45,6 +45,8 @@ type options struct {
 	spec, out, pkg    string
 	scopes, scopesPkg string
 	verbose           bool
+	tools, toolsPkg   string
+	toolsOnly         bool
 }
 
 func run(args []string, stderr io.Writer) error {
@@ -57,6 +59,9 @@ func run(args []string, stderr io.Writer) error {
 	fs.StringVar(&o.scopes, "scopes", "", "also write the scope constants to this file (skipped when the spec lists no scopes)")
 	fs.StringVar(&o.scopesPkg, "scopes-package", "restorehub", "package name of the -scopes file")
 	fs.BoolVar(&o.verbose, "v", false, "report counts and every schema mapped to json.RawMessage")
+	fs.StringVar(&o.tools, "tools", "", "also write the agent toolkit's tool table to this file")
+	fs.StringVar(&o.toolsPkg, "tools-package", "agent", "package name of the -tools file")
+	fs.BoolVar(&o.toolsOnly, "tools-only", false, "write only the -tools file (-out still names the resources package whose names it mirrors)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,6 +86,18 @@ func run(args []string, stderr io.Writer) error {
 	}
 	for _, w := range res.warnings {
 		fmt.Fprintln(stderr, "restorehub-gen: warning:", w)
+	}
+	if o.tools != "" {
+		src, err := toolsFile(data, o.spec, o.toolsPkg, reserved)
+		if err != nil {
+			return err
+		}
+		if err := writeIfChanged(o.tools, src); err != nil {
+			return err
+		}
+	}
+	if o.toolsOnly {
+		return nil
 	}
 	if err := writeFiles(o.out, res.files); err != nil {
 		return err

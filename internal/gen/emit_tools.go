@@ -1,0 +1,647 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strings"
+)
+
+// The agent toolkit's tool table (agent/tools_gen.go) is generated from the
+// same plan as the typed services: one tool per operation, named after its
+// ID, with a JSON Schema that flattens the path, query and body arguments
+// into one object, and a dispatch function that decodes the arguments and
+// calls the typed service method.
+
+// Import paths the tools file refers to.
+const (
+	rootImport      = "github.com/restorehub/restorehub-go"
+	resourcesImport = "github.com/restorehub/restorehub-go/resources"
+)
+
+// toolArg is one property of a tool's input schema.
+type toolArg struct {
+	name     string // the property name the model sends
+	jsonName string // the body field it fills, for flattened body properties
+	in       string // "path", "query", "body" (a flattened property) or "wholeBody"
+	schema   any
+	required bool
+	goVar    string // path: the Go variable; query: the params field
+}
+
+// toolsFile generates the tool table of the agent package from data, naming
+// types exactly as the resources package generated from the same spec with
+// the same reserved names does.
+func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, error) {
+	d, err := loadDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	pl := buildPlan(d, reserved)
+	var w writer
+	decls := map[string]bool{}
+	for _, dc := range pl.m.decls {
+		decls[dc.name] = true
+	}
+	q := func(expr string) string { return qualifyExpr(expr, decls) }
+	w.comment(fmt.Sprintf("toolDefs are the %d tools, one per operation of the spec, in the spec's order.", len(pl.ops)))
+	w.line("var toolDefs = []toolDef{")
+	for _, p := range pl.ops {
+		op := p.op
+		args := toolArgs(d, p)
+		w.line("{")
+		w.line("name: %s,", goQuote(toolName(op.id)))
+		w.line("operation: %s,", goQuote(op.id))
+		w.line("title: %s,", goQuote(toolTitle(op)))
+		w.line("toolset: %s,", goQuote(op.resource))
+		if op.inferred {
+			w.line("inferred: true,")
+		}
+		w.line("description: %s,", goQuote(toolDescription(p)))
+		w.line("schema: %s,", rawQuote(string(toolSchema(args))))
+		w.line("call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {")
+		var callArgs []string
+		for _, a := range p.args {
+			w.line("var %s %s", a.name, q(a.typ.expr))
+			w.line("if err := p.decode(%s, &%s); err != nil {", goQuote(a.p.name), a.name)
+			w.line("return nil, err")
+			w.line("}")
+			callArgs = append(callArgs, a.name)
+		}
+		if p.params != nil {
+			w.line("var q resources.%s", p.params.name)
+			for _, a := range args {
+				if a.in != "query" {
+					continue
+				}
+				w.line("if err := p.decode(%s, &q.%s); err != nil {", goQuote(a.name), a.goVar)
+				w.line("return nil, err")
+				w.line("}")
+			}
+			callArgs = append(callArgs, "&q")
+		}
+		if p.body != nil {
+			bt := q(p.body.expr)
+			var pairs []string
+			whole := ""
+			for _, a := range args {
+				switch a.in {
+				case "body":
+					pairs = append(pairs, goQuote(a.name), goQuote(a.jsonName))
+				case "wholeBody":
+					whole = a.name
+				}
+			}
+			decode := fmt.Sprintf("p.object(%%s, %s)", strings.Join(pairs, ", "))
+			present := fmt.Sprintf("p.has(%s)", strings.Join(everyOther(pairs), ", "))
+			if whole != "" {
+				decode = fmt.Sprintf("p.decode(%s, %%s)", goQuote(whole))
+				present = fmt.Sprintf("p.has(%s)", goQuote(whole))
+			}
+			if len(pairs) == 0 && whole == "" {
+				// A body without properties: an empty object.
+				decode = "p.object(%s)"
+				present = "false"
+			}
+			switch {
+			case p.body.nilable():
+				w.line("var body %s", bt)
+				w.line("if err := %s; err != nil {", fmt.Sprintf(decode, "&body"))
+				w.line("return nil, err")
+				w.line("}")
+				if !op.body.required {
+					w.line("if !%s {", present)
+					w.line("body = nil")
+					w.line("}")
+				}
+			case op.body.required:
+				w.line("body := new(%s)", bt)
+				w.line("if err := %s; err != nil {", fmt.Sprintf(decode, "body"))
+				w.line("return nil, err")
+				w.line("}")
+			default:
+				w.line("var body *%s", bt)
+				w.line("if %s {", present)
+				w.line("body = new(%s)", bt)
+				w.line("if err := %s; err != nil {", fmt.Sprintf(decode, "body"))
+				w.line("return nil, err")
+				w.line("}")
+				w.line("}")
+			}
+			callArgs = append(callArgs, "body")
+		}
+		call := fmt.Sprintf("s.%s.%s(%s)", p.svc.field, p.name, strings.Join(append([]string{"ctx"}, callArgs...), ", "))
+		if p.resp == nil {
+			w.line("return nil, %s", call)
+		} else {
+			w.line("return %s", call)
+		}
+		w.line("},")
+		w.line("},")
+	}
+	w.line("}")
+
+	var b bytes.Buffer
+	b.WriteString(headerLine(specPath) + "\n\npackage " + pkg + "\n\n")
+	b.WriteString("import (\n\t\"context\"\n\n")
+	fmt.Fprintf(&b, "\trestorehub %q\n", rootImport)
+	if bytes.Contains(w.Bytes(), []byte("resources.")) {
+		fmt.Fprintf(&b, "\t%q\n", resourcesImport)
+	}
+	b.WriteString(")\n\n")
+	b.Write(w.Bytes())
+	out, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("generated tools do not format (a generator bug): %w", err)
+	}
+	return out, nil
+}
+
+// rawQuote writes s as a raw string literal when it can, for readability.
+func rawQuote(s string) string {
+	if strings.ContainsAny(s, "`\r") {
+		return goQuote(s)
+	}
+	return "`" + s + "`"
+}
+
+// everyOther returns the elements at even indexes: the argument names of
+// name, field pairs.
+func everyOther(pairs []string) []string {
+	var out []string
+	for i := 0; i < len(pairs); i += 2 {
+		out = append(out, pairs[i])
+	}
+	return out
+}
+
+// toolName is the tool name of an operation ID: "." becomes "_".
+func toolName(id string) string { return strings.ReplaceAll(id, ".", "_") }
+
+// toolTitle is a one-line human-readable title.
+func toolTitle(op *operation) string {
+	t := strings.Join(strings.Fields(sanitizeComment(op.summary)), " ")
+	if t == "" {
+		return op.id
+	}
+	return strings.TrimSuffix(t, ".")
+}
+
+// toolDescription says what the tool does, the scope and tier it needs, its
+// pacing, and warns when it is inferred. It is short: every listed tool's
+// description is in the model's context on every turn.
+func toolDescription(p *opPlan) string {
+	op := p.op
+	var parts []string
+	if s := strings.Join(strings.Fields(op.summary), " "); s != "" {
+		parts = append(parts, sentence(s))
+	}
+	parts = append(parts, fmt.Sprintf("Sends %s %s.", op.method, op.path))
+	switch {
+	case op.scope == "":
+		parts = append(parts, "No scope documented.")
+	case op.tier == "":
+		parts = append(parts, fmt.Sprintf("Scope %s (tier not documented).", op.scope))
+	case op.tier == "destructive":
+		parts = append(parts, fmt.Sprintf("Scope %s (destructive tier): a human must confirm each call.", op.scope))
+	default:
+		parts = append(parts, fmt.Sprintf("Scope %s (%s tier).", op.scope, op.tier))
+	}
+	if op.method == "DELETE" && op.tier != "destructive" {
+		parts = append(parts, "Deletes: a human must confirm each call.")
+	}
+	if pc := op.pace; pc != nil {
+		unit := "calls"
+		if pc.count != "" {
+			unit = "entries of " + pc.count
+		}
+		parts = append(parts, fmt.Sprintf("Paced: at most %d %s per %s per %s; the call waits for budget, and more than %d %s in one call is refused, so split large batches.",
+			pc.limit, unit, humanInterval(pc.interval), pc.per, pc.limit, unit))
+	} else if op.rateText != "" {
+		parts = append(parts, "Rate limit: "+sentence(strings.Join(strings.Fields(op.rateText), " ")))
+	}
+	if op.inferred {
+		if op.existenceDocumented {
+			parts = append(parts, "Partly inferred: documented to exist, but its path and arguments are guesses that may not match the live API.")
+		} else {
+			parts = append(parts, "Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// toolArgs lists the properties of an operation's input schema: path
+// parameters, the query parameters the params struct carries, then the
+// body's properties when the body is an object (renamed "body_NAME" when
+// they collide with a parameter), or the whole body as "body".
+func toolArgs(d *document, p *opPlan) []toolArg {
+	op := p.op
+	raw := rawParamSchemas(d, op)
+	var out []toolArg
+	taken := map[string]bool{}
+	for _, a := range p.args {
+		s := paramSchema(d, raw, "path", a.p)
+		out = append(out, toolArg{name: a.p.name, in: "path", schema: s, required: true, goVar: a.name})
+		taken[a.p.name] = true
+	}
+	if p.params != nil {
+		for _, f := range p.params.fields {
+			var qp *param
+			for _, c := range op.queryParams {
+				if c.name == f.jsonName {
+					qp = c
+				}
+			}
+			if qp == nil || taken[qp.name] {
+				continue
+			}
+			s := paramSchema(d, raw, "query", qp)
+			if f.typ.kind == kString && f.typ.expr == "string" && !schemaHasType(s, "string") {
+				// The params struct sends it as a string (planParams).
+				s = orderedJSON{{"type", "string"}}
+			}
+			out = append(out, toolArg{name: qp.name, in: "query", schema: s, required: qp.required, goVar: f.name})
+			taken[qp.name] = true
+		}
+	}
+	if p.body == nil {
+		return out
+	}
+	bodyRaw := rawBodySchema(d, op)
+	if props, required, ok := flattenable(d, bodyRaw); ok {
+		for _, pr := range props {
+			name := pr.k
+			if taken[name] {
+				name = "body_" + name
+			}
+			for taken[name] {
+				name += "_"
+			}
+			taken[name] = true
+			out = append(out, toolArg{name: name, jsonName: pr.k, in: "body", schema: convertSchema(d, pr.v, nil),
+				required: op.body.required && slices.Contains(required, pr.k)})
+		}
+		return out
+	}
+	name := "body"
+	for taken[name] {
+		name += "_"
+	}
+	var s any = orderedJSON{}
+	if bodyRaw != nil {
+		s = convertSchema(d, bodyRaw, nil)
+	}
+	out = append(out, toolArg{name: name, in: "wholeBody", schema: s, required: op.body.required})
+	return out
+}
+
+// toolSchema is the input schema: one object of every argument, closed.
+func toolSchema(args []toolArg) []byte {
+	props := orderedJSON{}
+	var required []string
+	for _, a := range args {
+		props = append(props, kv{a.name, a.schema})
+		if a.required {
+			required = append(required, a.name)
+		}
+	}
+	s := orderedJSON{{"type", "object"}, {"properties", props}}
+	if len(required) > 0 {
+		s = append(s, kv{"required", required})
+	}
+	s = append(s, kv{"additionalProperties", false})
+	b, err := marshalOrdered(s)
+	if err != nil {
+		panic(err) // only plain values are marshalled
+	}
+	return b
+}
+
+// rawParamSchemas maps "in name" to the raw parameter object of an
+// operation, path-item parameters first, as readParams reads them.
+func rawParamSchemas(d *document, op *operation) map[string]*object {
+	out := map[string]*object{}
+	add := func(list []any) {
+		for _, pv := range list {
+			po, ok := d.follow(pv)
+			if !ok {
+				continue
+			}
+			out[strings.ToLower(po.str("in"))+" "+po.str("name")] = po
+		}
+	}
+	if item, ok := d.follow(mustGet(d.root.obj("paths"), op.path)); ok {
+		add(item.arr("parameters"))
+	}
+	add(op.obj.arr("parameters"))
+	return out
+}
+
+// paramSchema is the converted schema of a parameter, with its description.
+func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
+	po := raw[in+" "+p.name]
+	var sv any
+	if po != nil {
+		if v, ok := po.get("schema"); ok {
+			sv = v
+		} else if c := po.obj("content"); c.len() > 0 {
+			sv = mustGet(c.obj(c.keys[0]), "schema")
+		}
+	}
+	s := convertSchema(d, sv, nil)
+	o, ok := s.(orderedJSON)
+	if !ok {
+		o = orderedJSON{}
+	}
+	if len(o) == 0 {
+		o = orderedJSON{{"type", "string"}}
+	}
+	if p.description != "" && !o.has("description") {
+		o = append(orderedJSON{{"description", oneLine(p.description)}}, o...)
+	}
+	return o
+}
+
+// rawBodySchema is the raw schema of the JSON request body, or nil.
+func rawBodySchema(d *document, op *operation) any {
+	rb, ok := d.follow(mustGet(op.obj, "requestBody"))
+	if !ok {
+		return nil
+	}
+	content := rb.obj("content")
+	mt := pickJSON(content)
+	if mt == "" {
+		return nil
+	}
+	v, _ := content.obj(mt).get("schema")
+	return v
+}
+
+// flattenable returns the properties of an object body schema whose
+// properties can become top-level arguments.
+func flattenable(d *document, v any) (props []kv, required []string, ok bool) {
+	o := resolveSchemaRef(d, v)
+	if o == nil || !o.has("properties") || o.has("allOf") || o.has("oneOf") || o.has("anyOf") {
+		return nil, nil, false
+	}
+	if t, has := o.get("type"); has && t != "object" {
+		return nil, nil, false
+	}
+	if o.isTrue("nullable") {
+		return nil, nil, false
+	}
+	o.obj("properties").each(func(k string, pv any) {
+		if po, isObj := pv.(*object); isObj && po.isTrue("readOnly") {
+			return
+		}
+		props = append(props, kv{k, pv})
+	})
+	return props, stringsOf(mustGet(o, "required")), len(props) > 0
+}
+
+// resolveSchemaRef follows a schema's $ref chain to the object it ends at.
+func resolveSchemaRef(d *document, v any) *object {
+	for range maxRefHops {
+		o, ok := v.(*object)
+		if !ok {
+			return nil
+		}
+		ref, isRef := o.get("$ref")
+		if !isRef {
+			return o
+		}
+		s, _ := ref.(string)
+		if v, ok = d.pointer(s); !ok {
+			return nil
+		}
+	}
+	return nil
+}
+
+// schemaHasType reports whether a converted schema admits type t.
+func schemaHasType(s any, t string) bool {
+	o, ok := s.(orderedJSON)
+	if !ok {
+		return false
+	}
+	switch v := o.get("type").(type) {
+	case string:
+		return v == t
+	case []string:
+		return slices.Contains(v, t)
+	}
+	return false
+}
+
+// schemaKeywords are the JSON Schema keywords kept in tool schemas, in the
+// order they are written. OpenAPI's nullable becomes a "null" type.
+var schemaKeywords = []string{
+	"description", "type", "format", "enum", "const", "default",
+	"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+	"minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+	"minProperties", "maxProperties",
+	"properties", "required", "additionalProperties", "items", "allOf", "oneOf", "anyOf",
+}
+
+// convertSchema turns a raw OpenAPI schema into a self-contained JSON
+// Schema: references are inlined (a recursive one becomes {}), extension
+// and documentation-only keywords are dropped.
+func convertSchema(d *document, v any, stack []string) any {
+	switch s := v.(type) {
+	case bool:
+		return s
+	case *object:
+		if ref, ok := s.get("$ref"); ok {
+			r, _ := ref.(string)
+			if slices.Contains(stack, r) || len(stack) > 16 {
+				return orderedJSON{}
+			}
+			target, ok := d.pointer(r)
+			if !ok {
+				return orderedJSON{}
+			}
+			out := convertSchema(d, target, append(stack, r))
+			if desc := s.str("description"); desc != "" {
+				if o, ok := out.(orderedJSON); ok && !o.has("description") {
+					out = append(orderedJSON{{"description", oneLine(desc)}}, o...)
+				}
+			}
+			return out
+		}
+		out := orderedJSON{}
+		nullable := s.isTrue("nullable")
+		for _, k := range schemaKeywords {
+			val, ok := s.get(k)
+			if !ok {
+				continue
+			}
+			switch k {
+			case "description":
+				str, _ := val.(string)
+				if str = oneLine(str); str != "" {
+					out = append(out, kv{k, str})
+				}
+			case "type":
+				var types []string
+				switch t := val.(type) {
+				case string:
+					types = []string{t}
+				case []any:
+					types = stringsOf(t)
+				}
+				if nullable && !slices.Contains(types, "null") {
+					types = append(types, "null")
+				}
+				if len(types) == 1 {
+					out = append(out, kv{k, types[0]})
+				} else if len(types) > 1 {
+					out = append(out, kv{k, types})
+				}
+			case "enum":
+				vals := asArray(val)
+				if nullable && !slices.Contains(vals, nil) {
+					vals = append(slices.Clip(vals), nil)
+				}
+				out = append(out, kv{k, plainJSON(vals)})
+			case "properties":
+				props := orderedJSON{}
+				if po, ok := val.(*object); ok {
+					po.each(func(name string, pv any) {
+						props = append(props, kv{name, convertSchema(d, pv, stack)})
+					})
+				}
+				out = append(out, kv{k, props})
+			case "items", "additionalProperties":
+				out = append(out, kv{k, convertSchema(d, val, stack)})
+			case "allOf", "oneOf", "anyOf":
+				var list []any
+				for _, e := range asArray(val) {
+					list = append(list, convertSchema(d, e, stack))
+				}
+				out = append(out, kv{k, list})
+			default:
+				out = append(out, kv{k, plainJSON(val)})
+			}
+		}
+		return out
+	}
+	return orderedJSON{}
+}
+
+// oneLine collapses whitespace, so descriptions stay on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// plainJSON turns the generator's decoded JSON (with *object) into values
+// encoding/json marshals, keeping object key order.
+func plainJSON(v any) any {
+	switch t := v.(type) {
+	case *object:
+		o := orderedJSON{}
+		t.each(func(k string, e any) { o = append(o, kv{k, plainJSON(e)}) })
+		return o
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plainJSON(e)
+		}
+		return out
+	}
+	return v
+}
+
+// kv is one member of an orderedJSON object.
+type kv struct {
+	k string
+	v any
+}
+
+// orderedJSON is a JSON object that marshals its members in order.
+type orderedJSON []kv
+
+func (o orderedJSON) has(k string) bool { return o.get(k) != nil }
+
+func (o orderedJSON) get(k string) any {
+	for _, m := range o {
+		if m.k == k {
+			return m.v
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the members in order.
+func (o orderedJSON) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := marshalOrdered(m.k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := marshalOrdered(m.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshalOrdered marshals v without HTML escaping.
+func marshalOrdered(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// qualifyExpr prefixes the generated type names of a Go type expression
+// with "resources.".
+func qualifyExpr(expr string, decls map[string]bool) string {
+	e, err := parser.ParseExpr(expr)
+	if err != nil {
+		return expr
+	}
+	var b strings.Builder
+	var walk func(n ast.Expr)
+	walk = func(n ast.Expr) {
+		switch t := n.(type) {
+		case *ast.Ident:
+			if decls[t.Name] {
+				b.WriteString("resources.")
+			}
+			b.WriteString(t.Name)
+		case *ast.StarExpr:
+			b.WriteString("*")
+			walk(t.X)
+		case *ast.ArrayType:
+			b.WriteString("[]")
+			walk(t.Elt)
+		case *ast.MapType:
+			b.WriteString("map[")
+			walk(t.Key)
+			b.WriteString("]")
+			walk(t.Value)
+		default:
+			var sb bytes.Buffer
+			_ = format.Node(&sb, token.NewFileSet(), n)
+			b.WriteString(sb.String())
+		}
+	}
+	walk(e)
+	return b.String()
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestCheckedInToolsAreFresh regenerates agent/tools_gen.go the way
+// resources/generate_tools.go does and fails when the checked-in file
+// differs.
+func TestCheckedInToolsAreFresh(t *testing.T) {
+	data, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reserved, err := handWrittenNames(resourcesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := toolsFile(data, projectSpecArg, "agent", reserved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("../../agent/tools_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("agent/tools_gen.go is not what the generator produces; run go generate ./... at the module root")
+	}
+}
+
+// TestToolSchemas checks the input schemas the generator derives: path,
+// query and body arguments flattened into one closed object, required
+// arguments listed, enums and formats kept, references inlined.
+func TestToolSchemas(t *testing.T) {
+	data, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := loadDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := buildPlan(d, nil)
+	byID := map[string][]byte{}
+	descs := map[string]string{}
+	for _, p := range pl.ops {
+		byID[p.op.id] = toolSchema(toolArgs(d, p))
+		descs[p.op.id] = toolDescription(p)
+	}
+	for _, tc := range []struct {
+		id           string
+		wantContains []string
+	}{
+		// A path parameter and the body's properties in one object.
+		{"backups.restore", []string{`"backupId":{`, `"required":["backupId"`, `"additionalProperties":false}`}},
+		// A query parameter with its bounds.
+		{"backups.list", []string{`"serverId":{`, `"limit":{`, `"cursor":{`}},
+		// Formats survive.
+		{"account.update", []string{`"format":"email"`}},
+	} {
+		s, ok := byID[tc.id]
+		if !ok {
+			t.Fatalf("%s: no such operation", tc.id)
+		}
+		if !json.Valid(s) {
+			t.Fatalf("%s: schema is not JSON: %s", tc.id, s)
+		}
+		for _, w := range tc.wantContains {
+			if !strings.Contains(string(s), w) {
+				t.Errorf("%s: schema lacks %s:\n%s", tc.id, w, s)
+			}
+		}
+	}
+	for id, s := range byID {
+		if strings.Contains(string(s), `"$ref"`) {
+			t.Errorf("%s: schema keeps a $ref: %s", id, s)
+		}
+		if !strings.HasSuffix(string(s), `"additionalProperties":false}`) {
+			t.Errorf("%s: schema is not closed: %s", id, s)
+		}
+	}
+	if d := descs["backups.restore"]; !strings.Contains(d, "backups:restore (destructive tier)") || !strings.Contains(d, "Inferred") {
+		t.Errorf("backups.restore description lacks scope, tier or the inferred warning: %s", d)
+	}
+	if d := descs["members.pull"]; !strings.Contains(d, "Paced") {
+		t.Errorf("members.pull description lacks pacing: %s", d)
+	}
+}
