@@ -160,9 +160,14 @@ func TestE2EReadCallSendsOneRequest(t *testing.T) {
 	}
 }
 
+// restoreArgs are valid arguments of backups_restore.
+var restoreArgs = map[string]any{"backupId": "backup_0001", "targetServerId": "server_0002", "roles": true}
+
 func TestE2EDestructiveCallNeedsTheUser(t *testing.T) {
+	var asked []string // messages shown to the user, in this subtest
 	handler := func(action string) func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
-		return func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+		return func(_ context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			asked = append(asked, r.Params.Message)
 			if action == "accept" {
 				return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}, nil
 			}
@@ -173,20 +178,22 @@ func TestE2EDestructiveCallNeedsTheUser(t *testing.T) {
 		name     string
 		opts     *mcp.ClientOptions
 		wantSent int
+		wantText string
 	}{
-		{"accept", &mcp.ClientOptions{ElicitationHandler: handler("accept")}, 1},
-		{"decline", &mcp.ClientOptions{ElicitationHandler: handler("decline")}, 0},
-		{"cancel", &mcp.ClientOptions{ElicitationHandler: handler("cancel")}, 0},
-		{"no elicitation", nil, 0},
+		{"accept", &mcp.ClientOptions{ElicitationHandler: handler("accept")}, 1, ""},
+		{"decline", &mcp.ClientOptions{ElicitationHandler: handler("decline")}, 0, "the user declined"},
+		{"cancel", &mcp.ClientOptions{ElicitationHandler: handler("cancel")}, 0, "dismissed the confirmation"},
+		{"no elicitation", nil, 0, "can ask for it neither"},
 	}
 	scopes := []restorehub.Scope{restorehub.ScopeBackupsRead, restorehub.ScopeBackupsRestore}
 	for _, v := range versions {
 		for _, tc := range cases {
 			t.Run(versionName(v)+"/"+tc.name, func(t *testing.T) {
+				asked = nil
 				fake, _, srv := setup(t, scopes, scopes, agent.WithConfirm(alwaysApprove))
 				cs := connect(t, srv, tc.opts, v)
 				res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{
-					Name: "backups_restore", Arguments: map[string]any{"backupId": "backup_0001"},
+					Name: "backups_restore", Arguments: restoreArgs,
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -194,11 +201,25 @@ func TestE2EDestructiveCallNeedsTheUser(t *testing.T) {
 				if n := fake.Count("backups.restore"); n != tc.wantSent {
 					t.Fatalf("sent %d restores, want %d: %s", n, tc.wantSent, text(res))
 				}
-				if tc.wantSent == 0 && !res.IsError {
-					t.Fatalf("a refused call is not an error: %s", text(res))
+				if tc.wantSent == 0 && (!res.IsError || !strings.Contains(text(res), tc.wantText)) {
+					t.Fatalf("IsError %v, text %q; want an error saying %q", res.IsError, text(res), tc.wantText)
 				}
 				if n := len(fake.Requests()); n != tc.wantSent {
 					t.Fatalf("sent %d requests in all, want %d", n, tc.wantSent)
+				}
+				wantAsked := 0
+				if tc.opts != nil {
+					wantAsked = 1
+				}
+				if len(asked) != wantAsked {
+					t.Fatalf("the user was asked %d times, want %d: %s", len(asked), wantAsked, text(res))
+				}
+				for _, q := range asked {
+					for _, want := range []string{"backups_restore", "POST /backups/backup_0001/restore", `"targetServerId": "server_0002"`} {
+						if !strings.Contains(q, want) {
+							t.Errorf("the question does not show %q:\n%s", want, q)
+						}
+					}
 				}
 			})
 		}
@@ -212,7 +233,7 @@ func TestE2EToolkitConfirmerStillRequired(t *testing.T) {
 	cs := connect(t, srv, &mcp.ClientOptions{ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 		return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}, nil
 	}}, "2025-11-25")
-	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "backups_restore", Arguments: map[string]any{"backupId": "backup_0001"}})
+	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "backups_restore", Arguments: restoreArgs})
 	if err != nil {
 		t.Fatal(err)
 	}

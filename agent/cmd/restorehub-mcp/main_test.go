@@ -209,10 +209,17 @@ func TestBinaryOverStdio(t *testing.T) {
 				restorehubtest.WithKey(testKey, restorehub.ScopeServersRead, restorehub.ScopeBackupsRead, restorehub.ScopeBackupsRestore),
 				restorehubtest.WithDemoData())
 			defer fake.Close()
-			var answer atomic.Value
+			var (
+				answer atomic.Value
+				asked  atomic.Int32
+			)
 			answer.Store("decline")
 			cs, stderr := startBinary(t, fake, []string{"-scopes", scopes, "-allow-destructive"}, version, &mcp.ClientOptions{
 				ElicitationHandler: func(_ context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+					asked.Add(1)
+					if !strings.Contains(r.Params.Message, "POST /backups/backup_0001/restore") {
+						t.Errorf("the question does not show the request:\n%s", r.Params.Message)
+					}
 					a := answer.Load().(string)
 					if a == "accept" {
 						return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}, nil
@@ -246,7 +253,7 @@ func TestBinaryOverStdio(t *testing.T) {
 				t.Fatalf("servers_list sent %d requests, want 1", n)
 			}
 
-			args := map[string]any{"backupId": "backup_0001"}
+			args := map[string]any{"backupId": "backup_0001", "targetServerId": "server_0002"}
 			for _, a := range []string{"decline", "cancel"} {
 				answer.Store(a)
 				res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "backups_restore", Arguments: args})
@@ -263,6 +270,12 @@ func TestBinaryOverStdio(t *testing.T) {
 			}
 			if n := fake.Count("backups.restore"); n != 1 {
 				t.Fatalf("accepted backups_restore sent %d requests, want 1\nstderr:\n%s", n, stderr.String())
+			}
+			if n := asked.Load(); n != 3 {
+				t.Fatalf("the user was asked %d times, want 3 (decline, cancel, accept)", n)
+			}
+			if !strings.Contains(stderr.String(), "backups_restore") {
+				t.Errorf("no audit record of backups_restore on stderr:\n%s", stderr.String())
 			}
 		})
 	}
@@ -290,7 +303,7 @@ func TestBinaryHidesDestructiveTools(t *testing.T) {
 					t.Errorf("destructive tool %s listed", name)
 				}
 			}
-			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "backups_restore", Arguments: map[string]any{"backupId": "backup_0001"}})
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "backups_restore", Arguments: map[string]any{"backupId": "backup_0001", "targetServerId": "server_0002"}})
 			if err == nil && !res.IsError {
 				t.Fatalf("an unlisted tool ran: %s", text(res))
 			}
