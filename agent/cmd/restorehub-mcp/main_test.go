@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,7 +157,7 @@ func (s *syncBuffer) String() string {
 func startBinary(t *testing.T, fake *restorehubtest.Server, args []string, version string, opts *mcp.ClientOptions) (*mcp.ClientSession, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), args...)
-	cmd.Env = append(os.Environ(), restorehub.EnvAPIKey+"="+testKey, restorehub.EnvBaseURL+"="+fake.URL())
+	cmd.Env = append(envWithout(), restorehub.EnvAPIKey+"="+testKey, restorehub.EnvBaseURL+"="+fake.URL())
 	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -311,5 +313,74 @@ func TestBinaryHidesDestructiveTools(t *testing.T) {
 				t.Fatalf("%d requests sent", n)
 			}
 		})
+	}
+}
+
+// envWithout is the process environment without the Restore Hub variables.
+func envWithout() []string {
+	return slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "RESTOREHUB_") })
+}
+
+func TestBinaryFakeDemo(t *testing.T) {
+	cmd := exec.Command(buildBinary(t), "-fake", "-scopes", "servers:read")
+	cmd.Env = envWithout()
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	ctx := context.Background()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "fake-demo", Version: "1"}, nil).Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("connect: %v\nstderr:\n%s", err, stderr.String())
+	}
+	defer cs.Close()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
+	if err != nil || res.IsError || !strings.Contains(text(res), "Pixel Lounge") {
+		t.Fatalf("servers_list on the fake: %v %s", err, text(res))
+	}
+	if !strings.Contains(stderr.String(), "in-process fake") {
+		t.Errorf("the demo does not say it runs on the fake:\n%s", stderr.String())
+	}
+}
+
+func TestBinaryStreamableHTTP(t *testing.T) {
+	fake := restorehubtest.NewServer(restorehubtest.WithKey(testKey, restorehub.ScopeServersRead), restorehubtest.WithDemoData())
+	defer fake.Close()
+	cmd := exec.Command(buildBinary(t), "-scopes", "servers:read", "-http", "127.0.0.1:0", "-audit=false")
+	cmd.Env = append(envWithout(), restorehub.EnvAPIKey+"="+testKey, restorehub.EnvBaseURL+"="+fake.URL())
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}()
+	// The server logs its URL once it listens; read stderr up to that line.
+	lines := bufio.NewScanner(stderr)
+	var endpoint string
+	for endpoint == "" && lines.Scan() {
+		if _, after, ok := strings.Cut(lines.Text(), "url="); ok {
+			endpoint = strings.Fields(after)[0]
+		}
+	}
+	if endpoint == "" {
+		t.Fatal("the server never logged its URL")
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	ctx := context.Background()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "1"}, nil).
+		Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", endpoint, err)
+	}
+	defer cs.Close()
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
+	if err != nil || res.IsError {
+		t.Fatalf("servers_list over HTTP: %v %s", err, text(res))
+	}
+	if n := fake.Count("servers.list"); n != 1 {
+		t.Fatalf("sent %d requests, want 1", n)
 	}
 }
