@@ -342,9 +342,12 @@ func TestBinaryFakeDemo(t *testing.T) {
 }
 
 func TestBinaryStreamableHTTP(t *testing.T) {
-	fake := restorehubtest.NewServer(restorehubtest.WithKey(testKey, restorehub.ScopeServersRead), restorehubtest.WithDemoData())
+	fake := restorehubtest.NewServer(
+		restorehubtest.WithKey(testKey, restorehub.ScopeServersRead, restorehub.ScopeBackupsRead, restorehub.ScopeBackupsRestore),
+		restorehubtest.WithDemoData())
 	defer fake.Close()
-	cmd := exec.Command(buildBinary(t), "-scopes", "servers:read", "-http", "127.0.0.1:0", "-audit=false")
+	cmd := exec.Command(buildBinary(t), "-scopes", "servers:read,backups:read,backups:restore", "-allow-destructive",
+		"-http", "127.0.0.1:0", "-audit=false")
 	cmd.Env = append(envWithout(), restorehub.EnvAPIKey+"="+testKey, restorehub.EnvBaseURL+"="+fake.URL())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -369,18 +372,49 @@ func TestBinaryStreamableHTTP(t *testing.T) {
 		t.Fatal("the server never logged its URL")
 	}
 	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+
 	ctx := context.Background()
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "1"}, nil).
-		Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1}, nil)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", endpoint, err)
-	}
-	defer cs.Close()
-	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
-	if err != nil || res.IsError {
-		t.Fatalf("servers_list over HTTP: %v %s", err, text(res))
-	}
-	if n := fake.Count("servers.list"); n != 1 {
-		t.Fatalf("sent %d requests, want 1", n)
+	restores := 0
+	for _, version := range []string{"", "2025-11-25"} {
+		for _, action := range []string{"decline", "accept"} {
+			name := version
+			if name == "" {
+				name = "current"
+			}
+			t.Run(name+"/"+action, func(t *testing.T) {
+				client := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "1"}, &mcp.ClientOptions{
+					ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+						return &mcp.ElicitResult{Action: action, Content: map[string]any{"confirm": true}}, nil
+					},
+				})
+				cs, err := client.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1},
+					&mcp.ClientSessionOptions{ProtocolVersion: version})
+				if err != nil {
+					t.Fatalf("connect to %s: %v", endpoint, err)
+				}
+				defer cs.Close()
+				before := fake.Count("servers.list")
+				res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
+				if err != nil || res.IsError {
+					t.Fatalf("servers_list over HTTP: %v %s", err, text(res))
+				}
+				if n := fake.Count("servers.list") - before; n != 1 {
+					t.Fatalf("servers_list sent %d requests, want 1", n)
+				}
+				res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "backups_restore",
+					Arguments: map[string]any{"backupId": "backup_0001", "targetServerId": "server_0002"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if action == "accept" {
+					restores++
+				} else if !res.IsError {
+					t.Fatalf("a declined restore is not an error: %s", text(res))
+				}
+				if n := fake.Count("backups.restore"); n != restores {
+					t.Fatalf("%d restores sent, want %d: %s", n, restores, text(res))
+				}
+			})
+		}
 	}
 }
