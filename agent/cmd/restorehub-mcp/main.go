@@ -29,6 +29,8 @@
 //		list only the tools of these resources ("backups,members").
 //	-documented-only
 //		hide operations inferred from scope names rather than documented.
+//	-max-destructive N/DURATION
+//		send at most N destructive calls per DURATION, such as 1/1h.
 //	-http ADDR
 //		serve streamable HTTP on ADDR (such as 127.0.0.1:8765) instead of
 //		standard input and output.
@@ -57,6 +59,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -100,6 +103,8 @@ type options struct {
 	httpAddr         string
 	audit            bool
 	fake             bool
+	limitN           int           // destructive calls allowed per limitPer; 0 for no cap
+	limitPer         time.Duration // the period of limitN
 }
 
 // parseArgs parses the command line.
@@ -108,6 +113,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("restorehub-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scopes := fs.String("scopes", "", "the key's scopes, comma-separated, such as servers:read,backups:read")
+	limit := fs.String("max-destructive", "", "cap destructive calls, as N/DURATION such as 1/1h (one per hour)")
 	toolsets := fs.String("toolsets", "", "list only the tools of these resources, comma-separated, such as backups,members")
 	fs.BoolVar(&o.readOnly, "read-only", false, "list only read-only tools (wins over -allow-destructive)")
 	fs.BoolVar(&o.allowDestructive, "allow-destructive", false, "list destructive tools; each call asks the human in the MCP client")
@@ -132,12 +138,36 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		o.scopes = append(o.scopes, sc)
 	}
 	o.toolsets = splitList(*toolsets)
+	if *limit != "" {
+		n, per, err := parseLimit(*limit)
+		if err != nil {
+			return o, fmt.Errorf("%w: -max-destructive: %v", errUsage, err)
+		}
+		o.limitN, o.limitPer = n, per
+	}
 	if o.httpAddr != "" {
 		if err := checkLoopback(o.httpAddr); err != nil {
 			return o, fmt.Errorf("%w: -http: %v", errUsage, err)
 		}
 	}
 	return o, nil
+}
+
+// parseLimit parses N/DURATION, such as 1/1h: at most N per DURATION.
+func parseLimit(s string) (int, time.Duration, error) {
+	ns, ds, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q is not N/DURATION, such as 1/1h", s)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(ns))
+	if err != nil || n < 1 {
+		return 0, 0, fmt.Errorf("%q: N must be a positive whole number", s)
+	}
+	per, err := time.ParseDuration(strings.TrimSpace(ds))
+	if err != nil || per <= 0 {
+		return 0, 0, fmt.Errorf("%q: DURATION must be positive, such as 30m or 1h", s)
+	}
+	return n, per, nil
 }
 
 // splitList splits a comma-separated list, dropping empty items.
@@ -222,6 +252,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if o.documentedOnly {
 		tkOpts = append(tkOpts, agent.DocumentedOnly())
+	}
+	if o.limitN > 0 {
+		tkOpts = append(tkOpts, agent.WithDestructiveLimit(o.limitN, o.limitPer))
 	}
 	if o.audit {
 		tkOpts = append(tkOpts, agent.WithAudit(slog.New(slog.NewJSONHandler(stderr, nil))))

@@ -44,6 +44,14 @@ func TestParseArgs(t *testing.T) {
 				t.Errorf("http %q", o.httpAddr)
 			}
 		}},
+		{name: "limit", args: []string{"-max-destructive", "1/1h"}, check: func(t *testing.T, o options) {
+			if o.limitN != 1 || o.limitPer != time.Hour {
+				t.Errorf("limit %d per %v", o.limitN, o.limitPer)
+			}
+		}},
+		{name: "limit without period", args: []string{"-max-destructive", "3"}, wantErr: "N/DURATION"},
+		{name: "limit zero", args: []string{"-max-destructive", "0/1h"}, wantErr: "positive whole number"},
+		{name: "limit bad period", args: []string{"-max-destructive", "1/-1h"}, wantErr: "DURATION must be positive"},
 		{name: "flags", args: []string{"-read-only", "-allow-destructive", "-toolsets", "backups,members", "-documented-only", "-audit=false"},
 			check: func(t *testing.T, o options) {
 				if !o.readOnly || !o.allowDestructive || !o.documentedOnly || o.audit || !slices.Equal(o.toolsets, []string{"backups", "members"}) {
@@ -216,7 +224,7 @@ func TestBinaryOverStdio(t *testing.T) {
 				asked  atomic.Int32
 			)
 			answer.Store("decline")
-			cs, stderr := startBinary(t, fake, []string{"-scopes", scopes, "-allow-destructive"}, version, &mcp.ClientOptions{
+			cs, stderr := startBinary(t, fake, []string{"-scopes", scopes, "-allow-destructive", "-max-destructive", "1/1h"}, version, &mcp.ClientOptions{
 				ElicitationHandler: func(_ context.Context, r *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 					asked.Add(1)
 					if !strings.Contains(r.Params.Message, "POST /backups/backup_0001/restore") {
@@ -272,6 +280,12 @@ func TestBinaryOverStdio(t *testing.T) {
 			}
 			if n := fake.Count("backups.restore"); n != 1 {
 				t.Fatalf("accepted backups_restore sent %d requests, want 1\nstderr:\n%s", n, stderr.String())
+			}
+			// -max-destructive 1/1h: the second accepted restore is refused
+			// before the user is asked.
+			res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "backups_restore", Arguments: args})
+			if err != nil || !res.IsError || fake.Count("backups.restore") != 1 {
+				t.Fatalf("second restore within the hour: err %v, result %s, %d sent", err, text(res), fake.Count("backups.restore"))
 			}
 			if n := asked.Load(); n != 3 {
 				t.Fatalf("the user was asked %d times, want 3 (decline, cancel, accept)", n)
