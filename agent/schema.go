@@ -83,12 +83,16 @@ func compileNode(v any, depth int) (*node, error) {
 	case map[string]any:
 		var err error
 		num := func(k string) *float64 {
-			if x, ok := s[k].(json.Number); ok {
+			v, present := s[k]
+			if !present {
+				return nil
+			}
+			if x, ok := v.(json.Number); ok {
 				if f, e := x.Float64(); e == nil {
 					return &f
 				}
-				err = fmt.Errorf("%s is not a number", k)
 			}
+			err = fmt.Errorf("%s is not a number", k)
 			return nil
 		}
 		integer := func(k string) *int {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/url"
 	"reflect"
@@ -36,7 +37,6 @@ type config struct {
 	audit          *slog.Logger
 	limitN         int
 	limitPer       time.Duration
-	errs           []error
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes
@@ -472,10 +472,11 @@ func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest s
 			tk.mu.Unlock()
 		}
 	}()
+	path := fillPath(e.class.PathTemplate, p)
 	c := Confirmation{
 		Tool: e.def.name, Operation: e.def.operation,
-		Method: e.class.Method, Path: fillPath(e.class.PathTemplate, p),
-		Summary: summary(e, canon), Scope: e.class.Scope, Reason: e.class.Reason, Nonce: nonce,
+		Method: e.class.Method, Path: path,
+		Summary: summary(e, path, p), Scope: e.class.Scope, Reason: e.class.Reason, Nonce: nonce,
 	}
 	confirmers := []func(context.Context, Confirmation) error{tk.cfg.confirm}
 	extra, _ := ctx.Value(confirmersKey{}).([]func(context.Context, Confirmation) error)
@@ -690,14 +691,24 @@ func fillPath(tmpl string, p args) string {
 	}
 }
 
-// summary says in words what a destructive call will change.
-func summary(e *entry, canon []byte) string {
+// summary says in words what a destructive call will change: the
+// operation, the request, every argument, and why it needs confirmation.
+func summary(e *entry, path string, p args) string {
 	what := e.def.title
 	if what == "" {
 		what = e.def.operation
 	}
-	return fmt.Sprintf("%s: %s %s with arguments %s. It needs %s and %s.",
-		what, e.class.Method, e.class.PathTemplate, truncate(string(canon), 400), scopeText(e.class.Scope), e.class.Reason)
+	keys := slices.Sorted(maps.Keys(p))
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+truncate(string(p[k]), 120))
+	}
+	argText := "no arguments"
+	if len(parts) > 0 {
+		argText = strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("%s. This sends %s %s (%s). It needs confirmation because %s; it needs %s.",
+		strings.TrimSuffix(what, "."), e.class.Method, path, argText, e.class.Reason, scopeText(e.class.Scope))
 }
 
 func scopeText(s restorehub.Scope) string {

@@ -1,0 +1,100 @@
+package agent
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestValidate covers every keyword the generator emits, each with a value
+// that passes and one that fails with the argument named.
+func TestValidate(t *testing.T) {
+	const schema = `{"type":"object","properties":{
+		"id":{"type":"string","minLength":2,"maxLength":5},
+		"n":{"type":"integer","minimum":1,"maximum":100},
+		"ratio":{"type":"number","exclusiveMinimum":0},
+		"big":{"type":"integer","format":"int64"},
+		"small":{"type":"integer","format":"int32"},
+		"when":{"type":"string","format":"date-time"},
+		"mail":{"type":"string","format":"email"},
+		"hook":{"type":"string","format":"uri"},
+		"blob":{"type":"string","format":"byte"},
+		"status":{"type":"string","enum":["pending","done"]},
+		"maybe":{"type":["string","null"]},
+		"tags":{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":2},
+		"meta":{"type":"object","properties":{"k":{"type":"boolean"}},"required":["k"],"additionalProperties":{"type":"integer"}},
+		"slug":{"type":"string","pattern":"^[a-z]+$"},
+		"either":{"oneOf":[{"type":"string"},{"type":"integer"}]}
+	},"required":["id"],"additionalProperties":false}`
+	n, err := compileSchema([]byte(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args string
+		want string // "" for valid; else a substring of the error
+	}{
+		{`{"id":"ab"}`, ""},
+		{`{"id":"ab","n":1,"ratio":0.5,"big":9007199254740993,"small":-5,"when":"2026-01-02T15:04:05Z","mail":"a@b.co","hook":"https://x.y/z","blob":"aGk=","status":"done","maybe":null,"tags":["x"],"meta":{"k":true,"extra":3},"slug":"abc","either":7}`, ""},
+		{`{}`, `argument "id" is required`},
+		{`{"id":"ab","nope":1}`, `argument "nope" is not a known argument`},
+		{`{"id":5}`, `argument "id" must be a string, not the number 5`},
+		{`{"id":"a"}`, `at least 2 characters`},
+		{`{"id":"abcdef"}`, `at most 5 characters`},
+		{`{"id":"ab","n":1.5}`, `argument "n" must be an integer`},
+		{`{"id":"ab","n":0}`, `argument "n" must be at least 1`},
+		{`{"id":"ab","n":101}`, `at most 100`},
+		{`{"id":"ab","ratio":0}`, `greater than 0`},
+		{`{"id":"ab","big":1e30}`, `64 bits`},
+		{`{"id":"ab","small":3000000000}`, `32 bits`},
+		{`{"id":"ab","when":"yesterday"}`, `argument "when" must be an RFC 3339 date-time`},
+		{`{"id":"ab","mail":"Bob <b@c.d>"}`, `e-mail address`},
+		{`{"id":"ab","hook":"/relative"}`, `absolute URI`},
+		{`{"id":"ab","blob":"!!"}`, `base64`},
+		{`{"id":"ab","status":"gone"}`, `argument "status" must be one of "pending", "done"`},
+		{`{"id":"ab","maybe":1}`, `must be a string or null`},
+		{`{"id":"ab","tags":[]}`, `at least 1 items`},
+		{`{"id":"ab","tags":["a","b","c"]}`, `at most 2 items`},
+		{`{"id":"ab","tags":["a",2]}`, `argument "tags"[1] must be a string`},
+		{`{"id":"ab","meta":{}}`, `argument "meta".k is required`},
+		{`{"id":"ab","meta":{"k":true,"x":"y"}}`, `argument "meta".x must be an integer`},
+		{`{"id":"ab","slug":"ABC"}`, `must match the pattern`},
+		{`{"id":"ab","either":true}`, `exactly one`},
+	} {
+		v, err := decodeJSON([]byte(tc.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = n.validate(v, "")
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.args, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestCompileSchemaRejectsMalformed(t *testing.T) {
+	for _, s := range []string{`[]`, `{"pattern":"("}`, `{"minimum":"x"}`, `{"properties":{"a":7}}`, `not json`} {
+		if _, err := compileSchema([]byte(s)); err == nil {
+			t.Errorf("%s compiled", s)
+		}
+	}
+}
+
+func TestFillPath(t *testing.T) {
+	for _, tc := range []struct{ tmpl, args, want string }{
+		{"/backups/{backupId}/restore", `{"backupId":"b 1/x"}`, "/backups/b%201%2Fx/restore"},
+		{"/servers/{serverId}", `{"serverId":42}`, "/servers/42"},
+		{"/a/{missing}", `{}`, "/a/{missing}"},
+		{"/plain", `{}`, "/plain"},
+	} {
+		var p args
+		if err := jsonUnmarshal(tc.args, &p); err != nil {
+			t.Fatal(err)
+		}
+		if got := fillPath(tc.tmpl, p); got != tc.want {
+			t.Errorf("fillPath(%s, %s) = %s, want %s", tc.tmpl, tc.args, got, tc.want)
+		}
+	}
+}
