@@ -3,6 +3,7 @@ package mcpserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
@@ -554,5 +555,16 @@ func TestPendingStoreExpiresAndCaps(t *testing.T) {
 	}
 	if s.len() != 1 {
 		t.Fatalf("%d pending, want 1", s.len())
+	}
+}
+
+func TestRefusalsDecline(t *testing.T) {
+	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errChanged, errAskFirst} {
+		if !errors.Is(err, agent.ErrDeclined) {
+			t.Errorf("%q does not wrap agent.ErrDeclined", err)
+		}
+		if !strings.Contains(err.Error(), "nothing was sent") {
+			t.Errorf("%q does not tell the model that nothing was sent", err)
+		}
 	}
 }

@@ -34,10 +34,13 @@ const confirmField = "confirm"
 const maxArgsShown = 4000
 
 // refusal is an error whose text is written for the model: what happened
-// and what to do next. The toolkit puts it into the tool result.
+// and what to do next. The toolkit puts it into the tool result. Every
+// refusal declines the call, so it wraps agent.ErrDeclined.
 type refusal string
 
 func (r refusal) Error() string { return string(r) }
+
+func (r refusal) Unwrap() error { return agent.ErrDeclined }
 
 // The refusals of the MCP confirmation. Each says that nothing was sent.
 var (
