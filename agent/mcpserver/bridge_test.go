@@ -281,7 +281,7 @@ func TestDestructiveCallAsksTheUser(t *testing.T) {
 		}, 0, "declined"},
 		{"cancel", func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
 			return &mcp.ElicitResult{Action: "cancel"}, nil
-		}, 0, "dismissed"},
+		}, 0, "dismissed the question"},
 		{"no elicitation", nil, 0, "neither through input requests nor through elicitation"},
 	}
 	for _, p := range protocols {
@@ -562,9 +562,6 @@ func TestRefusalsDecline(t *testing.T) {
 	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errChanged, errAskFirst} {
 		if !errors.Is(err, agent.ErrDeclined) {
 			t.Errorf("%q does not wrap agent.ErrDeclined", err)
-		}
-		if !strings.Contains(err.Error(), "nothing was sent") {
-			t.Errorf("%q does not tell the model that nothing was sent", err)
 		}
 	}
 }

@@ -42,22 +42,20 @@ func (r refusal) Error() string { return string(r) }
 
 func (r refusal) Unwrap() error { return agent.ErrDeclined }
 
-// The refusals of the MCP confirmation. Each says that nothing was sent.
+// The refusals of the MCP confirmation. Each is a reason: the toolkit's
+// result adds that nothing was sent and that the model must not retry
+// unless the user asks.
 var (
-	errDeclined = refusal("the user declined this call when asked to confirm it in the MCP client, so nothing was sent. " +
-		"Do not retry it unless the user asks you to.")
-	errCancelled = refusal("the user dismissed the confirmation without approving this call, so nothing was sent. " +
-		"Ask the user before trying again.")
-	errUnconfirmable = refusal("this call needs a human's confirmation, and this MCP client can ask for it neither through " +
-		"input requests nor through elicitation, so nothing was sent. Tell the user; they can run it from a client that " +
-		"supports elicitation, or in the Restore Hub dashboard.")
-	errNoAnswer = refusal("the client retried this call without the user's answer to the confirmation, so nothing was sent. " +
-		"Call the tool again so that the user is asked.")
-	errChanged = refusal("what this call would change is no longer what the user approved (the request or its summary " +
-		"differs), so nothing was sent. Call the tool again so that the user is asked about the new request.")
+	errDeclined      = refusal("the user declined it when asked in the MCP client")
+	errCancelled     = refusal("the user dismissed the question in the MCP client without approving; ask the user before trying again")
+	errUnconfirmable = refusal("this MCP client can ask the user neither through input requests nor through elicitation; " +
+		"tell the user, who can run it from a client that supports elicitation, or in the Restore Hub dashboard")
+	errNoAnswer = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
+	errChanged  = refusal("the request or its summary is no longer what the user approved; " +
+		"call the tool again so that the user is asked about the new request")
 	// errAskFirst stops the first round of a call on the current protocol:
 	// the question goes back to the client as an input request.
-	errAskFirst = refusal("the user has not been asked to confirm this call yet, so nothing was sent.")
+	errAskFirst = refusal("the user is being asked through an input request")
 )
 
 // usesInputRequests reports whether the call's protocol version confirms
