@@ -565,3 +565,36 @@ func TestRefusalsDecline(t *testing.T) {
 		}
 	}
 }
+
+func TestInputRequestExpires(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	tk := newFake()
+	srv, _ := newBridge(tk, WithConfirmTimeout(time.Minute), func(c *config) { c.now = clock })
+	cs := connect(t, srv, &mcp.ClientOptions{
+		ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			return nil, fmt.Errorf("not used")
+		},
+		MultiRoundTrip: &mcp.MultiRoundTripOptions{Disabled: true},
+	}, "")
+	args := map[string]any{"backupId": "b1"}
+	first := callRaw(t, cs, &mcp.CallToolParams{Name: "backups_restore", Arguments: args})
+	if !first.NeedsInput() {
+		t.Fatalf("first round did not ask: %s", resultText(first))
+	}
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	late := callRaw(t, cs, &mcp.CallToolParams{Name: "backups_restore", Arguments: args, RequestState: first.RequestState,
+		InputResponses: mcp.InputResponseMap{inputKey: &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}}})
+	if !late.IsError || !strings.Contains(resultText(late), "expired") || tk.sentCount() != 0 {
+		t.Fatalf("late answer: IsError %v, sent %d: %s", late.IsError, tk.sentCount(), resultText(late))
+	}
+}
