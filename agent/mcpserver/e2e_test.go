@@ -148,6 +148,9 @@ func TestE2EReadCallSendsOneRequest(t *testing.T) {
 		t.Run(versionName(v), func(t *testing.T) {
 			fake, _, srv := setup(t, []restorehub.Scope{restorehub.ScopeServersRead}, []restorehub.Scope{restorehub.ScopeServersRead})
 			cs := connect(t, srv, nil, v)
+			if got := cs.InitializeResult().Instructions; got != mcpserver.DefaultInstructions {
+				t.Errorf("instructions %q, want DefaultInstructions", got)
+			}
 			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
 			if err != nil || res.IsError {
 				t.Fatalf("servers_list: %v %s", err, text(res))

@@ -51,6 +51,13 @@ type config struct {
 	now        func() time.Time
 }
 
+// DefaultInstructions are the instructions the server gives clients for the
+// model unless WithServerOptions sets others.
+const DefaultInstructions = "These tools call the Restore Hub API with one API key. Only the operations the key's scopes " +
+	"allow are listed; the list can change when the server reports the key holds fewer scopes. Each tool result says " +
+	"what to do next when it fails: follow it. A destructive call (restore, member pull, delete, payout, template apply) " +
+	"asks the user to confirm in the client first; if the user declines, nothing is sent: do not retry unless the user asks."
+
 // DefaultConfirmTimeout is how long a question asked through an input
 // request stays answerable unless WithConfirmTimeout says otherwise.
 const DefaultConfirmTimeout = 10 * time.Minute
@@ -70,7 +77,7 @@ func WithImplementation(impl mcp.Implementation) Option {
 }
 
 // WithServerOptions sets the options given to mcp.NewServer, such as
-// Instructions or a Logger. The tools capability with listChanged is
+// Instructions (DefaultInstructions when empty) or a Logger. The tools capability with listChanged is
 // always declared, so that clients learn the list can change even while it
 // is empty.
 func WithServerOptions(opts mcp.ServerOptions) Option {
@@ -122,6 +129,9 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 	}
 	so := cfg.serverOpts
 	so.Capabilities = withTools(so.Capabilities)
+	if so.Instructions == "" {
+		so.Instructions = DefaultInstructions
+	}
 	s := mcp.NewServer(impl, &so)
 	if tk == nil {
 		cfg.logger.Error("mcpserver: nil toolkit; the server lists no tools")
