@@ -172,7 +172,7 @@ func serve(s *mcp.Server, tk toolkit, withConfirm func(context.Context, confirmF
 		withConfirm: withConfirm,
 		srv:         s,
 		cfg:         cfg,
-		listed:      make(map[string]listedTool),
+		listed:      make(map[string][]byte),
 		pending:     newPendingStore(cfg.ttl, cfg.maxPending, cfg.now),
 	}
 	b.sync()
@@ -189,14 +189,7 @@ type bridge struct {
 	pending     *pendingStore
 
 	mu     sync.Mutex
-	listed map[string]listedTool // by tool name: what the server lists now
-}
-
-// listedTool is a tool as registered with the server, and the JSON of its
-// MCP definition, to tell whether a new definition changed.
-type listedTool struct {
-	tool agent.Tool
-	def  []byte
+	listed map[string][]byte // by tool name: the JSON of each MCP definition the server lists now
 }
 
 // sync makes the server's tool list equal to the toolkit's: it removes the
@@ -218,11 +211,11 @@ func (b *bridge) sync() {
 			continue
 		}
 		want[t.Name] = true
-		if old, ok := b.listed[t.Name]; ok && bytes.Equal(old.def, raw) {
+		if old, ok := b.listed[t.Name]; ok && bytes.Equal(old, raw) {
 			continue
 		}
 		b.srv.AddTool(def, b.handler(t.Name))
-		b.listed[t.Name] = listedTool{tool: t, def: raw}
+		b.listed[t.Name] = raw
 	}
 	var gone []string
 	for name := range b.listed {
