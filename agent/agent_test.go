@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -299,6 +300,19 @@ func TestEverySchemaRejectsWrongArguments(t *testing.T) {
 			}
 			if !res.IsError || !strings.Contains(res.Text, b.field) || !strings.Contains(res.Text, "nothing was sent") {
 				t.Fatalf("%s %s: result %+v, want an error naming %q", tool.Name, b.args, res, b.field)
+			}
+		}
+	}
+	// Path arguments that would not name one item.
+	for _, id := range []string{"", " ", ".", ".."} {
+		for _, tool := range []string{"backups_get", "backups_delete", "backups_restore"} {
+			args := map[string]any{"backupId": id}
+			if tool == "backups_restore" {
+				args["targetServerId"] = "server_0001"
+			}
+			res, err := tk.Call(ctx, tool, mustJSON(args))
+			if err != nil || !res.IsError || !strings.Contains(res.Text, `"backupId" must name one item`) {
+				t.Fatalf("%s with backupId %q: %+v, %v", tool, id, res, err)
 			}
 		}
 	}
@@ -600,7 +614,11 @@ func TestProviderShapes(t *testing.T) {
 	if err := dec.Decode(&an); err != nil || len(an) != len(tk.Tools()) {
 		t.Fatalf("Anthropic shape: %v (%d tools)", err, len(an))
 	}
+	validName := regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`) // what both APIs accept
 	for i, tool := range tk.Tools() {
+		if !validName.MatchString(tool.Name) {
+			t.Errorf("tool name %q is not accepted by OpenAI or Anthropic", tool.Name)
+		}
 		if oa[i].Type != "function" || oa[i].Function.Name != tool.Name || an[i].Name != tool.Name ||
 			!bytes.Equal(oa[i].Function.Parameters, tool.InputSchema) || !bytes.Equal(an[i].InputSchema, tool.InputSchema) {
 			t.Fatalf("%s: shapes differ from the tool", tool.Name)

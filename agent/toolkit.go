@@ -56,8 +56,10 @@ func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
 // WithConfirm sets the function that approves each destructive call
 // (destructive tier, or any DELETE). It receives the operation, the exact
 // arguments and a summary of what will change; returning nil approves that
-// one call, anything else declines it and nothing is sent. Without
-// WithConfirm, destructive tools are neither listed nor callable.
+// one call, anything else declines it and nothing is sent. Each call asks
+// again, with a new Confirmation.Nonce: no approval is remembered. fn may be
+// called from several goroutines at once. Without WithConfirm, destructive
+// tools are neither listed nor callable.
 func WithConfirm(fn func(ctx context.Context, c Confirmation) error) Option {
 	return func(c *config) { c.confirm = fn }
 }
@@ -80,8 +82,9 @@ func WithAudit(logger *slog.Logger) Option { return func(c *config) { c.audit = 
 
 // WithDestructiveLimit allows at most n destructive calls to be sent per
 // period, for example one restore per hour; further calls are refused with a
-// Result saying when to try again. n must be positive and per longer than
-// zero.
+// Result saying when to try again. The limit counts the calls of one
+// Toolkit, so give each agent session its own Toolkit. n must be positive
+// and per longer than zero.
 func WithDestructiveLimit(n int, per time.Duration) Option {
 	return func(c *config) { c.limitN, c.limitPer = n, per }
 }
@@ -279,7 +282,8 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 	return tk, nil
 }
 
-// allows reports whether the key may call e as far as the toolkit knows.
+// allowsLocked reports whether the toolkit lists e: the key may call it as
+// far as the toolkit knows, and the filters keep it.
 func (tk *Toolkit) allowsLocked(e *entry) bool {
 	s := e.class.Scope
 	if !tk.own.Allows(s) || (tk.declared != nil && !tk.declared.Allows(s)) || (tk.server != nil && !tk.server.Allows(s)) {
@@ -428,6 +432,9 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	rec.argsHash = digest
 	var p args
 	if err := json.Unmarshal(canon, &p); err != nil {
+		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+	}
+	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
 	if e.class.Destructive {
@@ -667,6 +674,27 @@ func canonicalArgs(raw json.RawMessage, schema *node) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(v)
+}
+
+// checkPathArgs refuses path arguments that would not name one item: an
+// empty string, "." or "..", which a server may resolve to another path.
+func checkPathArgs(tmpl string, p args) error {
+	for rest := tmpl; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			return nil
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return nil
+		}
+		name := rest[i+1 : i+j]
+		rest = rest[i+j+1:]
+		var s string
+		if json.Unmarshal(p[name], &s) == nil && (strings.TrimSpace(s) == "" || s == "." || s == "..") {
+			return fmt.Errorf("argument %q must name one item: it may not be empty, \".\" or \"..\"", name)
+		}
+	}
 }
 
 // fillPath fills a path template's parameters from the arguments.

@@ -51,7 +51,7 @@ var toolDefs = []toolDef{
 		title:       "Update account settings",
 		toolset:     "account",
 		inferred:    true,
-		description: "Update account settings. Sends PATCH /account. Scope account:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update account settings. Sends PATCH /account. Scope account:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"username":{"description":"The new display name.","type":"string"},"email":{"description":"The new e-mail address.","type":"string","format":"email"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountUpdate)
@@ -67,7 +67,7 @@ var toolDefs = []toolDef{
 		title:       "Delete the account",
 		toolset:     "account",
 		inferred:    true,
-		description: "Delete the account. Sends DELETE /account. Scope account:delete (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete the account. Sends DELETE /account. Scope account:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return nil, s.Account.Delete(ctx)
@@ -79,7 +79,7 @@ var toolDefs = []toolDef{
 		title:       "Link an account (what is linked is undocumented)",
 		toolset:     "account",
 		inferred:    true,
-		description: "Link an account (what is linked is undocumented). Sends POST /account/link. Scope account:link (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Link an account (what is linked is undocumented). Sends POST /account/link. Scope account:link (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"provider":{"description":"The provider to link, such as \"discord\".","type":"string"},"code":{"description":"The OAuth authorization code from the provider.","type":"string"}},"required":["provider"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountLinkRequest)
@@ -95,7 +95,7 @@ var toolDefs = []toolDef{
 		title:       "List ads",
 		toolset:     "ads",
 		inferred:    true,
-		description: "List ads. Sends GET /ads. Scope ads:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List ads. Sends GET /ads. Scope ads:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AdsListParams
@@ -114,7 +114,7 @@ var toolDefs = []toolDef{
 		title:       "Create ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Create ad. Sends POST /ads. Scope ads:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create ad. Sends POST /ads. Scope ads:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["title"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AdCreate)
@@ -130,7 +130,7 @@ var toolDefs = []toolDef{
 		title:       "Get one ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Get one ad. Sends GET /ads/{adId}. Scope ads:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one ad. Sends GET /ads/{adId}. Scope ads:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -146,7 +146,7 @@ var toolDefs = []toolDef{
 		title:       "Update ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Update ad. Sends PATCH /ads/{adId}. Scope ads:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update ad. Sends PATCH /ads/{adId}. Scope ads:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -166,7 +166,7 @@ var toolDefs = []toolDef{
 		title:       "Delete ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Delete ad. Sends DELETE /ads/{adId}. Scope ads:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete ad. Sends DELETE /ads/{adId}. Scope ads:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -182,7 +182,7 @@ var toolDefs = []toolDef{
 		title:       "List alerts",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "List alerts. Sends GET /alerts. Scope alerts:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List alerts. Sends GET /alerts. Scope alerts:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AlertsListParams
@@ -201,7 +201,7 @@ var toolDefs = []toolDef{
 		title:       "Create alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Create alert. Sends POST /alerts. Scope alerts:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create alert. Sends POST /alerts. Scope alerts:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"serverId":{"description":"The server the alert watches.","type":"string"}},"required":["type"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AlertCreate)
@@ -217,7 +217,7 @@ var toolDefs = []toolDef{
 		title:       "Get one alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Get one alert. Sends GET /alerts/{alertId}. Scope alerts:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one alert. Sends GET /alerts/{alertId}. Scope alerts:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -233,7 +233,7 @@ var toolDefs = []toolDef{
 		title:       "Update alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Update alert. Sends PATCH /alerts/{alertId}. Scope alerts:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update alert. Sends PATCH /alerts/{alertId}. Scope alerts:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -253,7 +253,7 @@ var toolDefs = []toolDef{
 		title:       "Delete alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Delete alert. Sends DELETE /alerts/{alertId}. Scope alerts:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete alert. Sends DELETE /alerts/{alertId}. Scope alerts:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -269,7 +269,7 @@ var toolDefs = []toolDef{
 		title:       "Get analytics",
 		toolset:     "analytics",
 		inferred:    true,
-		description: "Get analytics. Sends GET /analytics. Scope analytics:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get analytics. Sends GET /analytics. Scope analytics:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Analytics.Get(ctx)
@@ -281,7 +281,7 @@ var toolDefs = []toolDef{
 		title:       "List API keys",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "List API keys. Sends GET /api-keys. Scope api-keys:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List API keys. Sends GET /api-keys. Scope api-keys:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.APIKeysListParams
@@ -300,7 +300,7 @@ var toolDefs = []toolDef{
 		title:       "Create API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Create API key. Sends POST /api-keys. Scope api-keys:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create API key. Sends POST /api-keys. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"type":"string"}}},"required":["name","scopes"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.APIKeyCreate)
@@ -316,7 +316,7 @@ var toolDefs = []toolDef{
 		title:       "Get one API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Get one API key. Sends GET /api-keys/{keyId}. Scope api-keys:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one API key. Sends GET /api-keys/{keyId}. Scope api-keys:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
@@ -332,7 +332,7 @@ var toolDefs = []toolDef{
 		title:       "Update API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Update API key. Sends PATCH /api-keys/{keyId}. Scope api-keys:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update API key. Sends PATCH /api-keys/{keyId}. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"type":"string"}}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
@@ -352,7 +352,7 @@ var toolDefs = []toolDef{
 		title:       "Delete API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Delete API key. Sends DELETE /api-keys/{keyId}. Scope api-keys:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete API key. Sends DELETE /api-keys/{keyId}. Scope api-keys:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
@@ -368,7 +368,7 @@ var toolDefs = []toolDef{
 		title:       "List audit-log entries",
 		toolset:     "audit",
 		inferred:    true,
-		description: "List audit-log entries. Sends GET /audit. Scope audit:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List audit-log entries. Sends GET /audit. Scope audit:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"action":{"description":"Only entries with this action. Inferred filter.","type":"string"},"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AuditListEventsParams
@@ -390,7 +390,7 @@ var toolDefs = []toolDef{
 		title:       "List backups",
 		toolset:     "backups",
 		inferred:    true,
-		description: "List backups. Sends GET /backups. Scope backups:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List backups. Sends GET /backups. Scope backups:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Only backups of this server. Inferred filter.","type":"string"},"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BackupsListParams
@@ -412,7 +412,7 @@ var toolDefs = []toolDef{
 		title:       "Create backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Create backup. Sends POST /backups. Scope backups:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create backup. Sends POST /backups. Scope backups:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"The server to back up.","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BackupCreate)
@@ -428,7 +428,7 @@ var toolDefs = []toolDef{
 		title:       "Get one backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Get one backup. Sends GET /backups/{backupId}. Scope backups:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one backup. Sends GET /backups/{backupId}. Scope backups:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -444,7 +444,7 @@ var toolDefs = []toolDef{
 		title:       "Delete backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Delete backup. Sends DELETE /backups/{backupId}. Scope backups:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete backup. Sends DELETE /backups/{backupId}. Scope backups:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -460,7 +460,7 @@ var toolDefs = []toolDef{
 		title:       "Restore a backup (overwrites the current state of the target)",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Restore a backup (overwrites the current state of the target). Sends POST /backups/{backupId}/restore. Scope backups:restore (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Restore a backup (overwrites the current state of the target). Sends POST /backups/{backupId}/restore. Scope backups:restore (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -480,7 +480,7 @@ var toolDefs = []toolDef{
 		title:       "Get billing information",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Get billing information. Sends GET /billing. Scope billing:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get billing information. Sends GET /billing. Scope billing:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Billing.Get(ctx)
@@ -492,7 +492,7 @@ var toolDefs = []toolDef{
 		title:       "Change billing settings",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Change billing settings. Sends PATCH /billing. Scope billing:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Change billing settings. Sends PATCH /billing. Scope billing:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"plan":{"description":"The subscription plan as it appears in error bodies. Only 'PREMIUM' is shown verbatim (429 example); the plans are named Free, Premium, Business and Enterprise, so FREE/BUSINESS/ENTERPRISE are the likely spellings (inferred). Kept as a free string so unknown values do not break decoding. Source: https://restorehub.net/ja/docs/rate-limits","type":"string"},"cancelAtPeriodEnd":{"type":"boolean"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BillingUpdate)
@@ -508,7 +508,7 @@ var toolDefs = []toolDef{
 		title:       "List blacklist entries",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "List blacklist entries. Sends GET /blacklist. Scope blacklist:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List blacklist entries. Sends GET /blacklist. Scope blacklist:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BlacklistListEntriesParams
@@ -527,7 +527,7 @@ var toolDefs = []toolDef{
 		title:       "Create blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Create blacklist entry. Sends POST /blacklist. Scope blacklist:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create blacklist entry. Sends POST /blacklist. Scope blacklist:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -543,7 +543,7 @@ var toolDefs = []toolDef{
 		title:       "Delete blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Delete blacklist entry. Sends DELETE /blacklist/{entryId}. Scope blacklist:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete blacklist entry. Sends DELETE /blacklist/{entryId}. Scope blacklist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
@@ -559,7 +559,7 @@ var toolDefs = []toolDef{
 		title:       "List bots",
 		toolset:     "bots",
 		inferred:    true,
-		description: "List bots. Sends GET /bots. Scope bots:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List bots. Sends GET /bots. Scope bots:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BotsListParams
@@ -578,7 +578,7 @@ var toolDefs = []toolDef{
 		title:       "Create bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Create bot. Sends POST /bots. Scope bots:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create bot. Sends POST /bots. Scope bots:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"token":{"description":"The Discord bot token.","type":"string"}},"required":["name","token"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BotCreate)
@@ -594,7 +594,7 @@ var toolDefs = []toolDef{
 		title:       "Get one bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Get one bot. Sends GET /bots/{botId}. Scope bots:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one bot. Sends GET /bots/{botId}. Scope bots:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -610,7 +610,7 @@ var toolDefs = []toolDef{
 		title:       "Update bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Update bot. Sends PATCH /bots/{botId}. Scope bots:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update bot. Sends PATCH /bots/{botId}. Scope bots:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -630,7 +630,7 @@ var toolDefs = []toolDef{
 		title:       "Delete bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Delete bot. Sends DELETE /bots/{botId}. Scope bots:delete (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete bot. Sends DELETE /bots/{botId}. Scope bots:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -646,7 +646,7 @@ var toolDefs = []toolDef{
 		title:       "Read Discord-side data (what exactly is undocumented)",
 		toolset:     "discord",
 		inferred:    true,
-		description: "Read Discord-side data (what exactly is undocumented). Sends GET /discord/guilds. Scope discord:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Read Discord-side data (what exactly is undocumented). Sends GET /discord/guilds. Scope discord:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Discord.ListGuilds(ctx)
@@ -658,7 +658,7 @@ var toolDefs = []toolDef{
 		title:       "List domains",
 		toolset:     "domains",
 		inferred:    true,
-		description: "List domains. Sends GET /domains. Scope domains:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List domains. Sends GET /domains. Scope domains:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.DomainsListParams
@@ -677,7 +677,7 @@ var toolDefs = []toolDef{
 		title:       "Create domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Create domain. Sends POST /domains. Scope domains:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create domain. Sends POST /domains. Scope domains:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"hostname":{"type":"string"}},"required":["hostname"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.DomainCreate)
@@ -693,7 +693,7 @@ var toolDefs = []toolDef{
 		title:       "Get one domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Get one domain. Sends GET /domains/{domainId}. Scope domains:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one domain. Sends GET /domains/{domainId}. Scope domains:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
@@ -709,7 +709,7 @@ var toolDefs = []toolDef{
 		title:       "Delete domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Delete domain. Sends DELETE /domains/{domainId}. Scope domains:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete domain. Sends DELETE /domains/{domainId}. Scope domains:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
@@ -725,7 +725,7 @@ var toolDefs = []toolDef{
 		title:       "Get firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Get firewall settings. Sends GET /firewall. Scope firewall:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get firewall settings. Sends GET /firewall. Scope firewall:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Firewall.Get(ctx)
@@ -737,7 +737,7 @@ var toolDefs = []toolDef{
 		title:       "Update firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Update firewall settings. Sends PATCH /firewall. Scope firewall:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update firewall settings. Sends PATCH /firewall. Scope firewall:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"blockVpn":{"type":"boolean"},"minAccountAgeDays":{"type":"integer"},"blockedCountries":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.FirewallUpdate)
@@ -753,7 +753,7 @@ var toolDefs = []toolDef{
 		title:       "List marketplace listings",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "List marketplace listings. Sends GET /marketplace. Scope marketplace:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List marketplace listings. Sends GET /marketplace. Scope marketplace:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MarketplaceListListingsParams
@@ -772,7 +772,7 @@ var toolDefs = []toolDef{
 		title:       "Create marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Create marketplace listing. Sends POST /marketplace. Scope marketplace:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create marketplace listing. Sends POST /marketplace. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MarketplaceListingCreate)
@@ -788,7 +788,7 @@ var toolDefs = []toolDef{
 		title:       "Get one marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Get one marketplace listing. Sends GET /marketplace/{listingId}. Scope marketplace:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one marketplace listing. Sends GET /marketplace/{listingId}. Scope marketplace:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
@@ -804,7 +804,7 @@ var toolDefs = []toolDef{
 		title:       "Update marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Update marketplace listing. Sends PATCH /marketplace/{listingId}. Scope marketplace:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update marketplace listing. Sends PATCH /marketplace/{listingId}. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
@@ -824,7 +824,7 @@ var toolDefs = []toolDef{
 		title:       "Request a marketplace payout (moves money)",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Request a marketplace payout (moves money). Sends POST /marketplace/payouts. Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Request a marketplace payout (moves money). Sends POST /marketplace/payouts. Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PayoutRequest)
@@ -840,7 +840,7 @@ var toolDefs = []toolDef{
 		title:       "List members",
 		toolset:     "members",
 		inferred:    true,
-		description: "List members. Sends GET /members. Scope members:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List members. Sends GET /members. Scope members:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Only members verified in this server. Inferred filter.","type":"string"},"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MembersListParams
@@ -862,7 +862,7 @@ var toolDefs = []toolDef{
 		title:       "Get one member",
 		toolset:     "members",
 		inferred:    true,
-		description: "Get one member. Sends GET /members/{memberId}. Scope members:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one member. Sends GET /members/{memberId}. Scope members:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
@@ -878,7 +878,7 @@ var toolDefs = []toolDef{
 		title:       "Update a member record",
 		toolset:     "members",
 		inferred:    true,
-		description: "Update a member record. Sends PATCH /members/{memberId}. Scope members:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update a member record. Sends PATCH /members/{memberId}. Scope members:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
@@ -898,7 +898,7 @@ var toolDefs = []toolDef{
 		title:       "Mass-verify members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Mass-verify members. Sends POST /members/mass-verify. Scope members:mass-verify (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Mass-verify members. Sends POST /members/mass-verify. Scope members:mass-verify (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"memberIds":{"description":"The members to verify; all pending ones when empty.","type":"array","items":{"type":"string"}}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassVerifyRequest)
@@ -914,7 +914,7 @@ var toolDefs = []toolDef{
 		title:       "Send a mass DM to members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Send a mass DM to members. Sends POST /members/massdm. Scope members:massdm (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Send a mass DM to members. Sends POST /members/massdm. Scope members:massdm (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"message":{"description":"The text to send.","type":"string"},"memberIds":{"description":"The recipients; everyone when empty.","type":"array","items":{"type":"string"}}},"required":["serverId","message"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassDMRequest)
@@ -930,7 +930,7 @@ var toolDefs = []toolDef{
 		title:       "Pull (join) verified members into a target server",
 		toolset:     "members",
 		inferred:    true,
-		description: "Pull (join) verified members into a target server. Sends POST /members/pull. Scope members:pull (destructive tier): a human must confirm each call. Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches. Partly inferred: documented to exist, but its path and arguments are guesses that may not match the live API.",
+		description: "Pull (join) verified members into a target server. Sends POST /members/pull. Scope members:pull (destructive tier): a human must confirm each call. Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches. Partly inferred: documented to exist, but its path and arguments are guesses; it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"targetServerId":{"description":"The server to pull members into; the pacing budget is kept per target server.","type":"string"},"memberIds":{"description":"The members to pull; each one spends one unit of the 50-per-minute budget.","type":"array","items":{"type":"string"}}},"required":["targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MemberPullRequest)
@@ -946,7 +946,7 @@ var toolDefs = []toolDef{
 		title:       "List panels",
 		toolset:     "panels",
 		inferred:    true,
-		description: "List panels. Sends GET /panels. Scope panels:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List panels. Sends GET /panels. Scope panels:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.PanelsListParams
@@ -965,7 +965,7 @@ var toolDefs = []toolDef{
 		title:       "Create panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Create panel. Sends POST /panels. Scope panels:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create panel. Sends POST /panels. Scope panels:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["serverId","channelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PanelCreate)
@@ -981,7 +981,7 @@ var toolDefs = []toolDef{
 		title:       "Get one panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Get one panel. Sends GET /panels/{panelId}. Scope panels:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one panel. Sends GET /panels/{panelId}. Scope panels:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -997,7 +997,7 @@ var toolDefs = []toolDef{
 		title:       "Update panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Update panel. Sends PATCH /panels/{panelId}. Scope panels:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update panel. Sends PATCH /panels/{panelId}. Scope panels:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -1017,7 +1017,7 @@ var toolDefs = []toolDef{
 		title:       "Delete panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Delete panel. Sends DELETE /panels/{panelId}. Scope panels:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete panel. Sends DELETE /panels/{panelId}. Scope panels:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -1033,7 +1033,7 @@ var toolDefs = []toolDef{
 		title:       "List referrals / referral stats",
 		toolset:     "referrals",
 		inferred:    true,
-		description: "List referrals / referral stats. Sends GET /referrals. Scope referrals:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List referrals / referral stats. Sends GET /referrals. Scope referrals:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ReferralsListParams
@@ -1052,7 +1052,7 @@ var toolDefs = []toolDef{
 		title:       "List servers",
 		toolset:     "servers",
 		inferred:    true,
-		description: "List servers. Sends GET /servers. Scope servers:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List servers. Sends GET /servers. Scope servers:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ServersListParams
@@ -1071,7 +1071,7 @@ var toolDefs = []toolDef{
 		title:       "Create server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Create server. Sends POST /servers. Scope servers:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create server. Sends POST /servers. Scope servers:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"guildId":{"description":"The Discord guild ID.","type":"string"},"name":{"type":"string"}},"required":["guildId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ServerCreate)
@@ -1087,7 +1087,7 @@ var toolDefs = []toolDef{
 		title:       "Get one server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Get one server. Sends GET /servers/{serverId}. Scope servers:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one server. Sends GET /servers/{serverId}. Scope servers:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1103,7 +1103,7 @@ var toolDefs = []toolDef{
 		title:       "Update server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Update server. Sends PATCH /servers/{serverId}. Scope servers:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update server. Sends PATCH /servers/{serverId}. Scope servers:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1123,7 +1123,7 @@ var toolDefs = []toolDef{
 		title:       "Delete server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Delete server. Sends DELETE /servers/{serverId}. Scope servers:delete (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete server. Sends DELETE /servers/{serverId}. Scope servers:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1139,7 +1139,7 @@ var toolDefs = []toolDef{
 		title:       "List teams",
 		toolset:     "teams",
 		inferred:    true,
-		description: "List teams. Sends GET /teams. Scope teams:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List teams. Sends GET /teams. Scope teams:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TeamsListParams
@@ -1158,7 +1158,7 @@ var toolDefs = []toolDef{
 		title:       "Create team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Create team. Sends POST /teams. Scope teams:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create team. Sends POST /teams. Scope teams:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TeamCreate)
@@ -1174,7 +1174,7 @@ var toolDefs = []toolDef{
 		title:       "Get one team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Get one team. Sends GET /teams/{teamId}. Scope teams:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one team. Sends GET /teams/{teamId}. Scope teams:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1190,7 +1190,7 @@ var toolDefs = []toolDef{
 		title:       "Update team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Update team. Sends PATCH /teams/{teamId}. Scope teams:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update team. Sends PATCH /teams/{teamId}. Scope teams:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1210,7 +1210,7 @@ var toolDefs = []toolDef{
 		title:       "Delete team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Delete team. Sends DELETE /teams/{teamId}. Scope teams:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete team. Sends DELETE /teams/{teamId}. Scope teams:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1226,7 +1226,7 @@ var toolDefs = []toolDef{
 		title:       "List templates",
 		toolset:     "templates",
 		inferred:    true,
-		description: "List templates. Sends GET /templates. Scope templates:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List templates. Sends GET /templates. Scope templates:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TemplatesListParams
@@ -1245,7 +1245,7 @@ var toolDefs = []toolDef{
 		title:       "Create template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Create template. Sends POST /templates. Scope templates:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create template. Sends POST /templates. Scope templates:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"sourceServerId":{"description":"The server to copy the structure of.","type":"string"}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TemplateCreate)
@@ -1261,7 +1261,7 @@ var toolDefs = []toolDef{
 		title:       "Get one template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Get one template. Sends GET /templates/{templateId}. Scope templates:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get one template. Sends GET /templates/{templateId}. Scope templates:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1277,7 +1277,7 @@ var toolDefs = []toolDef{
 		title:       "Update template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Update template. Sends PATCH /templates/{templateId}. Scope templates:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update template. Sends PATCH /templates/{templateId}. Scope templates:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1297,7 +1297,7 @@ var toolDefs = []toolDef{
 		title:       "Apply a template to a server (overwrites server structure)",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Apply a template to a server (overwrites server structure). Sends POST /templates/{templateId}/apply. Scope templates:apply (destructive tier): a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Apply a template to a server (overwrites server structure). Sends POST /templates/{templateId}/apply. Scope templates:apply (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1317,7 +1317,7 @@ var toolDefs = []toolDef{
 		title:       "Upload a file",
 		toolset:     "upload",
 		inferred:    true,
-		description: "Upload a file. Sends POST /upload. Scope upload:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Upload a file. Sends POST /upload. Scope upload:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","format":"byte"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
@@ -1333,7 +1333,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Get verification-page settings. Sends GET /verify-page. Scope verify-page:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get verification-page settings. Sends GET /verify-page. Scope verify-page:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.VerifyPage.Get(ctx)
@@ -1345,7 +1345,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Update verification-page settings. Sends PATCH /verify-page. Scope verify-page:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update verification-page settings. Sends PATCH /verify-page. Scope verify-page:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"type":["string","null"],"format":"uri"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.VerifyPageUpdate)
@@ -1361,7 +1361,7 @@ var toolDefs = []toolDef{
 		title:       "List whitelist entries",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "List whitelist entries. Sends GET /whitelist. Scope whitelist:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "List whitelist entries. Sends GET /whitelist. Scope whitelist:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.WhitelistListEntriesParams
@@ -1380,7 +1380,7 @@ var toolDefs = []toolDef{
 		title:       "Create whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Create whitelist entry. Sends POST /whitelist. Scope whitelist:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Create whitelist entry. Sends POST /whitelist. Scope whitelist:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -1396,7 +1396,7 @@ var toolDefs = []toolDef{
 		title:       "Delete whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Delete whitelist entry. Sends DELETE /whitelist/{entryId}. Scope whitelist:write (write tier). Deletes: a human must confirm each call. Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Delete whitelist entry. Sends DELETE /whitelist/{entryId}. Scope whitelist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
@@ -1412,7 +1412,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Get verification-widget settings. Sends GET /widget. Scope widget:read (read tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Get verification-widget settings. Sends GET /widget. Scope widget:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Widget.Get(ctx)
@@ -1424,7 +1424,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Update verification-widget settings. Sends PATCH /widget. Scope widget:write (write tier). Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).",
+		description: "Update verification-widget settings. Sends PATCH /widget. Scope widget:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"theme":{"type":"string"},"allowedOrigins":{"type":"array","items":{"type":"string","format":"uri"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.WidgetUpdate)

@@ -227,9 +227,9 @@ func toolDescription(p *opPlan) string {
 	}
 	if op.inferred {
 		if op.existenceDocumented {
-			parts = append(parts, "Partly inferred: documented to exist, but its path and arguments are guesses that may not match the live API.")
+			parts = append(parts, "Partly inferred: documented to exist, but its path and arguments are guesses; it may fail with 404 or 400.")
 		} else {
-			parts = append(parts, "Inferred: undocumented; its path and arguments are guesses that may not match the live API (expect 404 or 400).")
+			parts = append(parts, "Inferred, not documented: it may fail with 404 or 400.")
 		}
 	}
 	return strings.Join(parts, " ")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,40 @@ func TestToolSchemas(t *testing.T) {
 	}
 	if d := descs["members.pull"]; !strings.Contains(d, "Paced") {
 		t.Errorf("members.pull description lacks pacing: %s", d)
+	}
+}
+
+// TestToolsForEveryFeatureSpec generates tools from every test spec (odd
+// names, recursion, composition, OpenAPI 3.0 and 3.1, …): generation never
+// fails, the file formats, and every schema is closed, self-contained JSON.
+func TestToolsForEveryFeatureSpec(t *testing.T) {
+	specs, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if len(specs) == 0 {
+		t.Fatal("no test specs")
+	}
+	for _, spec := range specs {
+		t.Run(filepath.Base(spec), func(t *testing.T) {
+			data, err := os.ReadFile(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := toolsFile(data, spec, "agent", nil); err != nil {
+				t.Fatal(err)
+			}
+			d, err := loadDocument(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range buildPlan(d, nil).ops {
+				s := toolSchema(toolArgs(d, p))
+				var v map[string]any
+				if err := json.Unmarshal(s, &v); err != nil {
+					t.Fatalf("%s: %v: %s", p.op.id, err, s)
+				}
+				if v["type"] != "object" || v["additionalProperties"] != false || strings.Contains(string(s), `"$ref"`) {
+					t.Fatalf("%s: schema %s", p.op.id, s)
+				}
+			}
+		})
 	}
 }
