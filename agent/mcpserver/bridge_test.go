@@ -598,3 +598,26 @@ func TestInputRequestExpires(t *testing.T) {
 		t.Fatalf("late answer: IsError %v, sent %d: %s", late.IsError, tk.sentCount(), resultText(late))
 	}
 }
+
+func TestURLOnlyElicitationCannotConfirm(t *testing.T) {
+	for _, p := range protocols {
+		t.Run(p.name, func(t *testing.T) {
+			tk := newFake()
+			srv, _ := newBridge(tk)
+			cs := connect(t, srv, &mcp.ClientOptions{
+				Capabilities: &mcp.ClientCapabilities{Elicitation: &mcp.ElicitationCapabilities{URL: &mcp.URLElicitationCapabilities{}}},
+				ElicitationHandler: func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+					t.Error("a client without form elicitation was asked a form")
+					return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"confirm": true}}, nil
+				},
+			}, p.version)
+			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "backups_restore", Arguments: map[string]any{"backupId": "b1"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.IsError || tk.sentCount() != 0 || !strings.Contains(resultText(res), "neither through input requests") {
+				t.Fatalf("IsError %v, sent %d: %s", res.IsError, tk.sentCount(), resultText(res))
+			}
+		})
+	}
+}
