@@ -87,7 +87,7 @@ func (b *bridge) callWithElicit(ctx context.Context, req *mcp.CallToolRequest, n
 		res, err := req.Session.Elicit(ctx, question(c))
 		if err != nil {
 			if ctx.Err() != nil {
-				return fmt.Errorf("the call was cancelled while the user was being asked, so nothing was sent: %w", ctx.Err())
+				return fmt.Errorf("the call was cancelled while the user was being asked: %w", ctx.Err())
 			}
 			b.cfg.logger.Warn("mcpserver: elicitation failed", "tool", c.Tool, "error", err)
 			return errUnconfirmable
