@@ -41,7 +41,9 @@ if [ -n "$rev" ]; then
   echo "-- the tree of $rev ($(git rev-parse --short "$rev"))"
   git archive "$rev" | tar -x -C "$work/src"
 else
-  echo "-- the working tree ($(git rev-parse --short HEAD), with uncommitted changes)"
+  changes=
+  if [ -n "$(git status --porcelain --untracked-files=normal)" ]; then changes=", with uncommitted changes"; fi
+  echo "-- the working tree ($(git rev-parse --short HEAD)$changes)"
   git ls-files -z --cached --others --exclude-standard |
     while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
     tar --null -T - -cf - | tar -x -C "$work/src"
