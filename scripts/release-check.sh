@@ -14,7 +14,7 @@
 #     proxy first and this machine's GOPROXY after it for the other
 #     dependencies (go-redis, ...);
 #  5. builds and runs a program that imports every non-internal, non-main
-#     package of every module.
+#     package of every module, and builds every command (main package).
 #
 #   scripts/release-check.sh                  # the working tree
 #   scripts/release-check.sh -rev HEAD~3      # a commit
@@ -83,6 +83,7 @@ newmodule() { # a fresh user's module in directory $1
 # that is what a nested module's require of an unpublished core breaks.
 status=0
 pkgs=()
+mains=()
 mods=()
 while read -r mod dir; do
   mods+=("$mod@$version")
@@ -95,7 +96,7 @@ while read -r mod dir; do
   fi
   while read -r p name; do
     case "$p" in */internal | */internal/*) continue ;; esac
-    [ "$name" = main ] || pkgs+=("$p")
+    if [ "$name" = main ]; then mains+=("$p"); else pkgs+=("$p"); fi
   done < <(go list -f '{{.ImportPath}} {{.Name}}' "$mod/...")
 done <"$work/modules"
 [ $status = 0 ] || { echo "release check FAILED: a module cannot be fetched as a user would"; exit 1; }
@@ -116,6 +117,11 @@ echo "-- in a fresh module: go get ${mods[*]}; go build of a program importing $
 go get "${mods[@]}" 2>&1 | sed 's/^/   /'
 go build -o "$work/releasecheck" .
 "$work/releasecheck"
+if [ ${#mains[@]} -gt 0 ]; then
+  echo "-- go build of the ${#mains[@]} commands (go run MODULE/cmd/...@VERSION works)"
+  mkdir -p "$work/bin"
+  go build -o "$work/bin/" "${mains[@]}"
+fi
 echo "-- go.mod of the user's module"
 sed -n '/^require/,/^)/p' go.mod | grep restorehub
 echo "release check passed: every module can be fetched and built at $version"
