@@ -59,7 +59,7 @@ func RequiredScopes(opIDs ...string) ([]Scope, error) {
 type backend struct{ c *Client }
 
 // Call implements resources.Backend.
-func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
-	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out)
+func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any, opts ...resources.RequestOption) error {
+	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out, opts...)
 	return err
 }

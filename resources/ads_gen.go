@@ -22,9 +22,9 @@ type AdsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) List(ctx context.Context, params *AdsListParams) (*AdPage, error) {
+func (s *AdsService) List(ctx context.Context, params *AdsListParams, opts ...RequestOption) (*AdPage, error) {
 	var out AdPage
-	if err := s.backend.Call(ctx, &operationTable[opAdsList], "/ads", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsList], "/ads", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *AdsService) List(ctx context.Context, params *AdsListParams) (*AdPage, 
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// ads:read scope. Like List, it is inferred, not documented.
-func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[Ad, error] {
+// ads:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *AdsService) All(ctx context.Context, params *AdsListParams, opts ...RequestOption) iter.Seq2[Ad, error] {
 	var p AdsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[A
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Ad, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[A
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Create(ctx context.Context, body *AdCreate) (*Ad, error) {
+func (s *AdsService) Create(ctx context.Context, body *AdCreate, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsCreate], "/ads", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsCreate], "/ads", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +78,9 @@ func (s *AdsService) Create(ctx context.Context, body *AdCreate) (*Ad, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Get(ctx context.Context, adID string) (*Ad, error) {
+func (s *AdsService) Get(ctx context.Context, adID string, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsGet], "/ads/"+url.PathEscape(adID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsGet], "/ads/"+url.PathEscape(adID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +94,9 @@ func (s *AdsService) Get(ctx context.Context, adID string) (*Ad, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate) (*Ad, error) {
+func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsUpdate], "/ads/"+url.PathEscape(adID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsUpdate], "/ads/"+url.PathEscape(adID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -110,8 +113,8 @@ func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate) (*
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *AdsService) Delete(ctx context.Context, adID string) error {
-	return s.backend.Call(ctx, &operationTable[opAdsDelete], "/ads/"+url.PathEscape(adID), nil, nil, nil)
+func (s *AdsService) Delete(ctx context.Context, adID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAdsDelete], "/ads/"+url.PathEscape(adID), nil, nil, nil, opts...)
 }
 
 // AdsListParams holds the query parameters of AdsService.List.

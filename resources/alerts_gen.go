@@ -22,9 +22,9 @@ type AlertsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) List(ctx context.Context, params *AlertsListParams) (*AlertPage, error) {
+func (s *AlertsService) List(ctx context.Context, params *AlertsListParams, opts ...RequestOption) (*AlertPage, error) {
 	var out AlertPage
-	if err := s.backend.Call(ctx, &operationTable[opAlertsList], "/alerts", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsList], "/alerts", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *AlertsService) List(ctx context.Context, params *AlertsListParams) (*Al
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// alerts:read scope. Like List, it is inferred, not documented.
-func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.Seq2[Alert, error] {
+// alerts:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *AlertsService) All(ctx context.Context, params *AlertsListParams, opts ...RequestOption) iter.Seq2[Alert, error] {
 	var p AlertsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Alert, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Create(ctx context.Context, body *AlertCreate) (*Alert, error) {
+func (s *AlertsService) Create(ctx context.Context, body *AlertCreate, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsCreate], "/alerts", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsCreate], "/alerts", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +78,9 @@ func (s *AlertsService) Create(ctx context.Context, body *AlertCreate) (*Alert, 
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Get(ctx context.Context, alertID string) (*Alert, error) {
+func (s *AlertsService) Get(ctx context.Context, alertID string, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsGet], "/alerts/"+url.PathEscape(alertID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsGet], "/alerts/"+url.PathEscape(alertID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +94,9 @@ func (s *AlertsService) Get(ctx context.Context, alertID string) (*Alert, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertUpdate) (*Alert, error) {
+func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertUpdate, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsUpdate], "/alerts/"+url.PathEscape(alertID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsUpdate], "/alerts/"+url.PathEscape(alertID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +114,8 @@ func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *AlertsService) Delete(ctx context.Context, alertID string) error {
-	return s.backend.Call(ctx, &operationTable[opAlertsDelete], "/alerts/"+url.PathEscape(alertID), nil, nil, nil)
+func (s *AlertsService) Delete(ctx context.Context, alertID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAlertsDelete], "/alerts/"+url.PathEscape(alertID), nil, nil, nil, opts...)
 }
 
 // AlertsListParams holds the query parameters of AlertsService.List.

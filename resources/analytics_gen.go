@@ -22,9 +22,9 @@ type AnalyticsService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *AnalyticsService) Get(ctx context.Context) (*Analytics, error) {
+func (s *AnalyticsService) Get(ctx context.Context, opts ...RequestOption) (*Analytics, error) {
 	var out Analytics
-	if err := s.backend.Call(ctx, &operationTable[opAnalyticsGet], "/analytics", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAnalyticsGet], "/analytics", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -22,9 +22,9 @@ type APIKeysService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams) (*APIKeyPage, error) {
+func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams, opts ...RequestOption) (*APIKeyPage, error) {
 	var out APIKeyPage
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysList], "/api-keys", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysList], "/api-keys", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// api-keys:read scope. Like List, it is inferred, not documented.
-func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) iter.Seq2[APIKey, error] {
+// api-keys:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams, opts ...RequestOption) iter.Seq2[APIKey, error] {
 	var p APIKeysListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]APIKey, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate) (*APIKeyWithSecret, error) {
+func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate, opts ...RequestOption) (*APIKeyWithSecret, error) {
 	var out APIKeyWithSecret
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysCreate], "/api-keys", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysCreate], "/api-keys", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate) (*APIKe
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Get(ctx context.Context, keyID string) (*APIKey, error) {
+func (s *APIKeysService) Get(ctx context.Context, keyID string, opts ...RequestOption) (*APIKey, error) {
 	var out APIKey
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysGet], "/api-keys/"+url.PathEscape(keyID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysGet], "/api-keys/"+url.PathEscape(keyID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +95,9 @@ func (s *APIKeysService) Get(ctx context.Context, keyID string) (*APIKey, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyUpdate) (*APIKey, error) {
+func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyUpdate, opts ...RequestOption) (*APIKey, error) {
 	var out APIKey
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysUpdate], "/api-keys/"+url.PathEscape(keyID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysUpdate], "/api-keys/"+url.PathEscape(keyID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -112,8 +115,8 @@ func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *APIKeysService) Delete(ctx context.Context, keyID string) error {
-	return s.backend.Call(ctx, &operationTable[opAPIKeysDelete], "/api-keys/"+url.PathEscape(keyID), nil, nil, nil)
+func (s *APIKeysService) Delete(ctx context.Context, keyID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAPIKeysDelete], "/api-keys/"+url.PathEscape(keyID), nil, nil, nil, opts...)
 }
 
 // APIKeysListParams holds the query parameters of APIKeysService.List.

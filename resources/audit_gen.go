@@ -23,9 +23,9 @@ type AuditService struct {
 // may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsParams) (*AuditEventPage, error) {
+func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) (*AuditEventPage, error) {
 	var out AuditEventPage
-	if err := s.backend.Call(ctx, &operationTable[opAuditListEvents], "/audit", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAuditListEvents], "/audit", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,8 +36,11 @@ func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsPa
 // page is held in memory. It stops after yielding the first error, at an empty
 // page, and after the last page the response reports. params sets the query of
 // the first page; AllEvents iterates from there. Every page needs the
-// audit:read scope. Like ListEvents, it is inferred, not documented.
-func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsParams) iter.Seq2[AuditEvent, error] {
+// audit:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like ListEvents, it is inferred, not documented.
+func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) iter.Seq2[AuditEvent, error] {
 	var p AuditListEventsParams
 	if params != nil {
 		p = *params
@@ -45,7 +48,7 @@ func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsPar
 	return pageSeq(valueOf(p.Page), func(page int) ([]AuditEvent, int, error) {
 		q := p
 		q.Page = optional(page)
-		resp, err := s.ListEvents(ctx, &q)
+		resp, err := s.ListEvents(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

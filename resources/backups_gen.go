@@ -22,9 +22,9 @@ type BackupsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) List(ctx context.Context, params *BackupsListParams) (*BackupPage, error) {
+func (s *BackupsService) List(ctx context.Context, params *BackupsListParams, opts ...RequestOption) (*BackupPage, error) {
 	var out BackupPage
-	if err := s.backend.Call(ctx, &operationTable[opBackupsList], "/backups", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsList], "/backups", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *BackupsService) List(ctx context.Context, params *BackupsListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// backups:read scope. Like List, it is inferred, not documented.
-func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) iter.Seq2[Backup, error] {
+// backups:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *BackupsService) All(ctx context.Context, params *BackupsListParams, opts ...RequestOption) iter.Seq2[Backup, error] {
 	var p BackupsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Backup, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) Create(ctx context.Context, body *BackupCreate) (*Backup, error) {
+func (s *BackupsService) Create(ctx context.Context, body *BackupCreate, opts ...RequestOption) (*Backup, error) {
 	var out Backup
-	if err := s.backend.Call(ctx, &operationTable[opBackupsCreate], "/backups", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsCreate], "/backups", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *BackupsService) Create(ctx context.Context, body *BackupCreate) (*Backu
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, error) {
+func (s *BackupsService) Get(ctx context.Context, backupID string, opts ...RequestOption) (*Backup, error) {
 	var out Backup
-	if err := s.backend.Call(ctx, &operationTable[opBackupsGet], "/backups/"+url.PathEscape(backupID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsGet], "/backups/"+url.PathEscape(backupID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -96,8 +99,8 @@ func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, err
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
-	return s.backend.Call(ctx, &operationTable[opBackupsDelete], "/backups/"+url.PathEscape(backupID), nil, nil, nil)
+func (s *BackupsService) Delete(ctx context.Context, backupID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opBackupsDelete], "/backups/"+url.PathEscape(backupID), nil, nil, nil, opts...)
 }
 
 // Restore is the backups.restore operation: Restore a backup (overwrites the
@@ -114,9 +117,9 @@ func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
 // overwrites current state, and list 'restore a backup' as a workflow agents
 // can run. The path, the body (e.g. which server to restore into) and whether
 // the call is asynchronous are not documented.
-func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupRestore) (*Job, error) {
+func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupRestore, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opBackupsRestore], "/backups/"+url.PathEscape(backupID)+"/restore", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsRestore], "/backups/"+url.PathEscape(backupID)+"/restore", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

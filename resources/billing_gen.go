@@ -22,9 +22,9 @@ type BillingService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *BillingService) Get(ctx context.Context) (*Billing, error) {
+func (s *BillingService) Get(ctx context.Context, opts ...RequestOption) (*Billing, error) {
 	var out Billing
-	if err := s.backend.Call(ctx, &operationTable[opBillingGet], "/billing", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBillingGet], "/billing", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -40,9 +40,9 @@ func (s *BillingService) Get(ctx context.Context) (*Billing, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *BillingService) Update(ctx context.Context, body *BillingUpdate) (*Billing, error) {
+func (s *BillingService) Update(ctx context.Context, body *BillingUpdate, opts ...RequestOption) (*Billing, error) {
 	var out Billing
-	if err := s.backend.Call(ctx, &operationTable[opBillingUpdate], "/billing", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBillingUpdate], "/billing", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -22,9 +22,9 @@ type BotsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) List(ctx context.Context, params *BotsListParams) (*BotPage, error) {
+func (s *BotsService) List(ctx context.Context, params *BotsListParams, opts ...RequestOption) (*BotPage, error) {
 	var out BotPage
-	if err := s.backend.Call(ctx, &operationTable[opBotsList], "/bots", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsList], "/bots", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *BotsService) List(ctx context.Context, params *BotsListParams) (*BotPag
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// bots:read scope. Like List, it is inferred, not documented.
-func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2[Bot, error] {
+// bots:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *BotsService) All(ctx context.Context, params *BotsListParams, opts ...RequestOption) iter.Seq2[Bot, error] {
 	var p BotsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Bot, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Create(ctx context.Context, body *BotCreate) (*Bot, error) {
+func (s *BotsService) Create(ctx context.Context, body *BotCreate, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsCreate], "/bots", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsCreate], "/bots", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +78,9 @@ func (s *BotsService) Create(ctx context.Context, body *BotCreate) (*Bot, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Get(ctx context.Context, botID string) (*Bot, error) {
+func (s *BotsService) Get(ctx context.Context, botID string, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsGet], "/bots/"+url.PathEscape(botID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsGet], "/bots/"+url.PathEscape(botID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +94,9 @@ func (s *BotsService) Get(ctx context.Context, botID string) (*Bot, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate) (*Bot, error) {
+func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsUpdate], "/bots/"+url.PathEscape(botID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsUpdate], "/bots/"+url.PathEscape(botID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -107,8 +110,8 @@ func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:delete, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BotsService) Delete(ctx context.Context, botID string) error {
-	return s.backend.Call(ctx, &operationTable[opBotsDelete], "/bots/"+url.PathEscape(botID), nil, nil, nil)
+func (s *BotsService) Delete(ctx context.Context, botID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opBotsDelete], "/bots/"+url.PathEscape(botID), nil, nil, nil, opts...)
 }
 
 // BotsListParams holds the query parameters of BotsService.List.

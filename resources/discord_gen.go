@@ -23,9 +23,9 @@ type DiscordService struct {
 //
 // Only the scope discord:read is documented; what it reads and the path are
 // guesses.
-func (s *DiscordService) ListGuilds(ctx context.Context) (*DiscordGuildList, error) {
+func (s *DiscordService) ListGuilds(ctx context.Context, opts ...RequestOption) (*DiscordGuildList, error) {
 	var out DiscordGuildList
-	if err := s.backend.Call(ctx, &operationTable[opDiscordListGuilds], "/discord/guilds", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDiscordListGuilds], "/discord/guilds", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -22,9 +22,9 @@ type DomainsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) List(ctx context.Context, params *DomainsListParams) (*DomainPage, error) {
+func (s *DomainsService) List(ctx context.Context, params *DomainsListParams, opts ...RequestOption) (*DomainPage, error) {
 	var out DomainPage
-	if err := s.backend.Call(ctx, &operationTable[opDomainsList], "/domains", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsList], "/domains", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *DomainsService) List(ctx context.Context, params *DomainsListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// domains:read scope. Like List, it is inferred, not documented.
-func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) iter.Seq2[Domain, error] {
+// domains:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *DomainsService) All(ctx context.Context, params *DomainsListParams, opts ...RequestOption) iter.Seq2[Domain, error] {
 	var p DomainsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Domain, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) Create(ctx context.Context, body *DomainCreate) (*Domain, error) {
+func (s *DomainsService) Create(ctx context.Context, body *DomainCreate, opts ...RequestOption) (*Domain, error) {
 	var out Domain
-	if err := s.backend.Call(ctx, &operationTable[opDomainsCreate], "/domains", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsCreate], "/domains", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *DomainsService) Create(ctx context.Context, body *DomainCreate) (*Domai
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) Get(ctx context.Context, domainID string) (*Domain, error) {
+func (s *DomainsService) Get(ctx context.Context, domainID string, opts ...RequestOption) (*Domain, error) {
 	var out Domain
-	if err := s.backend.Call(ctx, &operationTable[opDomainsGet], "/domains/"+url.PathEscape(domainID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsGet], "/domains/"+url.PathEscape(domainID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -96,8 +99,8 @@ func (s *DomainsService) Get(ctx context.Context, domainID string) (*Domain, err
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *DomainsService) Delete(ctx context.Context, domainID string) error {
-	return s.backend.Call(ctx, &operationTable[opDomainsDelete], "/domains/"+url.PathEscape(domainID), nil, nil, nil)
+func (s *DomainsService) Delete(ctx context.Context, domainID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opDomainsDelete], "/domains/"+url.PathEscape(domainID), nil, nil, nil, opts...)
 }
 
 // DomainsListParams holds the query parameters of DomainsService.List.

@@ -21,9 +21,9 @@ type FirewallService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *FirewallService) Get(ctx context.Context) (*Firewall, error) {
+func (s *FirewallService) Get(ctx context.Context, opts ...RequestOption) (*Firewall, error) {
 	var out Firewall
-	if err := s.backend.Call(ctx, &operationTable[opFirewallGet], "/firewall", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opFirewallGet], "/firewall", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -39,9 +39,9 @@ func (s *FirewallService) Get(ctx context.Context) (*Firewall, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate) (*Firewall, error) {
+func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate, opts ...RequestOption) (*Firewall, error) {
 	var out Firewall
-	if err := s.backend.Call(ctx, &operationTable[opFirewallUpdate], "/firewall", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opFirewallUpdate], "/firewall", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -23,9 +23,9 @@ type MarketplaceService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:read, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) ListListings(ctx context.Context, params *MarketplaceListListingsParams) (*MarketplaceListingPage, error) {
+func (s *MarketplaceService) ListListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) (*MarketplaceListingPage, error) {
 	var out MarketplaceListingPage
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceListListings], "/marketplace", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceListListings], "/marketplace", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,9 +36,11 @@ func (s *MarketplaceService) ListListings(ctx context.Context, params *Marketpla
 // page is held in memory. It stops after yielding the first error, at an empty
 // page, and when the next cursor is empty or repeats one already seen. params
 // sets the query of the first page; AllListings iterates from there. Every
-// page needs the marketplace:read scope. Like ListListings, it is inferred,
-// not documented.
-func (s *MarketplaceService) AllListings(ctx context.Context, params *MarketplaceListListingsParams) iter.Seq2[MarketplaceListing, error] {
+// page needs the marketplace:read scope. opts apply to every page's request:
+// with restorehub.WithResponseInto(&r), r describes the page the current item
+// came from (its status, header and rate limit), refreshed as each page
+// arrives. Like ListListings, it is inferred, not documented.
+func (s *MarketplaceService) AllListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) iter.Seq2[MarketplaceListing, error] {
 	var p MarketplaceListListingsParams
 	if params != nil {
 		p = *params
@@ -46,7 +48,7 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]MarketplaceListing, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.ListListings(ctx, &q)
+		resp, err := s.ListListings(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -63,9 +65,9 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:write, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) CreateListing(ctx context.Context, body *MarketplaceListingCreate) (*MarketplaceListing, error) {
+func (s *MarketplaceService) CreateListing(ctx context.Context, body *MarketplaceListingCreate, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreateListing], "/marketplace", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreateListing], "/marketplace", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -80,9 +82,9 @@ func (s *MarketplaceService) CreateListing(ctx context.Context, body *Marketplac
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:read, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) GetListing(ctx context.Context, listingID string) (*MarketplaceListing, error) {
+func (s *MarketplaceService) GetListing(ctx context.Context, listingID string, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceGetListing], "/marketplace/"+url.PathEscape(listingID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceGetListing], "/marketplace/"+url.PathEscape(listingID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -97,9 +99,9 @@ func (s *MarketplaceService) GetListing(ctx context.Context, listingID string) (
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:write, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string, body *MarketplaceListingUpdate) (*MarketplaceListing, error) {
+func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string, body *MarketplaceListingUpdate, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceUpdateListing], "/marketplace/"+url.PathEscape(listingID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceUpdateListing], "/marketplace/"+url.PathEscape(listingID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -117,9 +119,9 @@ func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string
 //
 // marketplace:payout is a destructive scope ('move money'); path and body are
 // undocumented.
-func (s *MarketplaceService) CreatePayout(ctx context.Context, body *PayoutRequest) (*Payout, error) {
+func (s *MarketplaceService) CreatePayout(ctx context.Context, body *PayoutRequest, opts ...RequestOption) (*Payout, error) {
 	var out Payout
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreatePayout], "/marketplace/payouts", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreatePayout], "/marketplace/payouts", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -22,9 +22,9 @@ type MembersService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) List(ctx context.Context, params *MembersListParams) (*MemberPage, error) {
+func (s *MembersService) List(ctx context.Context, params *MembersListParams, opts ...RequestOption) (*MemberPage, error) {
 	var out MemberPage
-	if err := s.backend.Call(ctx, &operationTable[opMembersList], "/members", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersList], "/members", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *MembersService) List(ctx context.Context, params *MembersListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// members:read scope. Like List, it is inferred, not documented.
-func (s *MembersService) All(ctx context.Context, params *MembersListParams) iter.Seq2[Member, error] {
+// members:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *MembersService) All(ctx context.Context, params *MembersListParams, opts ...RequestOption) iter.Seq2[Member, error] {
 	var p MembersListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *MembersService) All(ctx context.Context, params *MembersListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Member, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *MembersService) All(ctx context.Context, params *MembersListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) Get(ctx context.Context, memberID string) (*Member, error) {
+func (s *MembersService) Get(ctx context.Context, memberID string, opts ...RequestOption) (*Member, error) {
 	var out Member
-	if err := s.backend.Call(ctx, &operationTable[opMembersGet], "/members/"+url.PathEscape(memberID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersGet], "/members/"+url.PathEscape(memberID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *MembersService) Get(ctx context.Context, memberID string) (*Member, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) Update(ctx context.Context, memberID string, body *MemberUpdate) (*Member, error) {
+func (s *MembersService) Update(ctx context.Context, memberID string, body *MemberUpdate, opts ...RequestOption) (*Member, error) {
 	var out Member
-	if err := s.backend.Call(ctx, &operationTable[opMembersUpdate], "/members/"+url.PathEscape(memberID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersUpdate], "/members/"+url.PathEscape(memberID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +95,9 @@ func (s *MembersService) Update(ctx context.Context, memberID string, body *Memb
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:mass-verify, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest) (*Job, error) {
+func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersMassVerify], "/members/mass-verify", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersMassVerify], "/members/mass-verify", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -108,9 +111,9 @@ func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:massdm, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest) (*Job, error) {
+func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersMassDM], "/members/massdm", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersMassDM], "/members/massdm", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -145,9 +148,9 @@ func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest) (*Job,
 // contract, which is not in the stored material: the path, the body (how the
 // target server is named) and the response (likely a job that completes over
 // minutes) are inferred/unknown.
-func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest) (*Job, error) {
+func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersPull], "/members/pull", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersPull], "/members/pull", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -22,9 +22,9 @@ type PanelsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) List(ctx context.Context, params *PanelsListParams) (*PanelPage, error) {
+func (s *PanelsService) List(ctx context.Context, params *PanelsListParams, opts ...RequestOption) (*PanelPage, error) {
 	var out PanelPage
-	if err := s.backend.Call(ctx, &operationTable[opPanelsList], "/panels", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsList], "/panels", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *PanelsService) List(ctx context.Context, params *PanelsListParams) (*Pa
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// panels:read scope. Like List, it is inferred, not documented.
-func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.Seq2[Panel, error] {
+// panels:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *PanelsService) All(ctx context.Context, params *PanelsListParams, opts ...RequestOption) iter.Seq2[Panel, error] {
 	var p PanelsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Panel, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Create(ctx context.Context, body *PanelCreate) (*Panel, error) {
+func (s *PanelsService) Create(ctx context.Context, body *PanelCreate, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsCreate], "/panels", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsCreate], "/panels", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +78,9 @@ func (s *PanelsService) Create(ctx context.Context, body *PanelCreate) (*Panel, 
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Get(ctx context.Context, panelID string) (*Panel, error) {
+func (s *PanelsService) Get(ctx context.Context, panelID string, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsGet], "/panels/"+url.PathEscape(panelID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsGet], "/panels/"+url.PathEscape(panelID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +94,9 @@ func (s *PanelsService) Get(ctx context.Context, panelID string) (*Panel, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelUpdate) (*Panel, error) {
+func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelUpdate, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsUpdate], "/panels/"+url.PathEscape(panelID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsUpdate], "/panels/"+url.PathEscape(panelID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +114,8 @@ func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *PanelsService) Delete(ctx context.Context, panelID string) error {
-	return s.backend.Call(ctx, &operationTable[opPanelsDelete], "/panels/"+url.PathEscape(panelID), nil, nil, nil)
+func (s *PanelsService) Delete(ctx context.Context, panelID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opPanelsDelete], "/panels/"+url.PathEscape(panelID), nil, nil, nil, opts...)
 }
 
 // PanelsListParams holds the query parameters of PanelsService.List.

@@ -23,9 +23,9 @@ type ReferralsService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams) (*ReferralPage, error) {
+func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) (*ReferralPage, error) {
 	var out ReferralPage
-	if err := s.backend.Call(ctx, &operationTable[opReferralsList], "/referrals", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opReferralsList], "/referrals", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,8 +36,11 @@ func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams
 // in memory. It stops after yielding the first error, at an empty page, and
 // after the last page the response reports. params sets the query of the first
 // page; All iterates from there. Every page needs the referrals:read scope.
-// Like List, it is inferred, not documented.
-func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams) iter.Seq2[Referral, error] {
+// opts apply to every page's request: with restorehub.WithResponseInto(&r), r
+// describes the page the current item came from (its status, header and rate
+// limit), refreshed as each page arrives. Like List, it is inferred, not
+// documented.
+func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) iter.Seq2[Referral, error] {
 	var p ReferralsListParams
 	if params != nil {
 		p = *params
@@ -45,7 +48,7 @@ func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams)
 	return pageSeq(valueOf(p.Page), func(page int) ([]Referral, int, error) {
 		q := p
 		q.Page = optional(page)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -22,9 +22,9 @@ type ServersService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) List(ctx context.Context, params *ServersListParams) (*ServerPage, error) {
+func (s *ServersService) List(ctx context.Context, params *ServersListParams, opts ...RequestOption) (*ServerPage, error) {
 	var out ServerPage
-	if err := s.backend.Call(ctx, &operationTable[opServersList], "/servers", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersList], "/servers", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *ServersService) List(ctx context.Context, params *ServersListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// servers:read scope. Like List, it is inferred, not documented.
-func (s *ServersService) All(ctx context.Context, params *ServersListParams) iter.Seq2[Server, error] {
+// servers:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *ServersService) All(ctx context.Context, params *ServersListParams, opts ...RequestOption) iter.Seq2[Server, error] {
 	var p ServersListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *ServersService) All(ctx context.Context, params *ServersListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Server, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *ServersService) All(ctx context.Context, params *ServersListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Create(ctx context.Context, body *ServerCreate) (*Server, error) {
+func (s *ServersService) Create(ctx context.Context, body *ServerCreate, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersCreate], "/servers", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersCreate], "/servers", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *ServersService) Create(ctx context.Context, body *ServerCreate) (*Serve
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Get(ctx context.Context, serverID string) (*Server, error) {
+func (s *ServersService) Get(ctx context.Context, serverID string, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersGet], "/servers/"+url.PathEscape(serverID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersGet], "/servers/"+url.PathEscape(serverID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +95,9 @@ func (s *ServersService) Get(ctx context.Context, serverID string) (*Server, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Update(ctx context.Context, serverID string, body *ServerUpdate) (*Server, error) {
+func (s *ServersService) Update(ctx context.Context, serverID string, body *ServerUpdate, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersUpdate], "/servers/"+url.PathEscape(serverID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersUpdate], "/servers/"+url.PathEscape(serverID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -108,8 +111,8 @@ func (s *ServersService) Update(ctx context.Context, serverID string, body *Serv
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:delete, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Delete(ctx context.Context, serverID string) error {
-	return s.backend.Call(ctx, &operationTable[opServersDelete], "/servers/"+url.PathEscape(serverID), nil, nil, nil)
+func (s *ServersService) Delete(ctx context.Context, serverID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opServersDelete], "/servers/"+url.PathEscape(serverID), nil, nil, nil, opts...)
 }
 
 // ServersListParams holds the query parameters of ServersService.List.

@@ -22,9 +22,9 @@ type TeamsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*TeamPage, error) {
+func (s *TeamsService) List(ctx context.Context, params *TeamsListParams, opts ...RequestOption) (*TeamPage, error) {
 	var out TeamPage
-	if err := s.backend.Call(ctx, &operationTable[opTeamsList], "/teams", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsList], "/teams", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*Team
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// teams:read scope. Like List, it is inferred, not documented.
-func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Seq2[Team, error] {
+// teams:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *TeamsService) All(ctx context.Context, params *TeamsListParams, opts ...RequestOption) iter.Seq2[Team, error] {
 	var p TeamsListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Se
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Team, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Se
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TeamsService) Create(ctx context.Context, body *TeamCreate) (*Team, error) {
+func (s *TeamsService) Create(ctx context.Context, body *TeamCreate, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsCreate], "/teams", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsCreate], "/teams", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +78,9 @@ func (s *TeamsService) Create(ctx context.Context, body *TeamCreate) (*Team, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *TeamsService) Get(ctx context.Context, teamID string) (*Team, error) {
+func (s *TeamsService) Get(ctx context.Context, teamID string, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsGet], "/teams/"+url.PathEscape(teamID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsGet], "/teams/"+url.PathEscape(teamID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +94,9 @@ func (s *TeamsService) Get(ctx context.Context, teamID string) (*Team, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpdate) (*Team, error) {
+func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpdate, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsUpdate], "/teams/"+url.PathEscape(teamID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsUpdate], "/teams/"+url.PathEscape(teamID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +114,8 @@ func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpda
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *TeamsService) Delete(ctx context.Context, teamID string) error {
-	return s.backend.Call(ctx, &operationTable[opTeamsDelete], "/teams/"+url.PathEscape(teamID), nil, nil, nil)
+func (s *TeamsService) Delete(ctx context.Context, teamID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opTeamsDelete], "/teams/"+url.PathEscape(teamID), nil, nil, nil, opts...)
 }
 
 // TeamsListParams holds the query parameters of TeamsService.List.

@@ -22,9 +22,9 @@ type TemplatesService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams) (*TemplatePage, error) {
+func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams, opts ...RequestOption) (*TemplatePage, error) {
 	var out TemplatePage
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesList], "/templates", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesList], "/templates", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// templates:read scope. Like List, it is inferred, not documented.
-func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams) iter.Seq2[Template, error] {
+// templates:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams, opts ...RequestOption) iter.Seq2[Template, error] {
 	var p TemplatesListParams
 	if params != nil {
 		p = *params
@@ -44,7 +47,7 @@ func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams)
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Template, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
@@ -60,9 +63,9 @@ func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate) (*Template, error) {
+func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesCreate], "/templates", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesCreate], "/templates", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +79,9 @@ func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate) (*T
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Get(ctx context.Context, templateID string) (*Template, error) {
+func (s *TemplatesService) Get(ctx context.Context, templateID string, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesGet], "/templates/"+url.PathEscape(templateID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesGet], "/templates/"+url.PathEscape(templateID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +95,9 @@ func (s *TemplatesService) Get(ctx context.Context, templateID string) (*Templat
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Update(ctx context.Context, templateID string, body *TemplateUpdate) (*Template, error) {
+func (s *TemplatesService) Update(ctx context.Context, templateID string, body *TemplateUpdate, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesUpdate], "/templates/"+url.PathEscape(templateID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesUpdate], "/templates/"+url.PathEscape(templateID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -113,9 +116,9 @@ func (s *TemplatesService) Update(ctx context.Context, templateID string, body *
 // templates:apply is a destructive scope; path, body and semantics are
 // undocumented. Applying a template is assumed to overwrite the target
 // server's structure.
-func (s *TemplatesService) Apply(ctx context.Context, templateID string, body *TemplateApply) (*Job, error) {
+func (s *TemplatesService) Apply(ctx context.Context, templateID string, body *TemplateApply, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesApply], "/templates/"+url.PathEscape(templateID)+"/apply", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesApply], "/templates/"+url.PathEscape(templateID)+"/apply", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

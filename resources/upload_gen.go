@@ -20,9 +20,9 @@ type UploadService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name upload:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *UploadService) Create(ctx context.Context, body *UploadCreate) (*Upload, error) {
+func (s *UploadService) Create(ctx context.Context, body *UploadCreate, opts ...RequestOption) (*Upload, error) {
 	var out Upload
-	if err := s.backend.Call(ctx, &operationTable[opUploadCreate], "/upload", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opUploadCreate], "/upload", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

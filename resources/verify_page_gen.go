@@ -21,9 +21,9 @@ type VerifyPageService struct {
 // guesses that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *VerifyPageService) Get(ctx context.Context) (*VerifyPage, error) {
+func (s *VerifyPageService) Get(ctx context.Context, opts ...RequestOption) (*VerifyPage, error) {
 	var out VerifyPage
-	if err := s.backend.Call(ctx, &operationTable[opVerifyPageGet], "/verify-page", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opVerifyPageGet], "/verify-page", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -40,9 +40,9 @@ func (s *VerifyPageService) Get(ctx context.Context) (*VerifyPage, error) {
 // guesses that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate) (*VerifyPage, error) {
+func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate, opts ...RequestOption) (*VerifyPage, error) {
 	var out VerifyPage
-	if err := s.backend.Call(ctx, &operationTable[opVerifyPageUpdate], "/verify-page", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opVerifyPageUpdate], "/verify-page", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

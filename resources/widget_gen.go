@@ -21,9 +21,9 @@ type WidgetService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *WidgetService) Get(ctx context.Context) (*Widget, error) {
+func (s *WidgetService) Get(ctx context.Context, opts ...RequestOption) (*Widget, error) {
 	var out Widget
-	if err := s.backend.Call(ctx, &operationTable[opWidgetGet], "/widget", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWidgetGet], "/widget", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -39,9 +39,9 @@ func (s *WidgetService) Get(ctx context.Context) (*Widget, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate) (*Widget, error) {
+func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate, opts ...RequestOption) (*Widget, error) {
 	var out Widget
-	if err := s.backend.Call(ctx, &operationTable[opWidgetUpdate], "/widget", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWidgetUpdate], "/widget", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -210,6 +210,7 @@ func emitMethod(w *writer, p *opPlan) {
 			ret = "(*" + p.resp.expr + ", error)"
 		}
 	}
+	params = append(params, "opts ...RequestOption")
 	w.line("func (s *%s) %s(%s) %s {", p.svc.typeName, p.name, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), ret)
 	query := "nil"
 	if p.params != nil {
@@ -229,13 +230,13 @@ func emitMethod(w *writer, p *opPlan) {
 	}
 	call := fmt.Sprintf("s.backend.Call(ctx, &operationTable[%s], %s, %s, %s", p.indexName, pathExpr(p), query, bodyExpr)
 	if p.resp == nil {
-		w.line("return %s, nil)", call)
+		w.line("return %s, nil, opts...)", call)
 		w.line("}")
 		w.line("")
 		return
 	}
 	w.line("var out %s", p.resp.expr)
-	w.line("if err := %s, &out); err != nil {", call)
+	w.line("if err := %s, &out, opts...); err != nil {", call)
 	w.line("return nil, err")
 	w.line("}")
 	if p.resp.nilable() {
@@ -262,6 +263,7 @@ func iteratorDoc(p *opPlan) string {
 	if op.scope != "" {
 		text += fmt.Sprintf(" Every page needs the %s scope.", op.scope)
 	}
+	text += (" opts apply to every page's request: with restorehub.WithResponseInto(&r), r describes the page the current item came from (its status, header and rate limit), refreshed as each page arrives.")
 	if op.inferred {
 		text += fmt.Sprintf(" Like %s, it is inferred, not documented.", p.name)
 	}
@@ -272,6 +274,8 @@ func emitIterator(w *writer, p *opPlan) {
 	pg := p.pag
 	w.comment(iteratorDoc(p))
 	params, forward := signature(p, "params")
+	params = append(params, "opts ...RequestOption")
+	forward = append(forward, "opts...")
 	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.iter, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pg.item)
 	w.line("var p %s", p.params.name)
 	w.line("if params != nil {")

@@ -12,13 +12,14 @@ import (
 var runtimeNames = []string{
 	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage",
 	"Backend", "Operations", "LookupOperation", "Services", "NewServices", "Ptr",
+	"RequestOption", "RequestConfig", "NewRequestConfig", "WithHeader", "WithCallMaxWait", "Scope", "Tier",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
 }
 
 // localNames are the identifiers generated method bodies use; parameters
 // never take them.
 var localNames = []string{
-	"ctx", "params", "body", "out", "err", "s", "p", "q", "cursor", "page", "resp", "b",
+	"ctx", "params", "body", "out", "err", "s", "p", "q", "cursor", "page", "resp", "b", "opts",
 	"context", "json", "url", "fmt", "time", "iter", "strconv",
 }
 
