@@ -75,11 +75,11 @@ func (s *AccountService) Link(ctx context.Context, body *AccountLinkRequest, opt
 }
 
 // Account is the account that owns the API key (GET /account is documented;
-// its body is not). Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// its body is not). Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type Account struct {
-	// ID is the identifier of the account (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the account, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Username is the display name.
@@ -99,8 +99,8 @@ type Account struct {
 }
 
 // AccountUpdate is the request body for PATCH /account; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AccountUpdate struct {
 	// Username is the new display name.
 	Username *string `json:"username,omitzero"`
@@ -110,9 +110,9 @@ type AccountUpdate struct {
 }
 
 // AccountLinkRequest is the request body for POST /account/link: what to link
-// is undocumented; a provider plus an OAuth code is assumed. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// is undocumented; a provider plus an OAuth code is assumed. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type AccountLinkRequest struct {
 	// Provider is the provider to link, such as "discord".
 	Provider string `json:"provider"`

@@ -129,59 +129,60 @@ type AdsListParams struct {
 }
 
 // AdPage is one page of Ad (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AdPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Ad `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Ad is an ad. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// Ad is an ad. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type Ad struct {
-	// ID is the identifier of the ad (a Discord snowflake where it names a Discord
-	// object).
+	// ID is the identifier of the ad, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title string `json:"title"`
 
 	// URL is where the ad links to.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// AdCreate is the request body for creating an ad. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// AdCreate is the request body for creating an ad. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type AdCreate struct {
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title string `json:"title"`
 
-	// URL is the "url" field.
+	// URL is the ad's URL.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 }
 
 // AdUpdate is the request body for updating an ad; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AdUpdate struct {
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title *string `json:"title,omitzero"`
 
-	// URL is the "url" field.
+	// URL is the ad's URL.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 }

@@ -130,27 +130,27 @@ type AlertsListParams struct {
 }
 
 // AlertPage is one page of Alert (cursor pagination). The pagination envelope
-// is undocumented. Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// is undocumented. Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type AlertPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Alert `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Alert is an alert on the account. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// Alert is an alert on the account. Inferred: Restore Hub does not document
+// this type; it is the SDK's guess and may not match the live API.
 type Alert struct {
-	// ID is the identifier of the alert (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the alert, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Type is the kind of alert.
 	Type *string `json:"type,omitzero"`
 
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
 	// Read reports whether it was marked read.
@@ -160,13 +160,14 @@ type Alert struct {
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// AlertCreate is the request body for creating an alert. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// AlertCreate is the request body for creating an alert. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type AlertCreate struct {
-	// Type is the "type" field.
+	// Type is the alert's type.
 	Type string `json:"type"`
 
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
 	// ServerID is the server the alert watches.
@@ -174,12 +175,12 @@ type AlertCreate struct {
 }
 
 // AlertUpdate is the request body for updating an alert; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AlertUpdate struct {
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
-	// Read is the "read" field.
+	// Read reports whether the alert is read.
 	Read *bool `json:"read,omitzero"`
 }

@@ -30,24 +30,25 @@ func (s *AnalyticsService) Get(ctx context.Context, opts ...RequestOption) (*Ana
 	return &out, nil
 }
 
-// Analytics is the usage analytics of the account. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Analytics is the usage analytics of the account. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type Analytics struct {
-	// Servers is the "servers" field.
+	// Servers is the analytics's servers.
 	Servers *int64 `json:"servers,omitzero"`
 
-	// Members is the "members" field.
+	// Members is the analytics's members.
 	Members *int64 `json:"members,omitzero"`
 
-	// Verifications is the "verifications" field.
+	// Verifications is the analytics's verifications.
 	Verifications *int64 `json:"verifications,omitzero"`
 
-	// Pulls is the "pulls" field.
+	// Pulls is the analytics's pulls.
 	Pulls *int64 `json:"pulls,omitzero"`
 
-	// Backups is the "backups" field.
+	// Backups is the analytics's backups.
 	Backups *int64 `json:"backups,omitzero"`
 
-	// UpdatedAt is the "updatedAt" field.
+	// UpdatedAt is when the analytics was updated.
 	UpdatedAt *time.Time `json:"updatedAt,omitzero"`
 }

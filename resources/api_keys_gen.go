@@ -131,10 +131,10 @@ type APIKeysListParams struct {
 }
 
 // APIKeyPage is one page of ApiKey (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type APIKeyPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []APIKey `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
@@ -142,14 +142,14 @@ type APIKeyPage struct {
 }
 
 // APIKey is an API key as listed: the secret itself is shown only once, at
-// creation. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// creation. Inferred: Restore Hub does not document this type; it is the SDK's
+// guess and may not match the live API.
 type APIKey struct {
-	// ID is the identifier of the API key (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the API key, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
@@ -161,14 +161,15 @@ type APIKey struct {
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
-	// LastUsedAt is the "lastUsedAt" field.
+	// LastUsedAt is when the API key was last used.
 	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 }
 
-// APIKeyCreate is the request body for minting an API key. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// APIKeyCreate is the request body for minting an API key. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type APIKeyCreate struct {
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
 	// Scopes is the scopes to grant; grant the fewest that work.
@@ -176,14 +177,15 @@ type APIKeyCreate struct {
 }
 
 // APIKeyWithSecret is a newly minted API key, with its secret: the docs say
-// the full key is shown once and stored only as a hash. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// the full key is shown once and stored only as a hash. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type APIKeyWithSecret struct {
-	// ID is the identifier of the API key (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the API key, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
@@ -195,7 +197,7 @@ type APIKeyWithSecret struct {
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
-	// LastUsedAt is the "lastUsedAt" field.
+	// LastUsedAt is when the API key was last used.
 	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 
 	// Key is the full key (rh_...); store it now, it cannot be shown again.
@@ -203,12 +205,12 @@ type APIKeyWithSecret struct {
 }
 
 // APIKeyUpdate is the request body for updating an API key; omitted fields
-// stay unchanged. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// stay unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type APIKeyUpdate struct {
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name *string `json:"name,omitzero"`
 
-	// Scopes is the "scopes" field.
+	// Scopes is the API key's scopes.
 	Scopes []string `json:"scopes,omitzero"`
 }

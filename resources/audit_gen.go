@@ -72,10 +72,10 @@ type AuditListEventsParams struct {
 }
 
 // AuditEventPage is one page of AuditEvent (page pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type AuditEventPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []AuditEvent `json:"data"`
 
 	// Total is the number of items on all pages.
@@ -85,11 +85,11 @@ type AuditEventPage struct {
 	TotalPages *int `json:"totalPages,omitzero"`
 }
 
-// AuditEvent is one audit-log entry. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// AuditEvent is one audit-log entry. Inferred: Restore Hub does not document
+// this type; it is the SDK's guess and may not match the live API.
 type AuditEvent struct {
-	// ID is the identifier of the entry (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the entry, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Action is what was done, such as "backup.restore".
@@ -98,7 +98,7 @@ type AuditEvent struct {
 	// ActorID is who did it.
 	ActorID *string `json:"actorId,omitzero"`
 
-	// TargetID is the "targetId" field.
+	// TargetID is the ID of the target.
 	TargetID *string `json:"targetId,omitzero"`
 
 	// Metadata is the free-form details of the entry.

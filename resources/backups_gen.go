@@ -141,44 +141,44 @@ type BackupsListParams struct {
 }
 
 // BackupPage is one page of Backup (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type BackupPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Backup `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Backup is a backup of a Discord server. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// Backup is a backup of a Discord server. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Backup struct {
-	// ID is the identifier of the backup (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the backup, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// ServerID is the server the backup was taken of.
 	ServerID string `json:"serverId"`
 
-	// Name is the "name" field.
+	// Name is the backup's name.
 	Name *string `json:"name,omitzero"`
 
 	// Status is the state of a backup.
 	Status BackupStatus `json:"status"`
 
-	// SizeBytes is the "sizeBytes" field.
+	// SizeBytes is the backup's size, in bytes.
 	SizeBytes *int64 `json:"sizeBytes,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 
-	// CompletedAt is the "completedAt" field.
+	// CompletedAt is when the backup was completed.
 	CompletedAt *time.Time `json:"completedAt,omitzero"`
 }
 
-// BackupStatus is the state of a backup. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// BackupStatus is the state of a backup. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type BackupStatus string
 
 // The values of BackupStatus the spec lists.
@@ -193,20 +193,21 @@ const (
 	BackupStatusFailed BackupStatus = "failed"
 )
 
-// BackupCreate is the request body for taking a backup. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// BackupCreate is the request body for taking a backup. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type BackupCreate struct {
 	// ServerID is the server to back up.
 	ServerID string `json:"serverId"`
 
-	// Name is the "name" field.
+	// Name is the backup's name.
 	Name *string `json:"name,omitzero"`
 }
 
 // BackupRestore is the request body for restoring a backup. The docs say a
 // restore overwrites the current state; where it restores to is undocumented.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type BackupRestore struct {
 	// TargetServerID is the server to restore into; its current state is
 	// overwritten.

@@ -126,40 +126,41 @@ type BotsListParams struct {
 }
 
 // BotPage is one page of Bot (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type BotPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Bot `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Bot is a custom bot. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// Bot is a custom bot. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type Bot struct {
-	// ID is the identifier of the bot (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the bot, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name string `json:"name"`
 
 	// ClientID is the Discord application ID.
 	ClientID *string `json:"clientId,omitzero"`
 
-	// Online is the "online" field.
+	// Online reports whether the bot is online.
 	Online *bool `json:"online,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// BotCreate is the request body for adding a bot. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// BotCreate is the request body for adding a bot. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type BotCreate struct {
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name string `json:"name"`
 
 	// Token is the Discord bot token.
@@ -167,12 +168,12 @@ type BotCreate struct {
 }
 
 // BotUpdate is the request body for updating a bot; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type BotUpdate struct {
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name *string `json:"name,omitzero"`
 
-	// Token is the "token" field.
+	// Token is the bot's token.
 	Token *string `json:"token,omitzero"`
 }

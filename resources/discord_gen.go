@@ -32,21 +32,22 @@ func (s *DiscordService) ListGuilds(ctx context.Context, opts ...RequestOption) 
 }
 
 // DiscordGuildList is the Discord guilds the account can see (not paginated:
-// an account sees few guilds). Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// an account sees few guilds). Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type DiscordGuildList struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []DiscordGuild `json:"data"`
 }
 
-// DiscordGuild is a Discord guild the account can see. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// DiscordGuild is a Discord guild the account can see. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type DiscordGuild struct {
-	// ID is the identifier of the guild (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the guild, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the Discord guild's name.
 	Name string `json:"name"`
 
 	// Icon is the icon hash.

@@ -115,36 +115,38 @@ type DomainsListParams struct {
 }
 
 // DomainPage is one page of Domain (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type DomainPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Domain `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Domain is a custom domain for the verification page. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Domain is a custom domain for the verification page. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Domain struct {
-	// ID is the identifier of the domain (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the domain, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Hostname is the "hostname" field.
+	// Hostname is the domain's hostname.
 	Hostname string `json:"hostname"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the domain is verified.
 	Verified *bool `json:"verified,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// DomainCreate is the request body for adding a domain. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// DomainCreate is the request body for adding a domain. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type DomainCreate struct {
-	// Hostname is the "hostname" field.
+	// Hostname is the domain's hostname.
 	Hostname string `json:"hostname"`
 }

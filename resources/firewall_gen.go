@@ -47,10 +47,11 @@ func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate, opts
 	return &out, nil
 }
 
-// Firewall is the firewall settings for verification. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Firewall is the firewall settings for verification. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Firewall struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the firewall is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// BlockVPN reports whether to refuse verifications from VPNs and proxies.
@@ -64,18 +65,18 @@ type Firewall struct {
 }
 
 // FirewallUpdate is the request body for updating firewall settings; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type FirewallUpdate struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the firewall is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// BlockVPN is the "blockVpn" field.
+	// BlockVPN is the firewall's "blockVpn" flag.
 	BlockVPN *bool `json:"blockVpn,omitzero"`
 
-	// MinAccountAgeDays is the "minAccountAgeDays" field.
+	// MinAccountAgeDays is the firewall's min account age, in days.
 	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
-	// BlockedCountries is the "blockedCountries" field.
+	// BlockedCountries is the firewall's blocked countries.
 	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }

@@ -140,30 +140,31 @@ type MarketplaceListListingsParams struct {
 }
 
 // MarketplaceListingPage is one page of MarketplaceListing (cursor
-// pagination). The pagination envelope is undocumented. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// pagination). The pagination envelope is undocumented. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type MarketplaceListingPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []MarketplaceListing `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// MarketplaceListing is a marketplace listing. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// MarketplaceListing is a marketplace listing. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type MarketplaceListing struct {
-	// ID is the identifier of the listing (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the listing, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title string `json:"title"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents *int64 `json:"priceCents,omitzero"`
 
 	// Currency is the ISO 4217 currency code.
@@ -174,61 +175,61 @@ type MarketplaceListing struct {
 }
 
 // MarketplaceListingCreate is the request body for creating a listing.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type MarketplaceListingCreate struct {
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title string `json:"title"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents int64 `json:"priceCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the marketplace listing's currency.
 	Currency *string `json:"currency,omitzero"`
 }
 
 // MarketplaceListingUpdate is the request body for updating a listing; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type MarketplaceListingUpdate struct {
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents *int64 `json:"priceCents,omitzero"`
 }
 
-// PayoutRequest is the request body for a payout (moves money). Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// PayoutRequest is the request body for a payout (moves money). Inferred:
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type PayoutRequest struct {
-	// AmountCents is the "amountCents" field.
+	// AmountCents is the payout's amount, in cents.
 	AmountCents int64 `json:"amountCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the payout's currency.
 	Currency *string `json:"currency,omitzero"`
 }
 
-// Payout is a requested payout. Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// Payout is a requested payout. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Payout struct {
-	// ID is the identifier of the payout (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the payout, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// AmountCents is the "amountCents" field.
+	// AmountCents is the payout's amount, in cents.
 	AmountCents int64 `json:"amountCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the payout's currency.
 	Currency *string `json:"currency,omitzero"`
 
-	// Status is the "status" field.
+	// Status is the payout's status.
 	Status *string `json:"status,omitzero"`
 
 	// CreatedAt is when it was created.

@@ -137,17 +137,11 @@ func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest, opts .
 // independent of the plan's API rate limit (documented:
 // https://restorehub.net/de/docs/rate-limits).
 //
-// PARTLY INFERRED. The docs say this endpoint exists (scope 'members:pull'),
-// but its method, path, body and response are not shown on any stored page;
-// those below are guesses. Replace with the live spec at
-// https://api.restorehub.net/api/v1/openapi.json. The rate-limits page
-// documents that a member-pull endpoint exists (guarded by members:pull) and
-// that Restore Hub paces pulls at 50 members per minute per target server,
-// whatever the plan's API limit, because Discord caps how fast bots can add
-// users to a guild. It refers to an 'API Reference' page for the full
-// contract, which is not in the stored material: the path, the body (how the
-// target server is named) and the response (likely a job that completes over
-// minutes) are inferred/unknown.
+// Restore Hub paces member pulls at 50 members per minute per target server,
+// whatever the plan's API rate limit, because Discord caps how fast bots can
+// add users to a guild. The path, the body (how the target server is named)
+// and the response (probably a job that completes over minutes) are not
+// documented.
 func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
 	if err := s.backend.Call(ctx, &operationTable[opMembersPull], "/members/pull", nil, bodyOf(body), &out, opts...); err != nil {
@@ -172,21 +166,21 @@ type MembersListParams struct {
 }
 
 // MemberPage is one page of Member (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type MemberPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Member `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Member is a verified member. Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// Member is a verified member. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Member struct {
-	// ID is the identifier of the member (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the member, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// UserID is the Discord user ID.
@@ -195,13 +189,13 @@ type Member struct {
 	// ServerID is the server the member verified in.
 	ServerID *string `json:"serverId,omitzero"`
 
-	// Username is the "username" field.
+	// Username is the member's username.
 	Username *string `json:"username,omitzero"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the member is verified.
 	Verified *bool `json:"verified,omitzero"`
 
-	// VerifiedAt is the "verifiedAt" field.
+	// VerifiedAt is when the member was verified.
 	VerifiedAt *time.Time `json:"verifiedAt,omitzero"`
 
 	// CreatedAt is when it was created.
@@ -209,31 +203,32 @@ type Member struct {
 }
 
 // MemberUpdate is the request body for updating a member record; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type MemberUpdate struct {
 	// Note is a free-text note.
 	Note *string `json:"note,omitzero"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the member is verified.
 	Verified *bool `json:"verified,omitzero"`
 }
 
 // MassVerifyRequest is the request body for mass-verifying members. Inferred:
-// a guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type MassVerifyRequest struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
 	// MemberIDs is the members to verify; all pending ones when empty.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
-// MassDMRequest is the request body for a mass DM. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// MassDMRequest is the request body for a mass DM. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type MassDMRequest struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
 	// Message is the text to send.
@@ -245,8 +240,8 @@ type MassDMRequest struct {
 
 // MemberPullRequest is the request body for a member pull. The target-server
 // field name is a guess; the docs only say pulls are paced per target server.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type MemberPullRequest struct {
 	// TargetServerID is the server to pull members into; the pacing budget is kept
 	// per target server.

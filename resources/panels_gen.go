@@ -130,62 +130,64 @@ type PanelsListParams struct {
 }
 
 // PanelPage is one page of Panel (cursor pagination). The pagination envelope
-// is undocumented. Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// is undocumented. Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type PanelPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Panel `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Panel is a verification panel posted in a channel. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Panel is a verification panel posted in a channel. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Panel struct {
-	// ID is the identifier of the panel (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the panel, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID *string `json:"channelId,omitzero"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// PanelCreate is the request body for creating a panel. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// PanelCreate is the request body for creating a panel. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type PanelCreate struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID string `json:"channelId"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the panel's description.
 	Description *string `json:"description,omitzero"`
 }
 
 // PanelUpdate is the request body for updating a panel; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type PanelUpdate struct {
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID *string `json:"channelId,omitzero"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the panel's description.
 	Description *string `json:"description,omitzero"`
 }

@@ -68,10 +68,10 @@ type ReferralsListParams struct {
 }
 
 // ReferralPage is one page of Referral (page pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type ReferralPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Referral `json:"data"`
 
 	// Total is the number of items on all pages.
@@ -81,20 +81,20 @@ type ReferralPage struct {
 	TotalPages *int `json:"totalPages,omitzero"`
 }
 
-// Referral is a referral. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// Referral is a referral. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type Referral struct {
-	// ID is the identifier of the referral (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the referral, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Code is the "code" field.
+	// Code is the referral's code.
 	Code *string `json:"code,omitzero"`
 
-	// ReferredUserID is the "referredUserId" field.
+	// ReferredUserID is the ID of the referred user (a Discord snowflake).
 	ReferredUserID *string `json:"referredUserId,omitzero"`
 
-	// RewardCents is the "rewardCents" field.
+	// RewardCents is the referral's reward, in cents.
 	RewardCents *int64 `json:"rewardCents,omitzero"`
 
 	// CreatedAt is when it was created.

@@ -127,54 +127,55 @@ type ServersListParams struct {
 }
 
 // ServerPage is one page of Server (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type ServerPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Server `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Server is a Discord server registered with Restore Hub. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// Server is a Discord server registered with Restore Hub. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Server struct {
-	// ID is the identifier of the server (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the server, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name string `json:"name"`
 
 	// GuildID is the Discord guild ID.
 	GuildID string `json:"guildId"`
 
-	// OwnerID is the "ownerId" field.
+	// OwnerID is the ID of the owner.
 	OwnerID *string `json:"ownerId,omitzero"`
 
-	// MemberCount is the "memberCount" field.
+	// MemberCount is the server's member count.
 	MemberCount *int64 `json:"memberCount,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 }
 
-// ServerCreate is the request body for registering a server. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// ServerCreate is the request body for registering a server. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type ServerCreate struct {
 	// GuildID is the Discord guild ID.
 	GuildID string `json:"guildId"`
 
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name *string `json:"name,omitzero"`
 }
 
 // ServerUpdate is the request body for updating a server; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type ServerUpdate struct {
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name *string `json:"name,omitzero"`
 }

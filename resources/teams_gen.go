@@ -130,50 +130,51 @@ type TeamsListParams struct {
 }
 
 // TeamPage is one page of Team (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TeamPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Team `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Team is a team sharing access to servers. Inferred: a guess, not documented
-// by Restore Hub; replace it with the live spec's definition.
+// Team is a team sharing access to servers. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Team struct {
-	// ID is the identifier of the team (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the team, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name string `json:"name"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// TeamCreate is the request body for creating a team. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// TeamCreate is the request body for creating a team. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type TeamCreate struct {
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name string `json:"name"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // TeamUpdate is the request body for updating a team; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TeamUpdate struct {
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name *string `json:"name,omitzero"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }

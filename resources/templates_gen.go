@@ -136,45 +136,45 @@ type TemplatesListParams struct {
 }
 
 // TemplatePage is one page of Template (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type TemplatePage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Template `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Template is a server template (roles, channels, settings). Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// Template is a server template (roles, channels, settings). Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Template struct {
-	// ID is the identifier of the template (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the template, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name string `json:"name"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 
-	// SourceServerID is the "sourceServerId" field.
+	// SourceServerID is the ID of the source server.
 	SourceServerID *string `json:"sourceServerId,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// TemplateCreate is the request body for creating a template. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// TemplateCreate is the request body for creating a template. Inferred:
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type TemplateCreate struct {
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name string `json:"name"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 
 	// SourceServerID is the server to copy the structure of.
@@ -182,20 +182,20 @@ type TemplateCreate struct {
 }
 
 // TemplateUpdate is the request body for updating a template; omitted fields
-// stay unchanged. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// stay unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TemplateUpdate struct {
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name *string `json:"name,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 }
 
 // TemplateApply is the request body for applying a template; the target server
-// structure is overwritten. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// structure is overwritten. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type TemplateApply struct {
-	// TargetServerID is the "targetServerId" field.
+	// TargetServerID is the ID of the target server.
 	TargetServerID string `json:"targetServerId"`
 }

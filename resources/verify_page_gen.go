@@ -48,38 +48,38 @@ func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate, 
 	return &out, nil
 }
 
-// VerifyPage is the verification-page settings. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// VerifyPage is the verification-page settings. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type VerifyPage struct {
-	// Title is the "title" field.
+	// Title is the verify's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the verify's description.
 	Description *string `json:"description,omitzero"`
 
 	// AccentColor is the accent colour, in hex such as "#5865F2".
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the "logoUrl" field.
+	// LogoURL is the verify's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 
-	// DomainID is the "domainId" field.
+	// DomainID is the ID of the domain.
 	DomainID *string `json:"domainId,omitzero"`
 }
 
 // VerifyPageUpdate is the request body for updating verification-page
-// settings; omitted fields stay unchanged. Inferred: a guess, not documented
-// by Restore Hub; replace it with the live spec's definition.
+// settings; omitted fields stay unchanged. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type VerifyPageUpdate struct {
-	// Title is the "title" field.
+	// Title is the verify's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the verify's description.
 	Description *string `json:"description,omitzero"`
 
-	// AccentColor is the "accentColor" field.
+	// AccentColor is the verify's accent color.
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the "logoUrl" field.
+	// LogoURL is the verify's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 }

@@ -47,29 +47,29 @@ func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate, opts ...
 	return &out, nil
 }
 
-// Widget is the verification-widget settings. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Widget is the verification-widget settings. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Widget struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the widget is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// Theme is the "theme" field.
+	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the "allowedOrigins" field.
+	// AllowedOrigins is the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }
 
 // WidgetUpdate is the request body for updating widget settings; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type WidgetUpdate struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the widget is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// Theme is the "theme" field.
+	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the "allowedOrigins" field.
+	// AllowedOrigins is the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }

@@ -94,7 +94,7 @@ var featureCases = []featureCase{
 				"a oneOf/anyOf of Circle, Square; decode it with json.Unmarshal into the variant you expect",
 				"type Circle struct { ID is the \"id\" field: Overrides Base.id. ID string `json:\"id\"`",
 				"Radius float64 `json:\"radius\"`",
-				"type Square struct { ID is the \"id\" field. ID string `json:\"id\"`",
+				"type Square struct { ID is the square's ID. ID string `json:\"id\"`",
 				"Side *float64 `json:\"side,omitzero\"`",
 				"MaybeCircle *Circle `json:\"maybeCircle,omitzero\"`",
 				"MaybeName *string `json:\"maybeName,omitzero\"`",
