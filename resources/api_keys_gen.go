@@ -156,7 +156,7 @@ type APIKey struct {
 	Prefix *string `json:"prefix,omitzero"`
 
 	// Scopes is the scopes the key holds.
-	Scopes []string `json:"scopes"`
+	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
@@ -173,7 +173,7 @@ type APIKeyCreate struct {
 	Name string `json:"name"`
 
 	// Scopes is the scopes to grant; grant the fewest that work.
-	Scopes []string `json:"scopes"`
+	Scopes []Scope `json:"scopes"`
 }
 
 // APIKeyWithSecret is a newly minted API key, with its secret: the docs say
@@ -192,7 +192,7 @@ type APIKeyWithSecret struct {
 	Prefix *string `json:"prefix,omitzero"`
 
 	// Scopes is the scopes the key holds.
-	Scopes []string `json:"scopes"`
+	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
@@ -212,5 +212,5 @@ type APIKeyUpdate struct {
 	Name *string `json:"name,omitzero"`
 
 	// Scopes is the API key's scopes.
-	Scopes []string `json:"scopes,omitzero"`
+	Scopes []Scope `json:"scopes,omitzero"`
 }

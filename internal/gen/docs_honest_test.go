@@ -134,3 +134,43 @@ func TestNamedFieldDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestGoTypeMapsScopes checks x-go-type: a string schema naming a
+// hand-written type gets that type, through a $ref or inline, in fields and
+// path parameters; an unknown name is generated as usual.
+func TestGoTypeMapsScopes(t *testing.T) {
+	spec := `{"openapi":"3.1.0","info":{"title":"t","version":"1"},
+"paths":{"/keys/{scope}":{"get":{"operationId":"getKey","tags":["keys"],
+"parameters":[{"name":"scope","in":"path","required":true,"schema":{"$ref":"#/components/schemas/Scope"}}],
+"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Key"}}}}}}}},
+"components":{"schemas":{
+"Scope":{"type":"string","x-go-type":"Scope","enum":["a:read","a:write"]},
+"Other":{"type":"string","x-go-type":"NotHandWritten"},
+"Key":{"type":"object","properties":{
+  "scopes":{"type":"array","items":{"$ref":"#/components/schemas/Scope"}},
+  "required":{"type":"string","x-go-type":"Scope"},
+  "other":{"$ref":"#/components/schemas/Other"}}}}}}`
+	res, err := generate([]byte(spec), "spec.json", "keys", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, src := range res.files {
+		all.Write(src)
+	}
+	got := squash(all.String())
+	for _, want := range []string{
+		"Scopes []Scope `json:\"scopes,omitzero\"`",
+		"Required *Scope `json:\"required,omitzero\"`",
+		"Other *Other `json:\"other,omitzero\"`",
+		"type Other = string",
+		"url.PathEscape(string(scope))",
+	} {
+		if !strings.Contains(got, squash(want)) {
+			t.Errorf("generated code lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "type Scope ") {
+		t.Error("the Scope component was generated instead of using the hand-written type")
+	}
+}

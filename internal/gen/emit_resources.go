@@ -184,8 +184,10 @@ func pathExpr(p *opPlan) string {
 			}
 			u := a.typ.underlying()
 			switch {
-			case u.kind == kString:
+			case u.kind == kString && u.expr == "string":
 				parts = append(parts, "url.PathEscape("+a.name+")")
+			case u.kind == kString:
+				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum:
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			default:

@@ -268,6 +268,7 @@ var featureCases = []featureCase{
 				`opNotesPut: { ID: "notes.put", Method: "PUT", Path: "/notes/{id}", Scope: "notes:admin", Tier: "admin", Idempotent: true,`,
 				`opNotesTouch: { ID: "notes.touch", Method: "POST", Path: "/notes/{id}", Idempotent: true, Pagination: PaginationNone, Inferred: true, }`,
 				`Pace: &Pace{KeyField: "channelId", CountField: "items", Limit: 30, Interval: 10 * time.Second},`,
+				`{"notes:purge", TierDestructive}`, `{"notes:admin", TierUnknown}`, `const scopeWildcard Scope = "*"`,
 			},
 			"notes_gen.go": {
 				"The same security requirement also lists docs:read.",
@@ -280,7 +281,7 @@ var featureCases = []featureCase{
 				"Rate limit: Only 5 per hour, says the vendor.",
 			},
 			"scopes.go": {
-				`ScopeDocsRead Scope = "docs:read"`, `{ScopeNotesPurge, TierDestructive}`, `{ScopeNotesAdmin, TierUnknown}`,
+				`ScopeDocsRead Scope = "docs:read"`, `ScopeNotesPurge Scope = "notes:purge"`,
 				`ScopeNotesAdmin is the scope "notes:admin" (tier not documented).`, `ScopeAll Scope = "*"`,
 			},
 		},
@@ -413,25 +414,10 @@ const runtimeUse = `
 var _ = []any{cursorSeq[int], pageSeq[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
 `
 
-// scopesStub declares what the root package gives scopes.go.
+// scopesStub declares what the root package gives scopes.go: the Scope
+// type (an alias of resources.Scope in the real root package).
 const scopesStub = `
 type Scope string
-
-type Tier int
-
-const (
-	TierUnknown Tier = iota
-	TierRead
-	TierWrite
-	TierDestructive
-)
-
-type scopeInfo struct {
-	scope Scope
-	tier  Tier
-}
-
-var _ = scopeTable
 `
 
 // TestFeatureSpecs generates a package from every feature spec, checks the

@@ -73,14 +73,6 @@ func ownerPhrase(d *typeDecl) string {
 	return "the " + strings.Join(words, " ") + "'s"
 }
 
-// article returns "an" before a vowel sound, else "a".
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
-		return "an"
-	}
-	return "a"
-}
-
 // namedFieldDoc is the doc of a field the spec does not describe.
 func namedFieldDoc(d *typeDecl, f *field) string {
 	words := lowerWords(f.jsonName)

@@ -12,7 +12,9 @@ import (
 var runtimeNames = []string{
 	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage",
 	"Backend", "Operations", "LookupOperation", "Services", "NewServices", "Ptr",
-	"RequestOption", "RequestConfig", "NewRequestConfig", "WithHeader", "WithCallMaxWait", "Scope", "Tier",
+	"RequestOption", "RequestConfig", "NewRequestConfig", "WithHeader", "WithCallMaxWait",
+	"Scope", "Tier", "TierUnknown", "TierRead", "TierWrite", "TierDestructive", "DocumentedScopes",
+	"scopeInfo", "scopeTiers", "scopeTable", "scopeWildcard",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
 }
 
