@@ -7,6 +7,10 @@
 // services through a restorehub.Client (client.Servers, client.Backups, …);
 // this package does not import the root package, so the client hands each
 // service a Backend.
+//
+// Every method and iterator takes trailing per-call options
+// (RequestOption), such as restorehub.WithResponseInto for the call's
+// status, header and rate limit; an iterator applies them to every page.
 package resources
 
 import (
