@@ -45,11 +45,11 @@ func WithResponseInto(r *Response) RequestOption {
 func WithCallMaxWait(d time.Duration) RequestOption { return resources.WithCallMaxWait(d) }
 
 // WithHeader adds the header key: value to this call, for a proxy or
-// tracing. It cannot replace the client's credentials: Authorization,
-// Proxy-Authorization, Cookie, Host, Content-Length, Content-Type and
-// Transfer-Encoding are refused, as is a value holding an API key; a refused
-// header fails the call before anything is sent. Logged headers are
-// redacted as the client's own are.
+// tracing. It cannot replace what the client sets itself: Authorization,
+// Proxy-Authorization, Cookie, Host, Content-Length, Content-Type,
+// Transfer-Encoding, User-Agent (see WithUserAgent) and Accept are refused,
+// as is a value holding an API key; a refused header fails the call before
+// anything is sent. Logged headers are redacted as the client's own are.
 func WithHeader(key, value string) RequestOption { return resources.WithHeader(key, value) }
 
 // callOptionsKey finds a call's options in its context.

@@ -197,6 +197,7 @@ func TestWithHeader(t *testing.T) {
 		{name: "authorization", key: "authorization", value: "Bearer rh_attacker000000000000000000", wantErr: "Authorization"},
 		{name: "host", key: "Host", value: "evil.example", wantErr: "Host"},
 		{name: "proxy auth", key: "Proxy-Authorization", value: "Basic x", wantErr: "Proxy-Authorization"},
+		{name: "user agent", key: "user-agent", value: "other/1.0", wantErr: "User-Agent"},
 		{name: "key in value", key: "X-Debug", value: testKey, wantErr: "looks like an API key"},
 		{name: "bad name", key: "X Bad", value: "v", wantErr: "invalid header name"},
 		{name: "header injection", key: "X-A", value: "a\r\nAuthorization: x", wantErr: "line break"},

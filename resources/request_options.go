@@ -59,14 +59,16 @@ var reservedHeaders = map[string]bool{
 	"Content-Length":      true,
 	"Content-Type":        true,
 	"Transfer-Encoding":   true,
+	"User-Agent":          true,
+	"Accept":              true,
 }
 
 // WithHeader adds the header key: value to the call, for a proxy or tracing.
 // It refuses, by failing the call before anything is sent, a header that
-// carries credentials or describes the request body (Authorization,
+// carries credentials or that the client sets itself (Authorization,
 // Proxy-Authorization, Cookie, Host, Content-Length, Content-Type,
-// Transfer-Encoding), an invalid name or value, and a value that holds a
-// Restore Hub API key. restorehub.WithHeader is the same function.
+// Transfer-Encoding, User-Agent, Accept), an invalid name or value, and a
+// value that holds a Restore Hub API key. restorehub.WithHeader is the same function.
 func WithHeader(key, value string) RequestOption {
 	return func(cfg *RequestConfig) {
 		name := http.CanonicalHeaderKey(strings.TrimSpace(key))
