@@ -155,6 +155,18 @@ func TestWithResponseIntoPerPage(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("per-item page metadata = %v, want %v", got, want)
 	}
+
+	// Pages yields each whole page, with the same per-page Response.
+	var pages []string
+	for page, err := range c.Backups.Pages(context.Background(), nil, WithResponseInto(&r)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, fmt.Sprintf("%d items, next %v, page %s", len(page.Data), page.NextCursor != nil, r.Header.Get("X-Page")))
+	}
+	if want := "[2 items, next true, page 3 1 items, next false, page 4]"; fmt.Sprint(pages) != want {
+		t.Errorf("Pages = %v, want %s", pages, want)
+	}
 }
 
 // TestWithCallMaxWait checks that one call can refuse to wait for budget

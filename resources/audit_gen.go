@@ -56,6 +56,31 @@ func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsPar
 	})
 }
 
+// PagesEvents iterates over the pages of ListEvents (page pagination), one
+// request per page as the loop asks for more, and yields each whole response,
+// so that the loop sees what AllEvents hides: the cursor or page counts of
+// every page. It stops after yielding the first error, after an empty page,
+// and after the last page the response reports. params sets the query of the
+// first page; PagesEvents starts there. opts apply to every page's request:
+// with restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like ListEvents, it is inferred, not
+// documented.
+func (s *AuditService) PagesEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) iter.Seq2[*AuditEventPage, error] {
+	var p AuditListEventsParams
+	if params != nil {
+		p = *params
+	}
+	return pagePages(valueOf(p.Page), func(page int) (*AuditEventPage, int, int, error) {
+		q := p
+		q.Page = optional(page)
+		resp, err := s.ListEvents(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		return resp, len(resp.Data), valueOf(resp.TotalPages), nil
+	})
+}
+
 // AuditListEventsParams holds the query parameters of AuditService.ListEvents.
 type AuditListEventsParams struct {
 	// Action is the "action" query parameter: Only entries with this action.

@@ -54,6 +54,31 @@ func (s *BlacklistService) AllEntries(ctx context.Context, params *BlacklistList
 	})
 }
 
+// PagesEntries iterates over the pages of ListEntries (cursor pagination), one
+// request per page as the loop asks for more, and yields each whole response,
+// so that the loop sees what AllEntries hides: the cursor or page counts of
+// every page. It stops after yielding the first error, after an empty page,
+// and when the next cursor is empty or repeats one already seen. params sets
+// the query of the first page; PagesEntries starts there. opts apply to every
+// page's request: with restorehub.WithResponseInto(&r), r describes the page
+// just yielded (its status, header and rate limit). Like ListEntries, it is
+// inferred, not documented.
+func (s *BlacklistService) PagesEntries(ctx context.Context, params *BlacklistListEntriesParams, opts ...RequestOption) iter.Seq2[*ListEntryPage, error] {
+	var p BlacklistListEntriesParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*ListEntryPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.ListEntries(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
+	})
+}
+
 // CreateEntry is the blacklist.createEntry operation: Create blacklist entry.
 //
 // It sends POST /blacklist and needs the blacklist:write scope (write tier).

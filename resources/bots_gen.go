@@ -55,6 +55,30 @@ func (s *BotsService) All(ctx context.Context, params *BotsListParams, opts ...R
 	})
 }
 
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *BotsService) Pages(ctx context.Context, params *BotsListParams, opts ...RequestOption) iter.Seq2[*BotPage, error] {
+	var p BotsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*BotPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
+	})
+}
+
 // Create is the bots.create operation: Create bot.
 //
 // It sends POST /bots and needs the bots:write scope (write tier). The request

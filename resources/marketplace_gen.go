@@ -56,6 +56,31 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 	})
 }
 
+// PagesListings iterates over the pages of ListListings (cursor pagination),
+// one request per page as the loop asks for more, and yields each whole
+// response, so that the loop sees what AllListings hides: the cursor or page
+// counts of every page. It stops after yielding the first error, after an
+// empty page, and when the next cursor is empty or repeats one already seen.
+// params sets the query of the first page; PagesListings starts there. opts
+// apply to every page's request: with restorehub.WithResponseInto(&r), r
+// describes the page just yielded (its status, header and rate limit). Like
+// ListListings, it is inferred, not documented.
+func (s *MarketplaceService) PagesListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) iter.Seq2[*MarketplaceListingPage, error] {
+	var p MarketplaceListListingsParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*MarketplaceListingPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.ListListings(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
+	})
+}
+
 // CreateListing is the marketplace.createListing operation: Create marketplace
 // listing.
 //

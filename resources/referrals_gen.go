@@ -56,6 +56,30 @@ func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams,
 	})
 }
 
+// Pages iterates over the pages of List (page pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and after the last page
+// the response reports. params sets the query of the first page; Pages starts
+// there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *ReferralsService) Pages(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) iter.Seq2[*ReferralPage, error] {
+	var p ReferralsListParams
+	if params != nil {
+		p = *params
+	}
+	return pagePages(valueOf(p.Page), func(page int) (*ReferralPage, int, int, error) {
+		q := p
+		q.Page = optional(page)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		return resp, len(resp.Data), valueOf(resp.TotalPages), nil
+	})
+}
+
 // ReferralsListParams holds the query parameters of ReferralsService.List.
 type ReferralsListParams struct {
 	// Page is the "page" query parameter: 1-based page number. The pagination

@@ -63,6 +63,7 @@ func emitService(w *writer, svc *service) {
 		emitMethod(w, p)
 		if p.pag != nil {
 			emitIterator(w, p)
+			emitPages(w, p)
 		}
 	}
 }
@@ -344,4 +345,92 @@ func toInt(expr string, f *field) string {
 		return expr
 	}
 	return "int(" + expr + ")"
+}
+
+// pagesDoc is the doc comment of a page iterator.
+func pagesDoc(p *opPlan) string {
+	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
+	switch p.pag.style {
+	case "cursor":
+		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one already seen."
+	case "page":
+		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
+	}
+	if p.params != nil {
+		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
+	}
+	text += " opts apply to every page's request: with restorehub.WithResponseInto(&r), r describes the page just yielded (its status, header and rate limit)."
+	if p.op.inferred {
+		text += fmt.Sprintf(" Like %s, it is inferred, not documented.", p.name)
+	}
+	return text
+}
+
+// emitPages writes the page iterator of a paginated operation.
+func emitPages(w *writer, p *opPlan) {
+	pg := p.pag
+	w.comment(pagesDoc(p))
+	params, forward := signature(p, "params")
+	params = append(params, "opts ...RequestOption")
+	forward = append(forward, "opts...")
+	pageType := p.resp.expr
+	if !p.resp.nilable() {
+		pageType = "*" + pageType
+	}
+	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pageType)
+	w.line("var p %s", p.params.name)
+	w.line("if params != nil {")
+	w.line("p = *params")
+	w.line("}")
+	cf := "p." + pg.cursor.name
+	call := fmt.Sprintf("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+	switch pg.style {
+	case "cursor":
+		start := cf
+		if pg.cursor.pointer {
+			start = "valueOf(" + cf + ")"
+		}
+		next := "resp." + pg.next.name
+		if pg.next.pointer {
+			next = "valueOf(" + next + ")"
+		}
+		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pageType)
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(cursor)", pg.cursor.name)
+		} else {
+			w.line("q.%s = cursor", pg.cursor.name)
+		}
+		w.line("%s", call)
+		w.line("if err != nil {")
+		w.line(`return nil, 0, "", err`)
+		w.line("}")
+		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, next)
+		w.line("})")
+	case "page":
+		start := toInt(cf, pg.cursor)
+		total := "0"
+		if pg.next != nil {
+			total = toInt("resp."+pg.next.name, pg.next)
+		}
+		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pageType)
+		conv := "page"
+		if pg.cursor.typ.expr != "int" {
+			conv = pg.cursor.typ.expr + "(page)"
+		}
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
+		} else {
+			w.line("q.%s = %s", pg.cursor.name, conv)
+		}
+		w.line("%s", call)
+		w.line("if err != nil {")
+		w.line("return nil, 0, 0, err")
+		w.line("}")
+		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, total)
+		w.line("})")
+	}
+	w.line("}")
+	w.line("")
 }

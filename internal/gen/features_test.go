@@ -294,8 +294,12 @@ var featureCases = []featureCase{
 				"func (s *UsersService) All(ctx context.Context, params *UsersListParams, opts ...RequestOption) iter.Seq2[User, error]",
 				"return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]User, string, error) { q := p q.Cursor = optional(cursor)",
 				"return resp.Data, valueOf(resp.NextCursor), nil",
+				"func (s *UsersService) Pages(ctx context.Context, params *UsersListParams, opts ...RequestOption) iter.Seq2[*UsersListResponse, error]",
+				"return resp, len(resp.Data), valueOf(resp.NextCursor), nil",
 			},
 			"groups_gen.go": {
+				"return pagePages(int(valueOf(p.Page)), func(page int)",
+				"func (s *GroupsService) PagesMembers(ctx context.Context, groupID string, params *GroupsListMembersParams, opts ...RequestOption) iter.Seq2[",
 				"func (s *GroupsService) All(ctx context.Context, params *GroupsListParams, opts ...RequestOption) iter.Seq2[string, error]",
 				"return pageSeq(int(valueOf(p.Page)), func(page int) ([]string, int, error) { q := p q.Page = optional(int32(page))",
 				"return resp.Data, int(valueOf(resp.TotalPages)), nil",
@@ -411,7 +415,7 @@ func runtimeFiles(t *testing.T) map[string][]byte {
 // runtimeUse keeps staticcheck from reporting the runtime helpers a small
 // generated package does not happen to use.
 const runtimeUse = `
-var _ = []any{cursorSeq[int], pageSeq[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
+var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
 `
 
 // scopesStub declares what the root package gives scopes.go: the Scope

@@ -16,6 +16,7 @@ var runtimeNames = []string{
 	"Scope", "Tier", "TierUnknown", "TierRead", "TierWrite", "TierDestructive", "DocumentedScopes",
 	"scopeInfo", "scopeTiers", "scopeTable", "scopeWildcard",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
+	"cursorPages", "pagePages",
 }
 
 // localNames are the identifiers generated method bodies use; parameters
@@ -42,6 +43,7 @@ type opPlan struct {
 	svc       *service
 	name      string // Go method name
 	iter      string // iterator method name; "" when the operation has none
+	pages     string // page iterator method name; "" when the operation has none
 	indexName string // the index constant in operationTable
 	args      []arg
 	params    *typeDecl
@@ -154,6 +156,7 @@ func buildPlan(d *document, reserved []string) *plan {
 				base = p.name
 			}
 			p.iter = p.svc.methods.claim("All" + base)
+			p.pages = p.svc.methods.claim("Pages" + base)
 		}
 	}
 	// Which resources use each declaration decides its file.
