@@ -81,7 +81,10 @@ func TestCursorPages(t *testing.T) {
 	}
 	t.Run("stops when the loop does", func(t *testing.T) {
 		fetches := 0
-		for range cursorPages("", func(string) (int, int, string, error) { fetches++; return 0, 1, "next" + string(rune('a'+fetches)), nil }) {
+		for range cursorPages("", func(string) (int, int, string, error) {
+			fetches++
+			return 0, 1, "next" + string(rune('a'+fetches)), nil
+		}) {
 			break
 		}
 		if fetches != 1 {
