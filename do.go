@@ -96,6 +96,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		if cfg.Err != nil {
 			return nil, cfg.Err
 		}
+		if err := checkCallHeaders(cfg.Header); err != nil {
+			return nil, err
+		}
 		ctx = withCallOptions(ctx, cfg)
 	}
 	if req == nil {

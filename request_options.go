@@ -82,6 +82,22 @@ func report(cfg *resources.RequestConfig, r *Response) {
 	}
 }
 
+// checkCallHeaders applies WithHeader's rules to every header in h, so that
+// an option that fills RequestConfig.Header itself cannot replace the
+// client's credentials either.
+func checkCallHeaders(h http.Header) error {
+	for k, vs := range h {
+		for _, v := range vs {
+			var probe resources.RequestConfig
+			resources.WithHeader(k, v)(&probe)
+			if probe.Err != nil {
+				return probe.Err
+			}
+		}
+	}
+	return nil
+}
+
 // addCallHeaders adds a call's WithHeader headers to h. WithHeader has
 // already refused the headers that carry credentials, so these never
 // replace the key.

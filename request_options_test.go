@@ -248,6 +248,24 @@ func TestWithHeader(t *testing.T) {
 	}
 }
 
+// TestHandMadeOptionCannotReplaceKey checks that an option filling
+// RequestConfig.Header directly meets the same rules as WithHeader.
+func TestHandMadeOptionCannotReplaceKey(t *testing.T) {
+	srv, n, _ := metaServer(t, 200, `{}`)
+	c := newTestClient(t, srv.URL)
+	sneaky := func(cfg *resources.RequestConfig) {
+		cfg.Header = http.Header{"Authorization": {"Bearer rh_other000000000000000000000000"}}
+	}
+	_, err := c.Account.Get(context.Background(), sneaky)
+	if err == nil || !strings.Contains(err.Error(), "Authorization") {
+		t.Fatalf("err = %v, want a refusal naming Authorization", err)
+	}
+	assertNoKey(t, "error", err.Error())
+	if n.Load() != 0 {
+		t.Errorf("%d requests sent, want none", n.Load())
+	}
+}
+
 // TestRequestConfig checks the resources-level option plumbing that a
 // custom Backend relies on.
 func TestRequestConfig(t *testing.T) {
