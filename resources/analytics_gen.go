@@ -34,19 +34,19 @@ func (s *AnalyticsService) Get(ctx context.Context, opts ...RequestOption) (*Ana
 // not document this type; it is the SDK's guess and may not match the live
 // API.
 type Analytics struct {
-	// Servers is the analytics's servers.
+	// Servers is the number of servers.
 	Servers *int64 `json:"servers,omitzero"`
 
-	// Members is the analytics's members.
+	// Members is the number of members.
 	Members *int64 `json:"members,omitzero"`
 
-	// Verifications is the analytics's verifications.
+	// Verifications is the number of verifications.
 	Verifications *int64 `json:"verifications,omitzero"`
 
-	// Pulls is the analytics's pulls.
+	// Pulls is the number of pulls.
 	Pulls *int64 `json:"pulls,omitzero"`
 
-	// Backups is the analytics's backups.
+	// Backups is the number of backups.
 	Backups *int64 `json:"backups,omitzero"`
 
 	// UpdatedAt is when the analytics was updated.

@@ -51,16 +51,16 @@ func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate, 
 // VerifyPage is the verification-page settings. Inferred: Restore Hub does not
 // document this type; it is the SDK's guess and may not match the live API.
 type VerifyPage struct {
-	// Title is the verify's title.
+	// Title is the verify page's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the verify's description.
+	// Description is the verify page's description.
 	Description *string `json:"description,omitzero"`
 
 	// AccentColor is the accent colour, in hex such as "#5865F2".
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the verify's logo URL.
+	// LogoURL is the verify page's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 
 	// DomainID is the ID of the domain.
@@ -71,15 +71,15 @@ type VerifyPage struct {
 // settings; omitted fields stay unchanged. Inferred: Restore Hub does not
 // document this type; it is the SDK's guess and may not match the live API.
 type VerifyPageUpdate struct {
-	// Title is the verify's title.
+	// Title is the verify page's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the verify's description.
+	// Description is the verify page's description.
 	Description *string `json:"description,omitzero"`
 
-	// AccentColor is the verify's accent color.
+	// AccentColor is the verify page's accent color.
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the verify's logo URL.
+	// LogoURL is the verify page's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 }

@@ -125,6 +125,10 @@ func TestNamedFieldDoc(t *testing.T) {
 		{"Widget", "enabled", goType{kind: kBool, expr: "bool"}, "Enabled reports whether the widget is enabled."},
 		{"Billing", "cancelAtPeriodEnd", goType{kind: kBool, expr: "bool"}, `CancelAtPeriodEnd is the billing's "cancelAtPeriodEnd" flag.`},
 		{"TeamPage", "data", goType{kind: kSlice, expr: "[]Team"}, "Data holds the items of this page."},
+		{"VerifyPage", "title", str, "Title is the verify page's title."},
+		{"Analytics", "backups", goType{kind: kInt, expr: "int64"}, "Backups is the number of backups."},
+		{"Analytics", "updatedAt", goType{kind: kTime, expr: "time.Time"}, "UpdatedAt is when the analytics was updated."},
+		{"Analytics", "plan", str, "Plan is the analytics' plan."},
 	}
 	for _, tt := range tests {
 		d := &typeDecl{name: tt.typeName}

@@ -30,7 +30,7 @@ var unitSuffixes = map[string]string{
 // ownerSuffixes are words of a type name that say what role the type plays,
 // not what it is ("BackupCreate" is about a backup).
 var ownerSuffixes = map[string]bool{
-	"create": true, "update": true, "request": true, "body": true, "response": true, "page": true,
+	"create": true, "update": true, "request": true, "body": true, "response": true,
 	"params": true, "input": true, "result": true,
 }
 
@@ -70,7 +70,11 @@ func ownerPhrase(d *typeDecl) string {
 	if len(words) == 0 {
 		return "its"
 	}
-	return "the " + strings.Join(words, " ") + "'s"
+	phrase := strings.Join(words, " ")
+	if strings.HasSuffix(phrase, "s") {
+		return "the " + phrase + "'"
+	}
+	return "the " + phrase + "'s"
 }
 
 // namedFieldDoc is the doc of a field the spec does not describe.
@@ -88,7 +92,7 @@ func namedFieldDoc(d *typeDecl, f *field) string {
 	case u.kind == kTime && last == "at" && len(words) > 1:
 		rest := words[:len(words)-1]
 		verb := rest[len(rest)-1]
-		subject := strings.TrimSuffix(strings.TrimPrefix(owner, "the "), "'s")
+		subject := ownerSubject(owner)
 		switch {
 		case strings.HasSuffix(verb, "ed"):
 			return f.name + " is when the " + subject + " was " + strings.Join(rest, " ") + "."
@@ -113,15 +117,25 @@ func namedFieldDoc(d *typeDecl, f *field) string {
 		return text + "."
 	case u.kind == kBool:
 		if len(words) == 1 && (strings.HasSuffix(last, "ed") || strings.HasSuffix(last, "ive") || last == "online" || last == "read") {
-			return f.name + " reports whether the " + strings.TrimSuffix(strings.TrimPrefix(owner, "the "), "'s") + " is " + last + "."
+			return f.name + " reports whether the " + ownerSubject(owner) + " is " + last + "."
 		}
 		return f.name + " is " + owner + " " + goQuote(f.jsonName) + " flag."
+	}
+	if u.kind == kInt && len(words) == 1 && strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss") {
+		return f.name + " is the number of " + last + "."
 	}
 	phrase := strings.Join(words, " ")
 	if unit, ok := unitSuffixes[last]; ok && len(words) > 1 && (u.kind == kInt || u.kind == kFloat) {
 		phrase = strings.Join(words[:len(words)-1], " ") + ", " + unit
 	}
 	return f.name + " is " + owner + " " + phrase + "."
+}
+
+// ownerSubject turns "the backup's" back into "backup".
+func ownerSubject(owner string) string {
+	s := strings.TrimPrefix(owner, "the ")
+	s = strings.TrimSuffix(s, "'s")
+	return strings.TrimSuffix(s, "'")
 }
 
 // plural makes a naive plural of an English noun phrase.
