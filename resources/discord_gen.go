@@ -35,7 +35,7 @@ func (s *DiscordService) ListGuilds(ctx context.Context, opts ...RequestOption) 
 // an account sees few guilds). Inferred: Restore Hub does not document this
 // type; it is the SDK's guess and may not match the live API.
 type DiscordGuildList struct {
-	// Data holds the items of this page.
+	// Data is the Discord guild list's data.
 	Data []DiscordGuild `json:"data"`
 }
 

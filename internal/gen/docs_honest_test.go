@@ -126,12 +126,16 @@ func TestNamedFieldDoc(t *testing.T) {
 		{"Billing", "cancelAtPeriodEnd", goType{kind: kBool, expr: "bool"}, `CancelAtPeriodEnd is the billing's "cancelAtPeriodEnd" flag.`},
 		{"TeamPage", "data", goType{kind: kSlice, expr: "[]Team"}, "Data holds the items of this page."},
 		{"VerifyPage", "title", str, "Title is the verify page's title."},
+		{"Export", "data", goType{kind: kSlice, expr: "[]string"}, "Data is the export's data."},
 		{"Analytics", "backups", goType{kind: kInt, expr: "int64"}, "Backups is the number of backups."},
 		{"Analytics", "updatedAt", goType{kind: kTime, expr: "time.Time"}, "UpdatedAt is when the analytics was updated."},
 		{"Analytics", "plan", str, "Plan is the analytics' plan."},
 	}
 	for _, tt := range tests {
 		d := &typeDecl{name: tt.typeName}
+		if strings.HasSuffix(tt.typeName, "Page") && tt.json == "data" {
+			d.fields = []*field{{name: "NextCursor", jsonName: "nextCursor", typ: str}}
+		}
 		f := &field{name: exportedName(tt.json), jsonName: tt.json, typ: tt.typ}
 		if got := namedFieldDoc(d, f); got != tt.want {
 			t.Errorf("%s.%s: got %q, want %q", tt.typeName, tt.json, got, tt.want)

@@ -87,7 +87,7 @@ func namedFieldDoc(d *typeDecl, f *field) string {
 	last := strings.ToLower(words[len(words)-1])
 	u := f.typ.underlying()
 	switch {
-	case f.jsonName == "data" && u.kind == kSlice:
+	case f.jsonName == "data" && u.kind == kSlice && isPageEnvelope(d):
 		return f.name + " holds the items of this page."
 	case u.kind == kTime && last == "at" && len(words) > 1:
 		rest := words[:len(words)-1]
@@ -129,6 +129,18 @@ func namedFieldDoc(d *typeDecl, f *field) string {
 		phrase = strings.Join(words[:len(words)-1], " ") + ", " + unit
 	}
 	return f.name + " is " + owner + " " + phrase + "."
+}
+
+// isPageEnvelope reports whether d is one page of a list: it has a cursor
+// or page count beside its items.
+func isPageEnvelope(d *typeDecl) bool {
+	for _, f := range d.fields {
+		switch f.jsonName {
+		case "nextCursor", "totalPages", "total", "next_cursor", "total_pages":
+			return true
+		}
+	}
+	return false
 }
 
 // ownerSubject turns "the backup's" back into "backup".
