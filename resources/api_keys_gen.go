@@ -179,7 +179,7 @@ type APIKey struct {
 	// Prefix is the first characters of the key, such as "rh_ab12".
 	Prefix *string `json:"prefix,omitzero"`
 
-	// Scopes is the scopes the key holds.
+	// Scopes are the scopes the key holds.
 	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
@@ -196,7 +196,7 @@ type APIKeyCreate struct {
 	// Name is the API key's name.
 	Name string `json:"name"`
 
-	// Scopes is the scopes to grant; grant the fewest that work.
+	// Scopes are the scopes to grant; grant the fewest that work.
 	Scopes []Scope `json:"scopes"`
 }
 
@@ -215,7 +215,7 @@ type APIKeyWithSecret struct {
 	// Prefix is the first characters of the key, such as "rh_ab12".
 	Prefix *string `json:"prefix,omitzero"`
 
-	// Scopes is the scopes the key holds.
+	// Scopes are the scopes the key holds.
 	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
@@ -235,6 +235,6 @@ type APIKeyUpdate struct {
 	// Name is the API key's name.
 	Name *string `json:"name,omitzero"`
 
-	// Scopes is the API key's scopes.
+	// Scopes are the API key's scopes.
 	Scopes []Scope `json:"scopes,omitzero"`
 }

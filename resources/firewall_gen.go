@@ -60,7 +60,7 @@ type Firewall struct {
 	// MinAccountAgeDays is the minimum Discord account age, in days.
 	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
-	// BlockedCountries is the blocked countries, as ISO country codes.
+	// BlockedCountries are the blocked countries, as ISO country codes.
 	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }
 
@@ -77,6 +77,6 @@ type FirewallUpdate struct {
 	// MinAccountAgeDays is the firewall's min account age, in days.
 	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
-	// BlockedCountries is the firewall's blocked countries.
+	// BlockedCountries are the firewall's blocked countries.
 	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }

@@ -244,7 +244,7 @@ type MassVerifyRequest struct {
 	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// MemberIDs is the members to verify; all pending ones when empty.
+	// MemberIDs are the members to verify; all pending ones when empty.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
@@ -258,7 +258,7 @@ type MassDMRequest struct {
 	// Message is the text to send.
 	Message string `json:"message"`
 
-	// MemberIDs is the recipients; everyone when empty.
+	// MemberIDs are the recipients; everyone when empty.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
@@ -271,7 +271,7 @@ type MemberPullRequest struct {
 	// per target server.
 	TargetServerID string `json:"targetServerId"`
 
-	// MemberIDs is the members to pull; each one spends one unit of the
+	// MemberIDs are the members to pull; each one spends one unit of the
 	// 50-per-minute budget.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }

@@ -56,7 +56,7 @@ type Widget struct {
 	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the widget's allowed origins.
+	// AllowedOrigins are the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }
 
@@ -70,6 +70,6 @@ type WidgetUpdate struct {
 	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the widget's allowed origins.
+	// AllowedOrigins are the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }

@@ -168,6 +168,10 @@ func fieldDoc(d *typeDecl, f *field) string {
 	if strings.TrimSpace(f.doc) == "" && !d.params {
 		text = namedFieldDoc(d, f)
 	}
+	// A list named in the plural reads "Scopes are the …", not "is".
+	if rest, ok := strings.CutPrefix(text, f.name+" is "); ok && f.typ.underlying().kind == kSlice && strings.HasSuffix(f.name, "s") {
+		text = f.name + " are " + rest
+	}
 	if u := f.typ.underlying(); u.kind == kRaw && u.note != "" && f.typ.kind != kNamed {
 		text += " It is raw JSON: the generator does not model " + sentence(u.note)
 	} else if f.typ.kind == kInt && f.typ.note != "" {
