@@ -43,8 +43,7 @@ type DiscordGuildList struct {
 // does not document this type; it is the SDK's guess and may not match the
 // live API.
 type DiscordGuild struct {
-	// ID is the identifier of the guild, assigned by Restore Hub; its format is
-	// not documented.
+	// ID is the Discord ID of the guild (a snowflake).
 	ID string `json:"id"`
 
 	// Name is the Discord guild's name.

@@ -203,8 +203,8 @@ type MemberPage struct {
 // Member is a verified member. Inferred: Restore Hub does not document this
 // type; it is the SDK's guess and may not match the live API.
 type Member struct {
-	// ID is the identifier of the member, assigned by Restore Hub; its format is
-	// not documented.
+	// ID is the identifier of the member; probably the member's Discord user ID (a
+	// snowflake), which the docs do not confirm.
 	ID string `json:"id"`
 
 	// UserID is the Discord user ID.
