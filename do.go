@@ -83,8 +83,29 @@ func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
 // A non-2xx response returns an error that errors.As finds as *APIError and,
 // where it applies, as *MissingScopeError, *UpgradeRequiredError,
 // *RateLimitError or *ValidationError. The Response is nil only when no
-// response arrived.
-func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+// response arrived. opts are per-call options such as WithResponseInto,
+// WithCallMaxWait and WithHeader.
+func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...RequestOption) (*Response, error) {
+	if len(opts) == 0 {
+		return c.do(ctx, req, out, nil)
+	}
+	cfg := resources.NewRequestConfig(opts...)
+	r, err := c.do(ctx, req, out, &cfg)
+	report(&cfg, r)
+	return r, err
+}
+
+// do is Do with the call's options applied; cfg is nil when there are none.
+func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.RequestConfig) (*Response, error) {
+	if cfg != nil {
+		if cfg.Err != nil {
+			return nil, cfg.Err
+		}
+		if err := checkCallHeaders(cfg.Header); err != nil {
+			return nil, err
+		}
+		ctx = withCallOptions(ctx, cfg)
+	}
 	if req == nil {
 		return nil, errors.New("restorehub: Do: nil Request")
 	}
@@ -121,7 +142,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		}
 	}
 	if class.Spec != nil && class.Spec.Pace != nil {
-		release, err := c.paces.reserve(ctx, class.Spec, body, c.cfg.maxWait)
+		release, err := c.paces.reserve(ctx, class.Spec, body, c.maxWaitFor(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -149,6 +170,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	hreq.Header.Set("Accept", "application/json")
 	if body != nil {
 		hreq.Header.Set("Content-Type", "application/json")
+	}
+	if cfg != nil {
+		addCallHeaders(hreq.Header, cfg.Header)
 	}
 
 	resp, err := c.retry.Do(hreq)

@@ -74,13 +74,13 @@ type backend struct{ c *Client }
 // Call implements resources.Backend. A call whose path parameters would
 // change its path, or whose required body is nil, is refused with an
 // *InvalidRequestError before anything is sent.
-func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
+func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any, opts ...resources.RequestOption) error {
 	if op == nil {
 		return errors.New("restorehub: Call: nil operation")
 	}
 	if err := checkCall(op, path, body); err != nil {
 		return err
 	}
-	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out)
+	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out, opts...)
 	return err
 }

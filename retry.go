@@ -60,7 +60,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case http.StatusTooManyRequests:
 		wait := c.retryAfterOf(resp)
 		st.retryAfter = wait
-		if c.cfg.maxWait > 0 && wait > c.cfg.maxWait {
+		if mw := c.maxWaitFor(ctx); mw > 0 && wait > mw {
 			return false, nil
 		}
 		if st.gotRedirect {

@@ -4,40 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/resources"
 )
 
 // Scope is an API-key permission in Restore Hub's "resource:action" form,
 // such as "backups:restore". The documented scopes are the Scope constants in
-// scopes.go; ScopeAll is the wildcard "*".
-type Scope string
+// scopes.go; ScopeAll is the wildcard "*". It is the type resources declares,
+// so that generated fields holding scopes, such as resources.APIKey.Scopes,
+// are Scopes too.
+type Scope = resources.Scope
 
 // Tier is the risk class Restore Hub assigns to a scope.
-type Tier int
+type Tier = resources.Tier
 
 // The three documented tiers. The zero Tier is TierUnknown.
 const (
 	// TierUnknown is the tier of a scope that is not documented.
-	TierUnknown Tier = iota
+	TierUnknown = resources.TierUnknown
 	// TierRead scopes only list, get and search.
-	TierRead
+	TierRead = resources.TierRead
 	// TierWrite scopes change state but never destroy or exfiltrate data permanently.
-	TierWrite
+	TierWrite = resources.TierWrite
 	// TierDestructive scopes pull members, restore backups, delete records or move money.
-	TierDestructive
+	TierDestructive = resources.TierDestructive
 )
-
-// String returns "read", "write", "destructive" or "unknown".
-func (t Tier) String() string {
-	switch t {
-	case TierRead:
-		return "read"
-	case TierWrite:
-		return "write"
-	case TierDestructive:
-		return "destructive"
-	}
-	return "unknown"
-}
 
 // ParseTier maps "read", "write" and "destructive" to their Tier.
 func ParseTier(s string) (Tier, error) {
@@ -52,49 +43,6 @@ func ParseTier(s string) (Tier, error) {
 	return TierUnknown, fmt.Errorf("restorehub: unknown scope tier %s (want read, write or destructive)", truncate(fmt.Sprintf("%q", s), 40))
 }
 
-type scopeInfo struct {
-	scope Scope
-	tier  Tier
-}
-
-// scopeTiers indexes scopeTable.
-var scopeTiers = func() map[Scope]Tier {
-	m := make(map[Scope]Tier, len(scopeTable)+1)
-	for _, s := range scopeTable {
-		m[s.scope] = s.tier
-	}
-	m[ScopeAll] = TierDestructive
-	return m
-}()
-
-// Tier returns the documented tier of s. The wildcard counts as
-// TierDestructive, since it grants destructive scopes; an undocumented scope
-// is TierUnknown.
-func (s Scope) Tier() Tier { return scopeTiers[s] }
-
-// Valid reports whether s is one of the 53 documented scopes or the wildcard.
-func (s Scope) Valid() bool {
-	_, ok := scopeTiers[s]
-	return ok
-}
-
-// Resource returns the part before the colon ("backups" for
-// "backups:restore"), or "*" for the wildcard.
-func (s Scope) Resource() string {
-	r, _, _ := strings.Cut(string(s), ":")
-	return r
-}
-
-// Action returns the part after the colon ("restore" for "backups:restore"),
-// or "" when there is none.
-func (s Scope) Action() string {
-	_, a, _ := strings.Cut(string(s), ":")
-	return a
-}
-
-// String returns the scope as Restore Hub spells it.
-func (s Scope) String() string { return string(s) }
-
 // ParseScope checks that s is a documented scope or "*". Surrounding white
 // space is ignored; case is not, since Restore Hub spells scopes in lower case.
 func ParseScope(s string) (Scope, error) {
@@ -107,20 +55,14 @@ func ParseScope(s string) (Scope, error) {
 
 // AllScopes returns the 53 documented scopes in documented order (read, then
 // write, then destructive). It does not include ScopeAll.
-func AllScopes() []Scope {
-	out := make([]Scope, len(scopeTable))
-	for i, s := range scopeTable {
-		out[i] = s.scope
-	}
-	return out
-}
+func AllScopes() []Scope { return resources.DocumentedScopes() }
 
 // ScopesByTier returns the documented scopes of tier t, in documented order.
 func ScopesByTier(t Tier) []Scope {
 	var out []Scope
-	for _, s := range scopeTable {
-		if s.tier == t {
-			out = append(out, s.scope)
+	for _, s := range resources.DocumentedScopes() {
+		if s.Tier() == t {
+			out = append(out, s)
 		}
 	}
 	return out

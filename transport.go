@@ -199,7 +199,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The default budget is taken without a Release closure per attempt.
 	mem, _ := c.budget.(*MemoryBudget)
 	if mem != nil {
-		waited, err := mem.acquire(ctx, c.cfg.maxWait)
+		waited, err := mem.acquire(ctx, c.maxWaitFor(ctx))
 		if err != nil {
 			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
@@ -209,7 +209,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	} else if c.budget != nil {
 		var err error
-		if grant, err = c.budget.Acquire(ctx, c.cfg.maxWait); err != nil {
+		if grant, err = c.budget.Acquire(ctx, c.maxWaitFor(ctx)); err != nil {
 			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
 		}

@@ -131,7 +131,7 @@ var toolDefs = []toolDef{
 		toolset:     "ads",
 		inferred:    true,
 		description: "Get one ad. Sends GET /ads/{adId}. Scope ads:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["adId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -147,7 +147,7 @@ var toolDefs = []toolDef{
 		toolset:     "ads",
 		inferred:    true,
 		description: "Update ad. Sends PATCH /ads/{adId}. Scope ads:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -167,7 +167,7 @@ var toolDefs = []toolDef{
 		toolset:     "ads",
 		inferred:    true,
 		description: "Delete ad. Sends DELETE /ads/{adId}. Scope ads:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["adId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -218,7 +218,7 @@ var toolDefs = []toolDef{
 		toolset:     "alerts",
 		inferred:    true,
 		description: "Get one alert. Sends GET /alerts/{alertId}. Scope alerts:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -234,7 +234,7 @@ var toolDefs = []toolDef{
 		toolset:     "alerts",
 		inferred:    true,
 		description: "Update alert. Sends PATCH /alerts/{alertId}. Scope alerts:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -254,7 +254,7 @@ var toolDefs = []toolDef{
 		toolset:     "alerts",
 		inferred:    true,
 		description: "Delete alert. Sends DELETE /alerts/{alertId}. Scope alerts:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -301,7 +301,7 @@ var toolDefs = []toolDef{
 		toolset:     "api-keys",
 		inferred:    true,
 		description: "Create API key. Sends POST /api-keys. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"type":"string"}}},"required":["name","scopes"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["name","scopes"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.APIKeyCreate)
 			if err := p.object(body, "name", "name", "scopes", "scopes"); err != nil {
@@ -317,7 +317,7 @@ var toolDefs = []toolDef{
 		toolset:     "api-keys",
 		inferred:    true,
 		description: "Get one API key. Sends GET /api-keys/{keyId}. Scope api-keys:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -333,7 +333,7 @@ var toolDefs = []toolDef{
 		toolset:     "api-keys",
 		inferred:    true,
 		description: "Update API key. Sends PATCH /api-keys/{keyId}. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"type":"string"}}},"required":["keyId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -353,7 +353,7 @@ var toolDefs = []toolDef{
 		toolset:     "api-keys",
 		inferred:    true,
 		description: "Delete API key. Sends DELETE /api-keys/{keyId}. Scope api-keys:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -429,7 +429,7 @@ var toolDefs = []toolDef{
 		toolset:     "backups",
 		inferred:    true,
 		description: "Get one backup. Sends GET /backups/{backupId}. Scope backups:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -445,7 +445,7 @@ var toolDefs = []toolDef{
 		toolset:     "backups",
 		inferred:    true,
 		description: "Delete backup. Sends DELETE /backups/{backupId}. Scope backups:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -461,7 +461,7 @@ var toolDefs = []toolDef{
 		toolset:     "backups",
 		inferred:    true,
 		description: "Restore a backup (overwrites the current state of the target). Sends POST /backups/{backupId}/restore. Scope backups:restore (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -544,7 +544,7 @@ var toolDefs = []toolDef{
 		toolset:     "blacklist",
 		inferred:    true,
 		description: "Delete blacklist entry. Sends DELETE /blacklist/{entryId}. Scope blacklist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
 			if err := p.decode("entryId", &entryID); err != nil {
@@ -595,7 +595,7 @@ var toolDefs = []toolDef{
 		toolset:     "bots",
 		inferred:    true,
 		description: "Get one bot. Sends GET /bots/{botId}. Scope bots:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -611,7 +611,7 @@ var toolDefs = []toolDef{
 		toolset:     "bots",
 		inferred:    true,
 		description: "Update bot. Sends PATCH /bots/{botId}. Scope bots:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -631,7 +631,7 @@ var toolDefs = []toolDef{
 		toolset:     "bots",
 		inferred:    true,
 		description: "Delete bot. Sends DELETE /bots/{botId}. Scope bots:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -694,7 +694,7 @@ var toolDefs = []toolDef{
 		toolset:     "domains",
 		inferred:    true,
 		description: "Get one domain. Sends GET /domains/{domainId}. Scope domains:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
 			if err := p.decode("domainId", &domainID); err != nil {
@@ -710,7 +710,7 @@ var toolDefs = []toolDef{
 		toolset:     "domains",
 		inferred:    true,
 		description: "Delete domain. Sends DELETE /domains/{domainId}. Scope domains:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
 			if err := p.decode("domainId", &domainID); err != nil {
@@ -789,7 +789,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Get one marketplace listing. Sends GET /marketplace/{listingId}. Scope marketplace:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["listingId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -805,7 +805,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Update marketplace listing. Sends PATCH /marketplace/{listingId}. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -863,7 +863,7 @@ var toolDefs = []toolDef{
 		toolset:     "members",
 		inferred:    true,
 		description: "Get one member. Sends GET /members/{memberId}. Scope members:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["memberId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
 			if err := p.decode("memberId", &memberID); err != nil {
@@ -879,7 +879,7 @@ var toolDefs = []toolDef{
 		toolset:     "members",
 		inferred:    true,
 		description: "Update a member record. Sends PATCH /members/{memberId}. Scope members:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
 			if err := p.decode("memberId", &memberID); err != nil {
@@ -982,7 +982,7 @@ var toolDefs = []toolDef{
 		toolset:     "panels",
 		inferred:    true,
 		description: "Get one panel. Sends GET /panels/{panelId}. Scope panels:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -998,7 +998,7 @@ var toolDefs = []toolDef{
 		toolset:     "panels",
 		inferred:    true,
 		description: "Update panel. Sends PATCH /panels/{panelId}. Scope panels:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -1018,7 +1018,7 @@ var toolDefs = []toolDef{
 		toolset:     "panels",
 		inferred:    true,
 		description: "Delete panel. Sends DELETE /panels/{panelId}. Scope panels:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -1088,7 +1088,7 @@ var toolDefs = []toolDef{
 		toolset:     "servers",
 		inferred:    true,
 		description: "Get one server. Sends GET /servers/{serverId}. Scope servers:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1104,7 +1104,7 @@ var toolDefs = []toolDef{
 		toolset:     "servers",
 		inferred:    true,
 		description: "Update server. Sends PATCH /servers/{serverId}. Scope servers:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1124,7 +1124,7 @@ var toolDefs = []toolDef{
 		toolset:     "servers",
 		inferred:    true,
 		description: "Delete server. Sends DELETE /servers/{serverId}. Scope servers:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1175,7 +1175,7 @@ var toolDefs = []toolDef{
 		toolset:     "teams",
 		inferred:    true,
 		description: "Get one team. Sends GET /teams/{teamId}. Scope teams:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1191,7 +1191,7 @@ var toolDefs = []toolDef{
 		toolset:     "teams",
 		inferred:    true,
 		description: "Update team. Sends PATCH /teams/{teamId}. Scope teams:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1211,7 +1211,7 @@ var toolDefs = []toolDef{
 		toolset:     "teams",
 		inferred:    true,
 		description: "Delete team. Sends DELETE /teams/{teamId}. Scope teams:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1262,7 +1262,7 @@ var toolDefs = []toolDef{
 		toolset:     "templates",
 		inferred:    true,
 		description: "Get one template. Sends GET /templates/{templateId}. Scope templates:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["templateId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1278,7 +1278,7 @@ var toolDefs = []toolDef{
 		toolset:     "templates",
 		inferred:    true,
 		description: "Update template. Sends PATCH /templates/{templateId}. Scope templates:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1298,7 +1298,7 @@ var toolDefs = []toolDef{
 		toolset:     "templates",
 		inferred:    true,
 		description: "Apply a template to a server (overwrites server structure). Sends POST /templates/{templateId}/apply. Scope templates:apply (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1397,7 +1397,7 @@ var toolDefs = []toolDef{
 		toolset:     "whitelist",
 		inferred:    true,
 		description: "Delete whitelist entry. Sends DELETE /whitelist/{entryId}. Scope whitelist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier (type and format undocumented; Discord IDs are snowflake strings).","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
 			if err := p.decode("entryId", &entryID); err != nil {

@@ -21,9 +21,9 @@ type AccountService struct {
 // `curl https://api.restorehub.net/api/v1/account -H "Authorization: Bearer
 // rh_YOUR_KEY"`. The required scope (account:read) and the response shape are
 // inferred.
-func (s *AccountService) Get(ctx context.Context) (*Account, error) {
+func (s *AccountService) Get(ctx context.Context, opts ...RequestOption) (*Account, error) {
 	var out Account
-	if err := s.backend.Call(ctx, &operationTable[opAccountGet], "/account", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAccountGet], "/account", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -37,9 +37,9 @@ func (s *AccountService) Get(ctx context.Context) (*Account, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name account:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AccountService) Update(ctx context.Context, body *AccountUpdate) (*Account, error) {
+func (s *AccountService) Update(ctx context.Context, body *AccountUpdate, opts ...RequestOption) (*Account, error) {
 	var out Account
-	if err := s.backend.Call(ctx, &operationTable[opAccountUpdate], "/account", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAccountUpdate], "/account", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -53,8 +53,8 @@ func (s *AccountService) Update(ctx context.Context, body *AccountUpdate) (*Acco
 // Inferred: this operation is not documented. It was inferred from the scope
 // name account:delete, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AccountService) Delete(ctx context.Context) error {
-	return s.backend.Call(ctx, &operationTable[opAccountDelete], "/account", nil, nil, nil)
+func (s *AccountService) Delete(ctx context.Context, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAccountDelete], "/account", nil, nil, nil, opts...)
 }
 
 // Link is the account.link operation: Link an account (what is linked is
@@ -66,20 +66,20 @@ func (s *AccountService) Delete(ctx context.Context) error {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name account:link, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AccountService) Link(ctx context.Context, body *AccountLinkRequest) (*Account, error) {
+func (s *AccountService) Link(ctx context.Context, body *AccountLinkRequest, opts ...RequestOption) (*Account, error) {
 	var out Account
-	if err := s.backend.Call(ctx, &operationTable[opAccountLink], "/account/link", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAccountLink], "/account/link", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // Account is the account that owns the API key (GET /account is documented;
-// its body is not). Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// its body is not). Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type Account struct {
-	// ID is the identifier of the account (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the account, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Username is the display name.
@@ -99,8 +99,8 @@ type Account struct {
 }
 
 // AccountUpdate is the request body for PATCH /account; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AccountUpdate struct {
 	// Username is the new display name.
 	Username *string `json:"username,omitzero"`
@@ -110,9 +110,9 @@ type AccountUpdate struct {
 }
 
 // AccountLinkRequest is the request body for POST /account/link: what to link
-// is undocumented; a provider plus an OAuth code is assumed. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// is undocumented; a provider plus an OAuth code is assumed. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type AccountLinkRequest struct {
 	// Provider is the provider to link, such as "discord".
 	Provider string `json:"provider"`

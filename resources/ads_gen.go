@@ -22,9 +22,9 @@ type AdsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) List(ctx context.Context, params *AdsListParams) (*AdPage, error) {
+func (s *AdsService) List(ctx context.Context, params *AdsListParams, opts ...RequestOption) (*AdPage, error) {
 	var out AdPage
-	if err := s.backend.Call(ctx, &operationTable[opAdsList], "/ads", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsList], "/ads", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *AdsService) List(ctx context.Context, params *AdsListParams) (*AdPage, 
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// ads:read scope. Like List, it is inferred, not documented.
-func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[Ad, error] {
+// ads:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *AdsService) All(ctx context.Context, params *AdsListParams, opts ...RequestOption) iter.Seq2[Ad, error] {
 	var p AdsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[A
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Ad, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *AdsService) Pages(ctx context.Context, params *AdsListParams, opts ...RequestOption) iter.Seq2[*AdPage, error] {
+	var p AdsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*AdPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *AdsService) All(ctx context.Context, params *AdsListParams) iter.Seq2[A
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Create(ctx context.Context, body *AdCreate) (*Ad, error) {
+func (s *AdsService) Create(ctx context.Context, body *AdCreate, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsCreate], "/ads", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsCreate], "/ads", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +102,9 @@ func (s *AdsService) Create(ctx context.Context, body *AdCreate) (*Ad, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Get(ctx context.Context, adID string) (*Ad, error) {
+func (s *AdsService) Get(ctx context.Context, adID string, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsGet], "/ads/"+url.PathEscape(adID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsGet], "/ads/"+url.PathEscape(adID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +118,9 @@ func (s *AdsService) Get(ctx context.Context, adID string) (*Ad, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name ads:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate) (*Ad, error) {
+func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate, opts ...RequestOption) (*Ad, error) {
 	var out Ad
-	if err := s.backend.Call(ctx, &operationTable[opAdsUpdate], "/ads/"+url.PathEscape(adID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAdsUpdate], "/ads/"+url.PathEscape(adID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -110,8 +137,8 @@ func (s *AdsService) Update(ctx context.Context, adID string, body *AdUpdate) (*
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *AdsService) Delete(ctx context.Context, adID string) error {
-	return s.backend.Call(ctx, &operationTable[opAdsDelete], "/ads/"+url.PathEscape(adID), nil, nil, nil)
+func (s *AdsService) Delete(ctx context.Context, adID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAdsDelete], "/ads/"+url.PathEscape(adID), nil, nil, nil, opts...)
 }
 
 // AdsListParams holds the query parameters of AdsService.List.
@@ -126,59 +153,60 @@ type AdsListParams struct {
 }
 
 // AdPage is one page of Ad (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AdPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Ad `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Ad is an ad. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// Ad is an ad. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type Ad struct {
-	// ID is the identifier of the ad (a Discord snowflake where it names a Discord
-	// object).
+	// ID is the identifier of the ad, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title string `json:"title"`
 
 	// URL is where the ad links to.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// AdCreate is the request body for creating an ad. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// AdCreate is the request body for creating an ad. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type AdCreate struct {
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title string `json:"title"`
 
-	// URL is the "url" field.
+	// URL is the ad's URL.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 }
 
 // AdUpdate is the request body for updating an ad; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AdUpdate struct {
-	// Title is the "title" field.
+	// Title is the ad's title.
 	Title *string `json:"title,omitzero"`
 
-	// URL is the "url" field.
+	// URL is the ad's URL.
 	URL *string `json:"url,omitzero"`
 
-	// Active is the "active" field.
+	// Active reports whether the ad is active.
 	Active *bool `json:"active,omitzero"`
 }

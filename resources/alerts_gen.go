@@ -22,9 +22,9 @@ type AlertsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) List(ctx context.Context, params *AlertsListParams) (*AlertPage, error) {
+func (s *AlertsService) List(ctx context.Context, params *AlertsListParams, opts ...RequestOption) (*AlertPage, error) {
 	var out AlertPage
-	if err := s.backend.Call(ctx, &operationTable[opAlertsList], "/alerts", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsList], "/alerts", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *AlertsService) List(ctx context.Context, params *AlertsListParams) (*Al
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// alerts:read scope. Like List, it is inferred, not documented.
-func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.Seq2[Alert, error] {
+// alerts:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *AlertsService) All(ctx context.Context, params *AlertsListParams, opts ...RequestOption) iter.Seq2[Alert, error] {
 	var p AlertsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Alert, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *AlertsService) Pages(ctx context.Context, params *AlertsListParams, opts ...RequestOption) iter.Seq2[*AlertPage, error] {
+	var p AlertsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*AlertPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *AlertsService) All(ctx context.Context, params *AlertsListParams) iter.
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Create(ctx context.Context, body *AlertCreate) (*Alert, error) {
+func (s *AlertsService) Create(ctx context.Context, body *AlertCreate, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsCreate], "/alerts", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsCreate], "/alerts", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +102,9 @@ func (s *AlertsService) Create(ctx context.Context, body *AlertCreate) (*Alert, 
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Get(ctx context.Context, alertID string) (*Alert, error) {
+func (s *AlertsService) Get(ctx context.Context, alertID string, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsGet], "/alerts/"+url.PathEscape(alertID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsGet], "/alerts/"+url.PathEscape(alertID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +118,9 @@ func (s *AlertsService) Get(ctx context.Context, alertID string) (*Alert, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name alerts:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertUpdate) (*Alert, error) {
+func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertUpdate, opts ...RequestOption) (*Alert, error) {
 	var out Alert
-	if err := s.backend.Call(ctx, &operationTable[opAlertsUpdate], "/alerts/"+url.PathEscape(alertID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAlertsUpdate], "/alerts/"+url.PathEscape(alertID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +138,8 @@ func (s *AlertsService) Update(ctx context.Context, alertID string, body *AlertU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *AlertsService) Delete(ctx context.Context, alertID string) error {
-	return s.backend.Call(ctx, &operationTable[opAlertsDelete], "/alerts/"+url.PathEscape(alertID), nil, nil, nil)
+func (s *AlertsService) Delete(ctx context.Context, alertID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAlertsDelete], "/alerts/"+url.PathEscape(alertID), nil, nil, nil, opts...)
 }
 
 // AlertsListParams holds the query parameters of AlertsService.List.
@@ -127,27 +154,27 @@ type AlertsListParams struct {
 }
 
 // AlertPage is one page of Alert (cursor pagination). The pagination envelope
-// is undocumented. Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// is undocumented. Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type AlertPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Alert `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Alert is an alert on the account. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// Alert is an alert on the account. Inferred: Restore Hub does not document
+// this type; it is the SDK's guess and may not match the live API.
 type Alert struct {
-	// ID is the identifier of the alert (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the alert, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Type is the kind of alert.
 	Type *string `json:"type,omitzero"`
 
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
 	// Read reports whether it was marked read.
@@ -157,13 +184,14 @@ type Alert struct {
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// AlertCreate is the request body for creating an alert. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// AlertCreate is the request body for creating an alert. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type AlertCreate struct {
-	// Type is the "type" field.
+	// Type is the alert's type.
 	Type string `json:"type"`
 
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
 	// ServerID is the server the alert watches.
@@ -171,12 +199,12 @@ type AlertCreate struct {
 }
 
 // AlertUpdate is the request body for updating an alert; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type AlertUpdate struct {
-	// Message is the "message" field.
+	// Message is the alert's message.
 	Message *string `json:"message,omitzero"`
 
-	// Read is the "read" field.
+	// Read reports whether the alert is read.
 	Read *bool `json:"read,omitzero"`
 }

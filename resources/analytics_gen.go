@@ -22,32 +22,33 @@ type AnalyticsService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *AnalyticsService) Get(ctx context.Context) (*Analytics, error) {
+func (s *AnalyticsService) Get(ctx context.Context, opts ...RequestOption) (*Analytics, error) {
 	var out Analytics
-	if err := s.backend.Call(ctx, &operationTable[opAnalyticsGet], "/analytics", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAnalyticsGet], "/analytics", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Analytics is the usage analytics of the account. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Analytics is the usage analytics of the account. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type Analytics struct {
-	// Servers is the "servers" field.
+	// Servers is the number of servers.
 	Servers *int64 `json:"servers,omitzero"`
 
-	// Members is the "members" field.
+	// Members is the number of members.
 	Members *int64 `json:"members,omitzero"`
 
-	// Verifications is the "verifications" field.
+	// Verifications is the number of verifications.
 	Verifications *int64 `json:"verifications,omitzero"`
 
-	// Pulls is the "pulls" field.
+	// Pulls is the number of pulls.
 	Pulls *int64 `json:"pulls,omitzero"`
 
-	// Backups is the "backups" field.
+	// Backups is the number of backups.
 	Backups *int64 `json:"backups,omitzero"`
 
-	// UpdatedAt is the "updatedAt" field.
+	// UpdatedAt is when the analytics was updated.
 	UpdatedAt *time.Time `json:"updatedAt,omitzero"`
 }

@@ -22,9 +22,9 @@ type APIKeysService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams) (*APIKeyPage, error) {
+func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams, opts ...RequestOption) (*APIKeyPage, error) {
 	var out APIKeyPage
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysList], "/api-keys", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysList], "/api-keys", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *APIKeysService) List(ctx context.Context, params *APIKeysListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// api-keys:read scope. Like List, it is inferred, not documented.
-func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) iter.Seq2[APIKey, error] {
+// api-keys:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams, opts ...RequestOption) iter.Seq2[APIKey, error] {
 	var p APIKeysListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]APIKey, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *APIKeysService) Pages(ctx context.Context, params *APIKeysListParams, opts ...RequestOption) iter.Seq2[*APIKeyPage, error] {
+	var p APIKeysListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*APIKeyPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *APIKeysService) All(ctx context.Context, params *APIKeysListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate) (*APIKeyWithSecret, error) {
+func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate, opts ...RequestOption) (*APIKeyWithSecret, error) {
 	var out APIKeyWithSecret
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysCreate], "/api-keys", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysCreate], "/api-keys", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *APIKeysService) Create(ctx context.Context, body *APIKeyCreate) (*APIKe
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Get(ctx context.Context, keyID string) (*APIKey, error) {
+func (s *APIKeysService) Get(ctx context.Context, keyID string, opts ...RequestOption) (*APIKey, error) {
 	var out APIKey
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysGet], "/api-keys/"+url.PathEscape(keyID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysGet], "/api-keys/"+url.PathEscape(keyID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +119,9 @@ func (s *APIKeysService) Get(ctx context.Context, keyID string) (*APIKey, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name api-keys:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyUpdate) (*APIKey, error) {
+func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyUpdate, opts ...RequestOption) (*APIKey, error) {
 	var out APIKey
-	if err := s.backend.Call(ctx, &operationTable[opAPIKeysUpdate], "/api-keys/"+url.PathEscape(keyID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAPIKeysUpdate], "/api-keys/"+url.PathEscape(keyID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -112,8 +139,8 @@ func (s *APIKeysService) Update(ctx context.Context, keyID string, body *APIKeyU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *APIKeysService) Delete(ctx context.Context, keyID string) error {
-	return s.backend.Call(ctx, &operationTable[opAPIKeysDelete], "/api-keys/"+url.PathEscape(keyID), nil, nil, nil)
+func (s *APIKeysService) Delete(ctx context.Context, keyID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opAPIKeysDelete], "/api-keys/"+url.PathEscape(keyID), nil, nil, nil, opts...)
 }
 
 // APIKeysListParams holds the query parameters of APIKeysService.List.
@@ -128,10 +155,10 @@ type APIKeysListParams struct {
 }
 
 // APIKeyPage is one page of ApiKey (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type APIKeyPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []APIKey `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
@@ -139,60 +166,62 @@ type APIKeyPage struct {
 }
 
 // APIKey is an API key as listed: the secret itself is shown only once, at
-// creation. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// creation. Inferred: Restore Hub does not document this type; it is the SDK's
+// guess and may not match the live API.
 type APIKey struct {
-	// ID is the identifier of the API key (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the API key, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
 	Prefix *string `json:"prefix,omitzero"`
 
-	// Scopes is the scopes the key holds.
-	Scopes []string `json:"scopes"`
+	// Scopes are the scopes the key holds.
+	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
-	// LastUsedAt is the "lastUsedAt" field.
+	// LastUsedAt is when the API key was last used.
 	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 }
 
-// APIKeyCreate is the request body for minting an API key. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// APIKeyCreate is the request body for minting an API key. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type APIKeyCreate struct {
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
-	// Scopes is the scopes to grant; grant the fewest that work.
-	Scopes []string `json:"scopes"`
+	// Scopes are the scopes to grant; grant the fewest that work.
+	Scopes []Scope `json:"scopes"`
 }
 
 // APIKeyWithSecret is a newly minted API key, with its secret: the docs say
-// the full key is shown once and stored only as a hash. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// the full key is shown once and stored only as a hash. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type APIKeyWithSecret struct {
-	// ID is the identifier of the API key (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the API key, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name string `json:"name"`
 
 	// Prefix is the first characters of the key, such as "rh_ab12".
 	Prefix *string `json:"prefix,omitzero"`
 
-	// Scopes is the scopes the key holds.
-	Scopes []string `json:"scopes"`
+	// Scopes are the scopes the key holds.
+	Scopes []Scope `json:"scopes"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 
-	// LastUsedAt is the "lastUsedAt" field.
+	// LastUsedAt is when the API key was last used.
 	LastUsedAt *time.Time `json:"lastUsedAt,omitzero"`
 
 	// Key is the full key (rh_...); store it now, it cannot be shown again.
@@ -200,12 +229,12 @@ type APIKeyWithSecret struct {
 }
 
 // APIKeyUpdate is the request body for updating an API key; omitted fields
-// stay unchanged. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// stay unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type APIKeyUpdate struct {
-	// Name is the "name" field.
+	// Name is the API key's name.
 	Name *string `json:"name,omitzero"`
 
-	// Scopes is the "scopes" field.
-	Scopes []string `json:"scopes,omitzero"`
+	// Scopes are the API key's scopes.
+	Scopes []Scope `json:"scopes,omitzero"`
 }

@@ -23,9 +23,9 @@ type AuditService struct {
 // may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsParams) (*AuditEventPage, error) {
+func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) (*AuditEventPage, error) {
 	var out AuditEventPage
-	if err := s.backend.Call(ctx, &operationTable[opAuditListEvents], "/audit", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opAuditListEvents], "/audit", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,8 +36,11 @@ func (s *AuditService) ListEvents(ctx context.Context, params *AuditListEventsPa
 // page is held in memory. It stops after yielding the first error, at an empty
 // page, and after the last page the response reports. params sets the query of
 // the first page; AllEvents iterates from there. Every page needs the
-// audit:read scope. Like ListEvents, it is inferred, not documented.
-func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsParams) iter.Seq2[AuditEvent, error] {
+// audit:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like ListEvents, it is inferred, not documented.
+func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) iter.Seq2[AuditEvent, error] {
 	var p AuditListEventsParams
 	if params != nil {
 		p = *params
@@ -45,11 +48,36 @@ func (s *AuditService) AllEvents(ctx context.Context, params *AuditListEventsPar
 	return pageSeq(valueOf(p.Page), func(page int) ([]AuditEvent, int, error) {
 		q := p
 		q.Page = optional(page)
-		resp, err := s.ListEvents(ctx, &q)
+		resp, err := s.ListEvents(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
 		return resp.Data, valueOf(resp.TotalPages), nil
+	})
+}
+
+// PagesEvents iterates over the pages of ListEvents (page pagination), one
+// request per page as the loop asks for more, and yields each whole response,
+// so that the loop sees what AllEvents hides: the cursor or page counts of
+// every page. It stops after yielding the first error, after an empty page,
+// and after the last page the response reports. params sets the query of the
+// first page; PagesEvents starts there. opts apply to every page's request:
+// with restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like ListEvents, it is inferred, not
+// documented.
+func (s *AuditService) PagesEvents(ctx context.Context, params *AuditListEventsParams, opts ...RequestOption) iter.Seq2[*AuditEventPage, error] {
+	var p AuditListEventsParams
+	if params != nil {
+		p = *params
+	}
+	return pagePages(valueOf(p.Page), func(page int) (*AuditEventPage, int, int, error) {
+		q := p
+		q.Page = optional(page)
+		resp, err := s.ListEvents(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		return resp, len(resp.Data), valueOf(resp.TotalPages), nil
 	})
 }
 
@@ -69,10 +97,10 @@ type AuditListEventsParams struct {
 }
 
 // AuditEventPage is one page of AuditEvent (page pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type AuditEventPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []AuditEvent `json:"data"`
 
 	// Total is the number of items on all pages.
@@ -82,11 +110,11 @@ type AuditEventPage struct {
 	TotalPages *int `json:"totalPages,omitzero"`
 }
 
-// AuditEvent is one audit-log entry. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// AuditEvent is one audit-log entry. Inferred: Restore Hub does not document
+// this type; it is the SDK's guess and may not match the live API.
 type AuditEvent struct {
-	// ID is the identifier of the entry (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the entry, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// Action is what was done, such as "backup.restore".
@@ -95,7 +123,7 @@ type AuditEvent struct {
 	// ActorID is who did it.
 	ActorID *string `json:"actorId,omitzero"`
 
-	// TargetID is the "targetId" field.
+	// TargetID is the ID of the target.
 	TargetID *string `json:"targetId,omitzero"`
 
 	// Metadata is the free-form details of the entry.

@@ -22,9 +22,9 @@ type BackupsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) List(ctx context.Context, params *BackupsListParams) (*BackupPage, error) {
+func (s *BackupsService) List(ctx context.Context, params *BackupsListParams, opts ...RequestOption) (*BackupPage, error) {
 	var out BackupPage
-	if err := s.backend.Call(ctx, &operationTable[opBackupsList], "/backups", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsList], "/backups", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *BackupsService) List(ctx context.Context, params *BackupsListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// backups:read scope. Like List, it is inferred, not documented.
-func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) iter.Seq2[Backup, error] {
+// backups:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *BackupsService) All(ctx context.Context, params *BackupsListParams, opts ...RequestOption) iter.Seq2[Backup, error] {
 	var p BackupsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Backup, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *BackupsService) Pages(ctx context.Context, params *BackupsListParams, opts ...RequestOption) iter.Seq2[*BackupPage, error] {
+	var p BackupsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*BackupPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) Create(ctx context.Context, body *BackupCreate) (*Backup, error) {
+func (s *BackupsService) Create(ctx context.Context, body *BackupCreate, opts ...RequestOption) (*Backup, error) {
 	var out Backup
-	if err := s.backend.Call(ctx, &operationTable[opBackupsCreate], "/backups", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsCreate], "/backups", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *BackupsService) Create(ctx context.Context, body *BackupCreate) (*Backu
 // Inferred: this operation is not documented. It was inferred from the scope
 // name backups:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, error) {
+func (s *BackupsService) Get(ctx context.Context, backupID string, opts ...RequestOption) (*Backup, error) {
 	var out Backup
-	if err := s.backend.Call(ctx, &operationTable[opBackupsGet], "/backups/"+url.PathEscape(backupID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsGet], "/backups/"+url.PathEscape(backupID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -96,8 +123,8 @@ func (s *BackupsService) Get(ctx context.Context, backupID string) (*Backup, err
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
-	return s.backend.Call(ctx, &operationTable[opBackupsDelete], "/backups/"+url.PathEscape(backupID), nil, nil, nil)
+func (s *BackupsService) Delete(ctx context.Context, backupID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opBackupsDelete], "/backups/"+url.PathEscape(backupID), nil, nil, nil, opts...)
 }
 
 // Restore is the backups.restore operation: Restore a backup (overwrites the
@@ -114,9 +141,9 @@ func (s *BackupsService) Delete(ctx context.Context, backupID string) error {
 // overwrites current state, and list 'restore a backup' as a workflow agents
 // can run. The path, the body (e.g. which server to restore into) and whether
 // the call is asynchronous are not documented.
-func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupRestore) (*Job, error) {
+func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupRestore, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opBackupsRestore], "/backups/"+url.PathEscape(backupID)+"/restore", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBackupsRestore], "/backups/"+url.PathEscape(backupID)+"/restore", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -138,44 +165,44 @@ type BackupsListParams struct {
 }
 
 // BackupPage is one page of Backup (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type BackupPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Backup `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Backup is a backup of a Discord server. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// Backup is a backup of a Discord server. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Backup struct {
-	// ID is the identifier of the backup (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the backup, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// ServerID is the server the backup was taken of.
 	ServerID string `json:"serverId"`
 
-	// Name is the "name" field.
+	// Name is the backup's name.
 	Name *string `json:"name,omitzero"`
 
 	// Status is the state of a backup.
 	Status BackupStatus `json:"status"`
 
-	// SizeBytes is the "sizeBytes" field.
+	// SizeBytes is the backup's size, in bytes.
 	SizeBytes *int64 `json:"sizeBytes,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 
-	// CompletedAt is the "completedAt" field.
+	// CompletedAt is when the backup was completed.
 	CompletedAt *time.Time `json:"completedAt,omitzero"`
 }
 
-// BackupStatus is the state of a backup. Inferred: a guess, not documented by
-// Restore Hub; replace it with the live spec's definition.
+// BackupStatus is the state of a backup. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type BackupStatus string
 
 // The values of BackupStatus the spec lists.
@@ -190,20 +217,21 @@ const (
 	BackupStatusFailed BackupStatus = "failed"
 )
 
-// BackupCreate is the request body for taking a backup. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// BackupCreate is the request body for taking a backup. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type BackupCreate struct {
 	// ServerID is the server to back up.
 	ServerID string `json:"serverId"`
 
-	// Name is the "name" field.
+	// Name is the backup's name.
 	Name *string `json:"name,omitzero"`
 }
 
 // BackupRestore is the request body for restoring a backup. The docs say a
 // restore overwrites the current state; where it restores to is undocumented.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type BackupRestore struct {
 	// TargetServerID is the server to restore into; its current state is
 	// overwritten.

@@ -22,9 +22,9 @@ type BillingService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *BillingService) Get(ctx context.Context) (*Billing, error) {
+func (s *BillingService) Get(ctx context.Context, opts ...RequestOption) (*Billing, error) {
 	var out Billing
-	if err := s.backend.Call(ctx, &operationTable[opBillingGet], "/billing", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBillingGet], "/billing", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -40,16 +40,17 @@ func (s *BillingService) Get(ctx context.Context) (*Billing, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *BillingService) Update(ctx context.Context, body *BillingUpdate) (*Billing, error) {
+func (s *BillingService) Update(ctx context.Context, body *BillingUpdate, opts ...RequestOption) (*Billing, error) {
 	var out Billing
-	if err := s.backend.Call(ctx, &operationTable[opBillingUpdate], "/billing", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBillingUpdate], "/billing", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Billing is the billing information of the account. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Billing is the billing information of the account. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Billing struct {
 	// Plan is the subscription plan as it appears in error bodies.
 	Plan Plan `json:"plan"`
@@ -57,20 +58,20 @@ type Billing struct {
 	// Status is the subscription status.
 	Status *string `json:"status,omitzero"`
 
-	// RenewsAt is the "renewsAt" field.
+	// RenewsAt is when the billing renews.
 	RenewsAt *time.Time `json:"renewsAt,omitzero"`
 
-	// CancelAtPeriodEnd is the "cancelAtPeriodEnd" field.
+	// CancelAtPeriodEnd is the billing's "cancelAtPeriodEnd" flag.
 	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitzero"`
 }
 
 // BillingUpdate is the request body for changing billing settings; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type BillingUpdate struct {
 	// Plan is the subscription plan as it appears in error bodies.
 	Plan *Plan `json:"plan,omitzero"`
 
-	// CancelAtPeriodEnd is the "cancelAtPeriodEnd" field.
+	// CancelAtPeriodEnd is the billing's "cancelAtPeriodEnd" flag.
 	CancelAtPeriodEnd *bool `json:"cancelAtPeriodEnd,omitzero"`
 }

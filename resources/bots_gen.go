@@ -22,9 +22,9 @@ type BotsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) List(ctx context.Context, params *BotsListParams) (*BotPage, error) {
+func (s *BotsService) List(ctx context.Context, params *BotsListParams, opts ...RequestOption) (*BotPage, error) {
 	var out BotPage
-	if err := s.backend.Call(ctx, &operationTable[opBotsList], "/bots", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsList], "/bots", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *BotsService) List(ctx context.Context, params *BotsListParams) (*BotPag
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// bots:read scope. Like List, it is inferred, not documented.
-func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2[Bot, error] {
+// bots:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *BotsService) All(ctx context.Context, params *BotsListParams, opts ...RequestOption) iter.Seq2[Bot, error] {
 	var p BotsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Bot, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *BotsService) Pages(ctx context.Context, params *BotsListParams, opts ...RequestOption) iter.Seq2[*BotPage, error] {
+	var p BotsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*BotPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *BotsService) All(ctx context.Context, params *BotsListParams) iter.Seq2
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Create(ctx context.Context, body *BotCreate) (*Bot, error) {
+func (s *BotsService) Create(ctx context.Context, body *BotCreate, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsCreate], "/bots", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsCreate], "/bots", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +102,9 @@ func (s *BotsService) Create(ctx context.Context, body *BotCreate) (*Bot, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Get(ctx context.Context, botID string) (*Bot, error) {
+func (s *BotsService) Get(ctx context.Context, botID string, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsGet], "/bots/"+url.PathEscape(botID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsGet], "/bots/"+url.PathEscape(botID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +118,9 @@ func (s *BotsService) Get(ctx context.Context, botID string) (*Bot, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:write, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate) (*Bot, error) {
+func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate, opts ...RequestOption) (*Bot, error) {
 	var out Bot
-	if err := s.backend.Call(ctx, &operationTable[opBotsUpdate], "/bots/"+url.PathEscape(botID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opBotsUpdate], "/bots/"+url.PathEscape(botID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -107,8 +134,8 @@ func (s *BotsService) Update(ctx context.Context, botID string, body *BotUpdate)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name bots:delete, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *BotsService) Delete(ctx context.Context, botID string) error {
-	return s.backend.Call(ctx, &operationTable[opBotsDelete], "/bots/"+url.PathEscape(botID), nil, nil, nil)
+func (s *BotsService) Delete(ctx context.Context, botID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opBotsDelete], "/bots/"+url.PathEscape(botID), nil, nil, nil, opts...)
 }
 
 // BotsListParams holds the query parameters of BotsService.List.
@@ -123,40 +150,41 @@ type BotsListParams struct {
 }
 
 // BotPage is one page of Bot (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type BotPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Bot `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Bot is a custom bot. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// Bot is a custom bot. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type Bot struct {
-	// ID is the identifier of the bot (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the bot, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name string `json:"name"`
 
 	// ClientID is the Discord application ID.
 	ClientID *string `json:"clientId,omitzero"`
 
-	// Online is the "online" field.
+	// Online reports whether the bot is online.
 	Online *bool `json:"online,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// BotCreate is the request body for adding a bot. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// BotCreate is the request body for adding a bot. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type BotCreate struct {
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name string `json:"name"`
 
 	// Token is the Discord bot token.
@@ -164,12 +192,12 @@ type BotCreate struct {
 }
 
 // BotUpdate is the request body for updating a bot; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type BotUpdate struct {
-	// Name is the "name" field.
+	// Name is the bot's name.
 	Name *string `json:"name,omitzero"`
 
-	// Token is the "token" field.
+	// Token is the bot's token.
 	Token *string `json:"token,omitzero"`
 }

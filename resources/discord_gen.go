@@ -23,30 +23,30 @@ type DiscordService struct {
 //
 // Only the scope discord:read is documented; what it reads and the path are
 // guesses.
-func (s *DiscordService) ListGuilds(ctx context.Context) (*DiscordGuildList, error) {
+func (s *DiscordService) ListGuilds(ctx context.Context, opts ...RequestOption) (*DiscordGuildList, error) {
 	var out DiscordGuildList
-	if err := s.backend.Call(ctx, &operationTable[opDiscordListGuilds], "/discord/guilds", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDiscordListGuilds], "/discord/guilds", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // DiscordGuildList is the Discord guilds the account can see (not paginated:
-// an account sees few guilds). Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// an account sees few guilds). Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type DiscordGuildList struct {
-	// Data is the "data" field.
+	// Data is the Discord guild list's data.
 	Data []DiscordGuild `json:"data"`
 }
 
-// DiscordGuild is a Discord guild the account can see. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// DiscordGuild is a Discord guild the account can see. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type DiscordGuild struct {
-	// ID is the identifier of the guild (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the Discord ID of the guild (a snowflake).
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the Discord guild's name.
 	Name string `json:"name"`
 
 	// Icon is the icon hash.

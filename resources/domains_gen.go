@@ -22,9 +22,9 @@ type DomainsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) List(ctx context.Context, params *DomainsListParams) (*DomainPage, error) {
+func (s *DomainsService) List(ctx context.Context, params *DomainsListParams, opts ...RequestOption) (*DomainPage, error) {
 	var out DomainPage
-	if err := s.backend.Call(ctx, &operationTable[opDomainsList], "/domains", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsList], "/domains", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *DomainsService) List(ctx context.Context, params *DomainsListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// domains:read scope. Like List, it is inferred, not documented.
-func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) iter.Seq2[Domain, error] {
+// domains:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *DomainsService) All(ctx context.Context, params *DomainsListParams, opts ...RequestOption) iter.Seq2[Domain, error] {
 	var p DomainsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Domain, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *DomainsService) Pages(ctx context.Context, params *DomainsListParams, opts ...RequestOption) iter.Seq2[*DomainPage, error] {
+	var p DomainsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*DomainPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *DomainsService) All(ctx context.Context, params *DomainsListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) Create(ctx context.Context, body *DomainCreate) (*Domain, error) {
+func (s *DomainsService) Create(ctx context.Context, body *DomainCreate, opts ...RequestOption) (*Domain, error) {
 	var out Domain
-	if err := s.backend.Call(ctx, &operationTable[opDomainsCreate], "/domains", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsCreate], "/domains", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *DomainsService) Create(ctx context.Context, body *DomainCreate) (*Domai
 // Inferred: this operation is not documented. It was inferred from the scope
 // name domains:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *DomainsService) Get(ctx context.Context, domainID string) (*Domain, error) {
+func (s *DomainsService) Get(ctx context.Context, domainID string, opts ...RequestOption) (*Domain, error) {
 	var out Domain
-	if err := s.backend.Call(ctx, &operationTable[opDomainsGet], "/domains/"+url.PathEscape(domainID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opDomainsGet], "/domains/"+url.PathEscape(domainID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -96,8 +123,8 @@ func (s *DomainsService) Get(ctx context.Context, domainID string) (*Domain, err
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *DomainsService) Delete(ctx context.Context, domainID string) error {
-	return s.backend.Call(ctx, &operationTable[opDomainsDelete], "/domains/"+url.PathEscape(domainID), nil, nil, nil)
+func (s *DomainsService) Delete(ctx context.Context, domainID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opDomainsDelete], "/domains/"+url.PathEscape(domainID), nil, nil, nil, opts...)
 }
 
 // DomainsListParams holds the query parameters of DomainsService.List.
@@ -112,36 +139,38 @@ type DomainsListParams struct {
 }
 
 // DomainPage is one page of Domain (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type DomainPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Domain `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Domain is a custom domain for the verification page. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Domain is a custom domain for the verification page. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Domain struct {
-	// ID is the identifier of the domain (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the domain, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Hostname is the "hostname" field.
+	// Hostname is the domain's hostname.
 	Hostname string `json:"hostname"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the domain is verified.
 	Verified *bool `json:"verified,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// DomainCreate is the request body for adding a domain. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// DomainCreate is the request body for adding a domain. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type DomainCreate struct {
-	// Hostname is the "hostname" field.
+	// Hostname is the domain's hostname.
 	Hostname string `json:"hostname"`
 }

@@ -21,9 +21,9 @@ type FirewallService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *FirewallService) Get(ctx context.Context) (*Firewall, error) {
+func (s *FirewallService) Get(ctx context.Context, opts ...RequestOption) (*Firewall, error) {
 	var out Firewall
-	if err := s.backend.Call(ctx, &operationTable[opFirewallGet], "/firewall", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opFirewallGet], "/firewall", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -39,18 +39,19 @@ func (s *FirewallService) Get(ctx context.Context) (*Firewall, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate) (*Firewall, error) {
+func (s *FirewallService) Update(ctx context.Context, body *FirewallUpdate, opts ...RequestOption) (*Firewall, error) {
 	var out Firewall
-	if err := s.backend.Call(ctx, &operationTable[opFirewallUpdate], "/firewall", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opFirewallUpdate], "/firewall", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Firewall is the firewall settings for verification. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Firewall is the firewall settings for verification. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Firewall struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the firewall is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
 	// BlockVPN reports whether to refuse verifications from VPNs and proxies.
@@ -59,23 +60,23 @@ type Firewall struct {
 	// MinAccountAgeDays is the minimum Discord account age, in days.
 	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
-	// BlockedCountries is the blocked countries, as ISO country codes.
+	// BlockedCountries are the blocked countries, as ISO country codes.
 	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }
 
 // FirewallUpdate is the request body for updating firewall settings; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type FirewallUpdate struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the firewall is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// BlockVPN is the "blockVpn" field.
+	// BlockVPN is the firewall's "blockVpn" flag.
 	BlockVPN *bool `json:"blockVpn,omitzero"`
 
-	// MinAccountAgeDays is the "minAccountAgeDays" field.
+	// MinAccountAgeDays is the firewall's min account age, in days.
 	MinAccountAgeDays *int `json:"minAccountAgeDays,omitzero"`
 
-	// BlockedCountries is the "blockedCountries" field.
+	// BlockedCountries are the firewall's blocked countries.
 	BlockedCountries []string `json:"blockedCountries,omitzero"`
 }

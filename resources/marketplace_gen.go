@@ -23,9 +23,9 @@ type MarketplaceService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:read, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) ListListings(ctx context.Context, params *MarketplaceListListingsParams) (*MarketplaceListingPage, error) {
+func (s *MarketplaceService) ListListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) (*MarketplaceListingPage, error) {
 	var out MarketplaceListingPage
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceListListings], "/marketplace", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceListListings], "/marketplace", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,9 +36,11 @@ func (s *MarketplaceService) ListListings(ctx context.Context, params *Marketpla
 // page is held in memory. It stops after yielding the first error, at an empty
 // page, and when the next cursor is empty or repeats one already seen. params
 // sets the query of the first page; AllListings iterates from there. Every
-// page needs the marketplace:read scope. Like ListListings, it is inferred,
-// not documented.
-func (s *MarketplaceService) AllListings(ctx context.Context, params *MarketplaceListListingsParams) iter.Seq2[MarketplaceListing, error] {
+// page needs the marketplace:read scope. opts apply to every page's request:
+// with restorehub.WithResponseInto(&r), r describes the page the current item
+// came from (its status, header and rate limit), refreshed as each page
+// arrives. Like ListListings, it is inferred, not documented.
+func (s *MarketplaceService) AllListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) iter.Seq2[MarketplaceListing, error] {
 	var p MarketplaceListListingsParams
 	if params != nil {
 		p = *params
@@ -46,11 +48,36 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]MarketplaceListing, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.ListListings(ctx, &q)
+		resp, err := s.ListListings(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// PagesListings iterates over the pages of ListListings (cursor pagination),
+// one request per page as the loop asks for more, and yields each whole
+// response, so that the loop sees what AllListings hides: the cursor or page
+// counts of every page. It stops after yielding the first error, after an
+// empty page, and when the next cursor is empty or repeats one already seen.
+// params sets the query of the first page; PagesListings starts there. opts
+// apply to every page's request: with restorehub.WithResponseInto(&r), r
+// describes the page just yielded (its status, header and rate limit). Like
+// ListListings, it is inferred, not documented.
+func (s *MarketplaceService) PagesListings(ctx context.Context, params *MarketplaceListListingsParams, opts ...RequestOption) iter.Seq2[*MarketplaceListingPage, error] {
+	var p MarketplaceListListingsParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*MarketplaceListingPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.ListListings(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -63,9 +90,9 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:write, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) CreateListing(ctx context.Context, body *MarketplaceListingCreate) (*MarketplaceListing, error) {
+func (s *MarketplaceService) CreateListing(ctx context.Context, body *MarketplaceListingCreate, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreateListing], "/marketplace", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreateListing], "/marketplace", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -80,9 +107,9 @@ func (s *MarketplaceService) CreateListing(ctx context.Context, body *Marketplac
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:read, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) GetListing(ctx context.Context, listingID string) (*MarketplaceListing, error) {
+func (s *MarketplaceService) GetListing(ctx context.Context, listingID string, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceGetListing], "/marketplace/"+url.PathEscape(listingID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceGetListing], "/marketplace/"+url.PathEscape(listingID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -97,9 +124,9 @@ func (s *MarketplaceService) GetListing(ctx context.Context, listingID string) (
 // Inferred: this operation is not documented. It was inferred from the scope
 // name marketplace:write, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string, body *MarketplaceListingUpdate) (*MarketplaceListing, error) {
+func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string, body *MarketplaceListingUpdate, opts ...RequestOption) (*MarketplaceListing, error) {
 	var out MarketplaceListing
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceUpdateListing], "/marketplace/"+url.PathEscape(listingID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceUpdateListing], "/marketplace/"+url.PathEscape(listingID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -117,9 +144,9 @@ func (s *MarketplaceService) UpdateListing(ctx context.Context, listingID string
 //
 // marketplace:payout is a destructive scope ('move money'); path and body are
 // undocumented.
-func (s *MarketplaceService) CreatePayout(ctx context.Context, body *PayoutRequest) (*Payout, error) {
+func (s *MarketplaceService) CreatePayout(ctx context.Context, body *PayoutRequest, opts ...RequestOption) (*Payout, error) {
 	var out Payout
-	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreatePayout], "/marketplace/payouts", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMarketplaceCreatePayout], "/marketplace/payouts", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -138,30 +165,31 @@ type MarketplaceListListingsParams struct {
 }
 
 // MarketplaceListingPage is one page of MarketplaceListing (cursor
-// pagination). The pagination envelope is undocumented. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// pagination). The pagination envelope is undocumented. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type MarketplaceListingPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []MarketplaceListing `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// MarketplaceListing is a marketplace listing. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// MarketplaceListing is a marketplace listing. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type MarketplaceListing struct {
-	// ID is the identifier of the listing (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the listing, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title string `json:"title"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents *int64 `json:"priceCents,omitzero"`
 
 	// Currency is the ISO 4217 currency code.
@@ -172,61 +200,61 @@ type MarketplaceListing struct {
 }
 
 // MarketplaceListingCreate is the request body for creating a listing.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type MarketplaceListingCreate struct {
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title string `json:"title"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents int64 `json:"priceCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the marketplace listing's currency.
 	Currency *string `json:"currency,omitzero"`
 }
 
 // MarketplaceListingUpdate is the request body for updating a listing; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type MarketplaceListingUpdate struct {
-	// Title is the "title" field.
+	// Title is the marketplace listing's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the marketplace listing's description.
 	Description *string `json:"description,omitzero"`
 
-	// PriceCents is the "priceCents" field.
+	// PriceCents is the marketplace listing's price, in cents.
 	PriceCents *int64 `json:"priceCents,omitzero"`
 }
 
-// PayoutRequest is the request body for a payout (moves money). Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// PayoutRequest is the request body for a payout (moves money). Inferred:
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type PayoutRequest struct {
-	// AmountCents is the "amountCents" field.
+	// AmountCents is the payout's amount, in cents.
 	AmountCents int64 `json:"amountCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the payout's currency.
 	Currency *string `json:"currency,omitzero"`
 }
 
-// Payout is a requested payout. Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// Payout is a requested payout. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Payout struct {
-	// ID is the identifier of the payout (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the payout, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// AmountCents is the "amountCents" field.
+	// AmountCents is the payout's amount, in cents.
 	AmountCents int64 `json:"amountCents"`
 
-	// Currency is the "currency" field.
+	// Currency is the payout's currency.
 	Currency *string `json:"currency,omitzero"`
 
-	// Status is the "status" field.
+	// Status is the payout's status.
 	Status *string `json:"status,omitzero"`
 
 	// CreatedAt is when it was created.

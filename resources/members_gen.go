@@ -22,9 +22,9 @@ type MembersService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) List(ctx context.Context, params *MembersListParams) (*MemberPage, error) {
+func (s *MembersService) List(ctx context.Context, params *MembersListParams, opts ...RequestOption) (*MemberPage, error) {
 	var out MemberPage
-	if err := s.backend.Call(ctx, &operationTable[opMembersList], "/members", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersList], "/members", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *MembersService) List(ctx context.Context, params *MembersListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// members:read scope. Like List, it is inferred, not documented.
-func (s *MembersService) All(ctx context.Context, params *MembersListParams) iter.Seq2[Member, error] {
+// members:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *MembersService) All(ctx context.Context, params *MembersListParams, opts ...RequestOption) iter.Seq2[Member, error] {
 	var p MembersListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *MembersService) All(ctx context.Context, params *MembersListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Member, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *MembersService) Pages(ctx context.Context, params *MembersListParams, opts ...RequestOption) iter.Seq2[*MemberPage, error] {
+	var p MembersListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*MemberPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *MembersService) All(ctx context.Context, params *MembersListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) Get(ctx context.Context, memberID string) (*Member, error) {
+func (s *MembersService) Get(ctx context.Context, memberID string, opts ...RequestOption) (*Member, error) {
 	var out Member
-	if err := s.backend.Call(ctx, &operationTable[opMembersGet], "/members/"+url.PathEscape(memberID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersGet], "/members/"+url.PathEscape(memberID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *MembersService) Get(ctx context.Context, memberID string) (*Member, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) Update(ctx context.Context, memberID string, body *MemberUpdate) (*Member, error) {
+func (s *MembersService) Update(ctx context.Context, memberID string, body *MemberUpdate, opts ...RequestOption) (*Member, error) {
 	var out Member
-	if err := s.backend.Call(ctx, &operationTable[opMembersUpdate], "/members/"+url.PathEscape(memberID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersUpdate], "/members/"+url.PathEscape(memberID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +119,9 @@ func (s *MembersService) Update(ctx context.Context, memberID string, body *Memb
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:mass-verify, so its method, path, parameters and bodies are
 // guesses that may not match the live API.
-func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest) (*Job, error) {
+func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersMassVerify], "/members/mass-verify", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersMassVerify], "/members/mass-verify", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -108,9 +135,9 @@ func (s *MembersService) MassVerify(ctx context.Context, body *MassVerifyRequest
 // Inferred: this operation is not documented. It was inferred from the scope
 // name members:massdm, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest) (*Job, error) {
+func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersMassDM], "/members/massdm", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersMassDM], "/members/massdm", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -134,20 +161,14 @@ func (s *MembersService) MassDM(ctx context.Context, body *MassDMRequest) (*Job,
 // independent of the plan's API rate limit (documented:
 // https://restorehub.net/de/docs/rate-limits).
 //
-// PARTLY INFERRED. The docs say this endpoint exists (scope 'members:pull'),
-// but its method, path, body and response are not shown on any stored page;
-// those below are guesses. Replace with the live spec at
-// https://api.restorehub.net/api/v1/openapi.json. The rate-limits page
-// documents that a member-pull endpoint exists (guarded by members:pull) and
-// that Restore Hub paces pulls at 50 members per minute per target server,
-// whatever the plan's API limit, because Discord caps how fast bots can add
-// users to a guild. It refers to an 'API Reference' page for the full
-// contract, which is not in the stored material: the path, the body (how the
-// target server is named) and the response (likely a job that completes over
-// minutes) are inferred/unknown.
-func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest) (*Job, error) {
+// Restore Hub paces member pulls at 50 members per minute per target server,
+// whatever the plan's API rate limit, because Discord caps how fast bots can
+// add users to a guild. The path, the body (how the target server is named)
+// and the response (probably a job that completes over minutes) are not
+// documented.
+func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opMembersPull], "/members/pull", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMembersPull], "/members/pull", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -169,21 +190,21 @@ type MembersListParams struct {
 }
 
 // MemberPage is one page of Member (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type MemberPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Member `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Member is a verified member. Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// Member is a verified member. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Member struct {
-	// ID is the identifier of the member (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the member; probably the member's Discord user ID (a
+	// snowflake), which the docs do not confirm.
 	ID string `json:"id"`
 
 	// UserID is the Discord user ID.
@@ -192,13 +213,13 @@ type Member struct {
 	// ServerID is the server the member verified in.
 	ServerID *string `json:"serverId,omitzero"`
 
-	// Username is the "username" field.
+	// Username is the member's username.
 	Username *string `json:"username,omitzero"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the member is verified.
 	Verified *bool `json:"verified,omitzero"`
 
-	// VerifiedAt is the "verifiedAt" field.
+	// VerifiedAt is when the member was verified.
 	VerifiedAt *time.Time `json:"verifiedAt,omitzero"`
 
 	// CreatedAt is when it was created.
@@ -206,50 +227,51 @@ type Member struct {
 }
 
 // MemberUpdate is the request body for updating a member record; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type MemberUpdate struct {
 	// Note is a free-text note.
 	Note *string `json:"note,omitzero"`
 
-	// Verified is the "verified" field.
+	// Verified reports whether the member is verified.
 	Verified *bool `json:"verified,omitzero"`
 }
 
 // MassVerifyRequest is the request body for mass-verifying members. Inferred:
-// a guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type MassVerifyRequest struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// MemberIDs is the members to verify; all pending ones when empty.
+	// MemberIDs are the members to verify; all pending ones when empty.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
-// MassDMRequest is the request body for a mass DM. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// MassDMRequest is the request body for a mass DM. Inferred: Restore Hub does
+// not document this type; it is the SDK's guess and may not match the live
+// API.
 type MassDMRequest struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
 	// Message is the text to send.
 	Message string `json:"message"`
 
-	// MemberIDs is the recipients; everyone when empty.
+	// MemberIDs are the recipients; everyone when empty.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // MemberPullRequest is the request body for a member pull. The target-server
 // field name is a guess; the docs only say pulls are paced per target server.
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type MemberPullRequest struct {
 	// TargetServerID is the server to pull members into; the pacing budget is kept
 	// per target server.
 	TargetServerID string `json:"targetServerId"`
 
-	// MemberIDs is the members to pull; each one spends one unit of the
+	// MemberIDs are the members to pull; each one spends one unit of the
 	// 50-per-minute budget.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }

@@ -22,9 +22,9 @@ type MetaService struct {
 // advise caching it locally because it rarely changes. No scope is named for
 // it; whether it needs a key is not documented (the ChatGPT 'Import from URL'
 // instructions suggest it is publicly fetchable).
-func (s *MetaService) GetOpenAPISpec(ctx context.Context) (OpenAPIDocument, error) {
+func (s *MetaService) GetOpenAPISpec(ctx context.Context, opts ...RequestOption) (OpenAPIDocument, error) {
 	var out OpenAPIDocument
-	if err := s.backend.Call(ctx, &operationTable[opMetaGetOpenAPISpec], "/openapi.json", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMetaGetOpenAPISpec], "/openapi.json", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -38,9 +38,9 @@ func (s *MetaService) GetOpenAPISpec(ctx context.Context) (OpenAPIDocument, erro
 // Documented on the AI agents page as the 'Data model' URL. Content format is
 // not described beyond being JSON; the docs advise caching it locally. No
 // scope is named; the /public/ segment suggests no key is needed (inference).
-func (s *MetaService) GetDataModelSchema(ctx context.Context) (DataModelDocument, error) {
+func (s *MetaService) GetDataModelSchema(ctx context.Context, opts ...RequestOption) (DataModelDocument, error) {
 	var out DataModelDocument
-	if err := s.backend.Call(ctx, &operationTable[opMetaGetDataModelSchema], "/public/schema.json", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opMetaGetDataModelSchema], "/public/schema.json", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil

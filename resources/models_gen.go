@@ -15,11 +15,11 @@ type Plan = string
 
 // Job is a long-running job started by an action such as a restore, a member
 // pull or a template apply (the docs expect pulls to run over minutes).
-// Inferred: a guess, not documented by Restore Hub; replace it with the live
-// spec's definition.
+// Inferred: Restore Hub does not document this type; it is the SDK's guess and
+// may not match the live API.
 type Job struct {
-	// ID is the identifier of the job (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the job, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
 	// Type is what the job does, such as "backup.restore" or "members.pull".
@@ -41,8 +41,8 @@ type Job struct {
 	FinishedAt *time.Time `json:"finishedAt,omitzero"`
 }
 
-// JobStatus is the state of a long-running job. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// JobStatus is the state of a long-running job. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type JobStatus string
 
 // The values of JobStatus the spec lists.
@@ -58,27 +58,27 @@ const (
 )
 
 // ListEntryPage is one page of ListEntry (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type ListEntryPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []ListEntry `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// ListEntry is a blacklist or whitelist entry. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// ListEntry is a blacklist or whitelist entry. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type ListEntry struct {
-	// ID is the identifier of the entry (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the entry, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
 	// UserID is the Discord user ID.
 	UserID string `json:"userId"`
 
-	// Reason is the "reason" field.
+	// Reason is the list entry's reason.
 	Reason *string `json:"reason,omitzero"`
 
 	// CreatedAt is when it was created.
@@ -86,12 +86,12 @@ type ListEntry struct {
 }
 
 // ListEntryCreate is the request body for adding a blacklist or whitelist
-// entry. Inferred: a guess, not documented by Restore Hub; replace it with the
-// live spec's definition.
+// entry. Inferred: Restore Hub does not document this type; it is the SDK's
+// guess and may not match the live API.
 type ListEntryCreate struct {
 	// UserID is the Discord user ID.
 	UserID string `json:"userId"`
 
-	// Reason is the "reason" field.
+	// Reason is the list entry's reason.
 	Reason *string `json:"reason,omitzero"`
 }

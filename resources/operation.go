@@ -7,6 +7,10 @@
 // services through a restorehub.Client (client.Servers, client.Backups, …);
 // this package does not import the root package, so the client hands each
 // service a Backend.
+//
+// Every method and iterator takes trailing per-call options
+// (RequestOption), such as restorehub.WithResponseInto for the call's
+// status, header and rate limit; an iterator applies them to every page.
 package resources
 
 import (
@@ -93,8 +97,10 @@ func (op *OperationSpec) Destructive() bool { return op.Tier == "destructive" }
 type Backend interface {
 	// Call sends op with the path template already filled in and escaped,
 	// the query, and body (nil for none) encoded as JSON, and decodes a 2xx
-	// response body into out (nil to discard it).
-	Call(ctx context.Context, op *OperationSpec, path string, query url.Values, body, out any) error
+	// response body into out (nil to discard it). opts are the caller's
+	// per-call options; NewRequestConfig applies them, and a Backend returns
+	// RequestConfig.Err without sending.
+	Call(ctx context.Context, op *OperationSpec, path string, query url.Values, body, out any, opts ...RequestOption) error
 }
 
 // Operations returns a copy of the operation table, in the spec's order.

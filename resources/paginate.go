@@ -65,6 +65,54 @@ func pageSeq[T any](start int, fetch func(page int) ([]T, int, error)) iter.Seq2
 	}
 }
 
+// cursorPages yields successive pages of a cursor-paginated list, whole.
+// fetch gets the page at a cursor ("" for the first page) and returns it,
+// how many items it holds and the next cursor. It stops after yielding the
+// first error, after an empty page, and when the next cursor is empty or
+// one it has already fetched.
+func cursorPages[P any](start string, fetch func(cursor string) (P, int, string, error)) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		seen := map[string]bool{start: true}
+		cursor := start
+		for {
+			page, n, next, err := fetch(cursor)
+			if err != nil {
+				var zero P
+				yield(zero, err)
+				return
+			}
+			if !yield(page, nil) || n == 0 || next == "" || seen[next] {
+				return
+			}
+			seen[next] = true
+			cursor = next
+		}
+	}
+}
+
+// pagePages yields successive pages of a page-numbered list, whole. fetch
+// gets page n (1-based) and returns it, how many items it holds and the
+// number of pages (0 when the response does not say). It starts at start
+// (1 when start is below 1) and stops after yielding the first error, after
+// an empty page, or after the last page.
+func pagePages[P any](start int, fetch func(page int) (P, int, int, error)) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		page := max(start, 1)
+		for {
+			got, n, total, err := fetch(page)
+			if err != nil {
+				var zero P
+				yield(zero, err)
+				return
+			}
+			if !yield(got, nil) || n == 0 || (total > 0 && page >= total) || page == math.MaxInt {
+				return
+			}
+			page++
+		}
+	}
+}
+
 // Ptr returns a pointer to v, for the optional fields of params and request
 // bodies, as in &resources.ServerUpdate{Name: resources.Ptr("new name")}.
 func Ptr[T any](v T) *T { return &v }

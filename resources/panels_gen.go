@@ -22,9 +22,9 @@ type PanelsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) List(ctx context.Context, params *PanelsListParams) (*PanelPage, error) {
+func (s *PanelsService) List(ctx context.Context, params *PanelsListParams, opts ...RequestOption) (*PanelPage, error) {
 	var out PanelPage
-	if err := s.backend.Call(ctx, &operationTable[opPanelsList], "/panels", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsList], "/panels", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *PanelsService) List(ctx context.Context, params *PanelsListParams) (*Pa
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// panels:read scope. Like List, it is inferred, not documented.
-func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.Seq2[Panel, error] {
+// panels:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *PanelsService) All(ctx context.Context, params *PanelsListParams, opts ...RequestOption) iter.Seq2[Panel, error] {
 	var p PanelsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Panel, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *PanelsService) Pages(ctx context.Context, params *PanelsListParams, opts ...RequestOption) iter.Seq2[*PanelPage, error] {
+	var p PanelsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*PanelPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *PanelsService) All(ctx context.Context, params *PanelsListParams) iter.
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Create(ctx context.Context, body *PanelCreate) (*Panel, error) {
+func (s *PanelsService) Create(ctx context.Context, body *PanelCreate, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsCreate], "/panels", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsCreate], "/panels", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +102,9 @@ func (s *PanelsService) Create(ctx context.Context, body *PanelCreate) (*Panel, 
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Get(ctx context.Context, panelID string) (*Panel, error) {
+func (s *PanelsService) Get(ctx context.Context, panelID string, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsGet], "/panels/"+url.PathEscape(panelID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsGet], "/panels/"+url.PathEscape(panelID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +118,9 @@ func (s *PanelsService) Get(ctx context.Context, panelID string) (*Panel, error)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name panels:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelUpdate) (*Panel, error) {
+func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelUpdate, opts ...RequestOption) (*Panel, error) {
 	var out Panel
-	if err := s.backend.Call(ctx, &operationTable[opPanelsUpdate], "/panels/"+url.PathEscape(panelID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opPanelsUpdate], "/panels/"+url.PathEscape(panelID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +138,8 @@ func (s *PanelsService) Update(ctx context.Context, panelID string, body *PanelU
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *PanelsService) Delete(ctx context.Context, panelID string) error {
-	return s.backend.Call(ctx, &operationTable[opPanelsDelete], "/panels/"+url.PathEscape(panelID), nil, nil, nil)
+func (s *PanelsService) Delete(ctx context.Context, panelID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opPanelsDelete], "/panels/"+url.PathEscape(panelID), nil, nil, nil, opts...)
 }
 
 // PanelsListParams holds the query parameters of PanelsService.List.
@@ -127,62 +154,64 @@ type PanelsListParams struct {
 }
 
 // PanelPage is one page of Panel (cursor pagination). The pagination envelope
-// is undocumented. Inferred: a guess, not documented by Restore Hub; replace
-// it with the live spec's definition.
+// is undocumented. Inferred: Restore Hub does not document this type; it is
+// the SDK's guess and may not match the live API.
 type PanelPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Panel `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Panel is a verification panel posted in a channel. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Panel is a verification panel posted in a channel. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Panel struct {
-	// ID is the identifier of the panel (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the panel, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID *string `json:"channelId,omitzero"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// PanelCreate is the request body for creating a panel. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// PanelCreate is the request body for creating a panel. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type PanelCreate struct {
-	// ServerID is the "serverId" field.
+	// ServerID is the ID of the server.
 	ServerID string `json:"serverId"`
 
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID string `json:"channelId"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the panel's description.
 	Description *string `json:"description,omitzero"`
 }
 
 // PanelUpdate is the request body for updating a panel; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type PanelUpdate struct {
-	// ChannelID is the "channelId" field.
+	// ChannelID is the ID of the channel (a Discord snowflake).
 	ChannelID *string `json:"channelId,omitzero"`
 
-	// Title is the "title" field.
+	// Title is the panel's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the panel's description.
 	Description *string `json:"description,omitzero"`
 }

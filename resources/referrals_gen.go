@@ -23,9 +23,9 @@ type ReferralsService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams) (*ReferralPage, error) {
+func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) (*ReferralPage, error) {
 	var out ReferralPage
-	if err := s.backend.Call(ctx, &operationTable[opReferralsList], "/referrals", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opReferralsList], "/referrals", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -36,8 +36,11 @@ func (s *ReferralsService) List(ctx context.Context, params *ReferralsListParams
 // in memory. It stops after yielding the first error, at an empty page, and
 // after the last page the response reports. params sets the query of the first
 // page; All iterates from there. Every page needs the referrals:read scope.
-// Like List, it is inferred, not documented.
-func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams) iter.Seq2[Referral, error] {
+// opts apply to every page's request: with restorehub.WithResponseInto(&r), r
+// describes the page the current item came from (its status, header and rate
+// limit), refreshed as each page arrives. Like List, it is inferred, not
+// documented.
+func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) iter.Seq2[Referral, error] {
 	var p ReferralsListParams
 	if params != nil {
 		p = *params
@@ -45,11 +48,35 @@ func (s *ReferralsService) All(ctx context.Context, params *ReferralsListParams)
 	return pageSeq(valueOf(p.Page), func(page int) ([]Referral, int, error) {
 		q := p
 		q.Page = optional(page)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, 0, err
 		}
 		return resp.Data, valueOf(resp.TotalPages), nil
+	})
+}
+
+// Pages iterates over the pages of List (page pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and after the last page
+// the response reports. params sets the query of the first page; Pages starts
+// there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *ReferralsService) Pages(ctx context.Context, params *ReferralsListParams, opts ...RequestOption) iter.Seq2[*ReferralPage, error] {
+	var p ReferralsListParams
+	if params != nil {
+		p = *params
+	}
+	return pagePages(valueOf(p.Page), func(page int) (*ReferralPage, int, int, error) {
+		q := p
+		q.Page = optional(page)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		return resp, len(resp.Data), valueOf(resp.TotalPages), nil
 	})
 }
 
@@ -65,10 +92,10 @@ type ReferralsListParams struct {
 }
 
 // ReferralPage is one page of Referral (page pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type ReferralPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Referral `json:"data"`
 
 	// Total is the number of items on all pages.
@@ -78,20 +105,20 @@ type ReferralPage struct {
 	TotalPages *int `json:"totalPages,omitzero"`
 }
 
-// Referral is a referral. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// Referral is a referral. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type Referral struct {
-	// ID is the identifier of the referral (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the referral, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Code is the "code" field.
+	// Code is the referral's code.
 	Code *string `json:"code,omitzero"`
 
-	// ReferredUserID is the "referredUserId" field.
+	// ReferredUserID is the ID of the referred user (a Discord snowflake).
 	ReferredUserID *string `json:"referredUserId,omitzero"`
 
-	// RewardCents is the "rewardCents" field.
+	// RewardCents is the referral's reward, in cents.
 	RewardCents *int64 `json:"rewardCents,omitzero"`
 
 	// CreatedAt is when it was created.

@@ -22,9 +22,9 @@ type ServersService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) List(ctx context.Context, params *ServersListParams) (*ServerPage, error) {
+func (s *ServersService) List(ctx context.Context, params *ServersListParams, opts ...RequestOption) (*ServerPage, error) {
 	var out ServerPage
-	if err := s.backend.Call(ctx, &operationTable[opServersList], "/servers", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersList], "/servers", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *ServersService) List(ctx context.Context, params *ServersListParams) (*
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// servers:read scope. Like List, it is inferred, not documented.
-func (s *ServersService) All(ctx context.Context, params *ServersListParams) iter.Seq2[Server, error] {
+// servers:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *ServersService) All(ctx context.Context, params *ServersListParams, opts ...RequestOption) iter.Seq2[Server, error] {
 	var p ServersListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *ServersService) All(ctx context.Context, params *ServersListParams) ite
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Server, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *ServersService) Pages(ctx context.Context, params *ServersListParams, opts ...RequestOption) iter.Seq2[*ServerPage, error] {
+	var p ServersListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*ServerPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *ServersService) All(ctx context.Context, params *ServersListParams) ite
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Create(ctx context.Context, body *ServerCreate) (*Server, error) {
+func (s *ServersService) Create(ctx context.Context, body *ServerCreate, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersCreate], "/servers", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersCreate], "/servers", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *ServersService) Create(ctx context.Context, body *ServerCreate) (*Serve
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Get(ctx context.Context, serverID string) (*Server, error) {
+func (s *ServersService) Get(ctx context.Context, serverID string, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersGet], "/servers/"+url.PathEscape(serverID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersGet], "/servers/"+url.PathEscape(serverID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +119,9 @@ func (s *ServersService) Get(ctx context.Context, serverID string) (*Server, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Update(ctx context.Context, serverID string, body *ServerUpdate) (*Server, error) {
+func (s *ServersService) Update(ctx context.Context, serverID string, body *ServerUpdate, opts ...RequestOption) (*Server, error) {
 	var out Server
-	if err := s.backend.Call(ctx, &operationTable[opServersUpdate], "/servers/"+url.PathEscape(serverID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opServersUpdate], "/servers/"+url.PathEscape(serverID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -108,8 +135,8 @@ func (s *ServersService) Update(ctx context.Context, serverID string, body *Serv
 // Inferred: this operation is not documented. It was inferred from the scope
 // name servers:delete, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *ServersService) Delete(ctx context.Context, serverID string) error {
-	return s.backend.Call(ctx, &operationTable[opServersDelete], "/servers/"+url.PathEscape(serverID), nil, nil, nil)
+func (s *ServersService) Delete(ctx context.Context, serverID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opServersDelete], "/servers/"+url.PathEscape(serverID), nil, nil, nil, opts...)
 }
 
 // ServersListParams holds the query parameters of ServersService.List.
@@ -124,54 +151,55 @@ type ServersListParams struct {
 }
 
 // ServerPage is one page of Server (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type ServerPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Server `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Server is a Discord server registered with Restore Hub. Inferred: a guess,
-// not documented by Restore Hub; replace it with the live spec's definition.
+// Server is a Discord server registered with Restore Hub. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Server struct {
-	// ID is the identifier of the server (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the server, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name string `json:"name"`
 
 	// GuildID is the Discord guild ID.
 	GuildID string `json:"guildId"`
 
-	// OwnerID is the "ownerId" field.
+	// OwnerID is the ID of the owner.
 	OwnerID *string `json:"ownerId,omitzero"`
 
-	// MemberCount is the "memberCount" field.
+	// MemberCount is the server's member count.
 	MemberCount *int64 `json:"memberCount,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"createdAt"`
 }
 
-// ServerCreate is the request body for registering a server. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// ServerCreate is the request body for registering a server. Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type ServerCreate struct {
 	// GuildID is the Discord guild ID.
 	GuildID string `json:"guildId"`
 
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name *string `json:"name,omitzero"`
 }
 
 // ServerUpdate is the request body for updating a server; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type ServerUpdate struct {
-	// Name is the "name" field.
+	// Name is the server's name.
 	Name *string `json:"name,omitzero"`
 }

@@ -109,7 +109,7 @@ func TestNilBodySendsNoBody(t *testing.T) {
 
 type backendFunc func(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error
 
-func (f backendFunc) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
+func (f backendFunc) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any, _ ...resources.RequestOption) error {
 	return f(ctx, op, path, query, body, out)
 }
 

@@ -22,9 +22,9 @@ type TeamsService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*TeamPage, error) {
+func (s *TeamsService) List(ctx context.Context, params *TeamsListParams, opts ...RequestOption) (*TeamPage, error) {
 	var out TeamPage
-	if err := s.backend.Call(ctx, &operationTable[opTeamsList], "/teams", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsList], "/teams", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*Team
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// teams:read scope. Like List, it is inferred, not documented.
-func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Seq2[Team, error] {
+// teams:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *TeamsService) All(ctx context.Context, params *TeamsListParams, opts ...RequestOption) iter.Seq2[Team, error] {
 	var p TeamsListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Se
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Team, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *TeamsService) Pages(ctx context.Context, params *TeamsListParams, opts ...RequestOption) iter.Seq2[*TeamPage, error] {
+	var p TeamsListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*TeamPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Se
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TeamsService) Create(ctx context.Context, body *TeamCreate) (*Team, error) {
+func (s *TeamsService) Create(ctx context.Context, body *TeamCreate, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsCreate], "/teams", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsCreate], "/teams", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -75,9 +102,9 @@ func (s *TeamsService) Create(ctx context.Context, body *TeamCreate) (*Team, err
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:read, so its method, path, parameters and bodies are guesses that
 // may not match the live API.
-func (s *TeamsService) Get(ctx context.Context, teamID string) (*Team, error) {
+func (s *TeamsService) Get(ctx context.Context, teamID string, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsGet], "/teams/"+url.PathEscape(teamID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsGet], "/teams/"+url.PathEscape(teamID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -91,9 +118,9 @@ func (s *TeamsService) Get(ctx context.Context, teamID string) (*Team, error) {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name teams:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpdate) (*Team, error) {
+func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpdate, opts ...RequestOption) (*Team, error) {
 	var out Team
-	if err := s.backend.Call(ctx, &operationTable[opTeamsUpdate], "/teams/"+url.PathEscape(teamID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTeamsUpdate], "/teams/"+url.PathEscape(teamID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -111,8 +138,8 @@ func (s *TeamsService) Update(ctx context.Context, teamID string, body *TeamUpda
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *TeamsService) Delete(ctx context.Context, teamID string) error {
-	return s.backend.Call(ctx, &operationTable[opTeamsDelete], "/teams/"+url.PathEscape(teamID), nil, nil, nil)
+func (s *TeamsService) Delete(ctx context.Context, teamID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opTeamsDelete], "/teams/"+url.PathEscape(teamID), nil, nil, nil, opts...)
 }
 
 // TeamsListParams holds the query parameters of TeamsService.List.
@@ -127,50 +154,51 @@ type TeamsListParams struct {
 }
 
 // TeamPage is one page of Team (cursor pagination). The pagination envelope is
-// undocumented. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// undocumented. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TeamPage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Team `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Team is a team sharing access to servers. Inferred: a guess, not documented
-// by Restore Hub; replace it with the live spec's definition.
+// Team is a team sharing access to servers. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Team struct {
-	// ID is the identifier of the team (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the team, assigned by Restore Hub; its format is not
+	// documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name string `json:"name"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// TeamCreate is the request body for creating a team. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// TeamCreate is the request body for creating a team. Inferred: Restore Hub
+// does not document this type; it is the SDK's guess and may not match the
+// live API.
 type TeamCreate struct {
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name string `json:"name"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }
 
 // TeamUpdate is the request body for updating a team; omitted fields stay
-// unchanged. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TeamUpdate struct {
-	// Name is the "name" field.
+	// Name is the team's name.
 	Name *string `json:"name,omitzero"`
 
-	// MemberIDs is the "memberIds" field.
+	// MemberIDs lists the IDs of the members.
 	MemberIDs []string `json:"memberIds,omitzero"`
 }

@@ -22,9 +22,9 @@ type TemplatesService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams) (*TemplatePage, error) {
+func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams, opts ...RequestOption) (*TemplatePage, error) {
 	var out TemplatePage
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesList], "/templates", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesList], "/templates", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -35,8 +35,11 @@ func (s *TemplatesService) List(ctx context.Context, params *TemplatesListParams
 // in memory. It stops after yielding the first error, at an empty page, and
 // when the next cursor is empty or repeats one already seen. params sets the
 // query of the first page; All iterates from there. Every page needs the
-// templates:read scope. Like List, it is inferred, not documented.
-func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams) iter.Seq2[Template, error] {
+// templates:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like List, it is inferred, not documented.
+func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams, opts ...RequestOption) iter.Seq2[Template, error] {
 	var p TemplatesListParams
 	if params != nil {
 		p = *params
@@ -44,11 +47,35 @@ func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams)
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]Template, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.List(ctx, &q)
+		resp, err := s.List(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// Pages iterates over the pages of List (cursor pagination), one request per
+// page as the loop asks for more, and yields each whole response, so that the
+// loop sees what All hides: the cursor or page counts of every page. It stops
+// after yielding the first error, after an empty page, and when the next
+// cursor is empty or repeats one already seen. params sets the query of the
+// first page; Pages starts there. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page just yielded (its
+// status, header and rate limit). Like List, it is inferred, not documented.
+func (s *TemplatesService) Pages(ctx context.Context, params *TemplatesListParams, opts ...RequestOption) iter.Seq2[*TemplatePage, error] {
+	var p TemplatesListParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*TemplatePage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.List(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *TemplatesService) All(ctx context.Context, params *TemplatesListParams)
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate) (*Template, error) {
+func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesCreate], "/templates", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesCreate], "/templates", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -76,9 +103,9 @@ func (s *TemplatesService) Create(ctx context.Context, body *TemplateCreate) (*T
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Get(ctx context.Context, templateID string) (*Template, error) {
+func (s *TemplatesService) Get(ctx context.Context, templateID string, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesGet], "/templates/"+url.PathEscape(templateID), nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesGet], "/templates/"+url.PathEscape(templateID), nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -92,9 +119,9 @@ func (s *TemplatesService) Get(ctx context.Context, templateID string) (*Templat
 // Inferred: this operation is not documented. It was inferred from the scope
 // name templates:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *TemplatesService) Update(ctx context.Context, templateID string, body *TemplateUpdate) (*Template, error) {
+func (s *TemplatesService) Update(ctx context.Context, templateID string, body *TemplateUpdate, opts ...RequestOption) (*Template, error) {
 	var out Template
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesUpdate], "/templates/"+url.PathEscape(templateID), nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesUpdate], "/templates/"+url.PathEscape(templateID), nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -113,9 +140,9 @@ func (s *TemplatesService) Update(ctx context.Context, templateID string, body *
 // templates:apply is a destructive scope; path, body and semantics are
 // undocumented. Applying a template is assumed to overwrite the target
 // server's structure.
-func (s *TemplatesService) Apply(ctx context.Context, templateID string, body *TemplateApply) (*Job, error) {
+func (s *TemplatesService) Apply(ctx context.Context, templateID string, body *TemplateApply, opts ...RequestOption) (*Job, error) {
 	var out Job
-	if err := s.backend.Call(ctx, &operationTable[opTemplatesApply], "/templates/"+url.PathEscape(templateID)+"/apply", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opTemplatesApply], "/templates/"+url.PathEscape(templateID)+"/apply", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -133,45 +160,45 @@ type TemplatesListParams struct {
 }
 
 // TemplatePage is one page of Template (cursor pagination). The pagination
-// envelope is undocumented. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// envelope is undocumented. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type TemplatePage struct {
-	// Data is the "data" field.
+	// Data holds the items of this page.
 	Data []Template `json:"data"`
 
 	// NextCursor is the cursor of the next page; null or empty on the last page.
 	NextCursor *string `json:"nextCursor,omitzero"`
 }
 
-// Template is a server template (roles, channels, settings). Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// Template is a server template (roles, channels, settings). Inferred: Restore
+// Hub does not document this type; it is the SDK's guess and may not match the
+// live API.
 type Template struct {
-	// ID is the identifier of the template (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the template, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name string `json:"name"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 
-	// SourceServerID is the "sourceServerId" field.
+	// SourceServerID is the ID of the source server.
 	SourceServerID *string `json:"sourceServerId,omitzero"`
 
 	// CreatedAt is when it was created.
 	CreatedAt *time.Time `json:"createdAt,omitzero"`
 }
 
-// TemplateCreate is the request body for creating a template. Inferred: a
-// guess, not documented by Restore Hub; replace it with the live spec's
-// definition.
+// TemplateCreate is the request body for creating a template. Inferred:
+// Restore Hub does not document this type; it is the SDK's guess and may not
+// match the live API.
 type TemplateCreate struct {
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name string `json:"name"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 
 	// SourceServerID is the server to copy the structure of.
@@ -179,20 +206,20 @@ type TemplateCreate struct {
 }
 
 // TemplateUpdate is the request body for updating a template; omitted fields
-// stay unchanged. Inferred: a guess, not documented by Restore Hub; replace it
-// with the live spec's definition.
+// stay unchanged. Inferred: Restore Hub does not document this type; it is the
+// SDK's guess and may not match the live API.
 type TemplateUpdate struct {
-	// Name is the "name" field.
+	// Name is the template's name.
 	Name *string `json:"name,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the template's description.
 	Description *string `json:"description,omitzero"`
 }
 
 // TemplateApply is the request body for applying a template; the target server
-// structure is overwritten. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// structure is overwritten. Inferred: Restore Hub does not document this type;
+// it is the SDK's guess and may not match the live API.
 type TemplateApply struct {
-	// TargetServerID is the "targetServerId" field.
+	// TargetServerID is the ID of the target server.
 	TargetServerID string `json:"targetServerId"`
 }

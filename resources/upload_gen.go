@@ -20,9 +20,9 @@ type UploadService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name upload:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *UploadService) Create(ctx context.Context, body *UploadCreate) (*Upload, error) {
+func (s *UploadService) Create(ctx context.Context, body *UploadCreate, opts ...RequestOption) (*Upload, error) {
 	var out Upload
-	if err := s.backend.Call(ctx, &operationTable[opUploadCreate], "/upload", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opUploadCreate], "/upload", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -30,29 +30,29 @@ func (s *UploadService) Create(ctx context.Context, body *UploadCreate) (*Upload
 
 // UploadCreate is the request body for an upload. The real upload format is
 // undocumented (it may well be multipart); a JSON body with base64 data is
-// assumed. Inferred: a guess, not documented by Restore Hub; replace it with
-// the live spec's definition.
+// assumed. Inferred: Restore Hub does not document this type; it is the SDK's
+// guess and may not match the live API.
 type UploadCreate struct {
-	// FileName is the "fileName" field.
+	// FileName is the upload's file name.
 	FileName string `json:"fileName"`
 
-	// ContentType is the "contentType" field.
+	// ContentType is the upload's content type.
 	ContentType *string `json:"contentType,omitzero"`
 
 	// Data is the file content, base64-encoded.
 	Data []byte `json:"data"`
 }
 
-// Upload is an uploaded file. Inferred: a guess, not documented by Restore
-// Hub; replace it with the live spec's definition.
+// Upload is an uploaded file. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Upload struct {
-	// ID is the identifier of the upload (a Discord snowflake where it names a
-	// Discord object).
+	// ID is the identifier of the upload, assigned by Restore Hub; its format is
+	// not documented.
 	ID string `json:"id"`
 
-	// URL is the "url" field.
+	// URL is the upload's URL.
 	URL string `json:"url"`
 
-	// Size is the "size" field.
+	// Size is the upload's size.
 	Size *int64 `json:"size,omitzero"`
 }

@@ -21,9 +21,9 @@ type VerifyPageService struct {
 // guesses that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *VerifyPageService) Get(ctx context.Context) (*VerifyPage, error) {
+func (s *VerifyPageService) Get(ctx context.Context, opts ...RequestOption) (*VerifyPage, error) {
 	var out VerifyPage
-	if err := s.backend.Call(ctx, &operationTable[opVerifyPageGet], "/verify-page", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opVerifyPageGet], "/verify-page", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -40,46 +40,46 @@ func (s *VerifyPageService) Get(ctx context.Context) (*VerifyPage, error) {
 // guesses that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate) (*VerifyPage, error) {
+func (s *VerifyPageService) Update(ctx context.Context, body *VerifyPageUpdate, opts ...RequestOption) (*VerifyPage, error) {
 	var out VerifyPage
-	if err := s.backend.Call(ctx, &operationTable[opVerifyPageUpdate], "/verify-page", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opVerifyPageUpdate], "/verify-page", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// VerifyPage is the verification-page settings. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// VerifyPage is the verification-page settings. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type VerifyPage struct {
-	// Title is the "title" field.
+	// Title is the verify page's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the verify page's description.
 	Description *string `json:"description,omitzero"`
 
 	// AccentColor is the accent colour, in hex such as "#5865F2".
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the "logoUrl" field.
+	// LogoURL is the verify page's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 
-	// DomainID is the "domainId" field.
+	// DomainID is the ID of the domain.
 	DomainID *string `json:"domainId,omitzero"`
 }
 
 // VerifyPageUpdate is the request body for updating verification-page
-// settings; omitted fields stay unchanged. Inferred: a guess, not documented
-// by Restore Hub; replace it with the live spec's definition.
+// settings; omitted fields stay unchanged. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type VerifyPageUpdate struct {
-	// Title is the "title" field.
+	// Title is the verify page's title.
 	Title *string `json:"title,omitzero"`
 
-	// Description is the "description" field.
+	// Description is the verify page's description.
 	Description *string `json:"description,omitzero"`
 
-	// AccentColor is the "accentColor" field.
+	// AccentColor is the verify page's accent color.
 	AccentColor *string `json:"accentColor,omitzero"`
 
-	// LogoURL is the "logoUrl" field.
+	// LogoURL is the verify page's logo URL.
 	LogoURL *string `json:"logoUrl,omitzero"`
 }

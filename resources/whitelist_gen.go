@@ -21,9 +21,9 @@ type WhitelistService struct {
 // Inferred: this operation is not documented. It was inferred from the scope
 // name whitelist:read, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *WhitelistService) ListEntries(ctx context.Context, params *WhitelistListEntriesParams) (*ListEntryPage, error) {
+func (s *WhitelistService) ListEntries(ctx context.Context, params *WhitelistListEntriesParams, opts ...RequestOption) (*ListEntryPage, error) {
 	var out ListEntryPage
-	if err := s.backend.Call(ctx, &operationTable[opWhitelistListEntries], "/whitelist", encodeQuery(params), nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWhitelistListEntries], "/whitelist", encodeQuery(params), nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -34,9 +34,11 @@ func (s *WhitelistService) ListEntries(ctx context.Context, params *WhitelistLis
 // page is held in memory. It stops after yielding the first error, at an empty
 // page, and when the next cursor is empty or repeats one already seen. params
 // sets the query of the first page; AllEntries iterates from there. Every page
-// needs the whitelist:read scope. Like ListEntries, it is inferred, not
-// documented.
-func (s *WhitelistService) AllEntries(ctx context.Context, params *WhitelistListEntriesParams) iter.Seq2[ListEntry, error] {
+// needs the whitelist:read scope. opts apply to every page's request: with
+// restorehub.WithResponseInto(&r), r describes the page the current item came
+// from (its status, header and rate limit), refreshed as each page arrives.
+// Like ListEntries, it is inferred, not documented.
+func (s *WhitelistService) AllEntries(ctx context.Context, params *WhitelistListEntriesParams, opts ...RequestOption) iter.Seq2[ListEntry, error] {
 	var p WhitelistListEntriesParams
 	if params != nil {
 		p = *params
@@ -44,11 +46,36 @@ func (s *WhitelistService) AllEntries(ctx context.Context, params *WhitelistList
 	return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]ListEntry, string, error) {
 		q := p
 		q.Cursor = optional(cursor)
-		resp, err := s.ListEntries(ctx, &q)
+		resp, err := s.ListEntries(ctx, &q, opts...)
 		if err != nil {
 			return nil, "", err
 		}
 		return resp.Data, valueOf(resp.NextCursor), nil
+	})
+}
+
+// PagesEntries iterates over the pages of ListEntries (cursor pagination), one
+// request per page as the loop asks for more, and yields each whole response,
+// so that the loop sees what AllEntries hides: the cursor or page counts of
+// every page. It stops after yielding the first error, after an empty page,
+// and when the next cursor is empty or repeats one already seen. params sets
+// the query of the first page; PagesEntries starts there. opts apply to every
+// page's request: with restorehub.WithResponseInto(&r), r describes the page
+// just yielded (its status, header and rate limit). Like ListEntries, it is
+// inferred, not documented.
+func (s *WhitelistService) PagesEntries(ctx context.Context, params *WhitelistListEntriesParams, opts ...RequestOption) iter.Seq2[*ListEntryPage, error] {
+	var p WhitelistListEntriesParams
+	if params != nil {
+		p = *params
+	}
+	return cursorPages(valueOf(p.Cursor), func(cursor string) (*ListEntryPage, int, string, error) {
+		q := p
+		q.Cursor = optional(cursor)
+		resp, err := s.ListEntries(ctx, &q, opts...)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		return resp, len(resp.Data), valueOf(resp.NextCursor), nil
 	})
 }
 
@@ -60,9 +87,9 @@ func (s *WhitelistService) AllEntries(ctx context.Context, params *WhitelistList
 // Inferred: this operation is not documented. It was inferred from the scope
 // name whitelist:write, so its method, path, parameters and bodies are guesses
 // that may not match the live API.
-func (s *WhitelistService) CreateEntry(ctx context.Context, body *ListEntryCreate) (*ListEntry, error) {
+func (s *WhitelistService) CreateEntry(ctx context.Context, body *ListEntryCreate, opts ...RequestOption) (*ListEntry, error) {
 	var out ListEntry
-	if err := s.backend.Call(ctx, &operationTable[opWhitelistCreateEntry], "/whitelist", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWhitelistCreateEntry], "/whitelist", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -80,8 +107,8 @@ func (s *WhitelistService) CreateEntry(ctx context.Context, body *ListEntryCreat
 // Doubly uncertain: only account, bots and servers have a :delete scope, and
 // the docs do not say which scope authorises other deletions; :write is
 // assumed.
-func (s *WhitelistService) DeleteEntry(ctx context.Context, entryID string) error {
-	return s.backend.Call(ctx, &operationTable[opWhitelistDeleteEntry], "/whitelist/"+url.PathEscape(entryID), nil, nil, nil)
+func (s *WhitelistService) DeleteEntry(ctx context.Context, entryID string, opts ...RequestOption) error {
+	return s.backend.Call(ctx, &operationTable[opWhitelistDeleteEntry], "/whitelist/"+url.PathEscape(entryID), nil, nil, nil, opts...)
 }
 
 // WhitelistListEntriesParams holds the query parameters of

@@ -21,9 +21,9 @@ type WidgetService struct {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *WidgetService) Get(ctx context.Context) (*Widget, error) {
+func (s *WidgetService) Get(ctx context.Context, opts ...RequestOption) (*Widget, error) {
 	var out Widget
-	if err := s.backend.Call(ctx, &operationTable[opWidgetGet], "/widget", nil, nil, &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWidgetGet], "/widget", nil, nil, &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -39,37 +39,37 @@ func (s *WidgetService) Get(ctx context.Context) (*Widget, error) {
 // that may not match the live API.
 //
 // This singleton-style path may in reality be per server.
-func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate) (*Widget, error) {
+func (s *WidgetService) Update(ctx context.Context, body *WidgetUpdate, opts ...RequestOption) (*Widget, error) {
 	var out Widget
-	if err := s.backend.Call(ctx, &operationTable[opWidgetUpdate], "/widget", nil, bodyOf(body), &out); err != nil {
+	if err := s.backend.Call(ctx, &operationTable[opWidgetUpdate], "/widget", nil, bodyOf(body), &out, opts...); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// Widget is the verification-widget settings. Inferred: a guess, not
-// documented by Restore Hub; replace it with the live spec's definition.
+// Widget is the verification-widget settings. Inferred: Restore Hub does not
+// document this type; it is the SDK's guess and may not match the live API.
 type Widget struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the widget is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// Theme is the "theme" field.
+	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the "allowedOrigins" field.
+	// AllowedOrigins are the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }
 
 // WidgetUpdate is the request body for updating widget settings; omitted
-// fields stay unchanged. Inferred: a guess, not documented by Restore Hub;
-// replace it with the live spec's definition.
+// fields stay unchanged. Inferred: Restore Hub does not document this type; it
+// is the SDK's guess and may not match the live API.
 type WidgetUpdate struct {
-	// Enabled is the "enabled" field.
+	// Enabled reports whether the widget is enabled.
 	Enabled *bool `json:"enabled,omitzero"`
 
-	// Theme is the "theme" field.
+	// Theme is the widget's theme.
 	Theme *string `json:"theme,omitzero"`
 
-	// AllowedOrigins is the "allowedOrigins" field.
+	// AllowedOrigins are the widget's allowed origins.
 	AllowedOrigins []string `json:"allowedOrigins,omitzero"`
 }

@@ -25,7 +25,7 @@ func TestBulk(t *testing.T) {
 		}
 		for _, want := range []string{
 			"done:        41 requests, 0 failed\n",
-			"429s:        0 (counted by the fake)\n",
+			"429s:        0 (counted at the transport)\n",
 			"the key allows 20.0 req/s (20 per 1s)",
 			"fastest:     2s (",
 			"progress: ", // a line a second, since out is not a terminal

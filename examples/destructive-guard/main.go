@@ -27,16 +27,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	restorehub "github.com/restorehub/restorehub-go"
-	"github.com/restorehub/restorehub-go/examples/internal/demo"
 	"github.com/restorehub/restorehub-go/resources"
+	"github.com/restorehub/restorehub-go/restorehubtest"
 )
+
+// fakeKey is the key the in-process fake accepts.
+const fakeKey = "rh_GuardExampleFakeKeyForRestoreHubGo1"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -61,7 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	interactive := !*yes && demo.IsTerminal(stdin)
+	interactive := !*yes && isTerminal(stdin)
 
 	// The guard's answers come from the terminal, or from a script.
 	var answers func(context.Context) (string, error)
@@ -71,23 +76,43 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	} else {
 		answers = script.answer
 	}
-	env, err := demo.Start(demo.Config{
-		Scopes: []restorehub.Scope{restorehub.ScopeBackupsRead, restorehub.ScopeBackupsRestore},
-		Client: []restorehub.Option{restorehub.WithDestructiveGuard(confirmGuard(out, answers))},
-	})
+	// Count the requests that leave the process, below the SDK, to show
+	// that a refused restore sends nothing.
+	var sent atomic.Int64
+	opts := []restorehub.Option{
+		restorehub.WithHTTPClient(&http.Client{Transport: countingTransport{&sent, http.DefaultTransport}}),
+		restorehub.WithDestructiveGuard(confirmGuard(out, answers)),
+	}
+
+	// The client: of the real API when RESTOREHUB_API_KEY is set, else of
+	// restorehubtest's fake with demo backups.
+	var client *restorehub.Client
+	var fake *restorehubtest.Server
+	var err error
+	if os.Getenv(restorehub.EnvAPIKey) != "" {
+		client, err = restorehub.NewFromEnv(opts...)
+		fmt.Fprintln(out, "Talking to the Restore Hub API at", client.BaseURL())
+	} else {
+		fake = restorehubtest.NewServer(
+			restorehubtest.WithKey(fakeKey, restorehub.ScopeBackupsRead, restorehub.ScopeBackupsRestore),
+			restorehubtest.WithDemoData(),
+		)
+		defer fake.Close()
+		client, err = restorehub.New(fakeKey, append(opts, restorehub.WithBaseURL(fake.URL()))...)
+		fmt.Fprintln(out, "Talking to the in-process fake at", fake.URL(), "(set", restorehub.EnvAPIKey, "to use the real API)")
+	}
 	if err != nil {
 		return err
 	}
-	defer env.Close()
-	fmt.Fprintln(out, "Talking to", env)
+	live := fake == nil
 
-	if env.Live() {
+	if live {
 		if *backupID == "" || *target == "" {
 			return errors.New("against the real API a restore overwrites a Discord server: name the backup and the server with -backup and -target")
 		}
 	} else if *backupID == "" {
 		// Listing is not destructive: the guard is not consulted.
-		page, err := env.Client.Backups.List(ctx, &resources.BackupsListParams{Limit: resources.Ptr(1)})
+		page, err := client.Backups.List(ctx, &resources.BackupsListParams{Limit: resources.Ptr(1)})
 		if err != nil {
 			return err
 		}
@@ -103,7 +128,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	}
 	restore := func() (*resources.Job, error) {
 		fmt.Fprintf(out, "   Restoring backup %s into server %s.\n", *backupID, *target)
-		return env.Client.Backups.Restore(ctx, *backupID, &resources.BackupRestore{TargetServerID: *target})
+		return client.Backups.Restore(ctx, *backupID, &resources.BackupRestore{TargetServerID: *target})
 	}
 
 	if interactive {
@@ -129,24 +154,24 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	// A refusal: the guard gets a wrong answer.
 	fmt.Fprintln(out, "\n1. The operator types something else.")
 	script.set("no")
-	before := env.Sent()
+	before := sent.Load()
 	_, err = restore()
-	sent := env.Sent() - before
+	sentNow := sent.Load() - before
 	if !errors.Is(err, restorehub.ErrGuardRefused) {
 		return fmt.Errorf("expected the guard to refuse, got: %v", err)
 	}
 	fmt.Fprintln(out, "   Refused. errors.Is(err, restorehub.ErrGuardRefused):", errors.Is(err, restorehub.ErrGuardRefused))
 	fmt.Fprintln(out, "   error:", err)
-	fmt.Fprintf(out, "   requests sent: %d\n", sent)
-	if env.Fake != nil {
-		fmt.Fprintf(out, "   restores the fake received: %d\n", env.Fake.Count("backups.restore"))
+	fmt.Fprintf(out, "   requests sent: %d\n", sentNow)
+	if fake != nil {
+		fmt.Fprintf(out, "   restores the fake received: %d\n", fake.Count("backups.restore"))
 	}
-	if sent != 0 {
-		return fmt.Errorf("the refused restore sent %d request(s)", sent)
+	if sentNow != 0 {
+		return fmt.Errorf("the refused restore sent %d request(s)", sentNow)
 	}
 
 	// A confirmation: the guard gets the backup ID.
-	if env.Live() && !*yes {
+	if live && !*yes {
 		fmt.Fprintln(out, "\nStdin is not a terminal: against the real API only -yes confirms a restore without one. Nothing was restored.")
 		return nil
 	}
@@ -266,4 +291,32 @@ func (p *prompt) read() {
 			return
 		}
 	}
+}
+
+// countingTransport counts the requests that reach the network.
+type countingTransport struct {
+	n    *atomic.Int64
+	next http.RoundTripper
+}
+
+func (t countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.n.Add(1)
+	return t.next.RoundTrip(req)
+}
+
+// isTerminal reports whether r is an interactive terminal: an *os.File that
+// is a character device other than the null device.
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return false
+	}
+	return true
 }

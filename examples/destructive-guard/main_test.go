@@ -10,7 +10,6 @@ import (
 	"time"
 
 	restorehub "github.com/restorehub/restorehub-go"
-	"github.com/restorehub/restorehub-go/examples/internal/demo"
 	"github.com/restorehub/restorehub-go/restorehubtest"
 )
 
@@ -85,9 +84,9 @@ func TestPromptGuardContext(t *testing.T) {
 // RESTOREHUB_API_KEY and RESTOREHUB_BASE_URL at it.
 func remote(t *testing.T) *restorehubtest.Server {
 	t.Helper()
-	srv := restorehubtest.NewServer(restorehubtest.WithKey(demo.Key, restorehub.ScopeAll), restorehubtest.WithDemoData())
+	srv := restorehubtest.NewServer(restorehubtest.WithKey(fakeKey, restorehub.ScopeAll), restorehubtest.WithDemoData())
 	t.Cleanup(srv.Close)
-	t.Setenv(restorehub.EnvAPIKey, demo.Key)
+	t.Setenv(restorehub.EnvAPIKey, fakeKey)
 	t.Setenv(restorehub.EnvBaseURL, srv.URL())
 	return srv
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	restorehub "github.com/restorehub/restorehub-go"
-	"github.com/restorehub/restorehub-go/examples/internal/demo"
 	"github.com/restorehub/restorehub-go/restorehubtest"
 )
 
@@ -41,9 +40,9 @@ func TestNarrowKey(t *testing.T) {
 // RESTOREHUB_API_KEY and RESTOREHUB_BASE_URL at it.
 func remote(t *testing.T, scopes ...restorehub.Scope) *restorehubtest.Server {
 	t.Helper()
-	srv := restorehubtest.NewServer(restorehubtest.WithKey(demo.Key, scopes...), restorehubtest.WithDemoData())
+	srv := restorehubtest.NewServer(restorehubtest.WithKey(fakeKey, scopes...), restorehubtest.WithDemoData())
 	t.Cleanup(srv.Close)
-	t.Setenv(restorehub.EnvAPIKey, demo.Key)
+	t.Setenv(restorehub.EnvAPIKey, fakeKey)
 	t.Setenv(restorehub.EnvBaseURL, srv.URL())
 	return srv
 }

@@ -18,9 +18,13 @@ import (
 	"time"
 
 	restorehub "github.com/restorehub/restorehub-go"
-	"github.com/restorehub/restorehub-go/examples/internal/demo"
 	"github.com/restorehub/restorehub-go/resources"
+	"github.com/restorehub/restorehub-go/restorehubtest"
 )
+
+// fakeKey is the key the in-process fake accepts. Any rh_ key of the right
+// shape works; real keys come from the dashboard.
+const fakeKey = "rh_QuickstartFakeKeyForRestoreHubGo01"
 
 func main() {
 	if err := run(context.Background(), os.Stdout); err != nil {
@@ -30,20 +34,29 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer) error {
-	// In your own code, create the client with
+	// The client. With a real key this is all it takes:
 	//
-	//	client, err := restorehub.NewFromEnv() // the key in RESTOREHUB_API_KEY
+	//	client, err := restorehub.NewFromEnv() // reads RESTOREHUB_API_KEY
 	//
-	// demo.Start does just that when RESTOREHUB_API_KEY is set; otherwise it
-	// starts the in-process fake and calls
-	// restorehub.New(demo.Key, restorehub.WithBaseURL(fake.URL())).
-	env, err := demo.Start(demo.Config{Scopes: []restorehub.Scope{restorehub.ScopeServersRead}})
+	// Without one, start restorehubtest's fake, seeded with demo servers, and
+	// point the client at it.
+	var client *restorehub.Client
+	var err error
+	if os.Getenv(restorehub.EnvAPIKey) != "" {
+		client, err = restorehub.NewFromEnv()
+		fmt.Fprintln(out, "Talking to the Restore Hub API")
+	} else {
+		fake := restorehubtest.NewServer(
+			restorehubtest.WithKey(fakeKey, restorehub.ScopeServersRead),
+			restorehubtest.WithDemoData(),
+		)
+		defer fake.Close()
+		client, err = restorehub.New(fakeKey, restorehub.WithBaseURL(fake.URL()))
+		fmt.Fprintln(out, "Talking to the in-process fake at", fake.URL(), "(set", restorehub.EnvAPIKey, "to use the real API)")
+	}
 	if err != nil {
 		return err
 	}
-	defer env.Close()
-	client := env.Client
-	fmt.Fprintln(out, "Talking to", env)
 
 	// One page: List returns at most Limit servers (two here, to show the
 	// paging) and the cursor of the next page.
@@ -71,8 +84,10 @@ func run(ctx context.Context, out io.Writer) error {
 		return nil
 	}
 
-	// One server by ID.
-	srv, err := client.Servers.Get(ctx, first.ID)
+	// One server by ID. WithResponseInto, a per-call option every method
+	// takes, fills resp with this call's status, header and rate limit.
+	var resp restorehub.Response
+	srv, err := client.Servers.Get(ctx, first.ID, restorehub.WithResponseInto(&resp))
 	if err != nil {
 		return err
 	}
@@ -82,10 +97,11 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintln(out)
 
-	// The budget the last response reported. The client paces itself to it,
-	// so goroutines sharing this client never trip a 429.
-	if rl := client.RateLimit(); rl.Known() {
-		fmt.Fprintf(out, "\nRate limit: %d of %d requests left in a %s sliding window (resets at %s)\n",
+	// The budget that call's response reported. The client paces itself to
+	// it, so goroutines sharing this client never trip a 429.
+	fmt.Fprintf(out, "That call: HTTP %d\n", resp.StatusCode)
+	if rl := resp.RateLimit; rl.Known() {
+		fmt.Fprintf(out, "Rate limit: %d of %d requests left in a %s sliding window (resets at %s)\n",
 			rl.Remaining, rl.Limit, rl.Window, rl.Reset.Format(time.TimeOnly))
 	}
 	return nil

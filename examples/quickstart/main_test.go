@@ -16,6 +16,7 @@ func TestQuickstart(t *testing.T) {
 	}
 	for _, want := range []string{
 		"in-process fake",
+		"HTTP 200",
 		"First page: 2 servers (more: true)",
 		"Pixel Lounge", "Night Owls Study Hall", "Retro Racing League",
 		`"Pixel Lounge", registered`,

@@ -145,7 +145,7 @@ func declDoc(d *typeDecl) string {
 		text = d.name + " holds the query parameters of " + d.doc + "."
 	}
 	if d.inferred && !strings.Contains(strings.ToLower(text), "inferred") {
-		text += " It is inferred, not documented."
+		text += " Inferred: Restore Hub does not document this type; it is the SDK's guess and may not match the live API."
 	}
 	if d.kind == dAlias && d.target.kind == kRaw && d.target.note != "" {
 		text += " It is raw JSON: the generator does not model " + sentence(d.target.note)
@@ -165,6 +165,13 @@ func fieldDoc(d *typeDecl, f *field) string {
 		what = fmt.Sprintf("%q query parameter", f.jsonName)
 	}
 	text := docSentence(f.name, f.doc, what)
+	if strings.TrimSpace(f.doc) == "" && !d.params {
+		text = namedFieldDoc(d, f)
+	}
+	// A list named in the plural reads "Scopes are the …", not "is".
+	if rest, ok := strings.CutPrefix(text, f.name+" is "); ok && f.typ.underlying().kind == kSlice && strings.HasSuffix(f.name, "s") {
+		text = f.name + " are " + rest
+	}
 	if u := f.typ.underlying(); u.kind == kRaw && u.note != "" && f.typ.kind != kNamed {
 		text += " It is raw JSON: the generator does not model " + sentence(u.note)
 	} else if f.typ.kind == kInt && f.typ.note != "" {

@@ -63,6 +63,7 @@ func emitService(w *writer, svc *service) {
 		emitMethod(w, p)
 		if p.pag != nil {
 			emitIterator(w, p)
+			emitPages(w, p)
 		}
 	}
 }
@@ -184,8 +185,10 @@ func pathExpr(p *opPlan) string {
 			}
 			u := a.typ.underlying()
 			switch {
-			case u.kind == kString:
+			case u.kind == kString && u.expr == "string":
 				parts = append(parts, "url.PathEscape("+a.name+")")
+			case u.kind == kString:
+				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum:
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			default:
@@ -210,6 +213,7 @@ func emitMethod(w *writer, p *opPlan) {
 			ret = "(*" + p.resp.expr + ", error)"
 		}
 	}
+	params = append(params, "opts ...RequestOption")
 	w.line("func (s *%s) %s(%s) %s {", p.svc.typeName, p.name, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), ret)
 	query := "nil"
 	if p.params != nil {
@@ -229,13 +233,13 @@ func emitMethod(w *writer, p *opPlan) {
 	}
 	call := fmt.Sprintf("s.backend.Call(ctx, &operationTable[%s], %s, %s, %s", p.indexName, pathExpr(p), query, bodyExpr)
 	if p.resp == nil {
-		w.line("return %s, nil)", call)
+		w.line("return %s, nil, opts...)", call)
 		w.line("}")
 		w.line("")
 		return
 	}
 	w.line("var out %s", p.resp.expr)
-	w.line("if err := %s, &out); err != nil {", call)
+	w.line("if err := %s, &out, opts...); err != nil {", call)
 	w.line("return nil, err")
 	w.line("}")
 	if p.resp.nilable() {
@@ -262,6 +266,7 @@ func iteratorDoc(p *opPlan) string {
 	if op.scope != "" {
 		text += fmt.Sprintf(" Every page needs the %s scope.", op.scope)
 	}
+	text += (" opts apply to every page's request: with restorehub.WithResponseInto(&r), r describes the page the current item came from (its status, header and rate limit), refreshed as each page arrives.")
 	if op.inferred {
 		text += fmt.Sprintf(" Like %s, it is inferred, not documented.", p.name)
 	}
@@ -272,6 +277,8 @@ func emitIterator(w *writer, p *opPlan) {
 	pg := p.pag
 	w.comment(iteratorDoc(p))
 	params, forward := signature(p, "params")
+	params = append(params, "opts ...RequestOption")
+	forward = append(forward, "opts...")
 	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.iter, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pg.item)
 	w.line("var p %s", p.params.name)
 	w.line("if params != nil {")
@@ -338,4 +345,92 @@ func toInt(expr string, f *field) string {
 		return expr
 	}
 	return "int(" + expr + ")"
+}
+
+// pagesDoc is the doc comment of a page iterator.
+func pagesDoc(p *opPlan) string {
+	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
+	switch p.pag.style {
+	case "cursor":
+		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one already seen."
+	case "page":
+		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
+	}
+	if p.params != nil {
+		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
+	}
+	text += " opts apply to every page's request: with restorehub.WithResponseInto(&r), r describes the page just yielded (its status, header and rate limit)."
+	if p.op.inferred {
+		text += fmt.Sprintf(" Like %s, it is inferred, not documented.", p.name)
+	}
+	return text
+}
+
+// emitPages writes the page iterator of a paginated operation.
+func emitPages(w *writer, p *opPlan) {
+	pg := p.pag
+	w.comment(pagesDoc(p))
+	params, forward := signature(p, "params")
+	params = append(params, "opts ...RequestOption")
+	forward = append(forward, "opts...")
+	pageType := p.resp.expr
+	if !p.resp.nilable() {
+		pageType = "*" + pageType
+	}
+	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pageType)
+	w.line("var p %s", p.params.name)
+	w.line("if params != nil {")
+	w.line("p = *params")
+	w.line("}")
+	cf := "p." + pg.cursor.name
+	call := fmt.Sprintf("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+	switch pg.style {
+	case "cursor":
+		start := cf
+		if pg.cursor.pointer {
+			start = "valueOf(" + cf + ")"
+		}
+		next := "resp." + pg.next.name
+		if pg.next.pointer {
+			next = "valueOf(" + next + ")"
+		}
+		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pageType)
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(cursor)", pg.cursor.name)
+		} else {
+			w.line("q.%s = cursor", pg.cursor.name)
+		}
+		w.line("%s", call)
+		w.line("if err != nil {")
+		w.line(`return nil, 0, "", err`)
+		w.line("}")
+		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, next)
+		w.line("})")
+	case "page":
+		start := toInt(cf, pg.cursor)
+		total := "0"
+		if pg.next != nil {
+			total = toInt("resp."+pg.next.name, pg.next)
+		}
+		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pageType)
+		conv := "page"
+		if pg.cursor.typ.expr != "int" {
+			conv = pg.cursor.typ.expr + "(page)"
+		}
+		w.line("q := p")
+		if pg.cursor.pointer {
+			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
+		} else {
+			w.line("q.%s = %s", pg.cursor.name, conv)
+		}
+		w.line("%s", call)
+		w.line("if err != nil {")
+		w.line("return nil, 0, 0, err")
+		w.line("}")
+		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, total)
+		w.line("})")
+	}
+	w.line("}")
+	w.line("")
 }

@@ -112,15 +112,30 @@ func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 	}
 	w.line(")")
 	w.line("")
-	w.line("// scopeTable lists every documented scope with its tier, in documented order.")
-	w.line("var scopeTable = [...]scopeInfo{")
+	return finalize(specPath, pkg, "", []byte(strings.TrimLeft(w.String(), "\n")))
+}
+
+// emitScopeTable writes scopeTable and scopeWildcard, the data behind
+// Scope.Tier and DocumentedScopes in the resources package: every
+// documented scope with its tier, in documented order. A spec without
+// scopes gets an empty table.
+func (d *document) emitScopeTable(w *writer) {
+	consts, wildcard, source := d.scopeConsts()
+	if source == "" {
+		source = "the spec lists none"
+	}
+	w.comment(fmt.Sprintf("scopeTable lists every documented scope with its tier, in the order %s.", source))
+	w.line("var scopeTable = []scopeInfo{")
 	for _, c := range consts {
 		t := knownTiers[c.tier]
 		if t == "" {
 			t = "TierUnknown"
 		}
-		w.line("{%s, %s},", c.name, t)
+		w.line("{%s, %s},", goQuote(c.scope), t)
 	}
 	w.line("}")
-	return finalize(specPath, pkg, "", []byte(strings.TrimLeft(w.String(), "\n")))
+	w.line("")
+	w.line("// scopeWildcard is the scope that grants every scope, or \"\" when the spec has none.")
+	w.line("const scopeWildcard Scope = %s", goQuote(wildcard))
+	w.line("")
 }

@@ -56,6 +56,8 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 		w.line("},")
 	}
 	w.line("}")
+	w.line("")
+	pl.doc.emitScopeTable(&w)
 	return finalize(specPath, pkg, "", w.Bytes())
 }
 

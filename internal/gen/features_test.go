@@ -27,9 +27,9 @@ var featureCases = []featureCase{
 		spec: "oas30.json",
 		want: map[string][]string{
 			"pets_gen.go": {
-				"func (s *PetsService) List(ctx context.Context, params *PetsListParams) ([]Pet, error)",
-				"func (s *PetsService) Create(ctx context.Context, body *NewPet) (*Pet, error)",
-				"func (s *PetsService) Delete(ctx context.Context, petID string) error",
+				"func (s *PetsService) List(ctx context.Context, params *PetsListParams, opts ...RequestOption) ([]Pet, error)",
+				"func (s *PetsService) Create(ctx context.Context, body *NewPet, opts ...RequestOption) (*Pet, error)",
+				"func (s *PetsService) Delete(ctx context.Context, petID string, opts ...RequestOption) error",
 				`"/pets/"+url.PathEscape(petID)`,
 				"Nickname *string `json:\"nickname\"`",
 				"Owner *Owner `json:\"owner\"`",
@@ -46,7 +46,7 @@ var featureCases = []featureCase{
 		spec: "oas31.json",
 		want: map[string][]string{
 			"pets_gen.go": {
-				"func (s *PetsService) Update(ctx context.Context, petID string, body *PetPatch) (*Pet, error)",
+				"func (s *PetsService) Update(ctx context.Context, petID string, body *PetPatch, opts ...RequestOption) (*Pet, error)",
 				"Nickname *string `json:\"nickname\"`",
 				"Weight *float32 `json:\"weight\"`",
 				"Kind PetKind `json:\"kind\"`",
@@ -67,9 +67,9 @@ var featureCases = []featureCase{
 		spec: "refs.json",
 		want: map[string][]string{
 			"things_gen.go": {
-				"func (s *ThingsService) Get(ctx context.Context, thingID string, params *ThingsGetParams) (*Thing, error)",
-				"func (s *ThingsService) Replace(ctx context.Context, thingID string, body *Thing) (*Thing, error)",
-				"func (s *ThingsService) List(ctx context.Context) ([]Thing, error)",
+				"func (s *ThingsService) Get(ctx context.Context, thingID string, params *ThingsGetParams, opts ...RequestOption) (*Thing, error)",
+				"func (s *ThingsService) Replace(ctx context.Context, thingID string, body *Thing, opts ...RequestOption) (*Thing, error)",
+				"func (s *ThingsService) List(ctx context.Context, opts ...RequestOption) ([]Thing, error)",
 				"Expand []string `url:\"expand,omitempty,comma\"`",
 				"Verbose *bool `url:\"verbose,omitempty\"`",
 				"Parent *Thing `json:\"parent,omitzero\"`",
@@ -89,12 +89,12 @@ var featureCases = []featureCase{
 		spec: "composition.json",
 		want: map[string][]string{
 			"shapes_gen.go": {
-				"func (s *ShapesService) Create(ctx context.Context, body Shape) (*Circle, error)",
+				"func (s *ShapesService) Create(ctx context.Context, body Shape, opts ...RequestOption) (*Circle, error)",
 				"type Shape = json.RawMessage",
 				"a oneOf/anyOf of Circle, Square; decode it with json.Unmarshal into the variant you expect",
 				"type Circle struct { ID is the \"id\" field: Overrides Base.id. ID string `json:\"id\"`",
 				"Radius float64 `json:\"radius\"`",
-				"type Square struct { ID is the \"id\" field. ID string `json:\"id\"`",
+				"type Square struct { ID is the square's ID. ID string `json:\"id\"`",
 				"Side *float64 `json:\"side,omitzero\"`",
 				"MaybeCircle *Circle `json:\"maybeCircle,omitzero\"`",
 				"MaybeName *string `json:\"maybeName,omitzero\"`",
@@ -113,7 +113,7 @@ var featureCases = []featureCase{
 		spec: "enums.json",
 		want: map[string][]string{
 			"orders_gen.go": {
-				"func (s *OrdersService) ListByStatus(ctx context.Context, status OrderStatus, params *OrdersListByStatusParams) ([]Order, error)",
+				"func (s *OrdersService) ListByStatus(ctx context.Context, status OrderStatus, params *OrdersListByStatusParams, opts ...RequestOption) ([]Order, error)",
 				`url.PathEscape(string(status))`,
 				"type OrderStatus string",
 				`OrderStatusPending OrderStatus = "pending"`,
@@ -138,7 +138,7 @@ var featureCases = []featureCase{
 		spec: "maps.json",
 		want: map[string][]string{
 			"settings_gen.go": {
-				"func (s *SettingsService) Put(ctx context.Context, body map[string]int) error",
+				"func (s *SettingsService) Put(ctx context.Context, body map[string]int, opts ...RequestOption) error",
 				"Filter map[string]string `url:\"filter,omitempty\"`",
 				"Free map[string]any `json:\"free,omitzero\"`",
 				"FreeEmpty map[string]any",
@@ -161,7 +161,7 @@ var featureCases = []featureCase{
 		spec: "arrays.json",
 		want: map[string][]string{
 			"matrix_gen.go": {
-				"func (s *MatrixService) Post(ctx context.Context, body []MatrixPostRequestItem) (*Matrix, error)",
+				"func (s *MatrixService) Post(ctx context.Context, body []MatrixPostRequestItem, opts ...RequestOption) (*Matrix, error)",
 				"X int `json:\"x\"`",
 				"Rows [][]float64",
 				"Cells []MatrixCellsItem",
@@ -181,7 +181,7 @@ var featureCases = []featureCase{
 		spec: "inline.json",
 		want: map[string][]string{
 			"reports_gen.go": {
-				"func (s *ReportsService) Run(ctx context.Context, reportID int64, body *ReportsRunRequest) (*ReportsRunResponse, error)",
+				"func (s *ReportsService) Run(ctx context.Context, reportID int64, body *ReportsRunRequest, opts ...RequestOption) (*ReportsRunResponse, error)",
 				`url.PathEscape(fmt.Sprint(reportID))`,
 				"Options ReportsRunRequestOptions `json:\"options\"`",
 				`ReportsRunRequestOptionsFormatPDF ReportsRunRequestOptionsFormat = "pdf"`,
@@ -202,19 +202,19 @@ var featureCases = []featureCase{
 				`Path: "/api/v1/widgets/{widgetId}/publish"`,
 			},
 			"widgets_gen.go": {
-				"func (s *WidgetsService) List(ctx context.Context, params *WidgetsListParams) ([]string, error)",
-				"func (s *WidgetsService) Replace(ctx context.Context, widgetID string) error",
-				"func (s *WidgetsService) Publish(ctx context.Context, widgetID string) error",
-				"func (s *WidgetsService) ListParts(ctx context.Context, widgetID string) ([]string, error)",
+				"func (s *WidgetsService) List(ctx context.Context, params *WidgetsListParams, opts ...RequestOption) ([]string, error)",
+				"func (s *WidgetsService) Replace(ctx context.Context, widgetID string, opts ...RequestOption) error",
+				"func (s *WidgetsService) Publish(ctx context.Context, widgetID string, opts ...RequestOption) error",
+				"func (s *WidgetsService) ListParts(ctx context.Context, widgetID string, opts ...RequestOption) ([]string, error)",
 			},
-			"default_gen.go": {"func (s *DefaultService) Get(ctx context.Context) error", "func (s *DefaultService) Get2(ctx context.Context, id string) error"},
+			"default_gen.go": {"func (s *DefaultService) Get(ctx context.Context, opts ...RequestOption) error", "func (s *DefaultService) Get2(ctx context.Context, id string, opts ...RequestOption) error"},
 		},
 	},
 	{
 		spec: "oddnames.json",
 		want: map[string][]string{
 			"verify_page_gen.go": {
-				"func (s *VerifyPageService) Get(ctx context.Context, typeArg string, rangeArg string, ctxArg string, urlArg string, params *VerifyPageGetParams) (*Operation, error)",
+				"func (s *VerifyPageService) Get(ctx context.Context, typeArg string, rangeArg string, ctxArg string, urlArg string, params *VerifyPageGetParams, opts ...RequestOption) (*Operation, error)",
 				"XRateLimit *int `url:\"x-rate-limit,omitempty\"`",
 				"N2fa *bool `url:\"2fa,omitempty\"`",
 				`The query parameter "a,b" is not sent`,
@@ -234,13 +234,13 @@ var featureCases = []featureCase{
 				"Proto *string `json:\"__proto__,omitzero\"`",
 				"X日本 *string", "Ñame *string",
 			},
-			"2fa_gen.go":          {"type N2faService struct", "func (s *N2faService) Enable2fa(ctx context.Context) (*Server2, error)"},
+			"2fa_gen.go":          {"type N2faService struct", "func (s *N2faService) Enable2fa(ctx context.Context, opts ...RequestOption) (*Server2, error)"},
 			"operations2_gen.go":  {"type OperationsService struct", "type Services2 struct"},
 			"services2_gen.go":    {"type ServicesService struct", "type N2fa struct"},
 			"models2_gen.go":      {"type Ünïcode string", `ÜnïcodeÄ Ünïcode = "ä"`, `ÜnïcodeBC Ünïcode = "b-c"`, `Ünïcode1 Ünïcode = "1"`, `ÜnïcodeType Ünïcode = "type"`},
-			"type_gen.go":         {"func (s *TypeService) Type(ctx context.Context) (*ServersService2, error)"},
-			"x_rate_limit_gen.go": {"func (s *XRateLimitService) Get(ctx context.Context) (*Server, error)"},
-			"servers_gen.go":      {"func (s *ServersService) List(ctx context.Context) (*Func, error)", "func (s *ServersService) List2(", "func (s *ServersService) List3("},
+			"type_gen.go":         {"func (s *TypeService) Type(ctx context.Context, opts ...RequestOption) (*ServersService2, error)"},
+			"x_rate_limit_gen.go": {"func (s *XRateLimitService) Get(ctx context.Context, opts ...RequestOption) (*Server, error)"},
+			"servers_gen.go":      {"func (s *ServersService) List(ctx context.Context, opts ...RequestOption) (*Func, error)", "func (s *ServersService) List2(", "func (s *ServersService) List3("},
 			"services_gen.go":     {"N2fa *N2faService", "Services *ServicesService", "XRateLimit *XRateLimitService"},
 			"operations_gen.go":   {`ID: "verify-page.get"`, `ID: "x-rate-limit.get"`, `ID: "2fa.enable2fa"`, `ID: "type.type"`, `ID: "servers.list2"`, `ID: "servers.list3"`},
 		},
@@ -268,6 +268,7 @@ var featureCases = []featureCase{
 				`opNotesPut: { ID: "notes.put", Method: "PUT", Path: "/notes/{id}", Scope: "notes:admin", Tier: "admin", Idempotent: true,`,
 				`opNotesTouch: { ID: "notes.touch", Method: "POST", Path: "/notes/{id}", Idempotent: true, Pagination: PaginationNone, Inferred: true, }`,
 				`Pace: &Pace{KeyField: "channelId", CountField: "items", Limit: 30, Interval: 10 * time.Second},`,
+				`{"notes:purge", TierDestructive}`, `{"notes:admin", TierUnknown}`, `const scopeWildcard Scope = "*"`,
 			},
 			"notes_gen.go": {
 				"The same security requirement also lists docs:read.",
@@ -280,7 +281,7 @@ var featureCases = []featureCase{
 				"Rate limit: Only 5 per hour, says the vendor.",
 			},
 			"scopes.go": {
-				`ScopeDocsRead Scope = "docs:read"`, `{ScopeNotesPurge, TierDestructive}`, `{ScopeNotesAdmin, TierUnknown}`,
+				`ScopeDocsRead Scope = "docs:read"`, `ScopeNotesPurge Scope = "notes:purge"`,
 				`ScopeNotesAdmin is the scope "notes:admin" (tier not documented).`, `ScopeAll Scope = "*"`,
 			},
 		},
@@ -290,23 +291,27 @@ var featureCases = []featureCase{
 		spec: "pagination.json",
 		want: map[string][]string{
 			"users_gen.go": {
-				"func (s *UsersService) All(ctx context.Context, params *UsersListParams) iter.Seq2[User, error]",
+				"func (s *UsersService) All(ctx context.Context, params *UsersListParams, opts ...RequestOption) iter.Seq2[User, error]",
 				"return cursorSeq(valueOf(p.Cursor), func(cursor string) ([]User, string, error) { q := p q.Cursor = optional(cursor)",
 				"return resp.Data, valueOf(resp.NextCursor), nil",
+				"func (s *UsersService) Pages(ctx context.Context, params *UsersListParams, opts ...RequestOption) iter.Seq2[*UsersListResponse, error]",
+				"return resp, len(resp.Data), valueOf(resp.NextCursor), nil",
 			},
 			"groups_gen.go": {
-				"func (s *GroupsService) All(ctx context.Context, params *GroupsListParams) iter.Seq2[string, error]",
+				"return pagePages(int(valueOf(p.Page)), func(page int)",
+				"func (s *GroupsService) PagesMembers(ctx context.Context, groupID string, params *GroupsListMembersParams, opts ...RequestOption) iter.Seq2[",
+				"func (s *GroupsService) All(ctx context.Context, params *GroupsListParams, opts ...RequestOption) iter.Seq2[string, error]",
 				"return pageSeq(int(valueOf(p.Page)), func(page int) ([]string, int, error) { q := p q.Page = optional(int32(page))",
 				"return resp.Data, int(valueOf(resp.TotalPages)), nil",
-				"func (s *GroupsService) AllMembers(ctx context.Context, groupID string, params *GroupsListMembersParams) iter.Seq2[*GroupsListMembersResponseResultsItem, error]",
+				"func (s *GroupsService) AllMembers(ctx context.Context, groupID string, params *GroupsListMembersParams, opts ...RequestOption) iter.Seq2[*GroupsListMembersResponseResultsItem, error]",
 				"return cursorSeq(p.After, func(cursor string)",
-				"resp, err := s.ListMembers(ctx, groupID, &q)",
+				"resp, err := s.ListMembers(ctx, groupID, &q, opts...)",
 				"return resp.Results, resp.NextAfter, nil",
 			},
 			"detected_gen.go": {
-				"func (s *DetectedService) All(ctx context.Context, params *DetectedListParams) iter.Seq2[int, error]",
+				"func (s *DetectedService) All(ctx context.Context, params *DetectedListParams, opts ...RequestOption) iter.Seq2[int, error]",
 				"return resp.Items, valueOf(resp.NextCursor), nil",
-				"func (s *DetectedService) AllPages(ctx context.Context, params *DetectedListPagesParams) iter.Seq2[string, error]",
+				"func (s *DetectedService) AllPages(ctx context.Context, params *DetectedListPagesParams, opts ...RequestOption) iter.Seq2[string, error]",
 				"return pageSeq(p.Page, func(page int) ([]string, int, error) { q := p q.Page = page",
 				"return resp.Things, 0, nil",
 			},
@@ -338,12 +343,12 @@ var featureCases = []featureCase{
 		spec: "content.json",
 		want: map[string][]string{
 			"files_gen.go": {
-				"func (s *FilesService) Upload(ctx context.Context, body json.RawMessage) (json.RawMessage, error)",
+				"func (s *FilesService) Upload(ctx context.Context, body json.RawMessage, opts ...RequestOption) (json.RawMessage, error)",
 				"The request body is raw: the spec declares multipart/form-data content",
 				"The response is raw: the spec declares text/plain content",
-				"func (s *FilesService) Put(ctx context.Context, body *FilesPutRequest) (json.RawMessage, error)",
+				"func (s *FilesService) Put(ctx context.Context, body *FilesPutRequest, opts ...RequestOption) (json.RawMessage, error)",
 				"application/problem+json; charset=utf-8 content without a schema.",
-				"func (s *FilesService) List(ctx context.Context) ([]string, error)",
+				"func (s *FilesService) List(ctx context.Context, opts ...RequestOption) ([]string, error)",
 			},
 		},
 	},
@@ -351,10 +356,10 @@ var featureCases = []featureCase{
 		spec: "zod.json",
 		want: map[string][]string{
 			"teams_gen.go": {
-				"func (s *TeamsService) List(ctx context.Context, params *TeamsListParams) (*TeamsListResponse, error)",
-				"func (s *TeamsService) All(ctx context.Context, params *TeamsListParams) iter.Seq2[Team, error]",
-				"func (s *TeamsService) Create(ctx context.Context, body *TeamsCreateRequest) (*Team, error)",
-				"func (s *TeamsService) Get(ctx context.Context, id string) (*Team, error)",
+				"func (s *TeamsService) List(ctx context.Context, params *TeamsListParams, opts ...RequestOption) (*TeamsListResponse, error)",
+				"func (s *TeamsService) All(ctx context.Context, params *TeamsListParams, opts ...RequestOption) iter.Seq2[Team, error]",
+				"func (s *TeamsService) Create(ctx context.Context, body *TeamsCreateRequest, opts ...RequestOption) (*Team, error)",
+				"func (s *TeamsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Team, error)",
 				"Limit *float64 `url:\"limit,omitempty\"`",
 				"NextCursor *string `json:\"nextCursor\"`",
 				"Role Role `json:\"role\"`",
@@ -411,28 +416,13 @@ func runtimeFiles(t *testing.T) map[string][]byte {
 // runtimeUse keeps staticcheck from reporting the runtime helpers a small
 // generated package does not happen to use.
 const runtimeUse = `
-var _ = []any{cursorSeq[int], pageSeq[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
+var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
 `
 
-// scopesStub declares what the root package gives scopes.go.
+// scopesStub declares what the root package gives scopes.go: the Scope
+// type (an alias of resources.Scope in the real root package).
 const scopesStub = `
 type Scope string
-
-type Tier int
-
-const (
-	TierUnknown Tier = iota
-	TierRead
-	TierWrite
-	TierDestructive
-)
-
-type scopeInfo struct {
-	scope Scope
-	tier  Tier
-}
-
-var _ = scopeTable
 `
 
 // TestFeatureSpecs generates a package from every feature spec, checks the

@@ -103,7 +103,7 @@ func TestProjectSpec(t *testing.T) {
 	for _, s := range []string{
 		"Pacing: the API accepts at most 50 entries of memberIds per minute for each targetServerId value. The client paces these calls per targetServerId",
 		"Partly inferred: the API's documentation says this operation exists but does not show it.",
-		"func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest) (*Job, error)",
+		"func (s *MembersService) Pull(ctx context.Context, body *MemberPullRequest, opts ...RequestOption) (*Job, error)",
 	} {
 		if !strings.Contains(members, squash(s)) {
 			t.Errorf("members_gen.go lacks %s", s)

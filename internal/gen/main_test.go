@@ -93,9 +93,16 @@ func TestScopesFromEnumFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := squash(string(src))
-	for _, s := range []string{"{ScopeARead, TierRead}", "{ScopeADelete, TierDestructive}", "{ScopeBWrite, TierUnknown}", `ScopeAll Scope = "*"`} {
+	for _, s := range []string{`ScopeARead Scope = "a:read"`, `ScopeBWrite Scope = "b:write"`, `ScopeAll Scope = "*"`} {
 		if !strings.Contains(got, s) {
 			t.Errorf("scopes lack %q:\n%s", s, src)
+		}
+	}
+	// The tiers live with the Scope type, in the resources package's table.
+	table := squash(string(res.files["operations_gen.go"]))
+	for _, s := range []string{`{"a:read", TierRead}`, `{"a:delete", TierDestructive}`, `{"b:write", TierUnknown}`, `const scopeWildcard Scope = "*"`} {
+		if !strings.Contains(table, s) {
+			t.Errorf("scope table lacks %q:\n%s", s, res.files["operations_gen.go"])
 		}
 	}
 }

@@ -12,13 +12,17 @@ import (
 var runtimeNames = []string{
 	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage", "QueryParam", "ListShape",
 	"Backend", "Operations", "LookupOperation", "Services", "NewServices", "Ptr",
+	"RequestOption", "RequestConfig", "NewRequestConfig", "WithHeader", "WithCallMaxWait",
+	"Scope", "Tier", "TierUnknown", "TierRead", "TierWrite", "TierDestructive", "DocumentedScopes",
+	"scopeInfo", "scopeTiers", "scopeTable", "scopeWildcard",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
+	"cursorPages", "pagePages",
 }
 
 // localNames are the identifiers generated method bodies use; parameters
 // never take them.
 var localNames = []string{
-	"ctx", "params", "body", "out", "err", "s", "p", "q", "cursor", "page", "resp", "b",
+	"ctx", "params", "body", "out", "err", "s", "p", "q", "cursor", "page", "resp", "b", "opts",
 	"context", "json", "url", "fmt", "time", "iter", "strconv",
 }
 
@@ -39,6 +43,7 @@ type opPlan struct {
 	svc       *service
 	name      string // Go method name
 	iter      string // iterator method name; "" when the operation has none
+	pages     string // page iterator method name; "" when the operation has none
 	indexName string // the index constant in operationTable
 	args      []arg
 	params    *typeDecl
@@ -151,6 +156,7 @@ func buildPlan(d *document, reserved []string) *plan {
 				base = p.name
 			}
 			p.iter = p.svc.methods.claim("All" + base)
+			p.pages = p.svc.methods.claim("Pages" + base)
 		}
 	}
 	// Which resources use each declaration decides its file.

@@ -36,7 +36,8 @@ type schema struct {
 
 	allOf, oneOf, anyOf []*schema
 
-	inferred   bool // x-inferred
+	inferred   bool   // x-inferred
+	goTypeName string // x-go-type: a hand-written type to use instead of generating one
 	deprecated bool
 
 	// boolSchema is set for the JSON Schema booleans true and false.
@@ -77,6 +78,7 @@ func readSchemaObject(o *object, depth int) *schema {
 	s.title = o.str("title")
 	s.description = o.str("description")
 	s.inferred = o.isTrue("x-inferred")
+	s.goTypeName = o.str("x-go-type")
 	s.deprecated = o.isTrue("deprecated")
 	if o.isTrue("nullable") || o.isTrue("x-nullable") {
 		s.nullable = true

@@ -170,6 +170,10 @@ func (m *mapper) component(name string) goType {
 		return t
 	}
 	s := m.comps[name]
+	if t, ok := handWrittenType(s); ok {
+		m.compTypes[name] = t
+		return t
+	}
 	d := &typeDecl{name: m.compNames[name], schemaName: name, doc: s.description, inferred: s.inferred, deprecated: s.deprecated, resources: map[string]bool{}}
 	m.decls = append(m.decls, d)
 	t := named(d, s.nullable)
@@ -207,6 +211,9 @@ func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
 	defer func() { m.depth-- }()
 	if m.depth > maxSchemaDepth {
 		return m.raw(hint, "a schema nested too deeply")
+	}
+	if t, ok := handWrittenType(s); ok && target == nil {
+		return t
 	}
 	switch {
 	case s.bad != "":
@@ -722,4 +729,22 @@ func reachesByValue(from, to *typeDecl, seen map[*typeDecl]bool) bool {
 		}
 	}
 	return false
+}
+
+// handWrittenTypes are the string types of the resources package's
+// hand-written files that a schema may name with x-go-type. A field whose
+// schema (or the component it references) says "x-go-type": "Scope" gets
+// the type Scope instead of a generated one; the spec's Scope component
+// does, so every field that references it, such as APIKey.scopes, holds
+// Scopes.
+var handWrittenTypes = map[string]bool{"Scope": true}
+
+// handWrittenType returns the hand-written type a string schema names with
+// x-go-type, if any. Other schemas, and names not in handWrittenTypes, are
+// generated as usual.
+func handWrittenType(s *schema) (goType, bool) {
+	if s == nil || !handWrittenTypes[s.goTypeName] || s.ref != "" || len(s.types) != 1 || s.types[0] != "string" {
+		return goType{}, false
+	}
+	return goType{kind: kString, expr: s.goTypeName, nullable: s.nullable}, true
 }

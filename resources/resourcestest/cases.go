@@ -198,34 +198,34 @@ func Cases() []Case {
 			Query:    url.Values{"limit": {"100"}},
 			Status:   http.StatusOK,
 			Response: `{"data":[{"id":"key_1","name":"ci","prefix":"rh_ab12","scopes":["servers:read"],"lastUsedAt":null}],"nextCursor":""}`,
-			Want:     &resources.APIKeyPage{Data: []resources.APIKey{{ID: "key_1", Name: "ci", Prefix: ptr("rh_ab12"), Scopes: []string{"servers:read"}}}, NextCursor: ptr("")},
+			Want:     &resources.APIKeyPage{Data: []resources.APIKey{{ID: "key_1", Name: "ci", Prefix: ptr("rh_ab12"), Scopes: []resources.Scope{"servers:read"}}}, NextCursor: ptr("")},
 		},
 		{
 			ID: "api-keys.create", Method: http.MethodPost, Path: "/api-keys", Scope: "api-keys:write", Tier: "write",
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.APIKeys.Create(ctx, &resources.APIKeyCreate{Name: "agent", Scopes: []string{"servers:read", "backups:read"}})
+				return s.APIKeys.Create(ctx, &resources.APIKeyCreate{Name: "agent", Scopes: []resources.Scope{"servers:read", "backups:read"}})
 			},
 			Body:     `{"name":"agent","scopes":["servers:read","backups:read"]}`,
 			Status:   http.StatusCreated,
 			Response: `{"id":"key_2","name":"agent","scopes":["servers:read","backups:read"],"key":"rh_secret"}`,
-			Want:     &resources.APIKeyWithSecret{ID: "key_2", Name: "agent", Scopes: []string{"servers:read", "backups:read"}, Key: "rh_secret"},
+			Want:     &resources.APIKeyWithSecret{ID: "key_2", Name: "agent", Scopes: []resources.Scope{"servers:read", "backups:read"}, Key: "rh_secret"},
 		},
 		{
 			ID: "api-keys.get", Method: http.MethodGet, Path: "/api-keys/key_1", Scope: "api-keys:read", Tier: "read",
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.APIKeys.Get(ctx, "key_1") },
 			Status:   http.StatusOK,
 			Response: `{"id":"key_1","name":"ci","scopes":[],"lastUsedAt":` + ts + `}`,
-			Want:     &resources.APIKey{ID: "key_1", Name: "ci", Scopes: []string{}, LastUsedAt: ptr(t0)},
+			Want:     &resources.APIKey{ID: "key_1", Name: "ci", Scopes: []resources.Scope{}, LastUsedAt: ptr(t0)},
 		},
 		{
 			ID: "api-keys.update", Method: http.MethodPatch, Path: "/api-keys/key_1", Scope: "api-keys:write", Tier: "write",
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.APIKeys.Update(ctx, "key_1", &resources.APIKeyUpdate{Scopes: []string{"servers:read"}})
+				return s.APIKeys.Update(ctx, "key_1", &resources.APIKeyUpdate{Scopes: []resources.Scope{"servers:read"}})
 			},
 			Body:     `{"scopes":["servers:read"]}`,
 			Status:   http.StatusOK,
 			Response: `{"id":"key_1","name":"ci","scopes":["servers:read"]}`,
-			Want:     &resources.APIKey{ID: "key_1", Name: "ci", Scopes: []string{"servers:read"}},
+			Want:     &resources.APIKey{ID: "key_1", Name: "ci", Scopes: []resources.Scope{"servers:read"}},
 		},
 		{
 			ID: "api-keys.delete", Method: http.MethodDelete, Path: "/api-keys/key_1", Scope: "api-keys:write", Tier: "write",

@@ -34,6 +34,8 @@ type Call struct {
 	// Body is the request body as JSON, encoded the way restorehub.Client
 	// encodes it; nil when there is no body.
 	Body []byte
+	// Options is what the call's per-call options set.
+	Options resources.RequestConfig
 }
 
 // Recorder is a resources.Backend that records every call and decodes the
@@ -49,11 +51,21 @@ type Recorder struct {
 }
 
 // Call implements resources.Backend.
-func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any) error {
+// Like restorehub.Client it returns an option's error without recording
+// the call, and hands nil to the options' OnResponse hooks, since a
+// Recorder has no HTTP response to describe.
+func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any, opts ...resources.RequestOption) error {
+	cfg := resources.NewRequestConfig(opts...)
+	for _, f := range cfg.OnResponse {
+		defer f(nil)
+	}
+	if cfg.Err != nil {
+		return cfg.Err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c := Call{Op: op, Path: path, Query: query}
+	c := Call{Op: op, Path: path, Query: query, Options: cfg}
 	switch b := body.(type) {
 	case nil:
 	case json.RawMessage:
