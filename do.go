@@ -65,7 +65,14 @@ type GuardError struct {
 
 // Error names the refused request and the guard's reason.
 func (e *GuardError) Error() string {
-	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, redact(e.Err.Error()))
+	if e == nil {
+		return "restorehub: <nil GuardError>"
+	}
+	reason := "no reason given"
+	if e.Err != nil {
+		reason = strings.TrimPrefix(redact(e.Err.Error()), "restorehub: ")
+	}
+	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, reason)
 }
 
 // Unwrap returns the guard's error.
@@ -80,6 +87,9 @@ func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
 // *RateLimitError or *ValidationError. The Response is nil only when no
 // response arrived.
 func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	if req == nil {
 		return nil, errors.New("restorehub: Do: nil Request")
 	}
@@ -110,6 +120,10 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	if req.op != nil && req.op.Pace != nil {
 		release, err := c.paces.reserve(ctx, req.op, body, c.cfg.maxWait)
 		if err != nil {
+			var rle *RateLimitError
+			if errors.As(err, &rle) {
+				return nil, localized(rle, &callState{method: method, path: req.Path})
+			}
 			return nil, err
 		}
 		defer func() { release(time.Now()) }()
@@ -156,6 +170,9 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 	if st.rlResp != resp {
 		// Not parsed by the transport: a response from another host.
 		rl = ParseRateLimit(resp.Header, time.Now())
+		if resp.StatusCode != http.StatusTooManyRequests {
+			rl.RetryAfter = 0
+		}
 	}
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -165,10 +182,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return r, nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
-		return r, fmt.Errorf("restorehub: %s %s: %d response: %w: %s", method, req.Path, resp.StatusCode, ErrMalformedResponse, redact(err.Error()))
-	}
-	return r, nil
+	return r, c.decodeBody(ctx, st, resp, out)
 }
 
 // preflight refuses, without sending anything, a request the declared
@@ -220,12 +234,12 @@ func (c *Client) endpoint(path string, query url.Values) string {
 func (c *Client) transportError(ctx context.Context, st *callState, err error) error {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
-		return rle
+		return localized(rle, st)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
 	}
-	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, st.path, st.sent, redactedError{err})
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, c.scrub(st.path), st.sent, redactedError{err: err, scrub: c.scrub})
 }
 
 // redactHeader removes API keys from h's values in place, so that a server
@@ -244,9 +258,16 @@ func (c *Client) redactHeader(h http.Header) {
 
 // redactedError wraps an error so that its text cannot carry a key, while
 // errors.Is and errors.As still reach the original.
-type redactedError struct{ err error }
+// It also drops the "restorehub: " prefix of errors the client made itself
+// deeper down, since the text that wraps it starts with one already.
+type redactedError struct {
+	err   error
+	scrub func(string) string
+}
 
-func (e redactedError) Error() string { return redact(e.err.Error()) }
+func (e redactedError) Error() string {
+	return e.scrub(strings.ReplaceAll(e.err.Error(), "restorehub: ", ""))
+}
 func (e redactedError) Unwrap() error { return e.err }
 
 func isIdempotent(method string) bool {

@@ -32,6 +32,8 @@ type config struct {
 	scopes       *ScopeSet
 	guard        func(context.Context, Operation) error
 	requestLimit *rate.Limiter
+	// maxResponseBytes bounds a 2xx body once decoded; see WithMaxResponseBytes.
+	maxResponseBytes int64
 }
 
 func defaultConfig() config {
@@ -41,6 +43,8 @@ func defaultConfig() config {
 		retryMin:   500 * time.Millisecond,
 		retryMax:   8 * time.Second,
 		pacing:     true,
+
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }
 
