@@ -101,7 +101,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		return nil, fmt.Errorf("restorehub: Do: path %q must start with \"/\"", truncate(redact(req.Path), 80))
 	}
 	if err := c.preflight(ctx, method, req); err != nil {
-		return nil, err
+		return nil, markLocal(err)
 	}
 
 	var body []byte

@@ -177,7 +177,7 @@ func scopeCount(s []Scope) string {
 	case 1:
 		return "it has 1 scope: " + string(s[0])
 	}
-	return fmt.Sprintf("it has %d other scopes", len(s))
+	return fmt.Sprintf("it has %d scopes", len(s))
 }
 
 // requestOf is "METHOD /path: " for an error's request, or "" when the

@@ -315,3 +315,16 @@ func localized(rle *RateLimitError, st *callState) *RateLimitError {
 	}
 	return rle
 }
+
+// markLocal sets Local on the *APIError inside a refusal made before
+// sending (WithScopes), so that every local error says so at every level.
+func markLocal(err error) error {
+	var mse *MissingScopeError
+	if errors.As(err, &mse) && mse.Local {
+		if mse.APIError == nil {
+			mse.APIError = &APIError{}
+		}
+		mse.APIError.Local = true
+	}
+	return err
+}
