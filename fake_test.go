@@ -124,22 +124,34 @@ func TestFakeRetriesAndDestructiveCalls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c := newFake(t)
-			tt.fault(srv)
-			err := tt.call(context.Background(), c)
-			if got := len(srv.Requests()); got != tt.wantSeen {
-				t.Errorf("the fake saw %d requests, want %d", got, tt.wantSeen)
-			}
-			switch {
-			case tt.wantErr == errAny:
-				if err == nil {
-					t.Error("want an error")
+			// In process and in fake time: the 429's Retry-After of a
+			// second passes at once, and a reset is the Responder's
+			// ECONNRESET, as a real connection's would be.
+			srv := restorehubtest.NewServer(restorehubtest.WithKey(fakeKey, restorehub.ScopeAll), restorehubtest.WithDemoData())
+			t.Cleanup(srv.Close)
+			synctest.Test(t, func(t *testing.T) {
+				c, err := restorehub.New(fakeKey, restorehub.WithBaseURL(srv.BaseURL()),
+					restorehub.WithRetryBackoff(time.Millisecond, 5*time.Millisecond),
+					restorehub.WithHTTPClient(&http.Client{Transport: responderTransport(srv.Responder())}))
+				if err != nil {
+					t.Fatal(err)
 				}
-			case tt.wantErr == nil && err != nil:
-				t.Errorf("err = %v", err)
-			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
-				t.Errorf("err = %v, want %v", err, tt.wantErr)
-			}
+				tt.fault(srv)
+				err = tt.call(context.Background(), c)
+				if got := len(srv.Requests()); got != tt.wantSeen {
+					t.Errorf("the fake saw %d requests, want %d", got, tt.wantSeen)
+				}
+				switch {
+				case tt.wantErr == errAny:
+					if err == nil {
+						t.Error("want an error")
+					}
+				case tt.wantErr == nil && err != nil:
+					t.Errorf("err = %v", err)
+				case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+			})
 		})
 	}
 }

@@ -326,8 +326,8 @@ func (f responderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // busy machine.
 func TestBudgetFirstComeFirstServed(t *testing.T) {
 	tests := []budgetWorkload{
-		{limit: 50, window: 200 * time.Millisecond, jobs: 16*50 + 1, workers: 200},
-		{limit: 100, window: 10 * time.Second, jobs: 8*100 + 1, workers: 400},
+		{limit: 50, window: 200 * time.Millisecond, jobs: 8*50 + 1, workers: 200},
+		{limit: 100, window: 10 * time.Second, jobs: 5*100 + 1, workers: 400},
 	}
 	for _, w := range tests {
 		t.Run(fmt.Sprintf("%d per %s, %d workers", w.limit, w.window, w.workers), func(t *testing.T) {

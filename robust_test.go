@@ -308,8 +308,9 @@ func TestResponseBodyCap(t *testing.T) {
 		{"under the option's cap", false, 900, []Option{WithMaxResponseBytes(1024)}, false},
 		{"over the option's cap", false, 2000, []Option{WithMaxResponseBytes(1024)}, true},
 		{"exactly the cap", false, 1024 - len(`{"id":""}`), []Option{WithMaxResponseBytes(1024)}, false},
-		{"gzip: small on the wire, over the default cap", true, DefaultMaxResponseBytes + 1, nil, true},
-		{"gzip: the cap raised", true, DefaultMaxResponseBytes + 1, []Option{WithMaxResponseBytes(DefaultMaxResponseBytes + 100)}, false},
+		// 2 MiB once inflated, some 2 KiB on the wire: 1000 times the wire size.
+		{"gzip: small on the wire, over the cap", true, 2 << 20, []Option{WithMaxResponseBytes(256 << 10)}, true},
+		{"gzip: the cap raised", true, 300 << 10, []Option{WithMaxResponseBytes(400 << 10)}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -345,6 +346,9 @@ func TestResponseBodyCap(t *testing.T) {
 	}
 	if _, err := New(testKey, WithMaxResponseBytes(0)); err == nil {
 		t.Error("WithMaxResponseBytes(0) was accepted")
+	}
+	if c := newTestClient(t, "https://api.restorehub.net/api/v1"); c.cfg.maxResponseBytes != DefaultMaxResponseBytes {
+		t.Errorf("default cap = %d, want DefaultMaxResponseBytes", c.cfg.maxResponseBytes)
 	}
 }
 
