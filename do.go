@@ -117,8 +117,11 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
 		}
 	}
+	var paceWaited time.Duration
 	if req.op != nil && req.op.Pace != nil {
+		paceStart := time.Now()
 		release, err := c.paces.reserve(ctx, req.op, body, c.cfg.maxWait)
+		paceWaited = time.Since(paceStart)
 		if err != nil {
 			var rle *RateLimitError
 			if errors.As(err, &rle) {
@@ -135,6 +138,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, erro
 		path:        req.Path,
 		destructive: req.Scope.Tier() == TierDestructive,
 		idempotent:  isIdempotent(method),
+		paceWaited:  paceWaited,
 	}
 	if req.op != nil {
 		st.idempotent = req.op.Idempotent

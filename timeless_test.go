@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/restorehub/restorehub-go/resources"
 )
 
 // These tests of pacing, Retry-After, jitter and windows run inside a
@@ -308,4 +310,48 @@ func TestHTTPClientTimeoutExcludesBudgetWait(t *testing.T) {
 			t.Errorf("timed out after %s, want 100ms", el)
 		}
 	})
+}
+
+// TestMaxWaitBoundsPaceAndBudgetTogether: an operation's own pacing wait
+// and the key's budget wait count together against WithMaxWait.
+func TestMaxWaitBoundsPaceAndBudgetTogether(t *testing.T) {
+	tests := []struct {
+		name      string
+		maxWait   time.Duration
+		wantLocal bool
+	}{
+		// The pace frees after 1s, the budget after 2s: 2s in all.
+		{"both within", 2500 * time.Millisecond, false},
+		{"each within, together beyond", 1500 * time.Millisecond, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ws := &windowServer{limit: 1, window: 2 * time.Second, keys: map[string]int{}}
+				op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
+					Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 1, Interval: time.Second}}
+				c := newHandlerClient(t, ws, WithMaxWait(tt.maxWait))
+				pull := func() error {
+					_, err := c.Do(context.Background(), &Request{Method: "POST", Path: op.Path, Scope: ScopeMembersPull, op: op,
+						Body: map[string]any{"targetServerId": "srv_a", "memberIds": []string{"m1"}}}, nil)
+					return err
+				}
+				if err := pull(); err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				err := pull()
+				var rle *RateLimitError
+				switch {
+				case tt.wantLocal && (!errors.As(err, &rle) || !rle.Local):
+					t.Errorf("err = %v, want a local *RateLimitError", err)
+				case !tt.wantLocal && err != nil:
+					t.Errorf("err = %v, want nil", err)
+				}
+				if el := time.Since(start); el > tt.maxWait {
+					t.Errorf("waited %s, more than WithMaxWait %s", el, tt.maxWait)
+				}
+			})
+		})
+	}
 }

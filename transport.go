@@ -30,6 +30,7 @@ type callState struct {
 	retryAfter  time.Duration  // the wait a 429 asked for
 	rl          RateLimit      // what the last response reported
 	rlResp      *http.Response // the response rl was parsed from
+	paceWaited  time.Duration  // the operation's own pacing wait, before the first attempt
 }
 
 // Value returns st for callStateKey and defers every other key to the
@@ -133,6 +134,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// WithMaxWait bounds the attempt's whole wait: the request rate's and
 	// the budget's together.
 	maxWait := c.cfg.maxWait
+	if maxWait > 0 && st != nil && st.attempt == 1 && st.paceWaited > 0 {
+		// The first attempt already waited for the operation's own pace.
+		maxWait = max(maxWait-st.paceWaited, time.Nanosecond)
+	}
 	if c.cfg.requestLimit != nil {
 		waited, err := waitRequestRate(ctx, c.cfg.requestLimit, maxWait)
 		if err != nil {
