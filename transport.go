@@ -178,7 +178,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The key is set at send time, after every wait, so that a request
 	// that waited for budget while the key rotated goes out with the new one.
-	req.Header.Set("Authorization", c.authorization())
+	if auth := c.authorization(); req.Header.Get("Authorization") != auth {
+		req.Header.Set("Authorization", auth)
+	}
 	resp, err := t.send(req)
 	at := time.Now()
 	var rl RateLimit
