@@ -22,7 +22,7 @@ import (
 func (c *Client) decodeError(resp *http.Response, st *callState) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.scrubBytes(raw)
-	raw = scrubJSON(raw, c.scrub)
+	raw = scrubJSON(raw, c.scrubEncoded)
 	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, c.scrub(st.path))
 }
 

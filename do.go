@@ -253,8 +253,8 @@ func (c *Client) transportError(ctx context.Context, st *callState, err error) e
 func (c *Client) redactHeader(h http.Header) {
 	for _, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, "rh_") || c.hasOwnKey(v) {
-				vs[i] = c.scrub(v)
+			if strings.Contains(v, "rh_") || strings.Contains(v, "%") || c.hasOwnKey(v) {
+				vs[i] = c.scrubEncoded(v)
 			}
 		}
 	}

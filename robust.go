@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -155,7 +157,7 @@ func newLocalRateLimitError(retryAfter time.Duration, limit int, window time.Dur
 // is when it is not JSON or nothing in it decodes to a key; otherwise the
 // scrubbed value is encoded again. scrub removes keys from one string.
 func scrubJSON(raw []byte, scrub func(string) string) []byte {
-	if !bytes.Contains(raw, []byte(`\`)) {
+	if !bytes.Contains(raw, []byte(`\`)) && !bytes.Contains(raw, []byte("%")) {
 		return raw // without escapes, the bytes were already scrubbed as text
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
@@ -327,4 +329,25 @@ func markLocal(err error) error {
 		mse.APIError.Local = true
 	}
 	return err
+}
+
+// scrubEncoded is scrub for text that may spell a key percent-encoded (a
+// Location, a query echoed back): when the decoded text carries a key, the
+// decoded text is returned scrubbed; otherwise s scrubbed.
+func (c *Client) scrubEncoded(s string) string {
+	s = c.scrub(s)
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	u, err := url.PathUnescape(s)
+	if err != nil {
+		u, err = url.QueryUnescape(s)
+	}
+	if err != nil || u == s {
+		return s
+	}
+	if clean := c.scrub(u); clean != u {
+		return clean
+	}
+	return s
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -768,4 +769,62 @@ func TestMissingScopeMessage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// percentAll spells every byte of s percent-encoded.
+func percentAll(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02X", s[i])
+	}
+	return b.String()
+}
+
+// TestPercentEncodedEchoIsRedacted: a key echoed percent-encoded (in a
+// Location or another header, or inside an error message) is removed too.
+func TestPercentEncodedEchoIsRedacted(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string
+		body   string
+	}{
+		{"header, full key encoded", "/x/" + percentAll(testKey), `{"error":"nope"}`},
+		{"header, bare key encoded", "/x/" + percentAll(testKey[3:]), `{"error":"nope"}`},
+		{"header, query-encoded", "/x?k=" + strings.ReplaceAll(percentAll(testKey), "%5F", "_"), `{"error":"nope"}`},
+		{"message, full key encoded", "", `{"error":"bad key ` + percentAll(testKey) + `"}`},
+		{"details, bare key encoded", "", `{"error":"bad","details":{"url":"/x/` + percentAll(testKey[3:]) + `"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.header != "" {
+				h.Set("X-Echo-Location", tt.header)
+			}
+			s := &statusServer{script: []int{404}, header: h, body: tt.body}
+			c := newHandlerClient(t, s, WithMaxRetries(0))
+			resp, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || resp == nil {
+				t.Fatalf("err = %v, want an *APIError and a Response", err)
+			}
+			for what, text := range map[string]string{
+				"Error()": err.Error(), "Message": apiErr.Message, "Details": decodedText(apiErr.Details),
+				"Body": decodedText(apiErr.Body), "header": fmt.Sprint(resp.Header),
+			} {
+				for _, form := range []string{text, mustUnescape(text)} {
+					assertNoKey(t, what, form)
+				}
+			}
+		})
+	}
+}
+
+func mustUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
