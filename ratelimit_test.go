@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -41,52 +42,60 @@ func TestParseRateLimit(t *testing.T) {
 	}
 }
 
+// TestMaxWaitFailsFastWithRateLimitError runs in fake time: the refusal
+// takes no time at all, and the third request is never sent.
 func TestMaxWaitFailsFastWithRateLimitError(t *testing.T) {
-	ws, srv := newWindowServer(t, 2, 5*time.Second)
-	c := newTestClient(t, srv.URL, WithMaxWait(100*time.Millisecond))
-	for range 2 {
+	synctest.Test(t, func(t *testing.T) {
+		ws := &windowServer{limit: 2, window: 5 * time.Second, keys: map[string]int{}}
+		c := newHandlerClient(t, ws, WithMaxWait(100*time.Millisecond))
+		for range 2 {
+			if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+		var rle *RateLimitError
+		if !errors.As(err, &rle) || !rle.Local || !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("err = %v, want a local *RateLimitError", err)
+		}
+		if rle.RetryAfter != 5*time.Second {
+			t.Errorf("RetryAfter = %s, want the 5s window", rle.RetryAfter)
+		}
+		if el := time.Since(start); el != 0 {
+			t.Errorf("refusal took %s, want immediate", el)
+		}
+		if total, _ := ws.counts(); total != 2 {
+			t.Errorf("server saw %d requests, want 2 (the third is never sent)", total)
+		}
+	})
+}
+
+// TestBudgetWaitRespectsContext runs in fake time: a wait of an hour ends
+// the moment its context is cancelled.
+func TestBudgetWaitRespectsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := &windowServer{limit: 1, window: time.Hour, keys: map[string]int{}}
+		c := newHandlerClient(t, ws)
 		if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
 			t.Fatal(err)
 		}
-	}
-	start := time.Now()
-	_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
-	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || !errors.Is(err, ErrRateLimited) {
-		t.Fatalf("err = %v, want a local *RateLimitError", err)
-	}
-	if rle.RetryAfter < 4*time.Second {
-		t.Errorf("RetryAfter = %s, want about the 5s window", rle.RetryAfter)
-	}
-	if el := time.Since(start); el > time.Second {
-		t.Errorf("refusal took %s, want immediate", el)
-	}
-	if total, _ := ws.counts(); total != 2 {
-		t.Errorf("server saw %d requests, want 2 (the third is never sent)", total)
-	}
-}
-
-func TestBudgetWaitRespectsContext(t *testing.T) {
-	_, srv := newWindowServer(t, 1, time.Hour)
-	c := newTestClient(t, srv.URL)
-	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() {
-		_, err := c.Do(ctx, &Request{Path: "/account"}, nil)
-		done <- err
-	}()
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		start := time.Now()
+		go func() {
+			_, err := c.Do(ctx, &Request{Path: "/account"}, nil)
+			done <- err
+		}()
+		synctest.Wait() // waiting for the budget
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Do kept waiting after its context was cancelled")
-	}
+		if el := time.Since(start); el != 0 {
+			t.Errorf("Do returned after %s, want at once", el)
+		}
+	})
 }
 
 func TestMemoryBudgetModel(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -126,20 +127,22 @@ func TestRateLimitedAfterThreeAttempts(t *testing.T) {
 	}
 }
 
+// TestRetryAfterBeyondMaxWaitIsNotAwaited runs in fake time: a 429 asking
+// for more than WithMaxWait returns at once, after one attempt.
 func TestRetryAfterBeyondMaxWaitIsNotAwaited(t *testing.T) {
-	s := &statusServer{script: []int{429, 200}, header: http.Header{"Retry-After": {"30"}}}
-	srv := httptest.NewServer(s)
-	defer srv.Close()
-	c := newTestClient(t, srv.URL, WithMaxWait(time.Second))
-	start := time.Now()
-	_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
-	var rle *RateLimitError
-	if !errors.As(err, &rle) || rle.RetryAfter != 30*time.Second {
-		t.Fatalf("err = %v, want *RateLimitError with RetryAfter 30s", err)
-	}
-	if time.Since(start) > 2*time.Second || s.count() != 1 {
-		t.Errorf("waited %s and sent %d; want an immediate error after 1", time.Since(start), s.count())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := &statusServer{script: []int{429, 200}, header: http.Header{"Retry-After": {"30"}}}
+		c := newHandlerClient(t, s, WithMaxWait(time.Second))
+		start := time.Now()
+		_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+		var rle *RateLimitError
+		if !errors.As(err, &rle) || rle.RetryAfter != 30*time.Second {
+			t.Fatalf("err = %v, want *RateLimitError with RetryAfter 30s", err)
+		}
+		if time.Since(start) != 0 || s.count() != 1 {
+			t.Errorf("waited %s and sent %d; want an immediate error after 1", time.Since(start), s.count())
+		}
+	})
 }
 
 func TestPostRetriedOnlyWhenItNeverLeft(t *testing.T) {
