@@ -15,7 +15,9 @@ import (
 // A slot counts from the moment its response arrives, which is never earlier
 // than the moment the server counted the request, so the budget can only be
 // stricter than the server and never trips a 429 by itself. Until the first
-// response reports the limit, one request is in flight at a time. When the
+// response reports the limit, the budget assumes the documented floor that
+// every plan allows (floorLimit per floorWindow), so that one slow request
+// does not hold back every other. When the
 // server reports fewer requests remaining than the budget counts, someone
 // else (another process with the same key) is spending it: the difference is
 // held as extra occupied slots for one window. A 429's Retry-After holds back
@@ -67,6 +69,9 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 // releases each slot exactly once, calls release itself and so makes no
 // Release closure per request.
 func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time.Duration, error) {
+	if ctx == nil {
+		return 0, ErrNilContext
+	}
 	start := b.now()
 	b.mu.Lock()
 	now := b.now()
@@ -94,7 +99,8 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 			b.mu.Unlock()
 			return now.Sub(start), nil
 		}
-		window := b.window
+		_, window := b.limitLocked()
+		learnedLimit, learnedWindow := b.limit, b.window
 		if maxWait > 0 {
 			// A wait for an in-flight slot lasts at least a window.
 			least := wait
@@ -104,7 +110,7 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 			if waited := now.Sub(start); waited+least > maxWait {
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return 0, &RateLimitError{RetryAfter: least, Local: true}
+				return 0, newLocalRateLimitError(least, learnedLimit, learnedWindow)
 			}
 		}
 		// A wait for a release has no known end: bound it by maxWait.
@@ -138,7 +144,7 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 				b.mu.Lock()
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return 0, &RateLimitError{RetryAfter: max(window, maxWait), Local: true}
+				return 0, newLocalRateLimitError(max(window, maxWait), learnedLimit, learnedWindow)
 			}
 		}
 		b.mu.Lock()
@@ -159,16 +165,11 @@ func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
 	if now.Before(b.blockedUntil) {
 		return b.blockedUntil.Sub(now)
 	}
-	if b.limit == 0 {
-		if b.inFlight > 0 {
-			return untilRelease
-		}
-		return 0
-	}
+	limit, _ := b.limitLocked()
 	at := b.offset(now)
 	b.frees = dropFreed(b.frees, at)
 	b.external = dropFreed(b.external, at)
-	if b.inFlight+len(b.frees)+len(b.external) < b.limit {
+	if b.inFlight+len(b.frees)+len(b.external) < limit {
 		return 0
 	}
 	// Both lists are sorted, so their heads are the next to free.
@@ -222,9 +223,8 @@ func (b *MemoryBudget) releaser() func(time.Time) {
 func (b *MemoryBudget) release(at time.Time) {
 	b.mu.Lock()
 	b.inFlight--
-	if b.window > 0 {
-		b.frees = insertSorted(b.frees, b.offset(at.Add(b.window)))
-	}
+	_, window := b.limitLocked()
+	b.frees = insertSorted(b.frees, b.offset(at.Add(window)))
 	b.wakeLocked()
 	b.mu.Unlock()
 }
@@ -271,7 +271,8 @@ func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
 	b.wakeLocked()
 }
 
-// State returns the budget's view of itself: the learned limit and window,
+// State returns the budget's view of itself: the learned limit and window
+// (the documented floor of 50 per 10s before any response reported them),
 // and how many slots are free now.
 func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
 	b.mu.Lock()
@@ -279,8 +280,23 @@ func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
 	now := b.now()
 	b.frees = dropFreed(b.frees, b.offset(now))
 	b.external = dropFreed(b.external, b.offset(now))
-	if b.limit == 0 {
-		return 0, 0, 1 - b.inFlight
+	limit, window = b.limitLocked()
+	return limit, window, limit - b.inFlight - len(b.frees) - len(b.external)
+}
+
+// The documented floor of every plan's budget: the Free plan's 50 requests
+// per 10 seconds. MemoryBudget assumes it until a response reports the key's
+// own limit.
+const (
+	floorLimit  = 50
+	floorWindow = 10 * time.Second
+)
+
+// limitLocked returns the learned limit and window, or the floor before any
+// response has reported them.
+func (b *MemoryBudget) limitLocked() (int, time.Duration) {
+	if b.limit == 0 || b.window == 0 {
+		return floorLimit, floorWindow
 	}
-	return b.limit, b.window, b.limit - b.inFlight - len(b.frees) - len(b.external)
+	return b.limit, b.window
 }

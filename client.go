@@ -51,7 +51,8 @@ type Client struct {
 	basePath  string
 	userAgent string
 	auth      atomic.Pointer[string]   // the Authorization header value, "Bearer " and the key
-	ownKeys   atomic.Pointer[[]string] // the part after "rh_" of every key this client has sent
+	ownKeys   atomic.Pointer[[]string] // the part after "rh_" of every key this client has sent; replaced only under keyMu
+	keyMu     sync.Mutex               // serialises setKey, so that concurrent rotations lose no key
 	budget    Budget
 	paces     *opPacer
 	retry     *retryablehttp.Client
@@ -207,9 +208,13 @@ func (c *Client) sameHost(u *url.URL) bool {
 
 // setKey makes key the one every later request sends. The header value is
 // built once here rather than on every request.
+//
+// The list of own keys is extended under keyMu before the new key can be
+// sent, so that neither a concurrent rotation nor an echo of the new key can
+// find it missing.
 func (c *Client) setKey(key string) {
-	auth := "Bearer " + key
-	c.auth.Store(&auth)
+	c.keyMu.Lock()
+	defer c.keyMu.Unlock()
 	// Keep the keys rotated out too: a retry under way or a server's
 	// cache may still echo one.
 	var bodies []string
@@ -220,6 +225,8 @@ func (c *Client) setKey(key string) {
 		bodies = append(bodies, body)
 	}
 	c.ownKeys.Store(&bodies)
+	auth := "Bearer " + key
+	c.auth.Store(&auth)
 }
 
 // hasOwnKey reports whether s contains one of this client's keys, even

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"regexp"
@@ -16,10 +15,15 @@ import (
 // It never fails: a body that is not the documented {error, details}
 // envelope still gives an *APIError whose Message describes it.
 // The client's own keys are removed from the body first, in any form.
+//
+// A body longer than maxErrorBody is cut, and what the cut may have left of
+// a key at its end is dropped; keys a server spelled with JSON escapes are
+// removed from what they decode to (Message, Details and Body alike).
 func (c *Client) decodeError(resp *http.Response, st *callState) error {
-	raw, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.scrubBytes(raw)
-	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, st.path)
+	raw = scrubJSON(raw, c.scrubEncoded)
+	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, c.scrub(st.path))
 }
 
 // envelopeFields are the documented error fields, each looked for at the
@@ -31,6 +35,7 @@ type envelopeFields struct {
 	yourScopes    []Scope
 	upgradeURL    string
 	retryAfter    time.Duration
+	hasRetryAfter bool // retryAfter was given, possibly as 0
 	limit         int
 	window        time.Duration
 	plan          string
@@ -41,6 +46,7 @@ type envelopeFields struct {
 // buildError is decodeError without the I/O, for tests and fuzzing.
 func buildError(status int, h http.Header, raw []byte, readErr error, method, path string) error {
 	raw = redactBytes(raw)
+	raw = scrubJSON(raw, redact)
 	now := time.Now()
 	base := &APIError{
 		StatusCode: status, Method: method, Path: path,
@@ -64,10 +70,12 @@ func buildError(status int, h http.Header, raw []byte, readErr error, method, pa
 		}
 	case http.StatusTooManyRequests:
 		e := &RateLimitError{APIError: base, Limit: f.limit, Window: f.window, Plan: f.plan, UpgradeURL: f.upgradeURL}
+		_, headerSaid := parseRetryAfter(h.Get("Retry-After"), now)
 		switch {
-		case base.RateLimit.RetryAfter > 0:
+		case headerSaid:
+			// "Retry-After: 0" means now, not the default.
 			e.RetryAfter = base.RateLimit.RetryAfter
-		case f.retryAfter > 0:
+		case f.hasRetryAfter:
 			e.RetryAfter = f.retryAfter
 		default:
 			e.RetryAfter = defaultRetryAfter
@@ -121,6 +129,7 @@ func parseEnvelope(raw []byte) envelopeFields {
 	f.yourScopes = parseScopeList(lookup("yourScopes"))
 	if n, ok := parseJSONNumber(lookup("retryAfter")); ok && n >= 0 && n <= maxRetryAfter.Seconds() {
 		f.retryAfter = time.Duration(n * float64(time.Second))
+		f.hasRetryAfter = true
 	}
 	if n, ok := parseJSONNumber(lookup("limit")); ok && n > 0 && n <= maxHeaderLimit {
 		f.limit = int(n)

@@ -70,7 +70,14 @@ type GuardError struct {
 
 // Error names the refused request and the guard's reason.
 func (e *GuardError) Error() string {
-	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, redact(e.Err.Error()))
+	if e == nil {
+		return "restorehub: <nil GuardError>"
+	}
+	reason := "no reason given"
+	if e.Err != nil {
+		reason = strings.TrimPrefix(redact(e.Err.Error()), "restorehub: ")
+	}
+	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, reason)
 }
 
 // Unwrap returns the guard's error.
@@ -86,6 +93,9 @@ func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
 // response arrived. opts are per-call options such as WithResponseInto,
 // WithCallMaxWait and WithHeader.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...RequestOption) (*Response, error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	if len(opts) == 0 {
 		return c.do(ctx, req, out, nil)
 	}
@@ -125,7 +135,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		class = Classify(method, req.Path, req.Scope)
 	}
 	if err := c.preflight(ctx, method, req, class); err != nil {
-		return nil, err
+		return nil, markLocal(err)
 	}
 
 	var body []byte
@@ -141,19 +151,27 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
 		}
 	}
+	var paceWaited time.Duration
 	if class.Spec != nil && class.Spec.Pace != nil {
+		paceStart := time.Now()
 		release, err := c.paces.reserve(ctx, class.Spec, body, c.maxWaitFor(ctx))
+		paceWaited = time.Since(paceStart)
 		if err != nil {
+			var rle *RateLimitError
+			if errors.As(err, &rle) {
+				return nil, localized(rle, &callState{method: method, path: req.Path})
+			}
 			return nil, err
 		}
 		defer func() { release(time.Now()) }()
 	}
 
 	st := &callState{
-		Context: ctx,
-		method:  method,
-		path:    req.Path,
-		class:   class,
+		Context:    ctx,
+		method:     method,
+		path:       req.Path,
+		class:      class,
+		paceWaited: paceWaited,
 	}
 	ctx = st
 	u := c.endpoint(req.Path, req.Query)
@@ -188,6 +206,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	if st.rlResp != resp {
 		// Not parsed by the transport: a response from another host.
 		rl = ParseRateLimit(resp.Header, time.Now())
+		if resp.StatusCode != http.StatusTooManyRequests {
+			rl.RetryAfter = 0
+		}
 	}
 	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -197,10 +218,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return r, nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil && !errors.Is(err, io.EOF) {
-		return r, fmt.Errorf("restorehub: %s %s: %d response: %w: %s", method, req.Path, resp.StatusCode, ErrMalformedResponse, redact(err.Error()))
-	}
-	return r, nil
+	return r, c.decodeBody(ctx, st, resp, out)
 }
 
 // preflight refuses, without sending anything, a request the declared
@@ -270,12 +288,12 @@ func (c *Client) endpoint(path string, query url.Values) string {
 func (c *Client) transportError(ctx context.Context, st *callState, err error) error {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
-		return rle
+		return localized(rle, st)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
 	}
-	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, st.path, st.sent, redactedError{err})
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, c.scrub(st.path), st.sent, redactedError{err: err, scrub: c.scrub})
 }
 
 // redactHeader removes API keys from h's values in place, so that a server
@@ -285,8 +303,8 @@ func (c *Client) transportError(ctx context.Context, st *callState, err error) e
 func (c *Client) redactHeader(h http.Header) {
 	for _, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, "rh_") || c.hasOwnKey(v) {
-				vs[i] = c.scrub(v)
+			if strings.Contains(v, "rh_") || strings.Contains(v, "%") || c.hasOwnKey(v) {
+				vs[i] = c.scrubEncoded(v)
 			}
 		}
 	}
@@ -294,7 +312,14 @@ func (c *Client) redactHeader(h http.Header) {
 
 // redactedError wraps an error so that its text cannot carry a key, while
 // errors.Is and errors.As still reach the original.
-type redactedError struct{ err error }
+// It also drops the "restorehub: " prefix of errors the client made itself
+// deeper down, since the text that wraps it starts with one already.
+type redactedError struct {
+	err   error
+	scrub func(string) string
+}
 
-func (e redactedError) Error() string { return redact(e.err.Error()) }
+func (e redactedError) Error() string {
+	return e.scrub(strings.ReplaceAll(e.err.Error(), "restorehub: ", ""))
+}
 func (e redactedError) Unwrap() error { return e.err }

@@ -49,16 +49,27 @@ type APIError struct {
 	RateLimit RateLimit
 	// Body is the raw response body (at most 64 KiB), with API keys redacted.
 	Body []byte
+	// Local reports that no response was received: the client refused the
+	// request before sending it (StatusCode is then 0). The more precise
+	// error that embeds this APIError says why.
+	Local bool
 }
 
 // Error returns a short description with what to do about it.
 func (e *APIError) Error() string {
+	if e == nil {
+		return "restorehub: <nil APIError>"
+	}
 	var b strings.Builder
 	b.WriteString("restorehub: ")
 	if e.Method != "" {
 		b.WriteString(e.Method + " " + e.Path + ": ")
 	}
-	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Local || e.StatusCode == 0 {
+		b.WriteString("refused before sending")
+	} else {
+		fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	}
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
@@ -69,7 +80,9 @@ func (e *APIError) Error() string {
 }
 
 // Is matches the sentinel for the response's status.
-func (e *APIError) Is(target error) bool { return target != nil && target == sentinelFor(e.StatusCode) }
+func (e *APIError) Is(target error) bool {
+	return e != nil && target != nil && target == sentinelFor(e.StatusCode)
+}
 
 func sentinelFor(status int) error {
 	switch {
@@ -96,7 +109,7 @@ func sentinelFor(status int) error {
 func statusHint(status int) string {
 	switch {
 	case status == http.StatusUnauthorized:
-		return "the API key is missing, invalid or revoked: mint a new key at /dashboard/api-keys and pass it to New or RotateKey"
+		return "the API key is missing, invalid or revoked: mint a new key at " + DashboardAPIKeysURL + " and pass it to New or RotateKey"
 	case status == http.StatusNotFound:
 		return "it does not exist or this key cannot see it"
 	case status == http.StatusConflict:
@@ -121,41 +134,64 @@ type MissingScopeError struct {
 	Local bool
 }
 
-// Error names the missing scope and how to get it.
+// Error names the missing scope, how many scopes the key has (YourScopes
+// lists them) and how to get the missing one.
 func (e *MissingScopeError) Error() string {
+	if e == nil {
+		return "restorehub: <nil MissingScopeError>"
+	}
 	where := "Restore Hub refused the request"
 	if e.Local {
 		where = "refused before sending"
 	}
 	if e.RequiredScope == "" && e.APIError != nil && e.Local {
 		// A raw request WithScopes cannot classify (see Classify).
-		return fmt.Sprintf("restorehub: %s %s: %s: %s (the key has %s)",
-			e.APIError.Method, e.APIError.Path, where, e.APIError.Message, scopeList(e.YourScopes))
+		return fmt.Sprintf("restorehub: %s%s: %s (%s)",
+			requestOf(e.APIError), where, e.APIError.Message, scopeCount(e.YourScopes))
 	}
-	return fmt.Sprintf("restorehub: %s %s: %s: key lacks scope %s (it has %s); %s",
-		e.APIError.Method, e.APIError.Path, where, e.RequiredScope, scopeList(e.YourScopes), e.Remedy())
+	return fmt.Sprintf("restorehub: %s%s: key lacks scope %s (%s); %s",
+		requestOf(e.APIError), where, e.RequiredScope, scopeCount(e.YourScopes), e.Remedy())
 }
 
-// Remedy says how to get the missing scope.
+// Remedy says how to get the missing scope, with the dashboard page's full
+// address (DashboardAPIKeysURL).
 func (e *MissingScopeError) Remedy() string {
-	return fmt.Sprintf("mint a key with scope %s or add it to this key at /dashboard/api-keys", e.RequiredScope)
+	if e == nil {
+		return "mint a key with the scope needed at " + DashboardAPIKeysURL
+	}
+	return fmt.Sprintf("mint a key with scope %s, or add it to this key, at %s", e.RequiredScope, DashboardAPIKeysURL)
 }
 
 // Unwrap returns the underlying *APIError.
-func (e *MissingScopeError) Unwrap() error { return e.APIError }
+func (e *MissingScopeError) Unwrap() error {
+	if e == nil || e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
 
 // Is matches ErrForbidden.
 func (e *MissingScopeError) Is(target error) bool { return target == ErrForbidden }
 
-func scopeList(s []Scope) string {
-	if len(s) == 0 {
-		return "no scopes"
+// scopeCount says how many scopes a key has, without listing them: a
+// wildcard key has every one, and the list would drown the message.
+func scopeCount(s []Scope) string {
+	switch len(s) {
+	case 0:
+		return "it has no scopes"
+	case 1:
+		return "it has 1 scope: " + string(s[0])
 	}
-	parts := make([]string, len(s))
-	for i, sc := range s {
-		parts[i] = string(sc)
+	return fmt.Sprintf("it has %d scopes", len(s))
+}
+
+// requestOf is "METHOD /path: " for an error's request, or "" when the
+// error names none (or has no *APIError).
+func requestOf(e *APIError) string {
+	if e == nil || e.Method == "" {
+		return ""
 	}
-	return strings.Join(parts, ", ")
+	return e.Method + " " + e.Path + ": "
 }
 
 // UpgradeRequiredError is the 403 Restore Hub returns for a write with a
@@ -168,11 +204,19 @@ type UpgradeRequiredError struct {
 
 // Error says that the plan, not the key, is the problem.
 func (e *UpgradeRequiredError) Error() string {
-	return fmt.Sprintf("restorehub: %s %s: 403: Free-plan keys may only read; upgrade at %s to make writes", e.APIError.Method, e.APIError.Path, e.UpgradeURL)
+	if e == nil {
+		return "restorehub: <nil UpgradeRequiredError>"
+	}
+	return fmt.Sprintf("restorehub: %s403: Free-plan keys may only read; upgrade at %s to make writes", requestOf(e.APIError), e.UpgradeURL)
 }
 
 // Unwrap returns the underlying *APIError.
-func (e *UpgradeRequiredError) Unwrap() error { return e.APIError }
+func (e *UpgradeRequiredError) Unwrap() error {
+	if e == nil || e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}
 
 // RateLimitError is a 429 that retries did not get past, or a wait for the
 // key's budget longer than WithMaxWait allows (then Local is true and nothing
@@ -196,12 +240,12 @@ type RateLimitError struct {
 
 // Error says how long to wait and what helps.
 func (e *RateLimitError) Error() string {
-	if e.Local {
-		return fmt.Sprintf("restorehub: rate budget: the next slot frees in %s, longer than the maximum wait; nothing was sent: retry after that or lower concurrency", e.RetryAfter.Round(time.Millisecond))
+	if e == nil {
+		return "restorehub: <nil RateLimitError>"
 	}
-	var what string
-	if e.APIError != nil {
-		what = e.APIError.Method + " " + e.APIError.Path + ": "
+	what := requestOf(e.APIError)
+	if e.Local {
+		return fmt.Sprintf("restorehub: %srate budget: the next slot frees in %s, longer than the maximum wait; nothing was sent: retry after that or lower concurrency", what, e.RetryAfter.Round(time.Millisecond))
 	}
 	msg := fmt.Sprintf("restorehub: %s429 Too Many Requests: retry after %s", what, e.RetryAfter.Round(time.Millisecond))
 	if e.Limit > 0 {
@@ -216,7 +260,7 @@ func (e *RateLimitError) Error() string {
 
 // Unwrap returns the underlying *APIError, if the server sent one.
 func (e *RateLimitError) Unwrap() error {
-	if e.APIError == nil {
+	if e == nil || e.APIError == nil {
 		return nil
 	}
 	return e.APIError
@@ -247,6 +291,9 @@ type ValidationIssue struct {
 
 // Error lists the first issues.
 func (e *ValidationError) Error() string {
+	if e == nil {
+		return "restorehub: <nil ValidationError>"
+	}
 	msg := e.APIError.Error()
 	for i, is := range e.Issues {
 		if i == 3 {
@@ -271,4 +318,9 @@ func (is ValidationIssue) String() string {
 }
 
 // Unwrap returns the underlying *APIError.
-func (e *ValidationError) Unwrap() error { return e.APIError }
+func (e *ValidationError) Unwrap() error {
+	if e == nil || e.APIError == nil {
+		return nil
+	}
+	return e.APIError
+}

@@ -3,8 +3,11 @@ package restorehub_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	restorehub "github.com/restorehub/restorehub-go"
@@ -32,41 +35,59 @@ func newFake(t *testing.T, opts ...restorehubtest.Option) (*restorehubtest.Serve
 	return srv, c
 }
 
+// TestFakePacingManyGoroutines runs typed calls from many goroutines
+// against the fake's sliding window, in fake time (testing/synctest), so the
+// total is exactly the fastest the window allows.
 func TestFakePacingManyGoroutines(t *testing.T) {
-	const limit, n, workers = 20, 61, 25
-	window := time.Second
-	srv, c := newFake(t, restorehubtest.WithRateLimit(limit, window))
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	jobs := make(chan struct{}, n)
-	for range n {
-		jobs <- struct{}{}
+	tests := []struct {
+		limit, n, workers int
+		window            time.Duration
+	}{
+		{50, 151, 60, time.Second},
+		{100, 301, 120, 10 * time.Second},
 	}
-	close(jobs)
-	start := time.Now()
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range jobs {
-				if _, err := c.Servers.List(ctx, nil); err != nil {
-					t.Error(err)
-					return
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d per %s", tt.limit, tt.window), func(t *testing.T) {
+			srv := restorehubtest.NewServer(restorehubtest.WithKey(fakeKey, restorehub.ScopeAll), restorehubtest.WithDemoData(),
+				restorehubtest.WithRateLimit(tt.limit, tt.window))
+			t.Cleanup(srv.Close)
+			synctest.Test(t, func(t *testing.T) {
+				c, err := restorehub.New(fakeKey, restorehub.WithBaseURL(srv.BaseURL()),
+					restorehub.WithHTTPClient(&http.Client{Transport: responderTransport(srv.Responder())}))
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if got := srv.RateLimited(); got != 0 {
-		t.Errorf("the fake sent %d 429s, want 0", got)
-	}
-	ideal := window * time.Duration((n-1)/limit)
-	if elapsed < ideal-50*time.Millisecond || elapsed > ideal+ideal/20+100*time.Millisecond {
-		t.Errorf("%d requests took %s, want about %s (the fastest the window allows)", n, elapsed, ideal)
-	}
-	if rl := c.RateLimit(); rl.Limit != limit || rl.Window != window {
-		t.Errorf("RateLimit() = %+v", rl)
+				ctx := context.Background()
+				var wg sync.WaitGroup
+				jobs := make(chan struct{}, tt.n)
+				for range tt.n {
+					jobs <- struct{}{}
+				}
+				close(jobs)
+				start := time.Now()
+				for range tt.workers {
+					wg.Go(func() {
+						for range jobs {
+							if _, err := c.Servers.List(ctx, nil); err != nil {
+								t.Error(err)
+								return
+							}
+						}
+					})
+				}
+				wg.Wait()
+				elapsed := time.Since(start)
+				if got := srv.RateLimited(); got != 0 {
+					t.Errorf("the fake sent %d 429s, want 0", got)
+				}
+				if ideal := tt.window * time.Duration((tt.n-1)/tt.limit); elapsed != ideal {
+					t.Errorf("%d requests took %s, want exactly %s (the fastest the window allows)", tt.n, elapsed, ideal)
+				}
+				if rl := c.RateLimit(); rl.Limit != tt.limit || rl.Window != tt.window {
+					t.Errorf("RateLimit() = %+v", rl)
+				}
+			})
+		})
 	}
 }
 
@@ -103,22 +124,34 @@ func TestFakeRetriesAndDestructiveCalls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c := newFake(t)
-			tt.fault(srv)
-			err := tt.call(context.Background(), c)
-			if got := len(srv.Requests()); got != tt.wantSeen {
-				t.Errorf("the fake saw %d requests, want %d", got, tt.wantSeen)
-			}
-			switch {
-			case tt.wantErr == errAny:
-				if err == nil {
-					t.Error("want an error")
+			// In process and in fake time: the 429's Retry-After of a
+			// second passes at once, and a reset is the Responder's
+			// ECONNRESET, as a real connection's would be.
+			srv := restorehubtest.NewServer(restorehubtest.WithKey(fakeKey, restorehub.ScopeAll), restorehubtest.WithDemoData())
+			t.Cleanup(srv.Close)
+			synctest.Test(t, func(t *testing.T) {
+				c, err := restorehub.New(fakeKey, restorehub.WithBaseURL(srv.BaseURL()),
+					restorehub.WithRetryBackoff(time.Millisecond, 5*time.Millisecond),
+					restorehub.WithHTTPClient(&http.Client{Transport: responderTransport(srv.Responder())}))
+				if err != nil {
+					t.Fatal(err)
 				}
-			case tt.wantErr == nil && err != nil:
-				t.Errorf("err = %v", err)
-			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
-				t.Errorf("err = %v, want %v", err, tt.wantErr)
-			}
+				tt.fault(srv)
+				err = tt.call(context.Background(), c)
+				if got := len(srv.Requests()); got != tt.wantSeen {
+					t.Errorf("the fake saw %d requests, want %d", got, tt.wantSeen)
+				}
+				switch {
+				case tt.wantErr == errAny:
+					if err == nil {
+						t.Error("want an error")
+					}
+				case tt.wantErr == nil && err != nil:
+					t.Errorf("err = %v", err)
+				case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+					t.Errorf("err = %v, want %v", err, tt.wantErr)
+				}
+			})
 		})
 	}
 }

@@ -23,7 +23,7 @@ const minKeyBody = 16
 func checkKey(key string) error {
 	switch {
 	case key == "":
-		return fmt.Errorf("%w: the key is empty; pass the rh_… key minted at /dashboard/api-keys (or set RESTOREHUB_API_KEY)", ErrInvalidKey)
+		return fmt.Errorf("%w: the key is empty; pass the rh_… key minted at %s (or set RESTOREHUB_API_KEY)", ErrInvalidKey, DashboardAPIKeysURL)
 	case strings.HasPrefix(key, "Bearer "):
 		return fmt.Errorf("%w: pass the key alone, without the \"Bearer \" prefix", ErrInvalidKey)
 	case strings.TrimSpace(key) != key:

@@ -32,6 +32,8 @@ type config struct {
 	scopes       *ScopeSet
 	guard        func(context.Context, Operation) error
 	requestLimit *rate.Limiter
+	// maxResponseBytes bounds a 2xx body once decoded; see WithMaxResponseBytes.
+	maxResponseBytes int64
 }
 
 func defaultConfig() config {
@@ -41,6 +43,8 @@ func defaultConfig() config {
 		retryMin:   500 * time.Millisecond,
 		retryMax:   8 * time.Second,
 		pacing:     true,
+
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }
 
@@ -170,10 +174,13 @@ func WithBudget(b Budget) Option {
 	}
 }
 
-// WithMaxWait bounds how long one request may wait for the key's budget or
-// for a 429's Retry-After. A longer wait returns a *RateLimitError at once
-// (with Local set when nothing was sent), so that an agent can decide what to
-// do instead of blocking. 0, the default, waits as long as the context allows.
+// WithMaxWait bounds how long one attempt may wait: for the key's budget and
+// WithRequestRate together, and for a 429's Retry-After with its jitter (the
+// jittered wait is cut to d, never below what the server asked for). A longer
+// wait returns a *RateLimitError at once (with Local set when nothing was
+// sent), so that an agent can decide what to do instead of blocking. It also
+// caps the backoff between retries of 5xx responses. 0, the default, waits as
+// long as the context allows.
 func WithMaxWait(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
@@ -187,6 +194,8 @@ func WithMaxWait(d time.Duration) Option {
 // WithRequestRate caps the client at perSecond requests per second with the
 // given burst, below whatever the key's plan allows: a token bucket from
 // golang.org/x/time/rate, applied to every attempt before the key's budget.
+// With WithMaxWait, a wait for it longer than the maximum is refused with a
+// local *RateLimitError instead of being waited out.
 func WithRequestRate(perSecond float64, burst int) Option {
 	return func(c *config) error {
 		if perSecond <= 0 || burst < 1 {

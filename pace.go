@@ -41,6 +41,9 @@ func newOpPacer() *opPacer { return &opPacer{windows: make(map[string]*paceWindo
 // reserve waits until the request body's cost fits op's budget and takes it.
 // The returned release must be called with the time the response arrived.
 func (p *opPacer) reserve(ctx context.Context, op *resources.OperationSpec, body []byte, maxWait time.Duration) (func(time.Time), error) {
+	if ctx == nil {
+		return nil, ErrNilContext
+	}
 	pace := op.Pace
 	if pace.Limit <= 0 || pace.Interval <= 0 {
 		return func(time.Time) {}, nil
@@ -89,7 +92,7 @@ func (p *opPacer) reserve(ctx context.Context, op *resources.OperationSpec, body
 			least = pace.Interval
 		}
 		if maxWait > 0 && now.Sub(start)+least > maxWait {
-			return nil, &RateLimitError{RetryAfter: least, Limit: pace.Limit, Window: pace.Interval, Local: true}
+			return nil, newLocalRateLimitError(least, pace.Limit, pace.Interval)
 		}
 		if err := sleepOrWake(ctx, wait, wake); err != nil {
 			return nil, err

@@ -7,12 +7,19 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/restorehub/restorehub-go/resources"
 )
 
+// TestOperationPacePerTarget runs in fake time (testing/synctest): the
+// pacing of each target is exact.
 func TestOperationPacePerTarget(t *testing.T) {
+	synctest.Test(t, testOperationPacePerTarget)
+}
+
+func testOperationPacePerTarget(t *testing.T) {
 	const limit = 5
 	interval := 300 * time.Millisecond
 	type hit struct {
@@ -22,7 +29,7 @@ func TestOperationPacePerTarget(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var hits []hit
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			TargetServerID string   `json:"targetServerId"`
 			MemberIDs      []string `json:"memberIds"`
@@ -32,10 +39,10 @@ func TestOperationPacePerTarget(t *testing.T) {
 		hits = append(hits, hit{time.Now(), body.TargetServerID, len(body.MemberIDs)})
 		mu.Unlock()
 		writeJSON(w, 200, map[string]string{"status": "queued"})
-	}))
+	})
 	op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
 		Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: limit, Interval: interval}}
-	c := newTestClient(t, srv, WithoutPacing())
+	c := newHandlerClient(t, srv, WithoutPacing())
 	pull := func(target string, members ...string) error {
 		_, err := c.Do(context.Background(), &Request{Method: "POST", Path: op.Path, Scope: ScopeMembersPull, op: op,
 			Body: map[string]any{"targetServerId": target, "memberIds": members}}, nil)
@@ -51,8 +58,8 @@ func TestOperationPacePerTarget(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	// 12 members into srv_a at 5 per window: the last pair waits two windows.
-	if elapsed < 2*interval {
-		t.Errorf("12 members went out in %s, faster than the budget allows", elapsed)
+	if elapsed != 2*interval {
+		t.Errorf("12 members went out in %s, want exactly %s (the fastest the budget allows)", elapsed, 2*interval)
 	}
 	for i, h := range hits {
 		sum := 0
@@ -68,7 +75,7 @@ func TestOperationPacePerTarget(t *testing.T) {
 	if err := pull("srv_c", "1", "2", "3", "4", "5", "6"); err == nil {
 		t.Error("a pull larger than the whole budget was accepted")
 	}
-	c2 := newTestClient(t, srv, WithoutPacing(), WithMaxWait(10*time.Millisecond))
+	c2 := newHandlerClient(t, srv, WithoutPacing(), WithMaxWait(10*time.Millisecond))
 	for i := range 2 {
 		_, err := c2.Do(context.Background(), &Request{Method: "POST", Path: op.Path, op: op, Body: map[string]any{"targetServerId": "srv_d", "memberIds": []string{"1", "2", "3"}}}, nil)
 		var rle *RateLimitError

@@ -569,6 +569,7 @@ func runMatrix(t *testing.T, env matrixEnv, cases []faultCase) [][numCallKinds]c
 }
 
 func TestFaultMatrix(t *testing.T) {
+	t.Parallel() // its cells wait in real time; overlap them with the leak test's
 	cases := faultCases()
 	results := runMatrix(t, matrixEnv{}, cases)
 

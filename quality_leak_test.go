@@ -19,6 +19,7 @@ import (
 // appear in any error, any log line, or any formatting (%v, %+v, %#v, %s) of
 // a value reachable from the client.
 func TestNoKeyLeaks(t *testing.T) {
+	t.Parallel() // its cells wait in real time; overlap them with the fault matrix's
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var (

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -41,129 +42,60 @@ func TestParseRateLimit(t *testing.T) {
 	}
 }
 
-// TestPacingReachesTheFastestPossibleTime is the pacing target: N requests
-// from many goroutines against a server that enforces the documented sliding
-// window finish within 5% of Window × floor((N−1)/Limit), with no 429.
-func TestPacingReachesTheFastestPossibleTime(t *testing.T) {
-	const limit, n, workers = 20, 81, 30
-	window := time.Second
-	ws, srv := newWindowServer(t, limit, window)
-	c := newTestClient(t, srv.URL)
-	jobs := make(chan int, n)
-	for i := range n {
-		jobs <- i
-	}
-	close(jobs)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var last time.Time
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range jobs {
-				if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				last = time.Now()
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	total, rejected := ws.counts()
-	if rejected != 0 {
-		t.Errorf("server sent %d 429s, want 0", rejected)
-	}
-	if total != n {
-		t.Errorf("server saw %d requests, want %d", total, n)
-	}
-	ideal := window * time.Duration((n-1)/limit)
-	elapsed := last.Sub(ws.firstOK)
-	t.Logf("%d requests: %s from first response, fastest possible %s (%.1f%%)", n, elapsed, ideal, 100*float64(elapsed)/float64(ideal))
-	if elapsed > ideal+ideal/20 {
-		t.Errorf("took %s, more than 5%% over the fastest possible %s", elapsed, ideal)
-	}
-}
-
-func TestPacingTrustsLowerServerRemaining(t *testing.T) {
-	// Another process spent most of the key's budget: the client must learn
-	// that from X-RateLimit-Remaining and not send into a 429.
-	const limit = 10
-	window := 300 * time.Millisecond
-	ws, srv := newWindowServer(t, limit, window)
-	c := newTestClient(t, srv.URL, WithMaxRetries(0))
-	ws.spend(limit - 2)
-	var wg sync.WaitGroup
-	errs := make(chan error, 12)
-	for range 12 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
-	if _, rejected := ws.counts(); rejected != 0 {
-		t.Errorf("%d requests were rejected with 429", rejected)
-	}
-}
-
+// TestMaxWaitFailsFastWithRateLimitError runs in fake time: the refusal
+// takes no time at all, and the third request is never sent.
 func TestMaxWaitFailsFastWithRateLimitError(t *testing.T) {
-	ws, srv := newWindowServer(t, 2, 5*time.Second)
-	c := newTestClient(t, srv.URL, WithMaxWait(100*time.Millisecond))
-	for range 2 {
+	synctest.Test(t, func(t *testing.T) {
+		ws := &windowServer{limit: 2, window: 5 * time.Second, keys: map[string]int{}}
+		c := newHandlerClient(t, ws, WithMaxWait(100*time.Millisecond))
+		for range 2 {
+			if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := time.Now()
+		_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+		var rle *RateLimitError
+		if !errors.As(err, &rle) || !rle.Local || !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("err = %v, want a local *RateLimitError", err)
+		}
+		if rle.RetryAfter != 5*time.Second {
+			t.Errorf("RetryAfter = %s, want the 5s window", rle.RetryAfter)
+		}
+		if el := time.Since(start); el != 0 {
+			t.Errorf("refusal took %s, want immediate", el)
+		}
+		if total, _ := ws.counts(); total != 2 {
+			t.Errorf("server saw %d requests, want 2 (the third is never sent)", total)
+		}
+	})
+}
+
+// TestBudgetWaitRespectsContext runs in fake time: a wait of an hour ends
+// the moment its context is cancelled.
+func TestBudgetWaitRespectsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ws := &windowServer{limit: 1, window: time.Hour, keys: map[string]int{}}
+		c := newHandlerClient(t, ws)
 		if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
 			t.Fatal(err)
 		}
-	}
-	start := time.Now()
-	_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
-	var rle *RateLimitError
-	if !errors.As(err, &rle) || !rle.Local || !errors.Is(err, ErrRateLimited) {
-		t.Fatalf("err = %v, want a local *RateLimitError", err)
-	}
-	if rle.RetryAfter < 4*time.Second {
-		t.Errorf("RetryAfter = %s, want about the 5s window", rle.RetryAfter)
-	}
-	if el := time.Since(start); el > time.Second {
-		t.Errorf("refusal took %s, want immediate", el)
-	}
-	if total, _ := ws.counts(); total != 2 {
-		t.Errorf("server saw %d requests, want 2 (the third is never sent)", total)
-	}
-}
-
-func TestBudgetWaitRespectsContext(t *testing.T) {
-	_, srv := newWindowServer(t, 1, time.Hour)
-	c := newTestClient(t, srv.URL)
-	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() {
-		_, err := c.Do(ctx, &Request{Path: "/account"}, nil)
-		done <- err
-	}()
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		start := time.Now()
+		go func() {
+			_, err := c.Do(ctx, &Request{Path: "/account"}, nil)
+			done <- err
+		}()
+		synctest.Wait() // waiting for the budget
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Do kept waiting after its context was cancelled")
-	}
+		if el := time.Since(start); el != 0 {
+			t.Errorf("Do returned after %s, want at once", el)
+		}
+	})
 }
 
 func TestMemoryBudgetModel(t *testing.T) {
@@ -171,15 +103,28 @@ func TestMemoryBudgetModel(t *testing.T) {
 	b := NewMemoryBudget()
 	b.now = func() time.Time { return clock }
 	ctx := context.Background()
-	// Unknown limit: one request in flight at a time.
+	// Unknown limit: the documented floor, 50 per 10s, may go at once, and
+	// not one more.
+	var first []Grant
+	for i := range floorLimit {
+		g, err := b.Acquire(ctx, time.Nanosecond)
+		if err != nil {
+			t.Fatalf("request %d of the floor refused before the limit was known: %v", i+1, err)
+		}
+		first = append(first, g)
+	}
+	if _, err := b.Acquire(ctx, time.Nanosecond); err == nil {
+		t.Fatal("more than the documented floor went out before the limit was known")
+	}
+	b.Observe(RateLimit{Limit: 100, Remaining: 50, Window: 10 * time.Second}, clock)
+	for _, g := range first {
+		g.Release(clock)
+	}
+	clock = clock.Add(10 * time.Second)
+	b.Observe(RateLimit{Limit: 3, Remaining: 3, Window: 10 * time.Second}, clock)
 	g, err := b.Acquire(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := b.Acquire(ctx, time.Nanosecond); err != nil {
-		t.Log("second acquire refused while the limit is unknown, as expected:", err)
-	} else {
-		t.Fatal("a second request went out before the limit was known")
 	}
 	b.Observe(RateLimit{Limit: 3, Remaining: 2, Window: 10 * time.Second}, clock)
 	g.Release(clock)
@@ -205,34 +150,6 @@ func TestMemoryBudgetModel(t *testing.T) {
 	b.Observe(RateLimit{RetryAfter: 4 * time.Second}, clock)
 	if _, err := b.Acquire(ctx, time.Second); !errors.As(err, &rle) || rle.RetryAfter != 4*time.Second {
 		t.Fatalf("after Retry-After: %v", err)
-	}
-}
-
-func TestHTTPClientTimeoutExcludesBudgetWait(t *testing.T) {
-	ws, srv := newWindowServer(t, 1, 700*time.Millisecond)
-	c := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Timeout: 300 * time.Millisecond}))
-	for i := range 2 {
-		if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
-			t.Fatalf("request %d: %v (the budget wait must not count against the per-attempt timeout)", i, err)
-		}
-	}
-	if total, rejected := ws.counts(); total != 2 || rejected != 0 {
-		t.Errorf("server saw %d requests and rejected %d, want 2 and 0", total, rejected)
-	}
-	// The timeout still bounds the network part of an attempt.
-	slow := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	c2 := newTestClient(t, slow, WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), WithMaxRetries(0))
-	start := time.Now()
-	if _, err := c2.Do(context.Background(), &Request{Path: "/account"}, nil); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v, want a deadline exceeded", err)
-	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("timed out after %s, want about 100ms", el)
 	}
 }
 

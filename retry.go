@@ -80,7 +80,7 @@ func (c *Client) retryAfterOf(resp *http.Response) time.Duration {
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		return d
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+1)) // +1: decodeError tells a cut body
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	var fields struct {
@@ -118,20 +118,35 @@ func neverSent(err error) bool {
 
 // backoff returns the wait before retry number attempt+1: a 429's
 // Retry-After plus 10–25% jitter, or capped exponential backoff with jitter.
+// With WithMaxWait the jittered wait never exceeds the maximum: checkRetry
+// has already refused a Retry-After longer than it, so the cap never cuts a
+// wait below what the server asked for.
 func (c *Client) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+	var d time.Duration
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		wait := defaultRetryAfter
-		if st := stateOf(resp.Request.Context()); st != nil {
-			// checkRetry stored the 429's wait, the 10s default included:
-			// a Retry-After of 0 means now, not the default.
-			wait = st.retryAfter
+		if resp.Request != nil {
+			if st := stateOf(resp.Request.Context()); st != nil {
+				// checkRetry stored the 429's wait, the 10s default included:
+				// a Retry-After of 0 means now, not the default.
+				wait = st.retryAfter
+			}
 		}
-		return time.Duration(float64(wait) * (1.10 + 0.15*rand.Float64()))
+		d = time.Duration(float64(wait) * (1.10 + 0.15*rand.Float64()))
+	} else {
+		d = lo << min(attempt, 20)
+		if d <= 0 || d > hi {
+			d = hi
+		}
+		// Equal jitter: half fixed, half random.
+		d = d/2 + rand.N(d/2+1)
 	}
-	d := lo << min(attempt, 20)
-	if d <= 0 || d > hi {
-		d = hi
+	mw := c.cfg.maxWait
+	if resp != nil && resp.Request != nil {
+		mw = c.maxWaitFor(resp.Request.Context())
 	}
-	// Equal jitter: half fixed, half random.
-	return d/2 + rand.N(d/2+1)
+	if mw > 0 && d > mw {
+		d = mw
+	}
+	return d
 }

@@ -31,6 +31,7 @@ type callState struct {
 	retryAfter  time.Duration  // the wait a 429 asked for
 	rl          RateLimit      // what the last response reported
 	rlResp      *http.Response // the response rl was parsed from
+	paceWaited  time.Duration  // the operation's own pacing wait, before the first attempt
 }
 
 // Value returns st for callStateKey and defers every other key to the
@@ -182,7 +183,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req = req.Clone(req.Context())
 			req.Header.Del("Authorization")
 		}
-		return t.base().RoundTrip(req)
+		return checkedRoundTrip(t.base(), req)
 	}
 	ctx := req.Context()
 	st := stateOf(ctx)
@@ -191,15 +192,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		st.wait = 0
 	}
 	var grant Grant
-	if c.cfg.requestLimit != nil {
-		if err := c.cfg.requestLimit.Wait(ctx); err != nil {
-			return nil, err
-		}
+	// WithMaxWait bounds the attempt's whole wait: the request rate's and
+	// the budget's together.
+	maxWait := c.maxWaitFor(ctx)
+	if maxWait > 0 && st != nil && st.attempt == 1 && st.paceWaited > 0 {
+		// The first attempt already waited for the operation's own pace.
+		maxWait = max(maxWait-st.paceWaited, time.Nanosecond)
 	}
-	// The default budget is taken without a Release closure per attempt.
-	mem, _ := c.budget.(*MemoryBudget)
-	if mem != nil {
-		waited, err := mem.acquire(ctx, c.maxWaitFor(ctx))
+	if c.cfg.requestLimit != nil {
+		waited, err := waitRequestRate(ctx, c.cfg.requestLimit, maxWait)
 		if err != nil {
 			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
@@ -207,18 +208,39 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil {
 			st.wait = waited
 		}
-	} else if c.budget != nil {
-		var err error
-		if grant, err = c.budget.Acquire(ctx, c.maxWaitFor(ctx)); err != nil {
+		if maxWait > 0 {
+			// At least a nanosecond: 0 would mean "wait as long as it takes".
+			maxWait = max(maxWait-waited, time.Nanosecond)
+		}
+	}
+	// The default budget is taken without a Release closure per attempt.
+	mem, _ := c.budget.(*MemoryBudget)
+	if mem != nil {
+		waited, err := mem.acquire(ctx, maxWait)
+		if err != nil {
 			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
 		}
 		if st != nil {
-			st.wait = grant.Waited
+			st.wait += waited
+		}
+	} else if c.budget != nil {
+		var err error
+		if grant, err = c.budget.Acquire(ctx, maxWait); err != nil {
+			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
+			return nil, err
+		}
+		if st != nil {
+			st.wait += grant.Waited
 		}
 	}
 	if st != nil {
 		st.sent++
+	}
+	// The key is set at send time, after every wait, so that a request
+	// that waited for budget while the key rotated goes out with the new one.
+	if auth := c.authorization(); req.Header.Get("Authorization") != auth {
+		req.Header.Set("Authorization", auth)
 	}
 	resp, err := t.send(req)
 	at := time.Now()
@@ -226,6 +248,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		var remainingOK bool
 		rl, remainingOK = parseRateLimit(resp.Header, at)
+		if resp.StatusCode != http.StatusTooManyRequests {
+			// Only a 429 may hold requests back: a Retry-After on a 200 (or
+			// a 5xx) must not freeze every goroutine.
+			rl.RetryAfter = 0
+		}
 		if st != nil {
 			st.rl, st.rlResp = rl, resp
 		}
@@ -263,10 +290,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *transport) send(req *http.Request) (*http.Response, error) {
 	user := t.c.cfg.httpClient
 	if user == nil || user.Timeout <= 0 {
-		return t.base().RoundTrip(req)
+		return checkedRoundTrip(t.base(), req)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), user.Timeout)
-	resp, err := t.base().RoundTrip(req.WithContext(ctx))
+	resp, err := checkedRoundTrip(t.base(), req.WithContext(ctx))
 	if err != nil {
 		cancel()
 		return nil, err
@@ -306,7 +333,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, st *callStat
 		return
 	}
 	attrs := make([]slog.Attr, 0, 10)
-	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", req.URL.Path))
+	attrs = append(attrs, slog.String("method", req.Method), slog.String("path", c.scrub(req.URL.Path)))
 	if st != nil {
 		attrs = append(attrs, slog.Int("attempt", st.attempt), slog.Duration("wait", st.wait))
 		attrs = st.class.logAttrs(attrs)

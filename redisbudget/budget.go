@@ -326,6 +326,8 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 			// the one slot allowed before the limit is known.
 			if waited := time.Since(start); waited+res.wait > maxWait {
 				return restorehub.Grant{}, &restorehub.RateLimitError{
+					// A non-nil APIError, so that every field can be read.
+					APIError:   &restorehub.APIError{Local: true, Message: "the wait for the shared rate budget is longer than the maximum wait; nothing was sent"},
 					RetryAfter: max(res.wait, pollUnknown), Limit: res.limit, Window: res.window, Local: true,
 				}
 			}

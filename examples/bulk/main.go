@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.SetOutput(out)
 	n := fs.Int("n", 300, "requests to send")
 	workers := fs.Int("workers", 50, "goroutines sharing the client")
-	limit := fs.Int("limit", 20, "the fake's rate limit: requests per window")
+	limit := fs.Int("limit", 50, "the fake's rate limit: requests per window, at least 50 (every plan allows 50, and the client assumes so before the first response)")
 	window := fs.Duration("window", 200*time.Millisecond, "the fake's sliding window")
 	if err := fs.Parse(args); err != nil {
 		return err

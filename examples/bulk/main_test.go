@@ -10,8 +10,9 @@ import (
 	restorehub "github.com/restorehub/restorehub-go"
 )
 
-// 50 goroutines send 41 requests at 20 per second: the fastest schedule is
-// 20 at once, 20 a second later and the last one after another second. Every
+// 80 goroutines send 101 requests at 50 per second (every plan allows at
+// least 50 per window): the fastest schedule is 50 at once, 50 a second
+// later and the last one after another second. Every
 // run must get zero 429s; the share must reach 90% in one of three runs,
 // since a machine busy with other work can only make a run slower.
 func TestBulk(t *testing.T) {
@@ -19,14 +20,14 @@ func TestBulk(t *testing.T) {
 	best := 0.0
 	for attempt := 1; attempt <= 3 && best < 90; attempt++ {
 		var out bytes.Buffer
-		err := run(t.Context(), []string{"-n", "41", "-workers", "50", "-limit", "20", "-window", "1s"}, &out)
+		err := run(t.Context(), []string{"-n", "101", "-workers", "80", "-limit", "50", "-window", "1s"}, &out)
 		if err != nil {
 			t.Fatalf("run: %v\n%s", err, &out)
 		}
 		for _, want := range []string{
-			"done:        41 requests, 0 failed\n",
+			"done:        101 requests, 0 failed\n",
 			"429s:        0 (counted at the transport)\n",
-			"the key allows 20.0 req/s (20 per 1s)",
+			"the key allows 50.0 req/s (50 per 1s)",
 			"fastest:     2s (",
 			"progress: ", // a line a second, since out is not a terminal
 		} {
