@@ -78,6 +78,9 @@ func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path str
 	if op == nil {
 		return errors.New("restorehub: Call: nil operation")
 	}
+	if ctx == nil {
+		return ErrNilContext
+	}
 	if err := checkCall(op, path, body); err != nil {
 		return err
 	}
