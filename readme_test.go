@@ -32,8 +32,9 @@ import (
 //     resources, restorehubtest, redisbudget, redis and the usual standard
 //     packages; see readmeImports), so blocks stay short.
 //   - Every block may use, without declaring them, the names readmeGiven
-//     declares: ctx, key, apiKey, backupID, serverID, id, client and
-//     askOperator.
+//     declares: ctx, key, apiKey, backupID, serverID, id, client,
+//     askOperator, askHuman, and a stand-in chat API for agent loops
+//     (chat, messages, toolMessage).
 //   - A block that is not meant to compile (pseudo-code, output) is fenced
 //     as ```text, or preceded by the line <!-- readme:nocompile -->.
 //
@@ -46,6 +47,8 @@ var readmeImports = map[string]string{
 	"restorehubtest": "github.com/restorehub/restorehub-go/restorehubtest",
 	"resourcestest":  "github.com/restorehub/restorehub-go/resources/resourcestest",
 	"redisbudget":    "github.com/restorehub/restorehub-go/redisbudget",
+	"agent":          "github.com/restorehub/restorehub-go/agent",
+	"mcpserver":      "github.com/restorehub/restorehub-go/agent/mcpserver",
 	"redis":          "github.com/redis/go-redis/v9",
 	"httpmock":       "github.com/jarcoal/httpmock",
 	"context":        "context",
@@ -67,6 +70,7 @@ const readmeGiven = `package snippets
 
 import (
 	"context"
+	"encoding/json"
 
 	restorehub "github.com/restorehub/restorehub-go"
 )
@@ -81,7 +85,27 @@ var (
 
 func askOperator(ctx context.Context, op restorehub.Operation) error { return nil }
 
-var _ = askOperator
+func askHuman(ctx context.Context, summary string) bool { return false }
+
+// A stand-in for an LLM provider's chat API, for the agent loop.
+type (
+	chatToolCall struct {
+		ID       string
+		Function struct{ Name, Arguments string }
+	}
+	chatReply   struct{ ToolCalls []chatToolCall }
+	chatMessage struct{}
+)
+
+var messages []chatMessage
+
+func chat(ctx context.Context, messages []chatMessage, tools json.RawMessage) chatReply {
+	return chatReply{}
+}
+
+func toolMessage(id, text string, data json.RawMessage) chatMessage { return chatMessage{} }
+
+var _, _, _, _ = askOperator, askHuman, chat, toolMessage
 `
 
 // readmeBlock is one ```go block of the README.
@@ -287,14 +311,14 @@ func TestREADMESnippetsCompile(t *testing.T) {
 		}
 	}
 	reqs := map[string]bool{}
-	for _, gm := range []string{"go.mod", filepath.Join("redisbudget", "go.mod")} {
+	for _, gm := range []string{"go.mod", filepath.Join("redisbudget", "go.mod"), filepath.Join("agent", "go.mod")} {
 		for _, r := range readmeRequires(t, gm) {
 			reqs[r] = true
 		}
 	}
 	var mod strings.Builder
 	mod.WriteString("module example.com/readmesnippets\n\ngo 1.26.0\n\nrequire (\n")
-	mod.WriteString("\tgithub.com/restorehub/restorehub-go v0.0.0\n\tgithub.com/restorehub/restorehub-go/redisbudget v0.0.0\n")
+	mod.WriteString("\tgithub.com/restorehub/restorehub-go v0.0.0\n\tgithub.com/restorehub/restorehub-go/redisbudget v0.0.0\n\tgithub.com/restorehub/restorehub-go/agent v0.0.0\n")
 	sorted := make([]string, 0, len(reqs))
 	for r := range reqs {
 		sorted = append(sorted, r)
@@ -303,11 +327,11 @@ func TestREADMESnippetsCompile(t *testing.T) {
 	for _, r := range sorted {
 		mod.WriteString("\t" + r + "\n")
 	}
-	fmt.Fprintf(&mod, ")\n\nreplace github.com/restorehub/restorehub-go => %s\n\nreplace github.com/restorehub/restorehub-go/redisbudget => %s\n",
-		root, filepath.Join(root, "redisbudget"))
+	fmt.Fprintf(&mod, ")\n\nreplace github.com/restorehub/restorehub-go => %s\n\nreplace github.com/restorehub/restorehub-go/redisbudget => %s\n\nreplace github.com/restorehub/restorehub-go/agent => %s\n",
+		root, filepath.Join(root, "redisbudget"), filepath.Join(root, "agent"))
 	write("go.mod", []byte(mod.String()))
 	var sum []byte
-	for _, gs := range []string{"go.sum", filepath.Join("redisbudget", "go.sum")} {
+	for _, gs := range []string{"go.sum", filepath.Join("redisbudget", "go.sum"), filepath.Join("agent", "go.sum")} {
 		b, _ := os.ReadFile(gs)
 		sum = append(sum, b...)
 	}
@@ -335,7 +359,10 @@ func TestREADMESnippetsCompile(t *testing.T) {
 	if err != nil {
 		text := string(out)
 		if strings.Contains(text, "GOPROXY=off") || strings.Contains(text, "module lookup disabled") {
-			t.Skipf("a dependency is not in the module cache (run go mod download in redisbudget): %s", text)
+			if os.Getenv("CI") != "" {
+				t.Fatalf("a dependency is not in the module cache; .ci/run downloads them first: %s", text)
+			}
+			t.Skipf("a dependency is not in the module cache (run go mod download in redisbudget and agent): %s", text)
 		}
 		t.Errorf("README snippets do not build (each file is named after the README line of its block):\n%s", text)
 	}
