@@ -270,6 +270,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				}
 				switch {
 				case !obs.Known() && obs.RetryAfter <= 0:
+					// Nothing left to teach the budget.
 				case mem != nil:
 					mem.observe(obs, at, mark, true)
 				default:
