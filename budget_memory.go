@@ -20,8 +20,11 @@ import (
 // does not hold back every other. When the
 // server reports fewer requests remaining than the budget counts, someone
 // else (another process with the same key) is spending it: the difference is
-// held as extra occupied slots for one window. A 429's Retry-After holds back
-// every request until it has passed.
+// held as extra occupied slots for one window. When it reports more, those
+// slots are given back, but only as many as the budget's own concurrent
+// requests cannot explain: a response's count is as old as the moment the
+// server counted it, and the others may not have been counted yet. A 429's
+// Retry-After holds back every request until it has passed.
 type MemoryBudget struct {
 	now func() time.Time
 
@@ -36,7 +39,10 @@ type MemoryBudget struct {
 	frees        []time.Duration // when each finished slot frees, sorted
 	external     []time.Duration // slots spent by other users of the key, sorted
 	blockedUntil time.Time
-	queue        []*budgetWaiter // callers waiting for a slot, first come first served
+	// released counts every release ever: a request that noted it when it
+	// took its slot knows how many others finished while it was out.
+	released uint64
+	queue    []*budgetWaiter // callers waiting for a slot, first come first served
 }
 
 // budgetWaiter is one caller waiting in Acquire.
@@ -58,7 +64,7 @@ const untilRelease = time.Duration(-1)
 // that have to wait are served in the order they called: a slot that frees
 // goes to the one that has waited longest.
 func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Grant, error) {
-	waited, err := b.acquire(ctx, maxWait)
+	waited, _, err := b.acquire(ctx, maxWait)
 	if err != nil {
 		return Grant{}, err
 	}
@@ -67,18 +73,20 @@ func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Gran
 
 // acquire is Acquire without the Grant: the Client's transport, which
 // releases each slot exactly once, calls release itself and so makes no
-// Release closure per request.
-func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time.Duration, error) {
+// Release closure per request. It also returns the release count when the
+// slot was taken, for observe.
+func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time.Duration, uint64, error) {
 	if ctx == nil {
-		return 0, ErrNilContext
+		return 0, 0, ErrNilContext
 	}
 	start := b.now()
 	b.mu.Lock()
 	now := b.now()
 	if len(b.queue) == 0 && b.waitLocked(now) == 0 {
 		b.inFlight++
+		mark := b.released
 		b.mu.Unlock()
-		return now.Sub(start), nil
+		return now.Sub(start), mark, nil
 	}
 	w := &budgetWaiter{signal: make(chan struct{}, 1)}
 	b.queue = append(b.queue, w)
@@ -96,8 +104,9 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 		if first && wait == 0 {
 			b.inFlight++
 			b.leaveLocked(w)
+			mark := b.released
 			b.mu.Unlock()
-			return now.Sub(start), nil
+			return now.Sub(start), mark, nil
 		}
 		_, window := b.limitLocked()
 		learnedLimit, learnedWindow := b.limit, b.window
@@ -110,7 +119,7 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 			if waited := now.Sub(start); waited+least > maxWait {
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return 0, newLocalRateLimitError(least, learnedLimit, learnedWindow)
+				return 0, 0, newLocalRateLimitError(least, learnedLimit, learnedWindow)
 			}
 		}
 		// A wait for a release has no known end: bound it by maxWait.
@@ -137,14 +146,14 @@ func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time
 			b.mu.Lock()
 			b.leaveLocked(w)
 			b.mu.Unlock()
-			return 0, ctx.Err()
+			return 0, 0, ctx.Err()
 		case <-w.signal:
 		case <-fire:
 			if giveUp {
 				b.mu.Lock()
 				b.leaveLocked(w)
 				b.mu.Unlock()
-				return 0, newLocalRateLimitError(max(window, maxWait), learnedLimit, learnedWindow)
+				return 0, 0, newLocalRateLimitError(max(window, maxWait), learnedLimit, learnedWindow)
 			}
 		}
 		b.mu.Lock()
@@ -223,6 +232,7 @@ func (b *MemoryBudget) releaser() func(time.Time) {
 func (b *MemoryBudget) release(at time.Time) {
 	b.mu.Lock()
 	b.inFlight--
+	b.released++
 	_, window := b.limitLocked()
 	b.frees = insertSorted(b.frees, b.offset(at.Add(window)))
 	b.wakeLocked()
@@ -241,8 +251,25 @@ func (b *MemoryBudget) wakeLocked() {
 }
 
 // Observe learns the limit and window, reconciles with the server's count of
-// remaining requests, and honours a 429's Retry-After.
+// remaining requests, and honours a 429's Retry-After. Not knowing when the
+// observed request was sent, it assumes that any of the budget's own
+// finished slots may have been counted after it.
 func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
+	b.observe(rl, at, 0, false)
+}
+
+// observe is Observe for a request that took its slot when b.released was
+// mark (sent is false when that is not known).
+//
+// The server's Remaining counts the observed request and whatever it had
+// counted before it. The budget's own other requests that were out at the
+// same time (still in flight, or released since mark) may have reached the
+// server after it: its Remaining then looks higher than the budget's count
+// without anyone's slots having freed. Only the surplus beyond those is
+// taken as other users' slots that freed; taking all of it would free a
+// slot that the server still counts, and the next request would get a 429.
+// A shortfall is always taken: it can only make the budget stricter.
+func (b *MemoryBudget) observe(rl RateLimit, at time.Time, mark uint64, sent bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if rl.RetryAfter > 0 {
@@ -265,8 +292,15 @@ func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
 			b.external = insertSorted(b.external, b.offset(now.Add(b.window)))
 		}
 	case deficit < 0 && len(b.external) > 0:
-		n := min(-deficit, len(b.external))
-		b.external = b.external[n:]
+		unsure := max(b.inFlight-1, 0)
+		if sent && b.released-mark < uint64(len(b.frees)) {
+			unsure += int(b.released - mark)
+		} else {
+			unsure += len(b.frees)
+		}
+		if n := min(-deficit-unsure, len(b.external)); n > 0 {
+			b.external = b.external[n:]
+		}
 	}
 	b.wakeLocked()
 }

@@ -215,12 +215,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// The default budget is taken without a Release closure per attempt.
 	mem, _ := c.budget.(*MemoryBudget)
+	var mark uint64 // mem's release count when this attempt took its slot
 	if mem != nil {
-		waited, err := mem.acquire(ctx, maxWait)
+		waited, m, err := mem.acquire(ctx, maxWait)
 		if err != nil {
 			c.logAttempt(ctx, req, st, nil, RateLimit{}, err)
 			return nil, err
 		}
+		mark = m
 		if st != nil {
 			st.wait += waited
 		}
@@ -266,7 +268,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 					// so it is taken as "no one else is using the key".
 					obs.Remaining = obs.Limit
 				}
-				if obs.Known() || obs.RetryAfter > 0 {
+				switch {
+				case !obs.Known() && obs.RetryAfter <= 0:
+					// Nothing left to teach the budget.
+				case mem != nil:
+					mem.observe(obs, at, mark, true)
+				default:
 					c.budget.Observe(obs, at)
 				}
 			}
