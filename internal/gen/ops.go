@@ -135,6 +135,9 @@ func (d *document) readOperation(path, method string, o *object, shared []any) *
 	if op.tier == "" && op.scope != "" {
 		op.tier = d.scopeTiers()[op.scope]
 	}
+	if op.tier == "" {
+		op.tier = tierFromScopeName(op.scope)
+	}
 	d.readPagination(op)
 	d.readPace(op)
 	d.readParams(op, shared)
