@@ -248,7 +248,11 @@ func (sm *sampler) container(t goType, lit string, depth int) (sample, bool) {
 	if t.elem == nil {
 		return sample{}, false
 	}
-	e, ok := sm.value(*t.elem, nil, depth+1, false)
+	var e sample
+	ok := false
+	if depth <= maxSampleDepth { // a defined type can contain itself: type Tree []Tree
+		e, ok = sm.value(*t.elem, nil, depth+1, false)
+	}
 	if ok && t.elem.nullable && !t.elem.nilable() {
 		e.expr = sm.ptrTo(*t.elem, e.expr)
 	}
