@@ -214,7 +214,7 @@ var featureCases = []featureCase{
 		spec: "oddnames.json",
 		want: map[string][]string{
 			"verify_page_gen.go": {
-				"func (s *VerifyPageService) Get(ctx context.Context, typeArg string, rangeArg string, ctxArg string, urlArg string, params *VerifyPageGetParams) (*Operation2, error)",
+				"func (s *VerifyPageService) Get(ctx context.Context, typeArg string, rangeArg string, ctxArg string, urlArg string, params *VerifyPageGetParams) (*Operation, error)",
 				"XRateLimit *int `url:\"x-rate-limit,omitempty\"`",
 				"N2fa *bool `url:\"2fa,omitempty\"`",
 				`The query parameter "a,b" is not sent`,

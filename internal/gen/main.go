@@ -110,6 +110,9 @@ func run(args []string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := os.MkdirAll(filepath.Dir(o.cases), 0o755); err != nil {
+			return err
+		}
 		if err := writeIfChanged(o.cases, src); err != nil {
 			return err
 		}
