@@ -331,7 +331,7 @@ func (sm *sampler) emitCase(w *writer, p *opPlan) {
 	}
 	args := []string{"ctx"}
 	for _, a := range p.args {
-		v, _ := sm.value(a.typ, a.p.schema.example, 0, true)
+		v, _ := sm.value(a.typ, a.p.example, 0, true)
 		args = append(args, v.expr)
 	}
 	if p.params != nil {
@@ -412,7 +412,7 @@ func (sm *sampler) samplePath(p *opPlan) string {
 		}
 		for _, a := range p.args {
 			if a.p == part.param {
-				v, _ := sm.value(a.typ, a.p.schema.example, 0, true)
+				v, _ := sm.value(a.typ, a.p.example, 0, true)
 				b.WriteString(url.PathEscape(queryText(v)))
 			}
 		}
@@ -428,8 +428,8 @@ func (sm *sampler) samplePath(p *opPlan) string {
 func (sm *sampler) sampleParams(d *typeDecl) (string, url.Values) {
 	examples := map[string]any{}
 	for _, q := range sm.paramsOf(d) {
-		if q.schema != nil && q.schema.example != nil {
-			examples[q.name] = q.schema.example
+		if q.example != nil {
+			examples[q.name] = q.example
 		}
 	}
 	query := url.Values{}
