@@ -206,3 +206,37 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGoGenerateFlow runs the two directives the way go generate does: the
+// resources run empties a stale file instead of removing it, and the
+// resourcestest run (-cases) writes the cases and then removes it.
+func TestGoGenerateFlow(t *testing.T) {
+	t.Setenv("GOFILE", "generate.go")
+	t.Setenv("GOPACKAGE", "pets")
+	out := t.TempDir()
+	stale := filepath.Join(out, "marketplace_gen.go")
+	if err := os.WriteFile(stale, []byte(generatedPrefix+"old.json. DO NOT EDIT.\n\npackage pets\n\ntype Gone struct{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join("testdata", "security.json")
+	var stderr bytes.Buffer
+	if err := run([]string{"-spec", spec, "-out", out, "-package", "pets"}, &stderr); err != nil {
+		t.Fatalf("resources run: %v\n%s", err, &stderr)
+	}
+	if data, err := os.ReadFile(stale); err != nil || bytes.Contains(data, []byte("Gone")) {
+		t.Fatalf("under go generate the stale file must stay, emptied: %v\n%s", err, data)
+	}
+	cases := filepath.Join(out, "petstest", "cases_gen.go")
+	if err := run([]string{"-spec", spec, "-out", out, "-package", "pets", "-cases", cases, "-import", "example.com/pets"}, &stderr); err != nil {
+		t.Fatalf("cases run: %v\n%s", err, &stderr)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the cases run left the stale file: %v", err)
+	}
+	if data, err := os.ReadFile(cases); err != nil || !bytes.Contains(data, []byte("func Cases() []Case {")) {
+		t.Errorf("no cases written: %v", err)
+	}
+	if err := run([]string{"-spec", spec, "-out", out, "-package", "pets", "-cases", cases, "-scopes", "x.go"}, &stderr); err == nil {
+		t.Error("-cases with -scopes was accepted")
+	}
+}
