@@ -87,8 +87,14 @@ func (pl *plan) declSchemas() map[*typeDecl]*schema {
 			out[t.decl] = pl.m.comps[name]
 		}
 	}
+	// Several schemas can map to one type (a $ref, an anyOf with null
+	// around it): keep the one that lists the properties, so the result does
+	// not depend on the map's order.
 	for s, t := range pl.m.memo {
-		if t.kind == kNamed && t.decl != nil && out[t.decl] == nil {
+		if t.kind != kNamed || t.decl == nil {
+			continue
+		}
+		if old := out[t.decl]; old == nil || len(s.props) > len(old.props) {
 			out[t.decl] = s
 		}
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,5 +55,34 @@ func TestCasesUseExamples(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCasesAreDeterministic generates the cases of every spec several times:
+// go generate must reproduce cases_gen.go byte for byte.
+func TestCasesAreDeterministic(t *testing.T) {
+	specs, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, spec := range append(specs, "openapi.json") {
+		data, err := os.ReadFile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first []byte
+		for range 5 {
+			res, err := generate(data, spec, "resources", nil)
+			if err != nil {
+				t.Fatalf("%s: %v", spec, err)
+			}
+			src, err := res.plan.casesFile(spec, "resourcestest", "resources", "example.com/resources")
+			if err != nil {
+				t.Fatalf("%s: %v", spec, err)
+			}
+			if first == nil {
+				first = src
+			} else if !bytes.Equal(first, src) {
+				t.Errorf("%s: the cases differ between runs", spec)
+				break
+			}
+		}
 	}
 }
