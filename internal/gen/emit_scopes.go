@@ -144,9 +144,14 @@ func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 		}
 		w.line("%s Scope = %s", c.name, goQuote(c.scope))
 	}
-	if wildcard != "" {
+	switch {
+	case wildcard != "":
 		w.line("// ScopeAll is the wildcard %q: it grants every scope, destructive ones included.", wildcard)
 		w.line("ScopeAll Scope = %s", goQuote(wildcard))
+	default:
+		// The root package needs ScopeAll whatever the spec lists.
+		w.line("// ScopeAll is Restore Hub's documented wildcard \"*\" (this spec does not list it): it grants every scope, destructive ones included.")
+		w.line(`ScopeAll Scope = "*"`)
 	}
 	w.line(")")
 	w.line("")

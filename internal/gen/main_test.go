@@ -118,7 +118,7 @@ func TestScopesFromSecurityFallback(t *testing.T) {
 		t.Fatalf("scopes: %v (nil: %v)", err, src == nil)
 	}
 	got := squash(string(src))
-	for _, s := range []string{"{ScopeReadA, TierRead}", "{ScopeAdminA, TierDestructive}", "{ScopeAWrite, TierWrite}", "{ScopeAPurge, TierDestructive}"} {
+	for _, s := range []string{"{ScopeReadA, TierRead}", "{ScopeAdminA, TierDestructive}", "{ScopeAWrite, TierWrite}", "{ScopeAPurge, TierDestructive}", `ScopeAll Scope = "*"`} {
 		if !strings.Contains(got, s) {
 			t.Errorf("scopes lack %q:\n%s", s, src)
 		}
