@@ -42,6 +42,9 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 		if name == "" {
 			name = exportedName(scope)
 		}
+		if name == "" {
+			name = "Unnamed" // a scope such as "!": "Scope" alone is the type
+		}
 		consts = append(consts, scopeConst{name: "Scope" + name, scope: scope, tier: tier})
 	}
 	if lists := d.scopeLists(); len(lists) > 0 {
@@ -59,22 +62,56 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 		}
 		return consts, wildcard, src
 	}
-	enum := d.root.obj("components").obj("schemas").obj("Scope")
-	if enum == nil {
-		return nil, "", ""
-	}
+	ops := d.readOperationsQuiet()
 	tiers := map[string]string{}
-	for _, op := range d.readOperationsQuiet() {
+	for _, op := range ops {
 		if op.scope != "" && op.tier != "" {
 			if _, ok := tiers[op.scope]; !ok {
 				tiers[op.scope] = op.tier
 			}
 		}
 	}
+	enum := d.root.obj("components").obj("schemas").obj("Scope")
+	if enum == nil {
+		src := d.securityScopes(ops, tiers, add)
+		return consts, wildcard, src
+	}
 	for _, s := range stringsOf(mustGet(enum, "enum")) {
 		add(s, tiers[s])
 	}
 	return consts, wildcard, "the spec's Scope enum lists them"
+}
+
+// securityScopes is the last resort of scopeConsts, for a spec with neither
+// x-scopes nor a Scope enum (a published spec usually has neither): the
+// scopes its OAuth 2 security schemes declare, then those its operations'
+// security requirements name, each with the tier of the operations that
+// need it, else the tier its name suggests.
+func (d *document) securityScopes(ops []*operation, tiers map[string]string, add func(scope, tier string)) string {
+	collect := func(scope string) {
+		tier := tiers[scope]
+		if tier == "" {
+			tier = tierFromScopeName(scope)
+		}
+		add(scope, tier)
+	}
+	d.root.obj("components").obj("securitySchemes").each(func(_ string, v any) {
+		scheme, _ := d.follow(v)
+		scheme.obj("flows").each(func(_ string, fv any) {
+			if flow, ok := fv.(*object); ok {
+				for _, s := range flow.obj("scopes").keys {
+					collect(s)
+				}
+			}
+		})
+	})
+	for _, op := range ops {
+		collect(op.scope)
+		for _, s := range op.otherScopes {
+			collect(s)
+		}
+	}
+	return "the spec's security schemes and its operations' security requirements name them"
 }
 
 // readOperationsQuiet reads the operations without keeping warnings.
@@ -91,7 +128,8 @@ func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 	if len(consts) == 0 && wildcard == "" {
 		return nil, nil
 	}
-	ns := newNamespace("ScopeAll")
+	// The root package's own names that start with Scope.
+	ns := newNamespace("ScopeAll", "Scope", "ScopeSet", "ScopesByTier")
 	var w writer
 	w.comment(fmt.Sprintf("The documented scopes, in the order %s.", source))
 	w.line("const (")
@@ -106,9 +144,14 @@ func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 		}
 		w.line("%s Scope = %s", c.name, goQuote(c.scope))
 	}
-	if wildcard != "" {
+	switch {
+	case wildcard != "":
 		w.line("// ScopeAll is the wildcard %q: it grants every scope, destructive ones included.", wildcard)
 		w.line("ScopeAll Scope = %s", goQuote(wildcard))
+	default:
+		// The root package needs ScopeAll whatever the spec lists.
+		w.line("// ScopeAll is Restore Hub's documented wildcard \"*\" (this spec does not list it): it grants every scope, destructive ones included.")
+		w.line(`ScopeAll Scope = "*"`)
 	}
 	w.line(")")
 	w.line("")

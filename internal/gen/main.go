@@ -4,6 +4,7 @@
 // Usage:
 //
 //	go run ./internal/gen -spec FILE -out DIR -package NAME [-scopes FILE] [-v]
+//	go run ./internal/gen -spec FILE -out DIR -package NAME -cases FILE [-cases-package NAME] [-import PATH]
 //
 // It writes one NAME_gen.go file per resource (the spec's first tag of each
 // operation), models_gen.go for types several resources share,
@@ -12,6 +13,17 @@
 // writes the root package's scope constants from the spec's x-scopes lists
 // (or its Scope enum). The generated code needs the hand-written files of
 // the resources package beside it (operation.go, query.go, paginate.go).
+//
+// Under go generate a stale file is not removed but emptied to its package
+// clause: go generate lists a package's files before it runs the first
+// directive and fails on a file that has gone by the time it reaches it.
+//
+// With -cases it writes only the test cases of every operation (the Cases
+// function of package resourcestest, which the hand-written files of that
+// package complete) to FILE, leaving DIR alone but for removing the stale
+// generated files an earlier run emptied. resources/resourcestest runs it
+// from its own go:generate directive, which go generate ./... reaches after
+// it has read every file of the resources package.
 //
 // Generation never fails on what the generator cannot model: such schemas
 // become json.RawMessage with a comment saying why, and -v lists them.
@@ -44,9 +56,17 @@ func main() {
 type options struct {
 	spec, out, pkg    string
 	scopes, scopesPkg string
+	cases, casesPkg   string
+	importPath        string
 	verbose           bool
 	tools, toolsPkg   string
 	toolsOnly         bool
+}
+
+// underGoGenerate reports whether go generate runs the generator, which then
+// must not remove files of a package go generate may still read.
+func underGoGenerate() bool {
+	return os.Getenv("GOFILE") != "" && os.Getenv("GOPACKAGE") != ""
 }
 
 func run(args []string, stderr io.Writer) error {
@@ -58,6 +78,9 @@ func run(args []string, stderr io.Writer) error {
 	fs.StringVar(&o.pkg, "package", "", "package name of the generated files")
 	fs.StringVar(&o.scopes, "scopes", "", "also write the scope constants to this file (skipped when the spec lists no scopes)")
 	fs.StringVar(&o.scopesPkg, "scopes-package", "restorehub", "package name of the -scopes file")
+	fs.StringVar(&o.cases, "cases", "", "write only the test cases of every operation to this file, and remove stale generated files from -out")
+	fs.StringVar(&o.casesPkg, "cases-package", "resourcestest", "package name of the -cases file")
+	fs.StringVar(&o.importPath, "import", "github.com/restorehub/restorehub-go/resources", "import path of the -out package, for the -cases file")
 	fs.BoolVar(&o.verbose, "v", false, "report counts and every schema mapped to json.RawMessage")
 	fs.StringVar(&o.tools, "tools", "", "also write the agent toolkit's tool table to this file")
 	fs.StringVar(&o.toolsPkg, "tools-package", "agent", "package name of the -tools file")
@@ -69,8 +92,11 @@ func run(args []string, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("-spec, -out and -package are required")
 	}
-	if !token.IsIdentifier(o.pkg) || !token.IsIdentifier(o.scopesPkg) {
-		return errors.New("-package and -scopes-package must be Go identifiers")
+	if !token.IsIdentifier(o.pkg) || !token.IsIdentifier(o.scopesPkg) || !token.IsIdentifier(o.casesPkg) {
+		return errors.New("-package, -scopes-package and -cases-package must be Go identifiers")
+	}
+	if o.cases != "" && o.scopes != "" {
+		return errors.New("-cases and -scopes cannot be combined: -cases writes only the cases")
 	}
 	data, err := os.ReadFile(o.spec)
 	if err != nil {
@@ -83,6 +109,21 @@ func run(args []string, stderr io.Writer) error {
 	res, err := generate(data, o.spec, o.pkg, reserved)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.spec, err)
+	}
+	if o.cases != "" {
+		src, err := res.plan.casesFile(o.spec, o.casesPkg, o.pkg, o.importPath)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(o.cases), 0o755); err != nil {
+			return err
+		}
+		if err := writeIfChanged(o.cases, src); err != nil {
+			return err
+		}
+		// This run comes after go generate has read the -out package, so
+		// stale files, emptied or not, can go now.
+		return removeStale(o.out, res.files, "", false)
 	}
 	for _, w := range res.warnings {
 		fmt.Fprintln(stderr, "restorehub-gen: warning:", w)
@@ -99,7 +140,7 @@ func run(args []string, stderr io.Writer) error {
 	if o.toolsOnly {
 		return nil
 	}
-	if err := writeFiles(o.out, res.files); err != nil {
+	if err := writeFiles(o.out, o.pkg, res.files, underGoGenerate()); err != nil {
 		return err
 	}
 	if o.scopes != "" {
@@ -126,6 +167,7 @@ func run(args []string, stderr io.Writer) error {
 // result is one generation.
 type result struct {
 	doc                  *document
+	plan                 *plan
 	files                map[string][]byte
 	warnings             []string
 	raws                 []string
@@ -150,7 +192,7 @@ func generate(data []byte, specPath, pkg string, reserved []string) (*result, er
 	if files["services_gen.go"], err = pl.servicesFile(specPath, pkg); err != nil {
 		return nil, err
 	}
-	res := &result{doc: d, files: files, warnings: d.warnings, raws: pl.m.raws, services: len(pl.services)}
+	res := &result{doc: d, plan: pl, files: files, warnings: d.warnings, raws: pl.m.raws, services: len(pl.services)}
 	res.documented, res.inferred = pl.counts()
 	return res, nil
 }
@@ -159,11 +201,27 @@ func generate(data []byte, specPath, pkg string, reserved []string) (*result, er
 const generatedPrefix = "// Code generated by restorehub-gen from "
 
 // writeFiles writes files into dir and removes files an earlier run
-// generated that this run did not.
-func writeFiles(dir string, files map[string][]byte) error {
+// generated that this run did not. With keep (under go generate) it empties
+// them to a package clause of pkg instead: see removeStale.
+func writeFiles(dir, pkg string, files map[string][]byte, keep bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := writeIfChanged(filepath.Join(dir, name), files[name]); err != nil {
+			return err
+		}
+	}
+	return removeStale(dir, files, pkg, keep)
+}
+
+// removeStale removes the *_gen.go files of dir that this generator wrote
+// and that are not among files. With keep it leaves each in place as a
+// valid, empty file of package pkg that still carries the generated-code
+// header (so a later run removes it): go generate lists the files of a
+// package before running its first directive and stops with "no such file"
+// when it reaches one a directive removed.
+func removeStale(dir string, files map[string][]byte, pkg string, keep bool) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -173,20 +231,34 @@ func writeFiles(dir string, files map[string][]byte) error {
 		if e.IsDir() || !strings.HasSuffix(name, "_gen.go") || files[name] != nil {
 			continue
 		}
-		if ours, err := generatedByUs(filepath.Join(dir, name)); err != nil {
+		path := filepath.Join(dir, name)
+		ours, err := generatedByUs(path)
+		if err != nil {
 			return err
-		} else if ours {
-			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		}
+		switch {
+		case !ours:
+		case keep:
+			if err := writeIfChanged(path, staleStub(pkg)); err != nil {
+				return err
+			}
+		default:
+			if err := os.Remove(path); err != nil {
 				return err
 			}
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		if err := writeIfChanged(filepath.Join(dir, name), files[name]); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// staleStub is what a stale generated file holds until a run outside go
+// generate's reading of its package removes it.
+func staleStub(pkg string) []byte {
+	return []byte(generatedPrefix + "an earlier spec. DO NOT EDIT.\n\n" +
+		"// This file is no longer generated. It stays, empty, while go generate\n" +
+		"// reads the package, and the go:generate directive of\n" +
+		"// resources/resourcestest (or any later run) removes it.\n\n" +
+		"package " + pkg + "\n")
 }
 
 func generatedByUs(path string) (bool, error) {

@@ -106,3 +106,31 @@ func TestScopesFromEnumFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestScopesFromSecurityFallback checks the scopes of a spec with neither
+// x-scopes nor a Scope enum: the OAuth 2 flows' scopes, then the operations'
+// security scopes, with tiers from the operations or the scope names.
+func TestScopesFromSecurityFallback(t *testing.T) {
+	spec := `{"openapi": "3.1.0",
+	  "components": {"securitySchemes": {"o": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://x", "scopes": {"read:a": "", "admin:a": ""}}}}}},
+	  "paths": {"/a": {"get": {"security": [{"o": ["read:a"]}], "responses": {}},
+	                    "post": {"security": [{"o": ["a:write"]}], "x-scope-tier": "write", "responses": {}},
+	                    "delete": {"security": [{"o": ["a:purge"]}], "responses": {}}}}}`
+	res, err := generate([]byte(spec), "s.json", "p", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := res.doc.scopesFile("s.json", "restorehub")
+	if err != nil || src == nil {
+		t.Fatalf("scopes: %v (nil: %v)", err, src == nil)
+	}
+	got := squash(string(src))
+	for _, s := range []string{"{ScopeReadA, TierRead}", "{ScopeAdminA, TierDestructive}", "{ScopeAWrite, TierWrite}", "{ScopeAPurge, TierDestructive}", `ScopeAll Scope = "*"`} {
+		if !strings.Contains(got, s) {
+			t.Errorf("scopes lack %q:\n%s", s, src)
+		}
+	}
+	if strings.Index(got, "ScopeReadA,") > strings.Index(got, "ScopeAWrite,") {
+		t.Error("the schemes' scopes do not come first")
+	}
+}

@@ -56,6 +56,7 @@ type param struct {
 	style                 string
 	explode               *bool
 	schema                *schema
+	example               any // the parameter's own example, else its schema's; nil for none
 }
 
 // payload is a request or response body.
@@ -134,6 +135,9 @@ func (d *document) readOperation(path, method string, o *object, shared []any) *
 	op.tier = strings.ToLower(o.str("x-scope-tier"))
 	if op.tier == "" && op.scope != "" {
 		op.tier = d.scopeTiers()[op.scope]
+	}
+	if op.tier == "" {
+		op.tier = tierFromScopeName(op.scope)
 	}
 	d.readPagination(op)
 	d.readPace(op)
@@ -279,6 +283,11 @@ func (d *document) readParams(op *operation, shared []any) {
 				p.schema = readSchema(mustGet(c.obj(c.keys[0]), "schema"))
 			} else {
 				p.schema = &schema{types: []string{"string"}}
+			}
+			if ex, ok := po.get("example"); ok {
+				p.example = ex
+			} else if p.schema.example != nil {
+				p.example = p.schema.example
 			}
 			if p.name == "" || p.in == "" {
 				continue

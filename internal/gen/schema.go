@@ -23,6 +23,9 @@ type schema struct {
 	enum        []any // non-null enum values
 	hasConst    bool
 	constVal    any
+	// example is the schema's example (or the first of its examples), nil
+	// when it gives none; generated test cases use it as a sample value.
+	example any
 
 	props    []property
 	required map[string]bool
@@ -108,6 +111,11 @@ func readSchemaObject(o *object, depth int) *schema {
 		} else {
 			s.hasConst, s.constVal = true, cv
 		}
+	}
+	if ex, ok := o.get("example"); ok {
+		s.example = ex
+	} else if exs := o.arr("examples"); len(exs) > 0 {
+		s.example = exs[0]
 	}
 	if props := o.obj("properties"); props != nil {
 		props.each(func(k string, pv any) {
