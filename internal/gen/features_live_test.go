@@ -9,9 +9,9 @@ var liveFeatureCases = []featureCase{
 		spec: "zod31.json",
 		want: map[string][]string{
 			"backups_gen.go": {
-				"func (s *BackupsService) List(ctx context.Context, params *BackupsListParams) (*BackupsListResponse, error)",
-				"func (s *BackupsService) All(ctx context.Context, params *BackupsListParams) iter.Seq2[Backup, error]",
-				"func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupsRestoreRequest) (*Restore, error)",
+				"func (s *BackupsService) List(ctx context.Context, params *BackupsListParams, opts ...RequestOption) (*BackupsListResponse, error)",
+				"func (s *BackupsService) All(ctx context.Context, params *BackupsListParams, opts ...RequestOption) iter.Seq2[Backup, error]",
+				"func (s *BackupsService) Restore(ctx context.Context, backupID string, body *BackupsRestoreRequest, opts ...RequestOption) (*Restore, error)",
 				"needs the backups:restore scope (destructive tier)",
 				"needs the backups:delete scope (destructive tier)",
 				"Label *string `json:\"label\"`",
@@ -34,8 +34,8 @@ var liveFeatureCases = []featureCase{
 		spec: "oauth30.json",
 		want: map[string][]string{
 			"servers_gen.go": {
-				"func (s *ServersService) Get(ctx context.Context, serverID int64) (*Server, error)",
-				"func (s *ServersService) All(ctx context.Context, params *ServersListParams) iter.Seq2[Server, error]",
+				"func (s *ServersService) Get(ctx context.Context, serverID int64, opts ...RequestOption) (*Server, error)",
+				"func (s *ServersService) All(ctx context.Context, params *ServersListParams, opts ...RequestOption) iter.Seq2[Server, error]",
 				"Region []ServersListParamsRegionItem `url:\"region,omitempty,comma\"`",
 				"The header parameter \"X-Request-Id\" is not sent",
 				"Settings *Settings `json:\"settings,omitzero\"`",
@@ -52,7 +52,7 @@ var liveFeatureCases = []featureCase{
 		spec: "livehub.json",
 		want: map[string][]string{
 			"members_gen.go": {
-				"func (s *MembersService) Pull(ctx context.Context, body *MembersPullRequest) (*MembersPullResponse, error)",
+				"func (s *MembersService) Pull(ctx context.Context, body *MembersPullRequest, opts ...RequestOption) (*MembersPullResponse, error)",
 				"Pacing: the API accepts at most 50 entries of memberIds per minute",
 			},
 			"operations_gen.go": {

@@ -125,9 +125,16 @@ func TestScopesFromSecurityFallback(t *testing.T) {
 		t.Fatalf("scopes: %v (nil: %v)", err, src == nil)
 	}
 	got := squash(string(src))
-	for _, s := range []string{"{ScopeReadA, TierRead}", "{ScopeAdminA, TierDestructive}", "{ScopeAWrite, TierWrite}", "{ScopeAPurge, TierDestructive}", `ScopeAll Scope = "*"`} {
+	for _, s := range []string{`ScopeReadA Scope = "read:a"`, `ScopeAdminA Scope = "admin:a"`, `ScopeAWrite Scope = "a:write"`, `ScopeAPurge Scope = "a:purge"`, `ScopeAll Scope = "*"`} {
 		if !strings.Contains(got, s) {
 			t.Errorf("scopes lack %q:\n%s", s, src)
+		}
+	}
+	// The tiers live with the Scope type, in the resources package's table.
+	table := squash(string(res.files["operations_gen.go"]))
+	for _, s := range []string{`{"read:a", TierRead}`, `{"admin:a", TierDestructive}`, `{"a:write", TierWrite}`, `{"a:purge", TierDestructive}`} {
+		if !strings.Contains(table, s) {
+			t.Errorf("scope table lacks %q:\n%s", s, res.files["operations_gen.go"])
 		}
 	}
 	if strings.Index(got, "ScopeReadA,") > strings.Index(got, "ScopeAWrite,") {
