@@ -84,7 +84,11 @@ func DocumentedOnly() Option { return func(c *config) { c.documentedOnly = true 
 
 // WithAudit writes one record per tool call to logger: the tool, its scope,
 // a SHA-256 of the arguments, the outcome and who confirmed. The key and the
-// arguments themselves are never logged.
+// arguments themselves are never logged. Records of the outcomes "ok" and
+// "asked" (a confirmer returned ErrConfirmationPending: nothing was sent,
+// the user is being asked) are logged at Info level, every other outcome
+// ("declined", "refused", "limited", "invalid_arguments", API errors) at
+// Warn.
 func WithAudit(logger *slog.Logger) Option { return func(c *config) { c.audit = logger } }
 
 // WithDestructiveLimit allows at most n destructive calls to be sent per
@@ -394,7 +398,7 @@ func ContextWithConfirm(ctx context.Context, fn func(ctx context.Context, c Conf
 // arguments). The error is non-nil only when the toolkit does not list
 // name (it wraps ErrUnknownTool); then nothing is sent. Every other failure
 // is a Result with IsError set and a Text saying what to do next: invalid
-// arguments, declined or refused confirmations and API errors. Arguments
+// arguments, declined, pending or refused confirmations and API errors. Arguments
 // are validated against the tool's schema before anything is sent, and a
 // destructive call is sent only after every confirmer approved it.
 func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
