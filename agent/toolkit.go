@@ -60,6 +60,13 @@ func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
 // again, with a new Confirmation.Nonce: no approval is remembered. fn may be
 // called from several goroutines at once. Without WithConfirm, destructive
 // tools are neither listed nor callable.
+//
+// fn is asked last, after every confirmer of ContextWithConfirm approved,
+// and only when the call is within WithDestructiveLimit: when a context
+// confirmer declines or returns ErrConfirmationPending, fn is not called.
+// So fn is called once for each call that is then sent (unless the client
+// refuses it locally or the limit filled up meanwhile), never for a round
+// that only asks the user. Both must approve: fn's refusal sends nothing.
 func WithConfirm(fn func(ctx context.Context, c Confirmation) error) Option {
 	return func(c *config) { c.confirm = fn }
 }
@@ -77,14 +84,24 @@ func DocumentedOnly() Option { return func(c *config) { c.documentedOnly = true 
 
 // WithAudit writes one record per tool call to logger: the tool, its scope,
 // a SHA-256 of the arguments, the outcome and who confirmed. The key and the
-// arguments themselves are never logged.
+// arguments themselves are never logged. Records of the outcomes "ok" and
+// "asked" (a confirmer returned ErrConfirmationPending: nothing was sent,
+// the user is being asked) are logged at Info level, every other outcome
+// ("declined", "refused", "limited", "invalid_arguments", API errors) at
+// Warn.
 func WithAudit(logger *slog.Logger) Option { return func(c *config) { c.audit = logger } }
 
 // WithDestructiveLimit allows at most n destructive calls to be sent per
 // period, for example one restore per hour; further calls are refused with a
-// Result saying when to try again. The limit counts the calls of one
-// Toolkit, so give each agent session its own Toolkit. n must be positive
-// and per longer than zero.
+// Result saying when to try again, before anyone is asked. Only calls that
+// are sent count: a call whose confirmation is pending or declined, and a
+// call the client refuses locally without sending it (its destructive
+// guard, its scopes, a pacing or budget wait longer than its maximum: an
+// error with Local set, restorehub.ErrGuardRefused or
+// restorehub.ErrInvalidRequest), leaves its slot free. A call that reached
+// Restore Hub counts even when the server refused it. The limit counts the
+// calls of one Toolkit, so give each agent session its own Toolkit. n must
+// be positive and per longer than zero.
 func WithDestructiveLimit(n int, per time.Duration) Option {
 	return func(c *config) { c.limitN, c.limitPer = n, per }
 }
@@ -162,6 +179,16 @@ var ErrUnknownTool = errors.New("agent: unknown tool")
 // ErrDeclined is what a confirmer may return to decline a call; any non-nil
 // error declines.
 var ErrDeclined = errors.New("agent: declined")
+
+// ErrConfirmationPending is what a confirmer returns (or wraps) to say that
+// it has asked the user and the answer will come later, out of this call:
+// nothing is sent now, and the caller will call again with the answer. The
+// MCP server returns it in the first round of a confirmation through input
+// requests. The toolkit records the outcome "asked" (at Info level, not as a
+// decline), does not ask the confirmers after it (the toolkit's WithConfirm
+// included), uses up no WithDestructiveLimit slot, and returns a Result
+// telling the model that the user is being asked and not to retry on its own.
+var ErrConfirmationPending = errors.New("agent: confirmation pending: the user is being asked")
 
 // entry is a generated tool with what the toolkit decided about it.
 type entry struct {
@@ -350,11 +377,15 @@ func (tk *Toolkit) OnToolsChanged(fn func()) {
 type confirmersKey struct{}
 
 // ContextWithConfirm returns a context carrying fn as an extra confirmer.
-// Toolkit.Call asks the toolkit's WithConfirm first and then every
-// confirmer in ctx, in the order they were added, and sends a destructive
-// call only when all approve. A context confirmer never makes a tool
-// callable that the toolkit does not list: without WithConfirm, destructive
-// tools stay unlisted.
+// Toolkit.Call asks every confirmer in ctx first, in the order they were
+// added, and then the toolkit's WithConfirm, and sends a destructive call
+// only when all approve. The first refusal stops the asking: the confirmers
+// after it are not called. A confirmer that returns ErrConfirmationPending
+// stops it too, without declining: the user is being asked elsewhere and the
+// call will come again with the answer, so the toolkit's WithConfirm is
+// asked only in the round that can send. A context confirmer never makes a
+// tool callable that the toolkit does not list: without WithConfirm,
+// destructive tools stay unlisted.
 func ContextWithConfirm(ctx context.Context, fn func(ctx context.Context, c Confirmation) error) context.Context {
 	if fn == nil {
 		return ctx
@@ -367,7 +398,7 @@ func ContextWithConfirm(ctx context.Context, fn func(ctx context.Context, c Conf
 // arguments). The error is non-nil only when the toolkit does not list
 // name (it wraps ErrUnknownTool); then nothing is sent. Every other failure
 // is a Result with IsError set and a Text saying what to do next: invalid
-// arguments, declined or refused confirmations and API errors. Arguments
+// arguments, declined, pending or refused confirmations and API errors. Arguments
 // are validated against the tool's schema before anything is sent, and a
 // destructive call is sent only after every confirmer approved it.
 func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
@@ -413,7 +444,7 @@ func (tk *Toolkit) audit(ctx context.Context, r auditRecord) {
 		attrs = append(attrs, slog.Int("status", r.status))
 	}
 	level := slog.LevelInfo
-	if r.outcome != "ok" {
+	if r.outcome != "ok" && r.outcome != "asked" {
 		level = slog.LevelWarn
 	}
 	tk.cfg.audit.LogAttrs(ctx, level, "restorehub agent tool call", attrs...)
@@ -440,13 +471,19 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
+	var slot *time.Time // the destructive limit's slot this call holds
 	if e.class.Destructive {
-		if res := tk.confirm(ctx, e, canon, digest, p, rec); res != nil {
+		res, s := tk.confirm(ctx, e, canon, digest, p, rec)
+		if res != nil {
 			return res
 		}
+		slot = s
 	}
 	out, err := e.def.call(ctx, tk.client, p)
 	if err != nil {
+		if slot != nil && notSent(err) {
+			tk.release(*slot)
+		}
 		return tk.apiError(e, err, rec)
 	}
 	rec.outcome = "ok"
@@ -461,13 +498,14 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 }
 
 // confirm asks every confirmer about one destructive call and spends the
-// approval; it returns nil when the call may be sent.
-func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest string, p args, rec *auditRecord) *Result {
+// approval; it returns a nil Result when the call may be sent, with the
+// destructive limit's slot reserved for it (nil without a limit).
+func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest string, p args, rec *auditRecord) (*Result, *time.Time) {
 	if tk.cfg.confirm == nil {
-		return fail(rec, "refused", "%s is destructive and this toolkit has no confirmer; do not retry; ask the user to run it themselves.", e.def.name)
+		return failed(rec, "refused", "%s is destructive and this toolkit has no confirmer; do not retry; ask the user to run it themselves.", e.def.name)
 	}
 	if wait, ok := tk.limitWait(); !ok {
-		return fail(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session; the next is allowed in %s. Do not retry before then; tell the user.",
+		return failed(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session; the next is allowed in %s. Do not retry before then; tell the user.",
 			e.def.name, tk.cfg.limitN, tk.cfg.limitPer, wait.Round(time.Second))
 	}
 	nonce := newNonce()
@@ -488,19 +526,27 @@ func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest s
 		Method: e.class.Method, Path: path,
 		Summary: summary(e, path, p), Scope: e.class.Scope, Reason: e.class.Reason, Nonce: nonce,
 	}
-	confirmers := []func(context.Context, Confirmation) error{tk.cfg.confirm}
+	// The context's confirmers first, the toolkit's last: a round that
+	// only asks the user (ErrConfirmationPending) never reaches it.
 	extra, _ := ctx.Value(confirmersKey{}).([]func(context.Context, Confirmation) error)
-	confirmers = append(confirmers, extra...)
+	confirmers := append(slices.Clip(extra), tk.cfg.confirm)
 	for i, fn := range confirmers {
 		ask := c
 		ask.Arguments = slices.Clone(json.RawMessage(canon))
-		if err := fn(ctx, ask); err != nil {
-			who := "the toolkit's confirmer"
-			if i > 0 {
-				who = "the session's confirmer"
-			}
-			return fail(rec, "declined", "%s was not confirmed (%s: %v); nothing was sent. Do not retry unless the user asks you to.", e.def.name, who, err)
+		err := fn(ctx, ask)
+		if err == nil {
+			continue
 		}
+		if errors.Is(err, ErrConfirmationPending) {
+			rec.outcome = "asked"
+			return &Result{IsError: true, Text: fmt.Sprintf("%s needs the user's confirmation and the user is being asked now; nothing was sent yet. "+
+				"Do not call %s again on your own: wait for the user's answer, and call it again only if the user asks you to.", e.def.name, e.def.name)}, nil
+		}
+		who := "the session's confirmer"
+		if i == len(confirmers)-1 {
+			who = "the toolkit's confirmer"
+		}
+		return failed(rec, "declined", "%s was not confirmed (%s: %v); nothing was sent. Do not retry unless the user asks you to.", e.def.name, who, err)
 	}
 	rec.confirmedBy = "toolkit"
 	if len(extra) > 0 {
@@ -510,18 +556,26 @@ func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest s
 	bound, ok := tk.pending[nonce]
 	delete(tk.pending, nonce)
 	spent = true
-	var limited bool
+	var (
+		slot    *time.Time
+		limited bool
+	)
 	if ok && bound == digest {
-		limited = !tk.reserveLocked()
+		slot, limited = tk.reserveLocked()
 	}
 	tk.mu.Unlock()
 	if !ok || bound != digest {
-		return fail(rec, "refused", "%s refused: its confirmation was already used or does not match these arguments; nothing was sent. Ask the user again.", e.def.name)
+		return failed(rec, "refused", "%s refused: its confirmation was already used or does not match these arguments; nothing was sent. Ask the user again.", e.def.name)
 	}
 	if limited {
-		return fail(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session. Do not retry now; tell the user.", e.def.name, tk.cfg.limitN, tk.cfg.limitPer)
+		return failed(rec, "limited", "%s refused: at most %d destructive calls are allowed per %v in this session. Do not retry now; tell the user.", e.def.name, tk.cfg.limitN, tk.cfg.limitPer)
 	}
-	return nil
+	return nil, slot
+}
+
+// failed is fail for confirm, which also returns a slot: none.
+func failed(rec *auditRecord, outcome, format string, a ...any) (*Result, *time.Time) {
+	return fail(rec, outcome, format, a...), nil
 }
 
 // limitWait reports whether a destructive call may be sent now, and if not
@@ -540,19 +594,52 @@ func (tk *Toolkit) limitWait() (time.Duration, bool) {
 	return tk.sent[0].Add(tk.cfg.limitPer).Sub(now), false
 }
 
-// reserveLocked counts one destructive call against the limit, or reports
-// that the limit is reached.
-func (tk *Toolkit) reserveLocked() bool {
+// reserveLocked counts one destructive call against the limit and returns
+// its slot (nil without a limit), or reports that the limit is reached.
+func (tk *Toolkit) reserveLocked() (slot *time.Time, limited bool) {
 	if tk.cfg.limitN <= 0 {
-		return true
+		return nil, false
 	}
 	now := tk.now()
 	tk.pruneLocked(now)
 	if len(tk.sent) >= tk.cfg.limitN {
-		return false
+		return nil, true
 	}
 	tk.sent = append(tk.sent, now)
-	return true
+	return &now, false
+}
+
+// release gives back slot, the reservation of a destructive call the client
+// refused without sending. Slots taken at the same instant are alike, so
+// any one of them goes; a slot the window already dropped is gone anyway.
+func (tk *Toolkit) release(slot time.Time) {
+	tk.mu.Lock()
+	defer tk.mu.Unlock()
+	if i := slices.IndexFunc(tk.sent, slot.Equal); i >= 0 {
+		tk.sent = slices.Delete(tk.sent, i, i+1)
+	}
+}
+
+// notSent reports whether err proves the client refused the request before
+// sending it: a local refusal (scopes, pacing or budget waits), the
+// destructive guard, an invalid request, or arguments that could not be
+// decoded.
+func notSent(err error) bool {
+	var (
+		ae  *restorehub.APIError
+		mse *restorehub.MissingScopeError
+		rle *restorehub.RateLimitError
+		arg *argError
+	)
+	switch {
+	case errors.Is(err, restorehub.ErrGuardRefused), errors.Is(err, restorehub.ErrInvalidRequest), errors.As(err, &arg):
+		return true
+	case errors.As(err, &mse) && mse.Local, errors.As(err, &rle) && rle.Local:
+		return true
+	case errors.As(err, &ae) && ae.Local:
+		return true
+	}
+	return false
 }
 
 func (tk *Toolkit) pruneLocked(now time.Time) {

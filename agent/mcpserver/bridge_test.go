@@ -87,17 +87,21 @@ func (f *fakeToolkit) Call(ctx context.Context, name string, args json.RawMessag
 			Arguments: args, Summary: summary, Scope: t.Scope, Reason: "destructive tier",
 			Nonce: fmt.Sprint(time.Now().UnixNano()),
 		}
-		if own != nil {
-			if err := own(ctx, c); err != nil {
-				return &agent.Result{IsError: true, Text: "not confirmed: " + err.Error()}, nil
-			}
-		}
+		// As agent.ContextWithConfirm documents: the context's confirmers
+		// first, the toolkit's own last; a pending answer stops the asking.
 		fns, _ := ctx.Value(fakeConfirmKey{}).([]confirmFunc)
 		for _, fn := range fns {
 			f.mu.Lock()
 			f.asked++
 			f.mu.Unlock()
-			if err := fn(ctx, c); err != nil {
+			if err := fn(ctx, c); errors.Is(err, agent.ErrConfirmationPending) {
+				return &agent.Result{IsError: true, Text: "the user is being asked"}, nil
+			} else if err != nil {
+				return &agent.Result{IsError: true, Text: "not confirmed: " + err.Error()}, nil
+			}
+		}
+		if own != nil {
+			if err := own(ctx, c); err != nil {
 				return &agent.Result{IsError: true, Text: "not confirmed: " + err.Error()}, nil
 			}
 		}
@@ -559,7 +563,7 @@ func TestPendingStoreExpiresAndCaps(t *testing.T) {
 }
 
 func TestRefusalsDecline(t *testing.T) {
-	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errChanged, errAskFirst} {
+	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errChanged} {
 		if !errors.Is(err, agent.ErrDeclined) {
 			t.Errorf("%q does not wrap agent.ErrDeclined", err)
 		}

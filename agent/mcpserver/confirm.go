@@ -53,9 +53,6 @@ var (
 	errNoAnswer = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
 	errChanged  = refusal("the request or its summary is no longer what the user approved; " +
 		"call the tool again so that the user is asked about the new request")
-	// errAskFirst stops the first round of a call on the current protocol:
-	// the question goes back to the client as an input request.
-	errAskFirst = refusal("the user is being asked through an input request")
 )
 
 // usesInputRequests reports whether the call's protocol version confirms
@@ -100,9 +97,11 @@ func (b *bridge) callWithElicit(ctx context.Context, req *mcp.CallToolRequest, n
 // callWithInputRequests serves a call on a protocol version with input
 // requests. The first round runs the toolkit up to the confirmation,
 // records what it would ask, and answers with an input request; nothing is
-// sent. The retry carries the answer and the requestState naming that
-// record; the toolkit runs again and its confirmation must match the one
-// the user saw.
+// sent. Its confirmer returns agent.ErrConfirmationPending, so the toolkit
+// audits the round as "asked" (not declined) and does not ask its own
+// WithConfirm, which the toolkit asks after the context's confirmers. The
+// retry carries the answer and the requestState naming that record; the
+// toolkit runs again and its confirmation must match the one the user saw.
 func (b *bridge) callWithInputRequests(ctx context.Context, req *mcp.CallToolRequest, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
 	if req.Params.RequestState != "" || req.Params.InputResponses != nil {
 		return b.resume(ctx, req, name, args), nil
@@ -118,7 +117,7 @@ func (b *bridge) callWithInputRequests(ctx context.Context, req *mcp.CallToolReq
 		mu.Lock()
 		defer mu.Unlock()
 		asked = &c
-		return errAskFirst
+		return agent.ErrConfirmationPending
 	}
 	res := b.call(ctx, name, args, confirm)
 	mu.Lock()

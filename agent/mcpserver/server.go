@@ -19,7 +19,12 @@
 //     call.
 //
 // The question is added with agent.ContextWithConfirm, on top of the
-// toolkit's own WithConfirm: both must approve. A decline, a cancel, a
+// toolkit's own WithConfirm: both must approve. The toolkit asks the MCP
+// question first and its own WithConfirm last, so that the first round of
+// an input request (which only asks, with agent.ErrConfirmationPending)
+// never reaches WithConfirm: it is asked once, in the round that can send.
+// The audit trail records that first round as "asked", then the retry's
+// outcome. A decline, a cancel, a
 // client that supports neither mechanism, or an answer that does not match
 // the question asked, sends nothing; the tool result is an error that tells
 // the model so. An approval is spent by the one call it was given for.
