@@ -328,7 +328,7 @@ func TestMaxWaitBoundsPaceAndBudgetTogether(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				ws := &windowServer{limit: 1, window: 2 * time.Second, keys: map[string]int{}}
-				op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
+				op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: TierDestructive,
 					Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 1, Interval: time.Second}}
 				c := newHandlerClient(t, ws, WithMaxWait(tt.maxWait))
 				pull := func() error {

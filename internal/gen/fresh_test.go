@@ -86,11 +86,11 @@ func TestProjectSpec(t *testing.T) {
 	}
 	ops := squash(string(res.files["operations_gen.go"]))
 	for _, s := range []string{
-		`opAccountGet: { ID: "account.get", Method: "GET", Path: "/account", Scope: "account:read", Tier: "read", Idempotent: true, Pagination: PaginationNone, Summary: "Get the account that owns the API key", Model: "Account", }`,
-		`opServersList: { ID: "servers.list", Method: "GET", Path: "/servers", Scope: "servers:read", Tier: "read", Idempotent: true, Pagination: PaginationCursor, Inferred: true,`,
-		`opBackupsRestore: { ID: "backups.restore", Method: "POST", Path: "/backups/{backupId}/restore", Scope: "backups:restore", Tier: "destructive", BodyRequired: true, Pagination: PaginationNone, Inferred: true,`,
-		`opMembersPull: { ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive", BodyRequired: true, Pagination: PaginationNone, Inferred: true, Summary: "Pull (join) verified members into a target server", Pace: &Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute}, Model: "Job", }`,
-		`opAuditListEvents: { ID: "audit.listEvents", Method: "GET", Path: "/audit", Scope: "audit:read", Tier: "read", Idempotent: true, Pagination: PaginationPage,`,
+		`opAccountGet: { ID: "account.get", Method: "GET", Path: "/account", Scope: "account:read", Tier: TierRead, Idempotent: true, Pagination: PaginationNone, Summary: "Get the account that owns the API key", Model: "Account", }`,
+		`opServersList: { ID: "servers.list", Method: "GET", Path: "/servers", Scope: "servers:read", Tier: TierRead, Idempotent: true, Pagination: PaginationCursor, Inferred: true,`,
+		`opBackupsRestore: { ID: "backups.restore", Method: "POST", Path: "/backups/{backupId}/restore", Scope: "backups:restore", Tier: TierDestructive, BodyRequired: true, Pagination: PaginationNone, Inferred: true,`,
+		`opMembersPull: { ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: TierDestructive, BodyRequired: true, Pagination: PaginationNone, Inferred: true, Summary: "Pull (join) verified members into a target server", Pace: &Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute}, Model: "Job", }`,
+		`opAuditListEvents: { ID: "audit.listEvents", Method: "GET", Path: "/audit", Scope: "audit:read", Tier: TierRead, Idempotent: true, Pagination: PaginationPage,`,
 		`List: &ListShape{ Items: "data", Cursor: "page", Next: "totalPages", Limit: "limit", Filters: []QueryParam{ {Name: "action", Type: "string"}, }, }, Model: "AuditEvent", }`,
 		`List: &ListShape{ Items: "data", Cursor: "cursor", Next: "nextCursor", Limit: "limit", Filters: []QueryParam{ {Name: "serverId", Type: "string"}, }, }, Model: "Backup", }`,
 		`opMetaGetOpenAPISpec: { ID: "meta.getOpenAPISpec", Method: "GET", Path: "/openapi.json", Idempotent: true, Pagination: PaginationNone, Summary:`,
