@@ -99,6 +99,17 @@ func TestProjectSpec(t *testing.T) {
 			t.Errorf("operations_gen.go lacks %s", s)
 		}
 	}
+	// The spec documents no way to read a job, and Job's godoc says so
+	// (resources' TestJobDocTellsTheTruth checks that against the table).
+	models := squash(string(res.files["models_gen.go"]))
+	for _, s := range []string{
+		"Restore Hub documents no operation that reads a job, so the SDK cannot follow one: the Job an action returns is its state when the request was accepted",
+		`Type is the operation that started the job, such as "backups.restore" or "members.pull".`,
+	} {
+		if !strings.Contains(models, squash(s)) {
+			t.Errorf("models_gen.go lacks %s", s)
+		}
+	}
 	members := squash(string(res.files["members_gen.go"]))
 	for _, s := range []string{
 		"Pacing: the API accepts at most 50 entries of memberIds per minute for each targetServerId value. The client paces these calls per targetServerId",
