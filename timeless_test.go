@@ -134,7 +134,7 @@ func TestRetryAfter429(t *testing.T) {
 				}
 				// A destructive POST may be sent again after a 429: the server did not act.
 				c := newHandlerClient(t, s)
-				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore}, nil); err != nil {
+				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
 					t.Fatal(err)
 				}
 				if s.count() != 2 {
