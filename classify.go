@@ -105,20 +105,20 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 	unknownTier := false
 	if spec != nil {
 		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
-		c.Scope = Scope(spec.Scope)
+		c.Scope = spec.Scope
 		c.Tier = c.Scope.Tier()
 		if spec.Scope != "" && c.Tier == TierUnknown {
 			// A scope the SDK does not know: assume the worst.
 			c.Tier = TierDestructive
 		}
-		if spec.Tier != "" {
-			// The table's tier counts when it is higher than the scope's;
-			// one the SDK cannot read is the worst.
-			t, err := ParseTier(spec.Tier)
-			if err != nil {
-				t = TierDestructive
-			}
+		switch t := spec.Tier; {
+		case t == TierUnknown:
+		case t >= TierRead && t <= TierDestructive:
+			// The table's tier counts when it is higher than the scope's.
 			c.Tier = max(c.Tier, t)
+		default:
+			// A Tier the SDK does not know is the worst.
+			c.Tier = TierDestructive
 		}
 		unknownTier = c.Tier == TierUnknown
 		c.Idempotent = spec.Idempotent

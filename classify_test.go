@@ -86,13 +86,13 @@ func TestClassifySpec(t *testing.T) {
 		wantDestructive bool
 		wantIdempotent  bool
 	}{
-		{"table tier above the scope's counts", resources.OperationSpec{ID: "x.a", Method: "POST", Path: "/x", Scope: "servers:write", Tier: "destructive"}, "", TierDestructive, true, false},
-		{"unreadable table tier is the worst", resources.OperationSpec{ID: "x.b", Method: "GET", Path: "/x", Scope: "servers:read", Tier: "catastrophic", Idempotent: true}, "", TierDestructive, true, false},
+		{"table tier above the scope's counts", resources.OperationSpec{ID: "x.a", Method: "POST", Path: "/x", Scope: "servers:write", Tier: TierDestructive}, "", TierDestructive, true, false},
+		{"out-of-range table tier is the worst", resources.OperationSpec{ID: "x.b", Method: "GET", Path: "/x", Scope: "servers:read", Tier: Tier(42), Idempotent: true}, "", TierDestructive, true, false},
 		{"unknown scope is the worst", resources.OperationSpec{ID: "x.c", Method: "GET", Path: "/x", Scope: "x:y", Idempotent: true}, "", TierDestructive, true, false},
 		{"no scope nor tier, POST", resources.OperationSpec{ID: "x.d", Method: "POST", Path: "/x"}, "", TierUnknown, true, false},
 		{"no scope nor tier, GET", resources.OperationSpec{ID: "x.e", Method: "GET", Path: "/x", Idempotent: true}, "", TierUnknown, false, true},
-		{"idempotent DELETE in the table is not resent", resources.OperationSpec{ID: "x.f", Method: "DELETE", Path: "/x/{id}", Scope: "servers:write", Tier: "write", Idempotent: true}, "", TierWrite, true, false},
-		{"tier only, no scope", resources.OperationSpec{ID: "x.g", Method: "PATCH", Path: "/x", Tier: "write"}, "", TierWrite, false, false},
+		{"idempotent DELETE in the table is not resent", resources.OperationSpec{ID: "x.f", Method: "DELETE", Path: "/x/{id}", Scope: "servers:write", Tier: TierWrite, Idempotent: true}, "", TierWrite, true, false},
+		{"tier only, no scope", resources.OperationSpec{ID: "x.g", Method: "PATCH", Path: "/x", Tier: TierWrite}, "", TierWrite, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,8 +118,8 @@ func TestClassifyAgreesWithTheTable(t *testing.T) {
 		if raw.ID != op.ID || raw.Destructive != typed.Destructive || raw.Scope != typed.Scope || raw.Idempotent != typed.Idempotent || (raw.Spec.Pace == nil) != (op.Pace == nil) {
 			t.Errorf("%s: raw %+v, typed %+v", op.ID, raw, typed)
 		}
-		if (op.Method == "DELETE" || op.Tier == "destructive") && !typed.Destructive {
-			t.Errorf("%s (%s, tier %q) is not destructive", op.ID, op.Method, op.Tier)
+		if (op.Method == "DELETE" || op.Tier == TierDestructive) && !typed.Destructive {
+			t.Errorf("%s (%s, tier %s) is not destructive", op.ID, op.Method, op.Tier)
 		}
 		if typed.Destructive && typed.Idempotent {
 			t.Errorf("%s is destructive and idempotent", op.ID)

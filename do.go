@@ -91,7 +91,9 @@ func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
 // where it applies, as *MissingScopeError, *UpgradeRequiredError,
 // *RateLimitError or *ValidationError. The Response is nil only when no
 // response arrived. opts are per-call options such as WithResponseInto,
-// WithCallMaxWait and WithHeader.
+// WithCallMaxWait and WithHeader. A request that matches an operation whose
+// body is required but carries none (Body nil, empty or JSON null) is
+// refused with an *InvalidRequestError; nothing is sent.
 func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...RequestOption) (*Response, error) {
 	if ctx == nil {
 		return nil, ErrNilContext
@@ -134,10 +136,6 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	} else {
 		class = Classify(method, req.Path, req.Scope)
 	}
-	if err := c.preflight(ctx, method, req, class); err != nil {
-		return nil, markLocal(err)
-	}
-
 	var body []byte
 	switch b := req.Body.(type) {
 	case nil:
@@ -151,6 +149,15 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
 		}
 	}
+	// A raw request of an operation that requires a body is refused
+	// without one, as a typed call is, before the guard is asked.
+	if class.Spec != nil && class.Spec.BodyRequired && noBody(body) {
+		return nil, &InvalidRequestError{Operation: class.ID, Param: "body", Reason: "is required by the operation but is missing"}
+	}
+	if err := c.preflight(ctx, method, req, class); err != nil {
+		return nil, markLocal(err)
+	}
+
 	var paceWaited time.Duration
 	if class.Spec != nil && class.Spec.Pace != nil {
 		paceStart := time.Now()

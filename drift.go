@@ -123,17 +123,17 @@ func compareOps(table []resources.OperationSpec, spec *specdiff.Spec) *DriftRepo
 		lop, ok := live[key]
 		if !ok {
 			r.Missing = append(r.Missing, DriftOperation{
-				ID: sdk.ID, Method: sdk.Method, Path: sdk.Path, Scope: sdk.Scope, Tier: sdk.Tier,
+				ID: sdk.ID, Method: sdk.Method, Path: sdk.Path, Scope: sdk.Scope.String(), Tier: tierText(sdk.Tier),
 				Pagination: paginationOf(sdk), Inferred: sdk.Inferred, Summary: sdk.Summary,
 			})
 			continue
 		}
 		var fields []DriftField
-		if sdk.Scope != lop.Scope {
-			fields = append(fields, DriftField{Name: "scope", SDK: sdk.Scope, Live: lop.Scope})
+		if sdk.Scope.String() != lop.Scope {
+			fields = append(fields, DriftField{Name: "scope", SDK: sdk.Scope.String(), Live: lop.Scope})
 		}
-		if t := liveTier(lop); t != "" && t != sdk.Tier {
-			fields = append(fields, DriftField{Name: "tier", SDK: sdk.Tier, Live: t})
+		if t := liveTier(lop); t != "" && t != tierText(sdk.Tier) {
+			fields = append(fields, DriftField{Name: "tier", SDK: tierText(sdk.Tier), Live: t})
 		}
 		if p := paginationOf(sdk); p != lop.Pagination {
 			fields = append(fields, DriftField{Name: "pagination", SDK: p, Live: lop.Pagination})
@@ -158,6 +158,14 @@ func compareOps(table []resources.OperationSpec, spec *specdiff.Spec) *DriftRepo
 	sort.SliceStable(r.Missing, func(i, j int) bool { return r.Missing[i].Path < r.Missing[j].Path })
 	sort.SliceStable(r.Changed, func(i, j int) bool { return r.Changed[i].Path < r.Changed[j].Path })
 	return r
+}
+
+// tierText spells t as the drift report does: its name, or "" when unknown.
+func tierText(t Tier) string {
+	if t == TierUnknown {
+		return ""
+	}
+	return t.String()
 }
 
 // liveTier is the document's tier for op, else the SDK's tier of its scope.

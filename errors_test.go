@@ -138,7 +138,7 @@ func TestPreflightSendsNothing(t *testing.T) {
 	s := &statusServer{script: []int{200}}
 	srv := newServer(t, s)
 	c := newTestClient(t, srv, WithScopes(ScopeServersRead, ScopeBackupsRead))
-	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore}, nil)
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil)
 	var mse *MissingScopeError
 	if !errors.As(err, &mse) || !mse.Local || mse.RequiredScope != ScopeBackupsRestore || !errors.Is(err, ErrForbidden) {
 		t.Fatalf("err = %v, want a local MissingScopeError for backups:restore", err)
@@ -153,7 +153,7 @@ func TestPreflightSendsNothing(t *testing.T) {
 		t.Errorf("server saw %d requests, want only the allowed one", s.count())
 	}
 	wild := newTestClient(t, srv, WithScopes(ScopeAll))
-	if _, err := wild.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore}, nil); err != nil {
+	if _, err := wild.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
 		t.Errorf("the wildcard should allow a restore: %v", err)
 	}
 }
@@ -170,7 +170,7 @@ func TestDestructiveGuard(t *testing.T) {
 		}
 		return nil
 	}))
-	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore}, nil)
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil)
 	if !errors.Is(err, refuse) || !errors.Is(err, ErrGuardRefused) {
 		t.Fatalf("err = %v, want it to wrap the guard's error and ErrGuardRefused", err)
 	}

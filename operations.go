@@ -59,7 +59,7 @@ func RequiredScopes(opIDs ...string) ([]Scope, error) {
 		if !ok {
 			return nil, fmt.Errorf("restorehub: unknown operation %q; see resources.Operations for the IDs", truncate(id, 80))
 		}
-		if s := Scope(op.Scope); s != "" && !seen[s] {
+		if s := op.Scope; s != "" && !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
@@ -84,6 +84,6 @@ func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path str
 	if err := checkCall(op, path, body); err != nil {
 		return err
 	}
-	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: Scope(op.Scope), op: op}, out, opts...)
+	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: op.Scope, op: op}, out, opts...)
 	return err
 }

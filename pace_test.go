@@ -40,7 +40,7 @@ func testOperationPacePerTarget(t *testing.T) {
 		mu.Unlock()
 		writeJSON(w, 200, map[string]string{"status": "queued"})
 	})
-	op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
+	op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: TierDestructive,
 		Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: limit, Interval: interval}}
 	c := newHandlerClient(t, srv, WithoutPacing())
 	pull := func(target string, members ...string) error {

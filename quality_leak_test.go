@@ -89,7 +89,7 @@ func TestNoKeyLeaks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c2.Do(context.Background(), &Request{Method: "POST", Path: "/backups/bk_1/restore", Scope: ScopeBackupsRestore}, nil)
+	_, err = c2.Do(context.Background(), &Request{Method: "POST", Path: "/backups/bk_1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil)
 	if !errors.Is(err, ErrGuardRefused) {
 		t.Fatalf("guard: err = %v", err)
 	}

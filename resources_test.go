@@ -85,10 +85,10 @@ func TestEveryOperationThroughTheClient(t *testing.T) {
 			}
 			// Every destructive-tier operation and every DELETE asks the guard.
 			wantGuard := 0
-			if tc.Tier == "destructive" || tc.Method == http.MethodDelete {
+			if tc.Tier == restorehub.TierDestructive || tc.Method == http.MethodDelete {
 				wantGuard = 1
 			}
-			if len(guarded) != wantGuard || (wantGuard == 1 && (guarded[0].ID != tc.ID || string(guarded[0].Scope) != tc.Scope)) {
+			if len(guarded) != wantGuard || (wantGuard == 1 && (guarded[0].ID != tc.ID || guarded[0].Scope != tc.Scope)) {
 				t.Errorf("guard saw %+v, want %d call(s) for %s", guarded, wantGuard, tc.ID)
 			}
 
@@ -99,7 +99,7 @@ func TestEveryOperationThroughTheClient(t *testing.T) {
 			}
 			var others []restorehub.Scope
 			for _, s := range restorehub.AllScopes() {
-				if string(s) != tc.Scope {
+				if s != tc.Scope {
 					others = append(others, s)
 				}
 			}
@@ -107,7 +107,7 @@ func TestEveryOperationThroughTheClient(t *testing.T) {
 			before := httpmock.GetTotalCallCount()
 			_, err = tc.Call(context.Background(), narrow.Services)
 			var missing *restorehub.MissingScopeError
-			if !errors.As(err, &missing) || string(missing.RequiredScope) != tc.Scope || !missing.Local {
+			if !errors.As(err, &missing) || missing.RequiredScope != tc.Scope || !missing.Local {
 				t.Errorf("preflight: %v, want a local MissingScopeError for %s", err, tc.Scope)
 			}
 			if httpmock.GetTotalCallCount() != before {

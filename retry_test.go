@@ -162,7 +162,7 @@ func TestPostRetriedOnlyWhenItNeverLeft(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, a)
 	}}}
 	c := newTestClient(t, "http://"+addr, WithHTTPClient(hc), WithoutPacing())
-	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/members/pull", Scope: ScopeMembersPull}, nil)
+	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/members/pull", Scope: ScopeMembersPull, Body: []byte(`{"targetServerId":"srv_2","memberIds":["m1"]}`)}, nil)
 	if err == nil {
 		t.Fatal("want an error")
 	}

@@ -708,7 +708,7 @@ func TestErrorTextsHaveOnePrefix(t *testing.T) {
 		{"200 malformed", do(reply(200, `{"id":"not a number"}`), get)},
 		{"200 too large", do(reply(200, `{"id":"`+strings.Repeat("1", 100)+`"}`), get, WithMaxResponseBytes(10))},
 		{"local missing scope", do(reply(200, `{}`), &Request{Path: "/servers", Scope: ScopeServersRead}, WithScopes(ScopeAccountRead))},
-		{"guard refusal with a restorehub error", do(reply(200, `{}`), &Request{Method: "POST", Path: "/backups/b/restore", Scope: ScopeBackupsRestore},
+		{"guard refusal with a restorehub error", do(reply(200, `{}`), &Request{Method: "POST", Path: "/backups/b/restore", Scope: ScopeBackupsRestore, Body: restoreBody},
 			WithDestructiveGuard(func(context.Context, Operation) error { return ErrGuardRefused }))},
 		{"transport contract broken", func(t *testing.T) error {
 			c := newTestClient(t, bubbleBase, WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })}), WithMaxRetries(0))

@@ -170,7 +170,7 @@ func TestRawRequestsAreClassified(t *testing.T) {
 		},
 		{
 			name:   "WithScopes: a lower named scope does not lower what is needed",
-			req:    Request{Method: "PATCH", Path: "/servers/srv_1", Scope: ScopeServersRead},
+			req:    Request{Method: "PATCH", Path: "/servers/srv_1", Scope: ScopeServersRead, Body: json.RawMessage(`{"name":"x"}`)},
 			scopes: []Scope{ScopeServersRead},
 			want:   want{missing: true, missingWhat: ScopeServersWrite},
 		},

@@ -134,7 +134,7 @@ func TestRetryAfter429(t *testing.T) {
 				}
 				// A destructive POST may be sent again after a 429: the server did not act.
 				c := newHandlerClient(t, s)
-				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore}, nil); err != nil {
+				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
 					t.Fatal(err)
 				}
 				if s.count() != 2 {
@@ -328,7 +328,7 @@ func TestMaxWaitBoundsPaceAndBudgetTogether(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				ws := &windowServer{limit: 1, window: 2 * time.Second, keys: map[string]int{}}
-				op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive",
+				op := &resources.OperationSpec{ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: TierDestructive,
 					Pace: &resources.Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 1, Interval: time.Second}}
 				c := newHandlerClient(t, ws, WithMaxWait(tt.maxWait))
 				pull := func() error {

@@ -1,6 +1,7 @@
 package restorehub
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,16 +10,18 @@ import (
 )
 
 // ErrInvalidRequest matches the *InvalidRequestError returned when a typed
-// call is refused before anything is sent because it cannot mean what its
-// caller meant: an empty, "." or ".." path parameter, or a missing required
-// body.
+// call or a Client.Do request is refused before anything is sent because it
+// cannot mean what its caller meant: an empty, "." or ".." path parameter of
+// a typed call, or a missing required body.
 var ErrInvalidRequest = errors.New("restorehub: invalid request")
 
-// InvalidRequestError is returned when a typed call is refused locally, with
+// InvalidRequestError is returned when a call is refused locally, with
 // nothing sent: a path parameter is empty, ".", "..", one of those escaped,
 // or holds a slash or backslash (any of which would send the request to
 // another path, such as DELETE /api-keys/ or POST /backups/../restore), or
-// the operation's required body is nil. It matches ErrInvalidRequest.
+// the operation's required body is nil; or a Client.Do request matches an
+// operation whose body is required and carries none. It matches
+// ErrInvalidRequest.
 type InvalidRequestError struct {
 	// Operation is the operation's ID, such as "backups.restore".
 	Operation string
@@ -63,4 +66,12 @@ func checkCall(op *resources.OperationSpec, path string, body any) error {
 		return &InvalidRequestError{Operation: op.ID, Param: "body", Reason: "is required by the operation but is nil"}
 	}
 	return nil
+}
+
+// noBody reports whether an encoded request body carries nothing: it is
+// empty, only white space, or JSON null (what a nil pointer, map or slice
+// encodes to).
+func noBody(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) == 0 || string(b) == "null"
 }

@@ -166,7 +166,7 @@ func TestToolsAreExactlyWhatScopesAllow(t *testing.T) {
 		for _, tool := range tools {
 			spec, _ := resources.LookupOperation(tool.Operation)
 			// Destructive is the client's rule: destructive tier or DELETE.
-			if want := spec.Tier == "destructive" || spec.Method == http.MethodDelete; tool.Destructive != want {
+			if want := spec.Tier == resources.TierDestructive || spec.Method == http.MethodDelete; tool.Destructive != want {
 				t.Fatalf("%s: Destructive = %v, want %v", tool.Name, tool.Destructive, want)
 			}
 			if tool.Destructive && !confirm {

@@ -14,15 +14,19 @@ import (
 type Plan = string
 
 // Job is a long-running job started by an action such as a restore, a member
-// pull or a template apply (the docs expect pulls to run over minutes).
-// Inferred: Restore Hub does not document this type; it is the SDK's guess and
-// may not match the live API.
+// pull or a template apply. Restore Hub documents no operation that reads a
+// job, so the SDK cannot follow one: the Job an action returns is its state
+// when the request was accepted (normally "queued"); check the outcome through
+// the resource itself (for example list the target server's backups or
+// members) or on the dashboard. Inferred: Restore Hub does not document this
+// type; it is the SDK's guess and may not match the live API.
 type Job struct {
 	// ID is the identifier of the job, assigned by Restore Hub; its format is not
 	// documented.
 	ID string `json:"id"`
 
-	// Type is what the job does, such as "backup.restore" or "members.pull".
+	// Type is the operation that started the job, such as "backups.restore" or
+	// "members.pull".
 	Type *string `json:"type,omitzero"`
 
 	// Status is the state of a long-running job.

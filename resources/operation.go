@@ -57,10 +57,13 @@ type OperationSpec struct {
 	Method string
 	// Path is the path template below the base URL, such as "/backups/{backupId}/restore".
 	Path string
-	// Scope is the scope the key needs ("backups:restore"), or "" when none is documented.
-	Scope string
-	// Tier is the scope's tier: "read", "write", "destructive", or "" when unknown.
-	Tier string
+	// Scope is the scope the key needs (ScopeBackupsRestore's
+	// "backups:restore"), or "" when none is documented.
+	Scope Scope
+	// Tier is the scope's tier as the spec gives it (x-scope-tier, else the
+	// spec's scope lists), else as inferred from the scope's name;
+	// TierUnknown when the operation needs no scope.
+	Tier Tier
 	// Idempotent reports whether sending the request twice has the effect of
 	// sending it once (GET, HEAD, PUT, DELETE, unless the spec says otherwise).
 	Idempotent bool
@@ -90,7 +93,7 @@ type OperationSpec struct {
 // tier. The client guards more than that: restorehub.Classify also counts
 // every DELETE, and an operation of unknown tier that is not a GET or HEAD,
 // as destructive; use it to know what the guard will be asked about.
-func (op *OperationSpec) Destructive() bool { return op.Tier == "destructive" }
+func (op *OperationSpec) Destructive() bool { return op.Tier == TierDestructive }
 
 // Backend sends an operation's request. restorehub.Client implements it for
 // its services; a test can implement it to fake the whole API.

@@ -160,7 +160,7 @@ func TestOperationTable(t *testing.T) {
 		}
 		// A spec may name tiers of its own (x-scope-tier), but a scope
 		// always has one: the generator infers it from the scope's name.
-		if op.Scope != "" && op.Tier == "" {
+		if op.Scope != "" && op.Tier == resources.TierUnknown {
 			t.Errorf("%s: scope %q without a tier", op.ID, op.Scope)
 		}
 		if op.Pagination != resources.PaginationNone && op.Method != "GET" {
@@ -169,7 +169,7 @@ func TestOperationTable(t *testing.T) {
 		if p := op.Pace; p != nil && (p.KeyField == "" || p.Limit <= 0 || p.Interval <= 0) {
 			t.Errorf("%s: Pace = %+v", op.ID, *p)
 		}
-		if op.Destructive() != (op.Tier == "destructive") {
+		if op.Destructive() != (op.Tier == resources.TierDestructive) {
 			t.Errorf("%s: Destructive() disagrees with the tier", op.ID)
 		}
 		if got, ok := resources.LookupOperation(op.ID); !ok || got.Path != op.Path {

@@ -108,10 +108,10 @@ func planLimit(plan string) int {
 }
 
 // forbiddenScope returns the documented 403 for a key without scope.
-func forbiddenScope(h http.Header, scope string, ks *keyState) *reply {
+func forbiddenScope(h http.Header, scope restorehub.Scope, ks *keyState) *reply {
 	return jsonReply(http.StatusForbidden, h, missingScopeBody{
-		Error:         "Missing required scope: " + scope,
-		RequiredScope: scope,
+		Error:         "Missing required scope: " + scope.String(),
+		RequiredScope: scope.String(),
 		YourScopes:    append([]string{}, ks.list...),
 	})
 }
@@ -122,4 +122,4 @@ func forbiddenPlan(h http.Header, plan string) *reply {
 }
 
 // scopeOf returns the scope op requires.
-func scopeOf(op *resources.OperationSpec) restorehub.Scope { return restorehub.Scope(op.Scope) }
+func scopeOf(op *resources.OperationSpec) restorehub.Scope { return op.Scope }

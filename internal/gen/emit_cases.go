@@ -336,8 +336,11 @@ func (sm *sampler) emitCase(w *writer, p *opPlan) {
 	op := p.op
 	w.line("{")
 	w.line("ID: %s, Method: %s, Path: %s,", goQuote(op.id), goQuote(op.method), goQuote(sm.samplePath(p)))
-	if op.scope != "" || op.tier != "" {
-		w.line("Scope: %s, Tier: %s,", goQuote(op.scope), goQuote(op.tier))
+	if op.scope != "" {
+		w.line("Scope: %s,", goQuote(op.scope))
+	}
+	if t := knownTiers[op.tier]; t != "" {
+		w.line("Tier: %s.%s,", sm.res, t)
 	}
 	args := []string{"ctx"}
 	for _, a := range p.args {

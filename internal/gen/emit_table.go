@@ -33,8 +33,8 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 		if op.scope != "" {
 			w.line("Scope: %s,", goQuote(op.scope))
 		}
-		if op.tier != "" {
-			w.line("Tier: %s,", goQuote(op.tier))
+		if t := knownTiers[op.tier]; t != "" {
+			w.line("Tier: %s,", t)
 		}
 		if op.idempotent {
 			w.line("Idempotent: true,")

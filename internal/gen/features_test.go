@@ -261,11 +261,12 @@ var featureCases = []featureCase{
 		scopes: true,
 		want: map[string][]string{
 			"operations_gen.go": {
-				`opNotesList: { ID: "notes.list", Method: "GET", Path: "/notes", Scope: "notes:read", Tier: "read", Idempotent: true, Pagination: PaginationNone, }`,
-				`opNotesCreate: { ID: "notes.create", Method: "POST", Path: "/notes", Scope: "notes:write", Tier: "write", Pagination: PaginationNone, }`,
-				`opNotesPurge: { ID: "notes.purge", Method: "DELETE", Path: "/notes", Scope: "notes:purge", Tier: "destructive", Pagination: PaginationNone, }`,
-				`opNotesGet: { ID: "notes.get", Method: "GET", Path: "/notes/{id}", Scope: "docs:read", Tier: "read", Idempotent: true,`,
-				`opNotesPut: { ID: "notes.put", Method: "PUT", Path: "/notes/{id}", Scope: "notes:admin", Tier: "admin", Idempotent: true,`,
+				`opNotesList: { ID: "notes.list", Method: "GET", Path: "/notes", Scope: "notes:read", Tier: TierRead, Idempotent: true, Pagination: PaginationNone, }`,
+				`opNotesCreate: { ID: "notes.create", Method: "POST", Path: "/notes", Scope: "notes:write", Tier: TierWrite, Pagination: PaginationNone, }`,
+				`opNotesPurge: { ID: "notes.purge", Method: "DELETE", Path: "/notes", Scope: "notes:purge", Tier: TierDestructive, Pagination: PaginationNone, }`,
+				`opNotesGet: { ID: "notes.get", Method: "GET", Path: "/notes/{id}", Scope: "docs:read", Tier: TierRead, Idempotent: true,`,
+				// The spec's "admin" tier is no Tier: the tier comes from the scope name.
+				`opNotesPut: { ID: "notes.put", Method: "PUT", Path: "/notes/{id}", Scope: "notes:admin", Tier: TierDestructive, Idempotent: true,`,
 				`opNotesTouch: { ID: "notes.touch", Method: "POST", Path: "/notes/{id}", Idempotent: true, Pagination: PaginationNone, Inferred: true, }`,
 				`Pace: &Pace{KeyField: "channelId", CountField: "items", Limit: 30, Interval: 10 * time.Second},`,
 				`{"notes:purge", TierDestructive}`, `{"notes:admin", TierUnknown}`, `const scopeWildcard Scope = "*"`,

@@ -86,17 +86,28 @@ func TestProjectSpec(t *testing.T) {
 	}
 	ops := squash(string(res.files["operations_gen.go"]))
 	for _, s := range []string{
-		`opAccountGet: { ID: "account.get", Method: "GET", Path: "/account", Scope: "account:read", Tier: "read", Idempotent: true, Pagination: PaginationNone, Summary: "Get the account that owns the API key", Model: "Account", }`,
-		`opServersList: { ID: "servers.list", Method: "GET", Path: "/servers", Scope: "servers:read", Tier: "read", Idempotent: true, Pagination: PaginationCursor, Inferred: true,`,
-		`opBackupsRestore: { ID: "backups.restore", Method: "POST", Path: "/backups/{backupId}/restore", Scope: "backups:restore", Tier: "destructive", BodyRequired: true, Pagination: PaginationNone, Inferred: true,`,
-		`opMembersPull: { ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: "destructive", BodyRequired: true, Pagination: PaginationNone, Inferred: true, Summary: "Pull (join) verified members into a target server", Pace: &Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute}, Model: "Job", }`,
-		`opAuditListEvents: { ID: "audit.listEvents", Method: "GET", Path: "/audit", Scope: "audit:read", Tier: "read", Idempotent: true, Pagination: PaginationPage,`,
+		`opAccountGet: { ID: "account.get", Method: "GET", Path: "/account", Scope: "account:read", Tier: TierRead, Idempotent: true, Pagination: PaginationNone, Summary: "Get the account that owns the API key", Model: "Account", }`,
+		`opServersList: { ID: "servers.list", Method: "GET", Path: "/servers", Scope: "servers:read", Tier: TierRead, Idempotent: true, Pagination: PaginationCursor, Inferred: true,`,
+		`opBackupsRestore: { ID: "backups.restore", Method: "POST", Path: "/backups/{backupId}/restore", Scope: "backups:restore", Tier: TierDestructive, BodyRequired: true, Pagination: PaginationNone, Inferred: true,`,
+		`opMembersPull: { ID: "members.pull", Method: "POST", Path: "/members/pull", Scope: "members:pull", Tier: TierDestructive, BodyRequired: true, Pagination: PaginationNone, Inferred: true, Summary: "Pull (join) verified members into a target server", Pace: &Pace{KeyField: "targetServerId", CountField: "memberIds", Limit: 50, Interval: time.Minute}, Model: "Job", }`,
+		`opAuditListEvents: { ID: "audit.listEvents", Method: "GET", Path: "/audit", Scope: "audit:read", Tier: TierRead, Idempotent: true, Pagination: PaginationPage,`,
 		`List: &ListShape{ Items: "data", Cursor: "page", Next: "totalPages", Limit: "limit", Filters: []QueryParam{ {Name: "action", Type: "string"}, }, }, Model: "AuditEvent", }`,
 		`List: &ListShape{ Items: "data", Cursor: "cursor", Next: "nextCursor", Limit: "limit", Filters: []QueryParam{ {Name: "serverId", Type: "string"}, }, }, Model: "Backup", }`,
 		`opMetaGetOpenAPISpec: { ID: "meta.getOpenAPISpec", Method: "GET", Path: "/openapi.json", Idempotent: true, Pagination: PaginationNone, Summary:`,
 	} {
 		if !strings.Contains(ops, squash(s)) {
 			t.Errorf("operations_gen.go lacks %s", s)
+		}
+	}
+	// The spec documents no way to read a job, and Job's godoc says so
+	// (resources' TestJobDocTellsTheTruth checks that against the table).
+	models := squash(string(res.files["models_gen.go"]))
+	for _, s := range []string{
+		"Restore Hub documents no operation that reads a job, so the SDK cannot follow one: the Job an action returns is its state when the request was accepted",
+		`Type is the operation that started the job, such as "backups.restore" or "members.pull".`,
+	} {
+		if !strings.Contains(models, squash(s)) {
+			t.Errorf("models_gen.go lacks %s", s)
 		}
 	}
 	members := squash(string(res.files["members_gen.go"]))

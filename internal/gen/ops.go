@@ -136,7 +136,9 @@ func (d *document) readOperation(path, method string, o *object, shared []any) *
 	if op.tier == "" && op.scope != "" {
 		op.tier = d.scopeTiers()[op.scope]
 	}
-	if op.tier == "" {
+	if knownTiers[op.tier] == "" {
+		// A tier the SDK has no Tier for ("admin") says nothing it can
+		// act on: infer one from the scope's name as if none were given.
 		op.tier = tierFromScopeName(op.scope)
 	}
 	d.readPagination(op)

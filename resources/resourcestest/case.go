@@ -24,8 +24,10 @@ type Case struct {
 	Query url.Values
 	// Body is the JSON body the call must send; "" for none.
 	Body string
-	// Scope and Tier are the operation's, as the Backend must see them.
-	Scope, Tier string
+	// Scope is the operation's scope, as the Backend must see it.
+	Scope resources.Scope
+	// Tier is the operation's tier, as the Backend must see it.
+	Tier resources.Tier
 	// Status is the status a fake API should answer with.
 	Status int
 	// Response is the JSON body a fake API should answer with; "" for none.

@@ -29,7 +29,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "account.get", Method: "GET", Path: "/account",
-			Scope: "account:read", Tier: "read",
+			Scope:    "account:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Account.Get(ctx) },
 			Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
@@ -37,7 +38,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "account.update", Method: "PATCH", Path: "/account",
-			Scope: "account:write", Tier: "write",
+			Scope:  "account:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"username":"sample","email":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -48,13 +50,15 @@ func Cases() []Case {
 		},
 		{
 			ID: "account.delete", Method: "DELETE", Path: "/account",
-			Scope: "account:delete", Tier: "destructive",
+			Scope:  "account:delete",
+			Tier:   resources.TierDestructive,
 			Status: 204,
 			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Account.Delete(ctx) },
 		},
 		{
 			ID: "account.link", Method: "POST", Path: "/account/link",
-			Scope: "account:link", Tier: "write",
+			Scope:  "account:link",
+			Tier:   resources.TierWrite,
 			Body:   `{"provider":"sample","code":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -65,7 +69,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "ads.list", Method: "GET", Path: "/ads",
-			Scope: "ads:read", Tier: "read",
+			Scope:  "ads:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -88,7 +93,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "ads.create", Method: "POST", Path: "/ads",
-			Scope: "ads:write", Tier: "write",
+			Scope:  "ads:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"title":"sample","url":"sample","active":true}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -99,7 +105,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "ads.get", Method: "GET", Path: "/ads/sample",
-			Scope: "ads:read", Tier: "read",
+			Scope:    "ads:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Ads.Get(ctx, "sample") },
 			Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -107,7 +114,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "ads.update", Method: "PATCH", Path: "/ads/sample",
-			Scope: "ads:write", Tier: "write",
+			Scope:  "ads:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"title":"sample","url":"sample","active":true}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -118,13 +126,15 @@ func Cases() []Case {
 		},
 		{
 			ID: "ads.delete", Method: "DELETE", Path: "/ads/sample",
-			Scope: "ads:write", Tier: "write",
+			Scope:  "ads:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Ads.Delete(ctx, "sample") },
 		},
 		{
 			ID: "alerts.list", Method: "GET", Path: "/alerts",
-			Scope: "alerts:read", Tier: "read",
+			Scope:  "alerts:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -147,7 +157,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "alerts.create", Method: "POST", Path: "/alerts",
-			Scope: "alerts:write", Tier: "write",
+			Scope:  "alerts:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"type":"sample","message":"sample","serverId":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -158,7 +169,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "alerts.get", Method: "GET", Path: "/alerts/sample",
-			Scope: "alerts:read", Tier: "read",
+			Scope:    "alerts:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Alerts.Get(ctx, "sample") },
 			Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -166,7 +178,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "alerts.update", Method: "PATCH", Path: "/alerts/sample",
-			Scope: "alerts:write", Tier: "write",
+			Scope:  "alerts:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"message":"sample","read":true}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -177,7 +190,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "alerts.delete", Method: "DELETE", Path: "/alerts/sample",
-			Scope: "alerts:write", Tier: "write",
+			Scope:  "alerts:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Alerts.Delete(ctx, "sample")
@@ -185,7 +199,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "analytics.get", Method: "GET", Path: "/analytics",
-			Scope: "analytics:read", Tier: "read",
+			Scope:    "analytics:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Analytics.Get(ctx) },
 			Response: `{"servers":1,"members":1,"verifications":1,"pulls":1,"backups":1,"updatedAt":"2026-01-02T03:04:05Z"}`,
@@ -193,7 +208,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "api-keys.list", Method: "GET", Path: "/api-keys",
-			Scope: "api-keys:read", Tier: "read",
+			Scope:  "api-keys:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -216,7 +232,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "api-keys.create", Method: "POST", Path: "/api-keys",
-			Scope: "api-keys:write", Tier: "write",
+			Scope:  "api-keys:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","scopes":["sample"]}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -227,7 +244,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "api-keys.get", Method: "GET", Path: "/api-keys/sample",
-			Scope: "api-keys:read", Tier: "read",
+			Scope:    "api-keys:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.APIKeys.Get(ctx, "sample") },
 			Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}`,
@@ -235,7 +253,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "api-keys.update", Method: "PATCH", Path: "/api-keys/sample",
-			Scope: "api-keys:write", Tier: "write",
+			Scope:  "api-keys:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","scopes":["sample"]}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -246,7 +265,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "api-keys.delete", Method: "DELETE", Path: "/api-keys/sample",
-			Scope: "api-keys:write", Tier: "write",
+			Scope:  "api-keys:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.APIKeys.Delete(ctx, "sample")
@@ -254,7 +274,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "audit.listEvents", Method: "GET", Path: "/audit",
-			Scope: "audit:read", Tier: "read",
+			Scope:  "audit:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"action": {"sample"}, "limit": {"1"}, "page": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -277,7 +298,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "backups.list", Method: "GET", Path: "/backups",
-			Scope: "backups:read", Tier: "read",
+			Scope:  "backups:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -300,7 +322,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "backups.create", Method: "POST", Path: "/backups",
-			Scope: "backups:write", Tier: "write",
+			Scope:  "backups:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"serverId":"sample","name":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -311,7 +334,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "backups.get", Method: "GET", Path: "/backups/sample",
-			Scope: "backups:read", Tier: "read",
+			Scope:    "backups:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Backups.Get(ctx, "sample") },
 			Response: `{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}`,
@@ -319,7 +343,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "backups.delete", Method: "DELETE", Path: "/backups/sample",
-			Scope: "backups:write", Tier: "write",
+			Scope:  "backups:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Backups.Delete(ctx, "sample")
@@ -327,7 +352,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "backups.restore", Method: "POST", Path: "/backups/sample/restore",
-			Scope: "backups:restore", Tier: "destructive",
+			Scope:  "backups:restore",
+			Tier:   resources.TierDestructive,
 			Body:   `{"targetServerId":"sample","roles":true,"channels":true,"settings":true}`,
 			Status: 202,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -338,7 +364,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "billing.get", Method: "GET", Path: "/billing",
-			Scope: "billing:read", Tier: "read",
+			Scope:    "billing:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Billing.Get(ctx) },
 			Response: `{"plan":"sample","status":"sample","renewsAt":"2026-01-02T03:04:05Z","cancelAtPeriodEnd":true}`,
@@ -346,7 +373,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "billing.update", Method: "PATCH", Path: "/billing",
-			Scope: "billing:write", Tier: "write",
+			Scope:  "billing:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"plan":"sample","cancelAtPeriodEnd":true}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -357,7 +385,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "blacklist.listEntries", Method: "GET", Path: "/blacklist",
-			Scope: "blacklist:read", Tier: "read",
+			Scope:  "blacklist:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -380,7 +409,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "blacklist.createEntry", Method: "POST", Path: "/blacklist",
-			Scope: "blacklist:write", Tier: "write",
+			Scope:  "blacklist:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"userId":"sample","reason":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -391,7 +421,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "blacklist.deleteEntry", Method: "DELETE", Path: "/blacklist/sample",
-			Scope: "blacklist:write", Tier: "write",
+			Scope:  "blacklist:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Blacklist.DeleteEntry(ctx, "sample")
@@ -399,7 +430,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "bots.list", Method: "GET", Path: "/bots",
-			Scope: "bots:read", Tier: "read",
+			Scope:  "bots:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -422,7 +454,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "bots.create", Method: "POST", Path: "/bots",
-			Scope: "bots:write", Tier: "write",
+			Scope:  "bots:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","token":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -433,7 +466,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "bots.get", Method: "GET", Path: "/bots/sample",
-			Scope: "bots:read", Tier: "read",
+			Scope:    "bots:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Bots.Get(ctx, "sample") },
 			Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -441,7 +475,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "bots.update", Method: "PATCH", Path: "/bots/sample",
-			Scope: "bots:write", Tier: "write",
+			Scope:  "bots:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","token":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -452,13 +487,15 @@ func Cases() []Case {
 		},
 		{
 			ID: "bots.delete", Method: "DELETE", Path: "/bots/sample",
-			Scope: "bots:delete", Tier: "destructive",
+			Scope:  "bots:delete",
+			Tier:   resources.TierDestructive,
 			Status: 204,
 			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Bots.Delete(ctx, "sample") },
 		},
 		{
 			ID: "discord.listGuilds", Method: "GET", Path: "/discord/guilds",
-			Scope: "discord:read", Tier: "read",
+			Scope:    "discord:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Discord.ListGuilds(ctx) },
 			Response: `{"data":[{"id":"sample","name":"sample","icon":"sample","owner":true}]}`,
@@ -466,7 +503,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "domains.list", Method: "GET", Path: "/domains",
-			Scope: "domains:read", Tier: "read",
+			Scope:  "domains:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -489,7 +527,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "domains.create", Method: "POST", Path: "/domains",
-			Scope: "domains:write", Tier: "write",
+			Scope:  "domains:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"hostname":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -500,7 +539,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "domains.get", Method: "GET", Path: "/domains/sample",
-			Scope: "domains:read", Tier: "read",
+			Scope:    "domains:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Domains.Get(ctx, "sample") },
 			Response: `{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -508,7 +548,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "domains.delete", Method: "DELETE", Path: "/domains/sample",
-			Scope: "domains:write", Tier: "write",
+			Scope:  "domains:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Domains.Delete(ctx, "sample")
@@ -516,7 +557,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "firewall.get", Method: "GET", Path: "/firewall",
-			Scope: "firewall:read", Tier: "read",
+			Scope:    "firewall:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Firewall.Get(ctx) },
 			Response: `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
@@ -524,7 +566,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "firewall.update", Method: "PATCH", Path: "/firewall",
-			Scope: "firewall:write", Tier: "write",
+			Scope:  "firewall:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -535,7 +578,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "marketplace.listListings", Method: "GET", Path: "/marketplace",
-			Scope: "marketplace:read", Tier: "read",
+			Scope:  "marketplace:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -558,7 +602,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "marketplace.createListing", Method: "POST", Path: "/marketplace",
-			Scope: "marketplace:write", Tier: "write",
+			Scope:  "marketplace:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"title":"sample","description":"sample","priceCents":1,"currency":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -569,7 +614,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "marketplace.getListing", Method: "GET", Path: "/marketplace/sample",
-			Scope: "marketplace:read", Tier: "read",
+			Scope:  "marketplace:read",
+			Tier:   resources.TierRead,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return s.Marketplace.GetListing(ctx, "sample")
@@ -579,7 +625,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "marketplace.updateListing", Method: "PATCH", Path: "/marketplace/sample",
-			Scope: "marketplace:write", Tier: "write",
+			Scope:  "marketplace:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"title":"sample","description":"sample","priceCents":1}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -590,7 +637,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "marketplace.createPayout", Method: "POST", Path: "/marketplace/payouts",
-			Scope: "marketplace:payout", Tier: "destructive",
+			Scope:  "marketplace:payout",
+			Tier:   resources.TierDestructive,
 			Body:   `{"amountCents":1,"currency":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -601,7 +649,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.list", Method: "GET", Path: "/members",
-			Scope: "members:read", Tier: "read",
+			Scope:  "members:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -624,7 +673,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.get", Method: "GET", Path: "/members/sample",
-			Scope: "members:read", Tier: "read",
+			Scope:    "members:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Members.Get(ctx, "sample") },
 			Response: `{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}`,
@@ -632,7 +682,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.update", Method: "PATCH", Path: "/members/sample",
-			Scope: "members:write", Tier: "write",
+			Scope:  "members:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"note":"sample","verified":true}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -643,7 +694,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.massVerify", Method: "POST", Path: "/members/mass-verify",
-			Scope: "members:mass-verify", Tier: "write",
+			Scope:  "members:mass-verify",
+			Tier:   resources.TierWrite,
 			Body:   `{"serverId":"sample","memberIds":["sample"]}`,
 			Status: 202,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -654,7 +706,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.massDM", Method: "POST", Path: "/members/massdm",
-			Scope: "members:massdm", Tier: "write",
+			Scope:  "members:massdm",
+			Tier:   resources.TierWrite,
 			Body:   `{"serverId":"sample","message":"sample","memberIds":["sample"]}`,
 			Status: 202,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -665,7 +718,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "members.pull", Method: "POST", Path: "/members/pull",
-			Scope: "members:pull", Tier: "destructive",
+			Scope:  "members:pull",
+			Tier:   resources.TierDestructive,
 			Body:   `{"targetServerId":"sample","memberIds":["sample"]}`,
 			Status: 202,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -676,7 +730,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "panels.list", Method: "GET", Path: "/panels",
-			Scope: "panels:read", Tier: "read",
+			Scope:  "panels:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -699,7 +754,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "panels.create", Method: "POST", Path: "/panels",
-			Scope: "panels:write", Tier: "write",
+			Scope:  "panels:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"serverId":"sample","channelId":"sample","title":"sample","description":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -710,7 +766,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "panels.get", Method: "GET", Path: "/panels/sample",
-			Scope: "panels:read", Tier: "read",
+			Scope:    "panels:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Panels.Get(ctx, "sample") },
 			Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
@@ -718,7 +775,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "panels.update", Method: "PATCH", Path: "/panels/sample",
-			Scope: "panels:write", Tier: "write",
+			Scope:  "panels:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"channelId":"sample","title":"sample","description":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -729,7 +787,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "panels.delete", Method: "DELETE", Path: "/panels/sample",
-			Scope: "panels:write", Tier: "write",
+			Scope:  "panels:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Panels.Delete(ctx, "sample")
@@ -737,7 +796,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "referrals.list", Method: "GET", Path: "/referrals",
-			Scope: "referrals:read", Tier: "read",
+			Scope:  "referrals:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"limit": {"1"}, "page": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -760,7 +820,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "servers.list", Method: "GET", Path: "/servers",
-			Scope: "servers:read", Tier: "read",
+			Scope:  "servers:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -783,7 +844,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "servers.create", Method: "POST", Path: "/servers",
-			Scope: "servers:write", Tier: "write",
+			Scope:  "servers:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"guildId":"sample","name":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -794,7 +856,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "servers.get", Method: "GET", Path: "/servers/sample",
-			Scope: "servers:read", Tier: "read",
+			Scope:    "servers:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Servers.Get(ctx, "sample") },
 			Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -802,7 +865,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "servers.update", Method: "PATCH", Path: "/servers/sample",
-			Scope: "servers:write", Tier: "write",
+			Scope:  "servers:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -813,7 +877,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "servers.delete", Method: "DELETE", Path: "/servers/sample",
-			Scope: "servers:delete", Tier: "destructive",
+			Scope:  "servers:delete",
+			Tier:   resources.TierDestructive,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Servers.Delete(ctx, "sample")
@@ -821,7 +886,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "teams.list", Method: "GET", Path: "/teams",
-			Scope: "teams:read", Tier: "read",
+			Scope:  "teams:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -844,7 +910,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "teams.create", Method: "POST", Path: "/teams",
-			Scope: "teams:write", Tier: "write",
+			Scope:  "teams:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","memberIds":["sample"]}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -855,7 +922,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "teams.get", Method: "GET", Path: "/teams/sample",
-			Scope: "teams:read", Tier: "read",
+			Scope:    "teams:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Teams.Get(ctx, "sample") },
 			Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
@@ -863,7 +931,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "teams.update", Method: "PATCH", Path: "/teams/sample",
-			Scope: "teams:write", Tier: "write",
+			Scope:  "teams:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","memberIds":["sample"]}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -874,7 +943,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "teams.delete", Method: "DELETE", Path: "/teams/sample",
-			Scope: "teams:write", Tier: "write",
+			Scope:  "teams:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Teams.Delete(ctx, "sample")
@@ -882,7 +952,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "templates.list", Method: "GET", Path: "/templates",
-			Scope: "templates:read", Tier: "read",
+			Scope:  "templates:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -905,7 +976,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "templates.create", Method: "POST", Path: "/templates",
-			Scope: "templates:write", Tier: "write",
+			Scope:  "templates:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","description":"sample","sourceServerId":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -916,7 +988,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "templates.get", Method: "GET", Path: "/templates/sample",
-			Scope: "templates:read", Tier: "read",
+			Scope:    "templates:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Templates.Get(ctx, "sample") },
 			Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
@@ -924,7 +997,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "templates.update", Method: "PATCH", Path: "/templates/sample",
-			Scope: "templates:write", Tier: "write",
+			Scope:  "templates:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"name":"sample","description":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -935,7 +1009,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "templates.apply", Method: "POST", Path: "/templates/sample/apply",
-			Scope: "templates:apply", Tier: "destructive",
+			Scope:  "templates:apply",
+			Tier:   resources.TierDestructive,
 			Body:   `{"targetServerId":"sample"}`,
 			Status: 202,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -946,7 +1021,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "upload.create", Method: "POST", Path: "/upload",
-			Scope: "upload:write", Tier: "write",
+			Scope:  "upload:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"fileName":"sample","contentType":"sample","data":"c2FtcGxl"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -957,7 +1033,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "verify-page.get", Method: "GET", Path: "/verify-page",
-			Scope: "verify-page:read", Tier: "read",
+			Scope:    "verify-page:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.VerifyPage.Get(ctx) },
 			Response: `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample","domainId":"sample"}`,
@@ -965,7 +1042,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "verify-page.update", Method: "PATCH", Path: "/verify-page",
-			Scope: "verify-page:write", Tier: "write",
+			Scope:  "verify-page:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample"}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -976,7 +1054,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "whitelist.listEntries", Method: "GET", Path: "/whitelist",
-			Scope: "whitelist:read", Tier: "read",
+			Scope:  "whitelist:read",
+			Tier:   resources.TierRead,
 			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -999,7 +1078,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "whitelist.createEntry", Method: "POST", Path: "/whitelist",
-			Scope: "whitelist:write", Tier: "write",
+			Scope:  "whitelist:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"userId":"sample","reason":"sample"}`,
 			Status: 201,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
@@ -1010,7 +1090,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "whitelist.deleteEntry", Method: "DELETE", Path: "/whitelist/sample",
-			Scope: "whitelist:write", Tier: "write",
+			Scope:  "whitelist:write",
+			Tier:   resources.TierWrite,
 			Status: 204,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
 				return nil, s.Whitelist.DeleteEntry(ctx, "sample")
@@ -1018,7 +1099,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "widget.get", Method: "GET", Path: "/widget",
-			Scope: "widget:read", Tier: "read",
+			Scope:    "widget:read",
+			Tier:     resources.TierRead,
 			Status:   200,
 			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Widget.Get(ctx) },
 			Response: `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
@@ -1026,7 +1108,8 @@ func Cases() []Case {
 		},
 		{
 			ID: "widget.update", Method: "PATCH", Path: "/widget",
-			Scope: "widget:write", Tier: "write",
+			Scope:  "widget:write",
+			Tier:   resources.TierWrite,
 			Body:   `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
 			Status: 200,
 			Call: func(ctx context.Context, s resources.Services) (any, error) {
