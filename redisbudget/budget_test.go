@@ -815,7 +815,17 @@ end`, nil, d.Microseconds()).Err()
 		}
 	}()
 	<-started
-	time.Sleep(20 * time.Millisecond) // let the loop take the server
+	// Return once the loop has the server: a PING from another connection
+	// no longer answers promptly. A fixed sleep was not enough on a loaded
+	// machine, where the loop sometimes had not started yet.
+	probe := redis.NewClient(&redis.Options{Addr: r.Addr, ReadTimeout: 20 * time.Millisecond, MaxRetries: -1})
+	defer probe.Close()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if probe.Ping(context.Background()).Err() != nil {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return done
 }
 
