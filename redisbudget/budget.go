@@ -14,10 +14,13 @@
 // The budget models Restore Hub's sliding window exactly as the in-memory
 // restorehub.MemoryBudget does, only shared: at most Limit slots are taken in
 // any Window, a slot counts from when it is taken until a Window after its
-// response arrived, one request at a time is in flight until a response has
-// taught the limit, a 429's Retry-After holds back every process, and when the
-// server reports fewer requests remaining than the budget counts, the
-// difference (some other user of the key) is held for one window.
+// response arrived, the documented floor of every plan (50 requests per 10
+// seconds) is assumed until a response has taught the limit, a 429's
+// Retry-After holds back every process, and when the server reports fewer
+// requests remaining than the budget counts, the difference (some other user
+// of the key) is held for one window. A higher Remaining gives those slots
+// back only beyond what the budget's own concurrent requests, which the
+// server may not have counted yet, could explain.
 //
 // Each operation is one Lua script, so it is atomic, and reads the Redis
 // server's clock, so processes with skewed clocks agree. The Redis keys are
@@ -66,13 +69,13 @@ const (
 	DefaultKeyPrefix = "restorehub:budget:"
 )
 
-// Polling while waiting: a wait for a release of unknown time is rechecked
-// every pollUnknown, any other wait at least every pollMax, so that budget
-// changes made elsewhere (another user's slots handed back, a new limit) are
-// seen.
+// Polling while waiting: a wait is rechecked at least every pollMax, so that
+// budget changes made elsewhere (a release in another process, another
+// user's slots handed back, a new limit) are seen.
 const (
-	pollUnknown = 10 * time.Millisecond
-	pollMax     = 500 * time.Millisecond
+	pollMax = 500 * time.Millisecond
+	// minRetryAfter is the least RetryAfter of a local RateLimitError.
+	minRetryAfter = 10 * time.Millisecond
 	// lateCallTimeout bounds a Redis call whose caller has stopped waiting,
 	// so that its result (a slot to hand back) can still be used.
 	lateCallTimeout = 5 * time.Second
@@ -160,7 +163,7 @@ func WithInflightTimeout(d time.Duration) Option {
 // WithIdleTTL sets how long the budget's Redis keys are kept after the last
 // use of the budget (default DefaultIdleTTL); they are always kept at least
 // as long as a slot or a Retry-After in them lasts. An expired budget starts
-// over: one request at a time until a response reports the limit.
+// over from the documented floor until a response reports the limit.
 func WithIdleTTL(d time.Duration) Option {
 	return func(c *config) error {
 		if d < time.Second || d > 30*24*time.Hour {
@@ -322,20 +325,16 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 			return restorehub.Grant{Waited: time.Since(start), Release: b.releaser(id)}, nil
 		}
 		if maxWait > 0 {
-			// res.wait is the least wait: 0 while waiting for the release of
-			// the one slot allowed before the limit is known.
+			// res.wait is the least wait.
 			if waited := time.Since(start); waited+res.wait > maxWait {
 				return restorehub.Grant{}, &restorehub.RateLimitError{
 					// A non-nil APIError, so that every field can be read.
 					APIError:   &restorehub.APIError{Local: true, Message: "the wait for the shared rate budget is longer than the maximum wait; nothing was sent"},
-					RetryAfter: max(res.wait, pollUnknown), Limit: res.limit, Window: res.window, Local: true,
+					RetryAfter: max(res.wait, minRetryAfter), Limit: res.limit, Window: res.window, Local: true,
 				}
 			}
 		}
 		sleep := min(res.wait, pollMax)
-		if res.untilRelease {
-			sleep = pollUnknown
-		}
 		// A little jitter keeps waiting processes from asking in lockstep.
 		sleep += time.Duration(rand.Int64N(int64(time.Millisecond)))
 		if timer == nil {
@@ -365,31 +364,31 @@ func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, sta
 	return g, nil
 }
 
+// acquireResult is the reply of acquireScript; limit and window are 0 until
+// a response has reported them.
 type acquireResult struct {
-	granted      bool
-	wait         time.Duration
-	limit        int
-	window       time.Duration
-	untilRelease bool
+	granted bool
+	wait    time.Duration
+	limit   int
+	window  time.Duration
 }
 
 func parseAcquire(v any) (acquireResult, bool) {
 	a, ok := v.([]any)
-	if !ok || len(a) != 5 {
+	if !ok || len(a) != 4 {
 		return acquireResult{}, false
 	}
-	var n [5]int64
+	var n [4]int64
 	for i, x := range a {
 		if n[i], ok = x.(int64); !ok {
 			return acquireResult{}, false
 		}
 	}
 	return acquireResult{
-		granted:      n[0] == 1,
-		wait:         time.Duration(max(n[1], 0)) * time.Microsecond,
-		limit:        int(n[2]),
-		window:       time.Duration(n[3]) * time.Microsecond,
-		untilRelease: n[4] == 1,
+		granted: n[0] == 1,
+		wait:    time.Duration(max(n[1], 0)) * time.Microsecond,
+		limit:   int(n[2]),
+		window:  time.Duration(n[3]) * time.Microsecond,
 	}, true
 }
 

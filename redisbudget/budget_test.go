@@ -113,6 +113,11 @@ func TestSlidingWindow(t *testing.T) {
 	const goroutines, perGoroutine = 16, 3
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	// The test's server allows less than the documented floor that the
+	// budget assumes before any response: one request teaches the limit.
+	if _, err := send(ctx, budgets[0], w, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	var failures atomic.Int32
 	for i := range goroutines {
@@ -130,8 +135,8 @@ func TestSlidingWindow(t *testing.T) {
 	if w.rejected != 0 {
 		t.Errorf("the server rejected %d requests", w.rejected)
 	}
-	if got := len(w.accepted); got != goroutines*perGoroutine {
-		t.Errorf("accepted %d requests, want %d", got, goroutines*perGoroutine)
+	if got := len(w.accepted); got != 1+goroutines*perGoroutine {
+		t.Errorf("accepted %d requests, want %d", got, 1+goroutines*perGoroutine)
 	}
 	if most := w.maxInWindow(); most > w.limit {
 		t.Errorf("%d requests in one window, limit %d", most, w.limit)
@@ -160,7 +165,7 @@ func TestSharedAndSeparate(t *testing.T) {
 			t.Fatalf("%s: acquire over the shared limit: got %v, want a local *RateLimitError", name, err)
 		}
 	}
-	// The other key has learned nothing: one request at a time.
+	// The other key has learned nothing: it starts from the floor.
 	g, err := other.Acquire(ctx, 10*time.Millisecond)
 	if err != nil {
 		t.Fatalf("other key: %v", err)
@@ -230,44 +235,69 @@ func TestContextEnds(t *testing.T) {
 	}
 }
 
-// TestUnknownLimitOneAtATime: before any response reports the limit, one
-// request is in flight at a time, across Budgets.
-func TestUnknownLimitOneAtATime(t *testing.T) {
+// TestUnknownLimitFloor: before any response reports the limit, the budget
+// allows the documented floor (floorLimit per floorWindow) across Budgets,
+// not one request at a time: a slow request does not hold back the others.
+// Past the floor it waits; a released slot counts for the floor's window.
+func TestUnknownLimitFloor(t *testing.T) {
 	r := needRedis(t)
+	rdb := r.Client(t)
 	key, prefix := testKey(t), testPrefix(t)
-	a := newBudget(t, r.Client(t), key, WithKeyPrefix(prefix))
+	a := newBudget(t, rdb, key, WithKeyPrefix(prefix))
 	b := newBudget(t, r.Client(t), key, WithKeyPrefix(prefix))
 	ctx := context.Background()
-	g, err := a.Acquire(ctx, 0)
+	// The first request hangs: it is never released in this test.
+	if _, err := a.Acquire(ctx, 10*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	var grants []restorehub.Grant
+	for i := 1; i < floorLimit; i++ {
+		x := a
+		if i%2 == 1 {
+			x = b
+		}
+		g, err := x.Acquire(ctx, 10*time.Millisecond)
+		if err != nil {
+			t.Fatalf("acquire %d of the floor of %d while the first hangs: %v", i+1, floorLimit, err)
+		}
+		grants = append(grants, g)
+	}
+	for name, x := range map[string]*Budget{"a": a, "b": b} {
+		var rle *restorehub.RateLimitError
+		if _, err := x.Acquire(ctx, 50*time.Millisecond); !errors.As(err, &rle) || !rle.Local {
+			t.Fatalf("%s: acquire past the floor: got %v, want a local *RateLimitError", name, err)
+		}
+		if rle.Limit != 0 || rle.Window != 0 {
+			t.Errorf("%s: the error reports Limit %d, Window %s before any was learned; want 0, 0", name, rle.Limit, rle.Window)
+		}
+		if rle.RetryAfter <= 50*time.Millisecond || rle.RetryAfter > floorWindow {
+			t.Errorf("%s: RetryAfter %s, want within (50ms, %s]", name, rle.RetryAfter, floorWindow)
+		}
+	}
+	// A released slot still counts, for the floor's window.
+	at := time.Now()
+	grants[0].Release(at)
+	if _, err := b.Acquire(ctx, 50*time.Millisecond); err == nil {
+		t.Fatal("a released slot freed at once; it must count for the floor's window")
+	}
+	used, err := rdb.ZRangeWithScores(ctx, b.RedisKeys()[1], 0, -1).Result()
+	if err != nil || len(used) != 1 {
+		t.Fatalf("released slots in Redis: %v (%v), want 1", used, err)
+	}
+	redisNow, err := rdb.Time(ctx).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rle *restorehub.RateLimitError
-	if _, err := b.Acquire(ctx, 50*time.Millisecond); !errors.As(err, &rle) {
-		t.Fatalf("second acquire while the first is in flight: got %v, want a *RateLimitError", err)
+	if left := time.UnixMicro(int64(used[0].Score)).Sub(redisNow); left <= floorWindow-2*time.Second || left > floorWindow {
+		t.Errorf("the released slot frees in %s, want about %s", left, floorWindow)
 	}
-	done := make(chan error, 1)
-	go func() {
-		g, err := b.Acquire(ctx, 0)
-		if err == nil {
-			g.Release(time.Now())
-		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("acquired while the first is in flight (err %v)", err)
-	case <-time.After(100 * time.Millisecond):
+	// A response that reports a larger limit lets the waiting go on at once.
+	a.Observe(restorehub.RateLimit{Limit: 200, Remaining: 200 - floorLimit, Window: 10 * time.Second}, time.Now())
+	g, err := b.Acquire(ctx, 10*time.Millisecond)
+	if err != nil {
+		t.Fatalf("after the limit was learned: %v", err)
 	}
-	g.Release(time.Now()) // no window known: frees at once
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the release did not free the slot")
-	}
+	g.Release(time.Now())
 }
 
 // TestRetryAfterHoldsEveryone: a 429's Retry-After, seen by one Budget,
@@ -294,7 +324,8 @@ func TestRetryAfterHoldsEveryone(t *testing.T) {
 }
 
 // TestOtherUsers: a Remaining lower than the free slots counted here is
-// someone else's use, held for a window; a higher one hands it back.
+// someone else's use, held for a window; a higher one hands it back, but
+// only beyond what the budget's own concurrent requests could explain.
 func TestOtherUsers(t *testing.T) {
 	r := needRedis(t)
 	b := newBudget(t, r.Client(t), testKey(t), WithKeyPrefix(testPrefix(t)))
@@ -313,16 +344,145 @@ func TestOtherUsers(t *testing.T) {
 	if _, err := b.Acquire(ctx, 10*time.Millisecond); err == nil {
 		t.Fatal("acquired past the other user's slots")
 	}
-	// The server says 6 remain: the other user's slots have freed.
+	// The server says 6 remain. Three of this budget's requests besides the
+	// observed one are in flight and may not have been counted yet: only the
+	// 3 slots they cannot explain are handed back.
 	b.Observe(restorehub.RateLimit{Limit: 10, Remaining: 6, Window: 10 * time.Second}, time.Now())
-	for i := range 6 {
+	for i := range 3 {
 		if _, err := b.Acquire(ctx, 10*time.Millisecond); err != nil {
-			t.Fatalf("acquire %d of the 6 handed back: %v", i, err)
+			t.Fatalf("acquire %d of the 3 handed back: %v", i, err)
 		}
 	}
 	if _, err := b.Acquire(ctx, 10*time.Millisecond); err == nil {
 		t.Fatal("acquired past the limit")
 	}
+}
+
+// TestObserveIgnoresStaleRemaining replays, through the public Budget
+// interface, the interleavings in which a response's Remaining is older than
+// the shared budget's own count: another user holds 47 of 50 slots, two of
+// the budget's requests (one from each of two processes) go out together,
+// and the server counts A (Remaining 1) before B (Remaining 0). A's answer
+// must not give back one of the other user's slots, whether B is still in
+// flight or already answered: the server counts all 50, and a third request
+// would get a 429. A Remaining that no concurrent request explains still
+// gives slots back. The cases and figures are those of the core's
+// TestBudgetReconcileIgnoresStaleRemaining for MemoryBudget.Observe.
+func TestObserveIgnoresStaleRemaining(t *testing.T) {
+	r := needRedis(t)
+	const limit = 50
+	window := 10 * time.Second
+	rl := func(remaining int) restorehub.RateLimit {
+		return restorehub.RateLimit{Limit: limit, Remaining: remaining, Window: window}
+	}
+	tests := []struct {
+		name string
+		// run sends the budget's requests after the first has learned that
+		// 2 remain, as the transport does (acquire, observe, release);
+		// wantFree is checked after it.
+		run      func(t *testing.T, a, b *Budget)
+		wantFree int
+	}{
+		{"stale answer while the other is in flight", func(t *testing.T, a, b *Budget) {
+			ga, gb := take(t, a), take(t, b)
+			at := time.Now()
+			a.Observe(rl(1), at)
+			ga.Release(at)
+			// B is still out: a third request sent now would be the 51st.
+			if _, err := a.Acquire(context.Background(), 10*time.Millisecond); err == nil {
+				t.Error("after A's answer a third request was let out")
+			}
+			at = time.Now()
+			b.Observe(rl(0), at)
+			gb.Release(at)
+		}, 0},
+		{"stale answer after the other was answered", func(t *testing.T, a, b *Budget) {
+			ga, gb := take(t, a), take(t, b)
+			at := time.Now()
+			b.Observe(rl(0), at)
+			gb.Release(at)
+			at = time.Now()
+			a.Observe(rl(1), at)
+			ga.Release(at)
+		}, 0},
+		// The first request's slot still counts here and may not have been
+		// counted by the server when it handled this one.
+		{"lone answer gives slots back", func(t *testing.T, a, _ *Budget) {
+			g := take(t, a)
+			at := time.Now()
+			a.Observe(rl(10), at)
+			g.Release(at)
+		}, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key, prefix := testKey(t), testPrefix(t)
+			rdb := r.Client(t)
+			a := newBudget(t, rdb, key, WithKeyPrefix(prefix))
+			b := newBudget(t, r.Client(t), key, WithKeyPrefix(prefix))
+			// Another user spent 47: the first answer says 2 remain.
+			g := take(t, a)
+			at := time.Now()
+			a.Observe(rl(2), at)
+			g.Release(at)
+			if free := freeSlots(t, rdb, a); free != 2 {
+				t.Fatalf("after the first answer %d slots are free, want 2", free)
+			}
+			tt.run(t, a, b)
+			if free := freeSlots(t, rdb, a); free != tt.wantFree {
+				t.Errorf("%d slots are free, want %d", free, tt.wantFree)
+			}
+		})
+	}
+	// With none of the budget's requests out or still counting, a higher
+	// Remaining is the other user's slots freeing: all are handed back.
+	t.Run("nothing of the budget's out", func(t *testing.T) {
+		key, prefix := testKey(t), testPrefix(t)
+		rdb := r.Client(t)
+		a := newBudget(t, rdb, key, WithKeyPrefix(prefix))
+		a.Observe(rl(2), time.Now())
+		if free := freeSlots(t, rdb, a); free != 2 {
+			t.Fatalf("%d slots are free, want 2", free)
+		}
+		a.Observe(rl(30), time.Now())
+		if free := freeSlots(t, rdb, a); free != 30 {
+			t.Errorf("%d slots are free, want 30", free)
+		}
+	})
+}
+
+// take acquires a slot that must be free at once.
+func take(t *testing.T, b *Budget) restorehub.Grant {
+	t.Helper()
+	g, err := b.Acquire(context.Background(), 10*time.Millisecond)
+	if err != nil {
+		t.Fatalf("acquire: %v", err)
+	}
+	if b.UsingFallback() {
+		t.Fatal("the budget is on its fallback")
+	}
+	return g
+}
+
+// freeSlots returns the free slots of b's budget as kept in Redis: its
+// learned limit less the slots in flight, released and spent by other users.
+// The test's windows are long, so none frees on its own meanwhile.
+func freeSlots(t *testing.T, rdb *redis.Client, b *Budget) int {
+	t.Helper()
+	ctx := context.Background()
+	keys := b.RedisKeys()
+	limit, err := rdb.HGet(ctx, keys[3], "limit").Int()
+	if err != nil {
+		t.Fatalf("the learned limit: %v", err)
+	}
+	for _, k := range keys[:3] {
+		n, err := rdb.ZCard(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit -= int(n)
+	}
+	return limit
 }
 
 // TestInflightTimeout: a slot whose holder never releases it (a crashed
@@ -655,7 +815,17 @@ end`, nil, d.Microseconds()).Err()
 		}
 	}()
 	<-started
-	time.Sleep(20 * time.Millisecond) // let the loop take the server
+	// Return once the loop has the server: a PING from another connection
+	// no longer answers promptly. A fixed sleep was not enough on a loaded
+	// machine, where the loop sometimes had not started yet.
+	probe := redis.NewClient(&redis.Options{Addr: r.Addr, ReadTimeout: 20 * time.Millisecond, MaxRetries: -1})
+	defer probe.Close()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if probe.Ping(context.Background()).Err() != nil {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return done
 }
 

@@ -84,7 +84,12 @@ func TestProofWorker(t *testing.T) {
 		rdb := redis.NewClient(&redis.Options{Addr: addr})
 		defer rdb.Close()
 		var err error
-		budget, err = New(rdb, key, WithRetryInterval(time.Second),
+		// The proof is about sharing the budget, not about Redis latency:
+		// on a loaded machine, with the race detector, the first calls of
+		// 20 goroutines (dialling, loading the scripts) can take longer than
+		// DefaultTimeout, and every process would pace alone on its fallback
+		// for a retry interval, overrunning the key together.
+		budget, err = New(rdb, key, WithRetryInterval(time.Second), WithTimeout(time.Second),
 			WithLogger(slog.New(slog.NewTextHandler(os.Stderr, nil))))
 		if err != nil {
 			t.Fatal(err)
