@@ -20,7 +20,7 @@ var toolDefs = []toolDef{
 		description: "Fetch the OpenAPI 3.x description of the REST API. Sends GET /openapi.json. No scope documented.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Meta.GetOpenAPISpec(ctx)
+			return s.Services.Meta.GetOpenAPISpec(ctx)
 		},
 	},
 	{
@@ -31,7 +31,7 @@ var toolDefs = []toolDef{
 		description: "Fetch the public data-model JSON. Sends GET /public/schema.json. No scope documented.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Meta.GetDataModelSchema(ctx)
+			return s.Services.Meta.GetDataModelSchema(ctx)
 		},
 	},
 	{
@@ -42,7 +42,7 @@ var toolDefs = []toolDef{
 		description: "Get the account that owns the API key. Sends GET /account. Scope account:read (read tier).",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Account.Get(ctx)
+			return s.Services.Account.Get(ctx)
 		},
 	},
 	{
@@ -58,7 +58,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "username", "username", "email", "email"); err != nil {
 				return nil, err
 			}
-			return s.Account.Update(ctx, body)
+			return s.Services.Account.Update(ctx, body)
 		},
 	},
 	{
@@ -70,7 +70,7 @@ var toolDefs = []toolDef{
 		description: "Delete the account. Sends DELETE /account. Scope account:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return nil, s.Account.Delete(ctx)
+			return nil, s.Services.Account.Delete(ctx)
 		},
 	},
 	{
@@ -86,7 +86,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "provider", "provider", "code", "code"); err != nil {
 				return nil, err
 			}
-			return s.Account.Link(ctx, body)
+			return s.Services.Account.Link(ctx, body)
 		},
 	},
 	{
@@ -105,7 +105,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Ads.List(ctx, &q)
+			return s.Services.Ads.List(ctx, &q)
 		},
 	},
 	{
@@ -121,7 +121,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "title", "title", "url", "url", "active", "active"); err != nil {
 				return nil, err
 			}
-			return s.Ads.Create(ctx, body)
+			return s.Services.Ads.Create(ctx, body)
 		},
 	},
 	{
@@ -137,7 +137,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("adId", &adID); err != nil {
 				return nil, err
 			}
-			return s.Ads.Get(ctx, adID)
+			return s.Services.Ads.Get(ctx, adID)
 		},
 	},
 	{
@@ -157,7 +157,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "title", "title", "url", "url", "active", "active"); err != nil {
 				return nil, err
 			}
-			return s.Ads.Update(ctx, adID, body)
+			return s.Services.Ads.Update(ctx, adID, body)
 		},
 	},
 	{
@@ -173,7 +173,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("adId", &adID); err != nil {
 				return nil, err
 			}
-			return nil, s.Ads.Delete(ctx, adID)
+			return nil, s.Services.Ads.Delete(ctx, adID)
 		},
 	},
 	{
@@ -192,7 +192,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Alerts.List(ctx, &q)
+			return s.Services.Alerts.List(ctx, &q)
 		},
 	},
 	{
@@ -208,7 +208,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "type", "type", "message", "message", "serverId", "serverId"); err != nil {
 				return nil, err
 			}
-			return s.Alerts.Create(ctx, body)
+			return s.Services.Alerts.Create(ctx, body)
 		},
 	},
 	{
@@ -224,7 +224,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("alertId", &alertID); err != nil {
 				return nil, err
 			}
-			return s.Alerts.Get(ctx, alertID)
+			return s.Services.Alerts.Get(ctx, alertID)
 		},
 	},
 	{
@@ -244,7 +244,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "message", "message", "read", "read"); err != nil {
 				return nil, err
 			}
-			return s.Alerts.Update(ctx, alertID, body)
+			return s.Services.Alerts.Update(ctx, alertID, body)
 		},
 	},
 	{
@@ -260,7 +260,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("alertId", &alertID); err != nil {
 				return nil, err
 			}
-			return nil, s.Alerts.Delete(ctx, alertID)
+			return nil, s.Services.Alerts.Delete(ctx, alertID)
 		},
 	},
 	{
@@ -272,7 +272,7 @@ var toolDefs = []toolDef{
 		description: "Get analytics. Sends GET /analytics. Scope analytics:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Analytics.Get(ctx)
+			return s.Services.Analytics.Get(ctx)
 		},
 	},
 	{
@@ -291,7 +291,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.APIKeys.List(ctx, &q)
+			return s.Services.APIKeys.List(ctx, &q)
 		},
 	},
 	{
@@ -307,7 +307,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "scopes", "scopes"); err != nil {
 				return nil, err
 			}
-			return s.APIKeys.Create(ctx, body)
+			return s.Services.APIKeys.Create(ctx, body)
 		},
 	},
 	{
@@ -323,7 +323,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("keyId", &keyID); err != nil {
 				return nil, err
 			}
-			return s.APIKeys.Get(ctx, keyID)
+			return s.Services.APIKeys.Get(ctx, keyID)
 		},
 	},
 	{
@@ -343,7 +343,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "scopes", "scopes"); err != nil {
 				return nil, err
 			}
-			return s.APIKeys.Update(ctx, keyID, body)
+			return s.Services.APIKeys.Update(ctx, keyID, body)
 		},
 	},
 	{
@@ -359,7 +359,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("keyId", &keyID); err != nil {
 				return nil, err
 			}
-			return nil, s.APIKeys.Delete(ctx, keyID)
+			return nil, s.Services.APIKeys.Delete(ctx, keyID)
 		},
 	},
 	{
@@ -381,7 +381,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Audit.ListEvents(ctx, &q)
+			return s.Services.Audit.ListEvents(ctx, &q)
 		},
 	},
 	{
@@ -403,7 +403,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Backups.List(ctx, &q)
+			return s.Services.Backups.List(ctx, &q)
 		},
 	},
 	{
@@ -419,7 +419,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "serverId", "serverId", "name", "name"); err != nil {
 				return nil, err
 			}
-			return s.Backups.Create(ctx, body)
+			return s.Services.Backups.Create(ctx, body)
 		},
 	},
 	{
@@ -435,7 +435,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("backupId", &backupID); err != nil {
 				return nil, err
 			}
-			return s.Backups.Get(ctx, backupID)
+			return s.Services.Backups.Get(ctx, backupID)
 		},
 	},
 	{
@@ -451,7 +451,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("backupId", &backupID); err != nil {
 				return nil, err
 			}
-			return nil, s.Backups.Delete(ctx, backupID)
+			return nil, s.Services.Backups.Delete(ctx, backupID)
 		},
 	},
 	{
@@ -471,7 +471,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "targetServerId", "targetServerId", "roles", "roles", "channels", "channels", "settings", "settings"); err != nil {
 				return nil, err
 			}
-			return s.Backups.Restore(ctx, backupID, body)
+			return s.Services.Backups.Restore(ctx, backupID, body)
 		},
 	},
 	{
@@ -483,7 +483,7 @@ var toolDefs = []toolDef{
 		description: "Get billing information. Sends GET /billing. Scope billing:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Billing.Get(ctx)
+			return s.Services.Billing.Get(ctx)
 		},
 	},
 	{
@@ -499,7 +499,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "plan", "plan", "cancelAtPeriodEnd", "cancelAtPeriodEnd"); err != nil {
 				return nil, err
 			}
-			return s.Billing.Update(ctx, body)
+			return s.Services.Billing.Update(ctx, body)
 		},
 	},
 	{
@@ -518,7 +518,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Blacklist.ListEntries(ctx, &q)
+			return s.Services.Blacklist.ListEntries(ctx, &q)
 		},
 	},
 	{
@@ -534,7 +534,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "userId", "userId", "reason", "reason"); err != nil {
 				return nil, err
 			}
-			return s.Blacklist.CreateEntry(ctx, body)
+			return s.Services.Blacklist.CreateEntry(ctx, body)
 		},
 	},
 	{
@@ -550,7 +550,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("entryId", &entryID); err != nil {
 				return nil, err
 			}
-			return nil, s.Blacklist.DeleteEntry(ctx, entryID)
+			return nil, s.Services.Blacklist.DeleteEntry(ctx, entryID)
 		},
 	},
 	{
@@ -569,7 +569,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Bots.List(ctx, &q)
+			return s.Services.Bots.List(ctx, &q)
 		},
 	},
 	{
@@ -585,7 +585,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "token", "token"); err != nil {
 				return nil, err
 			}
-			return s.Bots.Create(ctx, body)
+			return s.Services.Bots.Create(ctx, body)
 		},
 	},
 	{
@@ -601,7 +601,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("botId", &botID); err != nil {
 				return nil, err
 			}
-			return s.Bots.Get(ctx, botID)
+			return s.Services.Bots.Get(ctx, botID)
 		},
 	},
 	{
@@ -621,7 +621,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "token", "token"); err != nil {
 				return nil, err
 			}
-			return s.Bots.Update(ctx, botID, body)
+			return s.Services.Bots.Update(ctx, botID, body)
 		},
 	},
 	{
@@ -637,7 +637,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("botId", &botID); err != nil {
 				return nil, err
 			}
-			return nil, s.Bots.Delete(ctx, botID)
+			return nil, s.Services.Bots.Delete(ctx, botID)
 		},
 	},
 	{
@@ -649,7 +649,7 @@ var toolDefs = []toolDef{
 		description: "Read Discord-side data (what exactly is undocumented). Sends GET /discord/guilds. Scope discord:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Discord.ListGuilds(ctx)
+			return s.Services.Discord.ListGuilds(ctx)
 		},
 	},
 	{
@@ -668,7 +668,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Domains.List(ctx, &q)
+			return s.Services.Domains.List(ctx, &q)
 		},
 	},
 	{
@@ -684,7 +684,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "hostname", "hostname"); err != nil {
 				return nil, err
 			}
-			return s.Domains.Create(ctx, body)
+			return s.Services.Domains.Create(ctx, body)
 		},
 	},
 	{
@@ -700,7 +700,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("domainId", &domainID); err != nil {
 				return nil, err
 			}
-			return s.Domains.Get(ctx, domainID)
+			return s.Services.Domains.Get(ctx, domainID)
 		},
 	},
 	{
@@ -716,7 +716,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("domainId", &domainID); err != nil {
 				return nil, err
 			}
-			return nil, s.Domains.Delete(ctx, domainID)
+			return nil, s.Services.Domains.Delete(ctx, domainID)
 		},
 	},
 	{
@@ -728,7 +728,7 @@ var toolDefs = []toolDef{
 		description: "Get firewall settings. Sends GET /firewall. Scope firewall:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Firewall.Get(ctx)
+			return s.Services.Firewall.Get(ctx)
 		},
 	},
 	{
@@ -744,7 +744,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "enabled", "enabled", "blockVpn", "blockVpn", "minAccountAgeDays", "minAccountAgeDays", "blockedCountries", "blockedCountries"); err != nil {
 				return nil, err
 			}
-			return s.Firewall.Update(ctx, body)
+			return s.Services.Firewall.Update(ctx, body)
 		},
 	},
 	{
@@ -763,7 +763,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Marketplace.ListListings(ctx, &q)
+			return s.Services.Marketplace.ListListings(ctx, &q)
 		},
 	},
 	{
@@ -779,7 +779,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "title", "title", "description", "description", "priceCents", "priceCents", "currency", "currency"); err != nil {
 				return nil, err
 			}
-			return s.Marketplace.CreateListing(ctx, body)
+			return s.Services.Marketplace.CreateListing(ctx, body)
 		},
 	},
 	{
@@ -795,7 +795,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("listingId", &listingID); err != nil {
 				return nil, err
 			}
-			return s.Marketplace.GetListing(ctx, listingID)
+			return s.Services.Marketplace.GetListing(ctx, listingID)
 		},
 	},
 	{
@@ -815,7 +815,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "title", "title", "description", "description", "priceCents", "priceCents"); err != nil {
 				return nil, err
 			}
-			return s.Marketplace.UpdateListing(ctx, listingID, body)
+			return s.Services.Marketplace.UpdateListing(ctx, listingID, body)
 		},
 	},
 	{
@@ -831,7 +831,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "amountCents", "amountCents", "currency", "currency"); err != nil {
 				return nil, err
 			}
-			return s.Marketplace.CreatePayout(ctx, body)
+			return s.Services.Marketplace.CreatePayout(ctx, body)
 		},
 	},
 	{
@@ -853,7 +853,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Members.List(ctx, &q)
+			return s.Services.Members.List(ctx, &q)
 		},
 	},
 	{
@@ -869,7 +869,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("memberId", &memberID); err != nil {
 				return nil, err
 			}
-			return s.Members.Get(ctx, memberID)
+			return s.Services.Members.Get(ctx, memberID)
 		},
 	},
 	{
@@ -889,7 +889,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "note", "note", "verified", "verified"); err != nil {
 				return nil, err
 			}
-			return s.Members.Update(ctx, memberID, body)
+			return s.Services.Members.Update(ctx, memberID, body)
 		},
 	},
 	{
@@ -905,7 +905,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "serverId", "serverId", "memberIds", "memberIds"); err != nil {
 				return nil, err
 			}
-			return s.Members.MassVerify(ctx, body)
+			return s.Services.Members.MassVerify(ctx, body)
 		},
 	},
 	{
@@ -921,7 +921,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "serverId", "serverId", "message", "message", "memberIds", "memberIds"); err != nil {
 				return nil, err
 			}
-			return s.Members.MassDM(ctx, body)
+			return s.Services.Members.MassDM(ctx, body)
 		},
 	},
 	{
@@ -937,7 +937,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "targetServerId", "targetServerId", "memberIds", "memberIds"); err != nil {
 				return nil, err
 			}
-			return s.Members.Pull(ctx, body)
+			return s.Services.Members.Pull(ctx, body)
 		},
 	},
 	{
@@ -956,7 +956,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Panels.List(ctx, &q)
+			return s.Services.Panels.List(ctx, &q)
 		},
 	},
 	{
@@ -972,7 +972,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "serverId", "serverId", "channelId", "channelId", "title", "title", "description", "description"); err != nil {
 				return nil, err
 			}
-			return s.Panels.Create(ctx, body)
+			return s.Services.Panels.Create(ctx, body)
 		},
 	},
 	{
@@ -988,7 +988,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("panelId", &panelID); err != nil {
 				return nil, err
 			}
-			return s.Panels.Get(ctx, panelID)
+			return s.Services.Panels.Get(ctx, panelID)
 		},
 	},
 	{
@@ -1008,7 +1008,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "channelId", "channelId", "title", "title", "description", "description"); err != nil {
 				return nil, err
 			}
-			return s.Panels.Update(ctx, panelID, body)
+			return s.Services.Panels.Update(ctx, panelID, body)
 		},
 	},
 	{
@@ -1024,7 +1024,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("panelId", &panelID); err != nil {
 				return nil, err
 			}
-			return nil, s.Panels.Delete(ctx, panelID)
+			return nil, s.Services.Panels.Delete(ctx, panelID)
 		},
 	},
 	{
@@ -1043,7 +1043,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Referrals.List(ctx, &q)
+			return s.Services.Referrals.List(ctx, &q)
 		},
 	},
 	{
@@ -1062,7 +1062,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Servers.List(ctx, &q)
+			return s.Services.Servers.List(ctx, &q)
 		},
 	},
 	{
@@ -1078,7 +1078,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "guildId", "guildId", "name", "name"); err != nil {
 				return nil, err
 			}
-			return s.Servers.Create(ctx, body)
+			return s.Services.Servers.Create(ctx, body)
 		},
 	},
 	{
@@ -1094,7 +1094,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("serverId", &serverID); err != nil {
 				return nil, err
 			}
-			return s.Servers.Get(ctx, serverID)
+			return s.Services.Servers.Get(ctx, serverID)
 		},
 	},
 	{
@@ -1114,7 +1114,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name"); err != nil {
 				return nil, err
 			}
-			return s.Servers.Update(ctx, serverID, body)
+			return s.Services.Servers.Update(ctx, serverID, body)
 		},
 	},
 	{
@@ -1130,7 +1130,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("serverId", &serverID); err != nil {
 				return nil, err
 			}
-			return nil, s.Servers.Delete(ctx, serverID)
+			return nil, s.Services.Servers.Delete(ctx, serverID)
 		},
 	},
 	{
@@ -1149,7 +1149,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Teams.List(ctx, &q)
+			return s.Services.Teams.List(ctx, &q)
 		},
 	},
 	{
@@ -1165,7 +1165,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "memberIds", "memberIds"); err != nil {
 				return nil, err
 			}
-			return s.Teams.Create(ctx, body)
+			return s.Services.Teams.Create(ctx, body)
 		},
 	},
 	{
@@ -1181,7 +1181,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("teamId", &teamID); err != nil {
 				return nil, err
 			}
-			return s.Teams.Get(ctx, teamID)
+			return s.Services.Teams.Get(ctx, teamID)
 		},
 	},
 	{
@@ -1201,7 +1201,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "memberIds", "memberIds"); err != nil {
 				return nil, err
 			}
-			return s.Teams.Update(ctx, teamID, body)
+			return s.Services.Teams.Update(ctx, teamID, body)
 		},
 	},
 	{
@@ -1217,7 +1217,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("teamId", &teamID); err != nil {
 				return nil, err
 			}
-			return nil, s.Teams.Delete(ctx, teamID)
+			return nil, s.Services.Teams.Delete(ctx, teamID)
 		},
 	},
 	{
@@ -1236,7 +1236,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Templates.List(ctx, &q)
+			return s.Services.Templates.List(ctx, &q)
 		},
 	},
 	{
@@ -1252,7 +1252,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "description", "description", "sourceServerId", "sourceServerId"); err != nil {
 				return nil, err
 			}
-			return s.Templates.Create(ctx, body)
+			return s.Services.Templates.Create(ctx, body)
 		},
 	},
 	{
@@ -1268,7 +1268,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("templateId", &templateID); err != nil {
 				return nil, err
 			}
-			return s.Templates.Get(ctx, templateID)
+			return s.Services.Templates.Get(ctx, templateID)
 		},
 	},
 	{
@@ -1288,7 +1288,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "name", "name", "description", "description"); err != nil {
 				return nil, err
 			}
-			return s.Templates.Update(ctx, templateID, body)
+			return s.Services.Templates.Update(ctx, templateID, body)
 		},
 	},
 	{
@@ -1308,7 +1308,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "targetServerId", "targetServerId"); err != nil {
 				return nil, err
 			}
-			return s.Templates.Apply(ctx, templateID, body)
+			return s.Services.Templates.Apply(ctx, templateID, body)
 		},
 	},
 	{
@@ -1324,7 +1324,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "fileName", "fileName", "contentType", "contentType", "data", "data"); err != nil {
 				return nil, err
 			}
-			return s.Upload.Create(ctx, body)
+			return s.Services.Upload.Create(ctx, body)
 		},
 	},
 	{
@@ -1336,7 +1336,7 @@ var toolDefs = []toolDef{
 		description: "Get verification-page settings. Sends GET /verify-page. Scope verify-page:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.VerifyPage.Get(ctx)
+			return s.Services.VerifyPage.Get(ctx)
 		},
 	},
 	{
@@ -1352,7 +1352,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "title", "title", "description", "description", "accentColor", "accentColor", "logoUrl", "logoUrl"); err != nil {
 				return nil, err
 			}
-			return s.VerifyPage.Update(ctx, body)
+			return s.Services.VerifyPage.Update(ctx, body)
 		},
 	},
 	{
@@ -1371,7 +1371,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("limit", &q.Limit); err != nil {
 				return nil, err
 			}
-			return s.Whitelist.ListEntries(ctx, &q)
+			return s.Services.Whitelist.ListEntries(ctx, &q)
 		},
 	},
 	{
@@ -1387,7 +1387,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "userId", "userId", "reason", "reason"); err != nil {
 				return nil, err
 			}
-			return s.Whitelist.CreateEntry(ctx, body)
+			return s.Services.Whitelist.CreateEntry(ctx, body)
 		},
 	},
 	{
@@ -1403,7 +1403,7 @@ var toolDefs = []toolDef{
 			if err := p.decode("entryId", &entryID); err != nil {
 				return nil, err
 			}
-			return nil, s.Whitelist.DeleteEntry(ctx, entryID)
+			return nil, s.Services.Whitelist.DeleteEntry(ctx, entryID)
 		},
 	},
 	{
@@ -1415,7 +1415,7 @@ var toolDefs = []toolDef{
 		description: "Get verification-widget settings. Sends GET /widget. Scope widget:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
-			return s.Widget.Get(ctx)
+			return s.Services.Widget.Get(ctx)
 		},
 	},
 	{
@@ -1431,7 +1431,7 @@ var toolDefs = []toolDef{
 			if err := p.object(body, "enabled", "enabled", "theme", "theme", "allowedOrigins", "allowedOrigins"); err != nil {
 				return nil, err
 			}
-			return s.Widget.Update(ctx, body)
+			return s.Services.Widget.Update(ctx, body)
 		},
 	},
 }

@@ -135,7 +135,9 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 			}
 			callArgs = append(callArgs, "body")
 		}
-		call := fmt.Sprintf("s.%s.%s(%s)", p.svc.field, p.name, strings.Join(append([]string{"ctx"}, callArgs...), ", "))
+		// Through the embedded Services by name: a resource called
+		// "Services" would otherwise name the embedded field itself.
+		call := fmt.Sprintf("s.Services.%s.%s(%s)", p.svc.field, p.name, strings.Join(append([]string{"ctx"}, callArgs...), ", "))
 		if p.resp == nil {
 			w.line("return nil, %s", call)
 		} else {
@@ -146,11 +148,20 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 	}
 	w.line("}")
 
+	used := packagesUsed(w.Bytes())
 	var b bytes.Buffer
 	b.WriteString(headerLine(specPath) + "\n\npackage " + pkg + "\n\n")
-	b.WriteString("import (\n\t\"context\"\n\n")
+	b.WriteString("import (\n\t\"context\"\n")
+	// Argument types may name json.RawMessage or time.Time.
+	if used["json"] {
+		b.WriteString("\t\"encoding/json\"\n")
+	}
+	if used["time"] {
+		b.WriteString("\t\"time\"\n")
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "\trestorehub %q\n", rootImport)
-	if bytes.Contains(w.Bytes(), []byte("resources.")) {
+	if used["resources"] {
 		fmt.Fprintf(&b, "\t%q\n", resourcesImport)
 	}
 	b.WriteString(")\n\n")
@@ -644,4 +655,27 @@ func qualifyExpr(expr string, decls map[string]bool) string {
 	}
 	walk(e)
 	return b.String()
+}
+
+// packagesUsed returns the package names that decls (Go declarations
+// without a package clause) use as qualifiers, such as "json" in
+// json.RawMessage, so that only the imports the code needs are written.
+// Text inside string literals, such as a schema, is not code and does not
+// count.
+func packagesUsed(decls []byte) map[string]bool {
+	used := map[string]bool{}
+	f, err := parser.ParseFile(token.NewFileSet(), "", append([]byte("package p\n\n"), decls...), parser.SkipObjectResolution)
+	if err != nil {
+		// format.Source reports the error with its position below.
+		return map[string]bool{"json": bytes.Contains(decls, []byte("json.")), "time": bytes.Contains(decls, []byte("time.")), "resources": bytes.Contains(decls, []byte("resources."))}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	return used
 }
