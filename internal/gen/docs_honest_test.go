@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,18 +29,8 @@ var discordNamed = regexp.MustCompile(`Guild|Channel|Role|User|Message|Emoji|Dis
 // project spec and checks every doc comment: no banned phrase, and no ID
 // of a non-Discord object (a job, a payout, a backup) called a snowflake.
 func TestGeneratedDocsAreHonest(t *testing.T) {
-	data, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reserved, err := handWrittenNames(resourcesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := generate(data, projectSpecArg, "resources", reserved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	res := project(t).res
 	checked := 0
 	for name, src := range res.files {
 		fset := token.NewFileSet()

@@ -13,6 +13,7 @@ import (
 // resources/generate_tools.go does and fails when the checked-in file
 // differs.
 func TestCheckedInToolsAreFresh(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +98,7 @@ func TestToolSchemas(t *testing.T) {
 // names, recursion, composition, OpenAPI 3.0 and 3.1, …): generation never
 // fails, the file formats, and every schema is closed, self-contained JSON.
 func TestToolsForEveryFeatureSpec(t *testing.T) {
+	t.Parallel()
 	specs, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	if len(specs) == 0 {
 		t.Fatal("no test specs")

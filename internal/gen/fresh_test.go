@@ -19,18 +19,9 @@ const (
 // scopes.go from the project spec, the way go generate does, and fails when
 // a checked-in file differs, is missing, or is a stale generated file.
 func TestCheckedInOutputIsFresh(t *testing.T) {
-	data, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reserved, err := handWrittenNames(resourcesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := generate(data, projectSpecArg, "resources", reserved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	g := project(t)
+	res := g.res
 	const hint = "; run go generate ./... at the module root"
 	for name, want := range res.files {
 		got, err := os.ReadFile(filepath.Join(resourcesDir, name))
@@ -51,9 +42,9 @@ func TestCheckedInOutputIsFresh(t *testing.T) {
 			t.Errorf("resources/%s is a stale generated file%s", e.Name(), hint)
 		}
 	}
-	want, err := res.doc.scopesFile(projectSpecArg, "restorehub")
-	if err != nil || want == nil {
-		t.Fatalf("scopes: %v", err)
+	want := g.scopes
+	if want == nil {
+		t.Fatal("scopes: the project spec gives no scopes.go")
 	}
 	got, err := os.ReadFile(scopesFile)
 	if err != nil {
@@ -67,6 +58,7 @@ func TestCheckedInOutputIsFresh(t *testing.T) {
 // TestProjectSpec pins the facts the project spec must keep and what the
 // generator makes of it.
 func TestProjectSpec(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)

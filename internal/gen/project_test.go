@@ -11,18 +11,8 @@ import (
 // the resources tests hold for any spec, so the figures of this one are
 // checked here.
 func TestProjectSpecFigures(t *testing.T) {
-	data, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reserved, err := handWrittenNames(resourcesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := generate(data, projectSpecArg, "resources", reserved)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	res := project(t).res
 	if n := len(res.plan.ops); n != 85 || res.inferred != 82 || res.documented != 3 {
 		t.Errorf("%d operations (%d documented, %d inferred), want 85 (3, 82)", n, res.documented, res.inferred)
 	}
@@ -56,22 +46,8 @@ func TestProjectSpecFigures(t *testing.T) {
 // the way its go:generate directive does and fails when the checked-in file
 // differs.
 func TestCheckedInCasesAreFresh(t *testing.T) {
-	data, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reserved, err := handWrittenNames(resourcesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := generate(data, "../../internal/gen/openapi.json", "resources", reserved)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := res.plan.casesFile("../../internal/gen/openapi.json", "resourcestest", "resources", "github.com/restorehub/restorehub-go/resources")
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Parallel()
+	want := project(t).cases
 	got, err := os.ReadFile(resourcesDir + "/resourcestest/cases_gen.go")
 	if err != nil {
 		t.Fatal(err)
