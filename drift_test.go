@@ -117,6 +117,7 @@ func checkDrift(t *testing.T, r *DriftReport, want driftWant) {
 }
 
 func TestCompareSpec(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(doc map[string]any)
@@ -292,6 +293,7 @@ func TestCompareSpecReportsDetail(t *testing.T) {
 }
 
 func TestCompareSpecRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, spec, want string
 	}{
@@ -374,6 +376,7 @@ func TestClientDrift(t *testing.T) {
 }
 
 func TestCappedJSON(t *testing.T) {
+	t.Parallel()
 	var c cappedJSON
 	if err := json.Unmarshal([]byte(`{"a":1}`), &c); err != nil || string(c) != `{"a":1}` {
 		t.Fatalf("Unmarshal = %q, %v", c, err)

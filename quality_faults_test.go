@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -468,8 +469,48 @@ type matrixEnv struct {
 	opts   []Option
 }
 
+// cellTB is the part of testing.TB a cell uses; cellT and *testing.T have it.
+type cellTB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
+// cellT runs one cell on a goroutine of runMatrix: Fatal reports on the
+// test and ends the goroutine, and the cleanups run when the cell ends, so
+// that its servers close while the other cells still run.
+type cellT struct {
+	t        *testing.T
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+func (c *cellT) Helper() {}
+
+func (c *cellT) Fatal(args ...any) {
+	c.t.Error(args...)
+	runtime.Goexit()
+}
+
+func (c *cellT) Cleanup(f func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cleanups = append(c.cleanups, f)
+}
+
+// done runs the cleanups, last registered first.
+func (c *cellT) done() {
+	c.mu.Lock()
+	fs := c.cleanups
+	c.cleanups = nil
+	c.mu.Unlock()
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
+}
+
 // runCell sends one call of kind k against a fresh server showing fault fc.
-func runCell(t *testing.T, fc faultCase, k callKind, env matrixEnv) cellResult {
+func runCell(t cellTB, fc faultCase, k callKind, env matrixEnv) cellResult {
 	t.Helper()
 	api := &recordingServer{echo: env.echo, serve: fc.serve}
 	other := &recordingServer{echo: env.echo, serve: always(replyOK)}
@@ -552,19 +593,33 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// runMatrix runs every cell of cases in parallel and returns the results in order.
+// matrixConcurrency is how many cells of one matrix run at once. Most cells
+// wait (on a Retry-After, a timeout or a hung server) rather than compute,
+// so they run on goroutines rather than as parallel subtests, which
+// -test.parallel (GOMAXPROCS, 2 here) would queue two at a time; the bound
+// keeps the timeout cells' 100ms deadlines clear of a burst of CPU.
+const matrixConcurrency = 12
+
+// runMatrix runs every cell of cases concurrently and returns the results in
+// order.
 func runMatrix(t *testing.T, env matrixEnv, cases []faultCase) [][numCallKinds]cellResult {
 	results := make([][numCallKinds]cellResult, len(cases))
-	t.Run("cells", func(t *testing.T) {
-		for i, fc := range cases {
-			for k := range numCallKinds {
-				t.Run(fmt.Sprintf("%s/%s", fc.name, k), func(t *testing.T) {
-					t.Parallel()
-					results[i][k] = runCell(t, fc, k, env)
-				})
-			}
+	sem := make(chan struct{}, matrixConcurrency)
+	var wg sync.WaitGroup
+	for i, fc := range cases {
+		for k := range numCallKinds {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				ct := &cellT{t: t}
+				defer ct.done()
+				results[i][k] = runCell(ct, fc, k, env)
+			}()
 		}
-	})
+	}
+	wg.Wait()
 	return results
 }
 
