@@ -302,15 +302,15 @@ func faultCases() []faultCase {
 			want:     onlyGETRetried(3, wantResetError),
 		},
 		{
-			name:    "timeout: http.Client.Timeout 100ms, server 2s",
-			serve:   slow(2 * time.Second),
-			timeout: 100 * time.Millisecond,
+			name:    "timeout: http.Client.Timeout 500ms, server 3s",
+			serve:   slow(3 * time.Second),
+			timeout: 500 * time.Millisecond,
 			want:    onlyGETRetried(3, wantTimeout),
 		},
 		{
-			name:       "timeout: ctx deadline 150ms, server 2s",
-			serve:      slow(2 * time.Second),
-			ctxTimeout: 150 * time.Millisecond,
+			name:       "timeout: ctx deadline 600ms, server 3s",
+			serve:      slow(3 * time.Second),
+			ctxTimeout: 600 * time.Millisecond,
 			want:       same(cellWant{sent: 1, err: wantTimeout}),
 		},
 		{
@@ -597,7 +597,9 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // wait (on a Retry-After, a timeout or a hung server) rather than compute,
 // so they run on goroutines rather than as parallel subtests, which
 // -test.parallel (GOMAXPROCS, 2 here) would queue two at a time; the bound
-// keeps the timeout cells' 100ms deadlines clear of a burst of CPU.
+// keeps the timeout cells' deadlines (500ms and 600ms, long enough that a
+// loaded CI machine still delivers every attempt before its deadline) clear
+// of a burst of CPU.
 const matrixConcurrency = 12
 
 // runMatrix runs every cell of cases concurrently and returns the results in
