@@ -121,10 +121,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	if req == nil {
 		return nil, errors.New("restorehub: Do: nil Request")
 	}
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = http.MethodGet
-	}
+	method := normalizeMethod(req.Method)
 	if !strings.HasPrefix(req.Path, "/") {
 		return nil, fmt.Errorf("restorehub: Do: path %q must start with \"/\"", truncate(redact(req.Path), 80))
 	}
@@ -149,8 +146,8 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 			return nil, fmt.Errorf("restorehub: %s %s: encoding body: %w", method, req.Path, err)
 		}
 	}
-	// A raw request of an operation that requires a body is refused
-	// without one, as a typed call is, before the guard is asked.
+	// A request of an operation that requires a body, typed or raw, is
+	// refused without one before the guard is asked.
 	if class.Spec != nil && class.Spec.BodyRequired && noBody(body) {
 		return nil, &InvalidRequestError{Operation: class.ID, Param: "body", Reason: "is required by the operation but is missing"}
 	}

@@ -81,7 +81,7 @@ func (b backend) Call(ctx context.Context, op *resources.OperationSpec, path str
 	if ctx == nil {
 		return ErrNilContext
 	}
-	if err := checkCall(op, path, body); err != nil {
+	if err := checkCall(op, path); err != nil {
 		return err
 	}
 	_, err := b.c.Do(ctx, &Request{Method: op.Method, Path: path, Query: query, Body: body, Scope: op.Scope, op: op}, out, opts...)

@@ -448,6 +448,22 @@ func (s *recordingServer) seen() []string {
 }
 
 // cellResult is what one call of the matrix produced.
+// cell is r as a cell of a matrix table: what the hosts saw and whether the
+// error was the one w wants.
+func (r cellResult) cell(w cellWant) string {
+	cell := fmt.Sprintf("sent %d", r.sent)
+	if r.attempts != r.sent {
+		cell += fmt.Sprintf(" (%d attempts)", r.attempts)
+	}
+	if r.other > 0 {
+		cell += fmt.Sprintf(" +%d other host (no key)", r.other)
+	}
+	if w.err.ok(r.err) {
+		return cell + ", " + w.err.name
+	}
+	return cell + fmt.Sprintf(", UNEXPECTED %T", r.err)
+}
+
 type cellResult struct {
 	fault    string
 	kind     callKind
@@ -665,19 +681,7 @@ func TestFaultMatrix(t *testing.T) {
 			if r.err != nil && r.resp == nil && errors.As(r.err, new(*APIError)) {
 				t.Errorf("%s / %s: an API error without a Response", fc.name, k)
 			}
-			cell := fmt.Sprintf("sent %d", r.sent)
-			if r.attempts != r.sent {
-				cell += fmt.Sprintf(" (%d attempts)", r.attempts)
-			}
-			if r.other > 0 {
-				cell += fmt.Sprintf(" +%d other host (no key)", r.other)
-			}
-			if w.err.ok(r.err) {
-				cell += ", " + w.err.name
-			} else {
-				cell += fmt.Sprintf(", UNEXPECTED %T", r.err)
-			}
-			fmt.Fprintf(tw, "\t%s", cell)
+			fmt.Fprintf(tw, "\t%s", r.cell(w))
 		}
 		fmt.Fprintln(tw)
 	}

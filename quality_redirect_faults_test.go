@@ -141,16 +141,7 @@ func TestFaultMatrixRedirects(t *testing.T) {
 			if !w.err.ok(r.err) {
 				t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
 			}
-			cell := fmt.Sprintf("sent %d", r.sent)
-			if r.other > 0 {
-				cell += fmt.Sprintf(" +%d other host (no key)", r.other)
-			}
-			if w.err.ok(r.err) {
-				cell += ", " + w.err.name
-			} else {
-				cell += fmt.Sprintf(", UNEXPECTED %T", r.err)
-			}
-			fmt.Fprintf(tw, "\t%s", cell)
+			fmt.Fprintf(tw, "\t%s", r.cell(w))
 		}
 		fmt.Fprintln(tw)
 	}

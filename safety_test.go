@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -710,9 +711,15 @@ func TestLogRecordsCarryTheClass(t *testing.T) {
 
 // TestCheckCall covers what the generated methods never produce but a
 // hand-made call of the backend could: a path that does not fit the
-// operation's template, and a nil operation.
+// operation's template, a nil required body (refused by Do, which the
+// backend sends through), and a nil operation.
 func TestCheckCall(t *testing.T) {
 	restore, _ := resources.LookupOperation("backups.restore")
+	var sent atomic.Int32
+	c := newHandlerClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	}))
 	tests := []struct {
 		name      string
 		path      string
@@ -728,13 +735,16 @@ func TestCheckCall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkCall(&restore, tt.path, tt.body)
+			before := sent.Load()
+			err := backend{c}.Call(context.Background(), &restore, tt.path, nil, tt.body, nil)
 			var ire *InvalidRequestError
 			switch {
 			case tt.wantParam == "" && err != nil:
 				t.Errorf("refused: %v", err)
 			case tt.wantParam != "" && (!errors.As(err, &ire) || ire.Param != tt.wantParam || ire.Operation != "backups.restore"):
 				t.Errorf("err = %v, want an *InvalidRequestError for %s", err, tt.wantParam)
+			case tt.wantParam != "" && sent.Load() != before:
+				t.Errorf("a refused call was sent")
 			}
 		})
 	}

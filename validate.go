@@ -41,9 +41,9 @@ func (e *InvalidRequestError) Error() string {
 func (e *InvalidRequestError) Is(target error) bool { return target == ErrInvalidRequest }
 
 // checkCall refuses a typed call of op whose filled, escaped path does not
-// keep every parameter of op's template in a segment of its own, or whose
-// required body is nil.
-func checkCall(op *resources.OperationSpec, path string, body any) error {
+// keep every parameter of op's template in a segment of its own. A missing
+// required body is refused by Do, for typed and raw requests alike.
+func checkCall(op *resources.OperationSpec, path string) error {
 	tsegs := strings.Split(op.Path, "/")
 	segs := strings.Split(path, "/")
 	if len(segs) != len(tsegs) {
@@ -61,9 +61,6 @@ func checkCall(op *resources.OperationSpec, path string, body any) error {
 		if why := badSegment(segs[i]); why != "" {
 			return &InvalidRequestError{Operation: op.ID, Param: "path parameter " + name, Reason: "is refused: " + why}
 		}
-	}
-	if op.BodyRequired && body == nil {
-		return &InvalidRequestError{Operation: op.ID, Param: "body", Reason: "is required by the operation but is nil"}
 	}
 	return nil
 }

@@ -12,28 +12,11 @@ import (
 // first error, at an empty page, or when the next cursor is empty or one it
 // has already fetched (a server that loops cannot make it loop forever).
 func cursorSeq[T any](start string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		seen := map[string]bool{start: true}
-		cursor := start
-		for {
-			items, next, err := fetch(cursor)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if len(items) == 0 || next == "" || seen[next] {
-				return
-			}
-			seen[next] = true
-			cursor = next
-		}
-	}
+	pages := cursorPages(start, func(cursor string) ([]T, int, string, error) {
+		items, next, err := fetch(cursor)
+		return items, len(items), next, err
+	})
+	return itemsOf(pages)
 }
 
 // pageSeq yields the items of successive pages of a page-numbered list.
@@ -43,10 +26,19 @@ func cursorSeq[T any](start string, fetch func(cursor string) ([]T, string, erro
 // keeps only the current page, and ends after yielding the first error, at
 // an empty page, or after the last page.
 func pageSeq[T any](start int, fetch func(page int) ([]T, int, error)) iter.Seq2[T, error] {
+	pages := pagePages(start, func(page int) ([]T, int, int, error) {
+		items, total, err := fetch(page)
+		return items, len(items), total, err
+	})
+	return itemsOf(pages)
+}
+
+// itemsOf yields the items of each page of pages, and the first error. The
+// page iterators decide when to stop, so that the item and page iterators
+// of a list follow the same rules.
+func itemsOf[T any](pages iter.Seq2[[]T, error]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		page := max(start, 1)
-		for {
-			items, total, err := fetch(page)
+		for items, err := range pages {
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -57,10 +49,6 @@ func pageSeq[T any](start int, fetch func(page int) ([]T, int, error)) iter.Seq2
 					return
 				}
 			}
-			if len(items) == 0 || (total > 0 && page >= total) || page == math.MaxInt {
-				return
-			}
-			page++
 		}
 	}
 }
