@@ -3,13 +3,16 @@ package restorehub
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // driftBaseSpec is the spec the SDK's table was generated from: comparing
@@ -388,5 +391,45 @@ func TestCappedJSON(t *testing.T) {
 	var nilReport *DriftReport
 	if nilReport.HasDrift() {
 		t.Error("nil report has drift")
+	}
+}
+
+// TestClientDriftEndlessBody: a hostile or broken server that streams an
+// endless spec cannot make Drift read without bound: the read stops at the
+// client's response cap (WithMaxResponseBytes here, to stay fast; the
+// default cap is TestResponseBodyCap's) with ErrResponseTooLarge, and the
+// server sees one request.
+func TestClientDriftEndlessBody(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []Option
+	}{
+		{"WithMaxResponseBytes(1 MiB)", []Option{WithMaxResponseBytes(1 << 20)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int32
+			chunk := []byte(strings.Repeat("a", 64<<10))
+			base := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"openapi":"3.1.0","paths":{"/x":"`)
+				for r.Context().Err() == nil {
+					if _, err := w.Write(chunk); err != nil {
+						return
+					}
+				}
+			}))
+			c := newTestClient(t, base, append([]Option{WithMaxRetries(0)}, tt.opts...)...)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			r, err := c.Drift(ctx)
+			if !errors.Is(err, ErrResponseTooLarge) {
+				t.Fatalf("Drift = %v, %v; want ErrResponseTooLarge", r, err)
+			}
+			if hits.Load() != 1 {
+				t.Errorf("%d requests, want 1", hits.Load())
+			}
+		})
 	}
 }
