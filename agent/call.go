@@ -34,7 +34,7 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	e := tk.listed[name]
 	tk.mu.Unlock()
 	if e == nil {
-		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, truncate(strconv.Quote(name), 80))
+		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
 	rec := auditRecord{tool: name, scope: e.class.Scope}
 	res := tk.call(ctx, e, args, &rec)

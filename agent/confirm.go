@@ -164,7 +164,7 @@ func summary(e *entry, path string, p args) string {
 	keys := slices.Sorted(maps.Keys(p))
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, k+"="+truncate(string(p[k]), 120))
+		parts = append(parts, k+"="+shorten(string(p[k]), 120))
 	}
 	argText := "no arguments"
 	if len(parts) > 0 {

@@ -414,9 +414,9 @@ func describe(v any) string {
 	case bool:
 		return "a boolean"
 	case string:
-		return "the string " + truncate(strconv.Quote(x), 40)
+		return "the string " + shorten(strconv.Quote(x), 40)
 	case json.Number:
-		return "the number " + truncate(x.String(), 40)
+		return "the number " + shorten(x.String(), 40)
 	case []any:
 		return "an array"
 	case map[string]any:
@@ -448,11 +448,4 @@ func sameJSON(a, b any) bool {
 	ab, err1 := json.Marshal(a)
 	bb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(ab, bb)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

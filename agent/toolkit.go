@@ -99,16 +99,18 @@ type Toolkit struct {
 	cfg    config
 	all    []*entry
 
-	mu       sync.Mutex
-	own      restorehub.ScopeSet  // WithScopes, or the client's
-	declared *restorehub.ScopeSet // the client's, when WithScopes is also given
-	server   *restorehub.ScopeSet // what a 403 said the key holds
-	listed   map[string]*entry
-	names    []string // sorted names of listed
-	changed  []func()
-	pending  map[string]string // nonce → digest of the arguments it was issued for
-	sent     []time.Time       // when the destructive calls within the limit's window were sent
-	now      func() time.Time  // the clock of the destructive limit
+	mu sync.Mutex
+	// The scopes the key holds, as far as the toolkit knows. A tool is
+	// listed only when every one of these that is known allows its scope.
+	keyScopes    restorehub.ScopeSet  // WithScopes, or else the client's declared scopes
+	clientScopes *restorehub.ScopeSet // the client's declared scopes, when WithScopes is also given
+	serverScopes *restorehub.ScopeSet // what a 403 said the key holds; nil until one does
+	listed       map[string]*entry
+	names        []string // sorted names of listed
+	changed      []func()
+	pending      map[string]string // nonce → digest of the arguments it was issued for
+	sent         []time.Time       // when the destructive calls within the limit's window were sent
+	now          func() time.Time  // the clock of the destructive limit
 }
 
 // New returns a Toolkit over c. It fails when the key's scopes are known
@@ -130,28 +132,28 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 		return nil, err
 	}
 	tk := &Toolkit{client: c, cfg: cfg, all: all, pending: map[string]string{}, now: time.Now}
-	declared, hasDeclared := c.DeclaredScopes()
+	clientDeclared, hasDeclared := c.DeclaredScopes()
 	switch {
 	case cfg.scopesSet:
 		for _, s := range cfg.scopes {
 			if !s.Valid() {
-				return nil, fmt.Errorf("agent: WithScopes: unknown scope %s", truncate(strconv.Quote(string(s)), 60))
+				return nil, fmt.Errorf("agent: WithScopes: unknown scope %s", shorten(strconv.Quote(string(s)), 60))
 			}
 		}
-		tk.own = restorehub.NewScopeSet(cfg.scopes...)
+		tk.keyScopes = restorehub.NewScopeSet(cfg.scopes...)
 		if hasDeclared {
-			set := restorehub.NewScopeSet(declared...)
-			tk.declared = &set
+			set := restorehub.NewScopeSet(clientDeclared...)
+			tk.clientScopes = &set
 		}
 	case hasDeclared:
-		tk.own = restorehub.NewScopeSet(declared...)
+		tk.keyScopes = restorehub.NewScopeSet(clientDeclared...)
 	default:
 		return nil, errors.New("agent: the key's scopes are unknown: pass agent.WithScopes or build the client with restorehub.WithScopes (the toolkit lists nothing it cannot vouch for)")
 	}
 	known := Toolsets()
 	for _, ts := range cfg.toolsets {
 		if !slices.Contains(known, ts) {
-			return nil, fmt.Errorf("agent: WithToolsets: unknown toolset %s (known: %s)", truncate(strconv.Quote(ts), 60), strings.Join(known, ", "))
+			return nil, fmt.Errorf("agent: WithToolsets: unknown toolset %s (known: %s)", shorten(strconv.Quote(ts), 60), strings.Join(known, ", "))
 		}
 	}
 	if cfg.limitN != 0 || cfg.limitPer != 0 {
@@ -169,7 +171,7 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 // far as the toolkit knows, and the filters keep it.
 func (tk *Toolkit) allowsLocked(e *entry) bool {
 	s := e.class.Scope
-	if !tk.own.Allows(s) || (tk.declared != nil && !tk.declared.Allows(s)) || (tk.server != nil && !tk.server.Allows(s)) {
+	if !tk.keyScopes.Allows(s) || (tk.clientScopes != nil && !tk.clientScopes.Allows(s)) || (tk.serverScopes != nil && !tk.serverScopes.Allows(s)) {
 		return false
 	}
 	if tk.cfg.readOnly && !e.class.ReadOnly {
@@ -236,12 +238,12 @@ func (tk *Toolkit) narrow(yours []restorehub.Scope) {
 	tk.mu.Lock()
 	var keep []restorehub.Scope
 	for _, s := range yours {
-		if tk.server == nil || tk.server.Allows(s) {
+		if tk.serverScopes == nil || tk.serverScopes.Allows(s) {
 			keep = append(keep, s)
 		}
 	}
 	set := restorehub.NewScopeSet(keep...)
-	tk.server = &set
+	tk.serverScopes = &set
 	changed := tk.relistLocked()
 	fns := slices.Clone(tk.changed)
 	tk.mu.Unlock()
