@@ -108,7 +108,7 @@ func notSent(err error) bool {
 // canonicalArgs validates raw against the schema and returns its canonical
 // encoding (keys sorted, no insignificant space): what is confirmed, hashed
 // and sent.
-func canonicalArgs(raw json.RawMessage, schema *node) ([]byte, error) {
+func canonicalArgs(raw json.RawMessage, schema *argSchema) ([]byte, error) {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || bytes.Equal(t, []byte("null")) {
 		t = []byte("{}")

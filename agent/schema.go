@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/mail"
 	"net/url"
@@ -15,44 +16,74 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/jsonschema-go/jsonschema"
 )
 
-// node is a compiled JSON Schema: the subset of keywords the generator
-// emits (internal/gen/emit_tools.go). Validation gives the first problem
-// found, naming the argument it is in, so the model can fix that argument.
-type node struct {
-	types        []string
-	format       string
-	enum         []any // decoded with UseNumber
-	constVal     any
-	hasConst     bool
-	minimum      *float64
-	maximum      *float64
-	exclMin      *float64
-	exclMax      *float64
-	minLength    *int
-	maxLength    *int
-	pattern      *regexp.Regexp
-	minItems     *int
-	maxItems     *int
-	props        map[string]*node
-	propOrder    []string
-	required     []string
-	closed       bool  // additionalProperties: false
-	additional   *node // additionalProperties as a schema
-	items        *node
-	allOf, anyOf []*node
-	oneOf        []*node
+// argSchema is a tool's input schema, compiled once. Arguments are valid
+// when both of these accept them:
+//
+//   - the JSON Schema library (jsonschema-go), which decides every keyword of
+//     JSON Schema 2020-12, including those the generator does not emit today
+//     ($ref, not, multipleOf, uniqueItems, if/then/else, ...);
+//   - the OpenAPI formats the library does not assert: int32, int64,
+//     date-time, date, email, uri/url, byte and uuid.
+//
+// Before asking the library, explain walks the keywords the generator emits
+// (internal/gen/emit_tools.go) and gives the first problem in words a model
+// can act on: which argument, and what is expected. What only the library
+// refuses gets the library's own reason.
+type argSchema struct {
+	root     *jsonschema.Schema
+	resolved *jsonschema.Resolved
+	patterns map[string]*regexp.Regexp // the schema's patterns, by source
 }
 
-// compileSchema compiles a JSON Schema; it fails on a keyword value of the
-// wrong shape.
-func compileSchema(data []byte) (*node, error) {
-	v, err := decodeJSON(data)
+// compileSchema parses and resolves a JSON Schema; it fails on JSON that is
+// not a schema, on a keyword value of the wrong shape and on a pattern that
+// does not compile.
+func compileSchema(data []byte) (*argSchema, error) {
+	var root jsonschema.Schema
+	if err := json.Unmarshal(data, &root); err != nil {
+		return nil, err
+	}
+	resolved, err := root.Resolve(nil)
 	if err != nil {
 		return nil, err
 	}
-	return compileNode(v, 0)
+	s := &argSchema{root: &root, resolved: resolved, patterns: map[string]*regexp.Regexp{}}
+	if err := s.compilePatterns(&root, 0); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// compilePatterns compiles the patterns of n and of the subschemas explain
+// walks.
+func (s *argSchema) compilePatterns(n *jsonschema.Schema, depth int) error {
+	if n == nil {
+		return nil
+	}
+	if depth > 64 {
+		return errors.New("schema nested too deeply")
+	}
+	if n.Pattern != "" && s.patterns[n.Pattern] == nil {
+		re, err := regexp.Compile(n.Pattern)
+		if err != nil {
+			return fmt.Errorf("pattern: %w", err)
+		}
+		s.patterns[n.Pattern] = re
+	}
+	subs := append([]*jsonschema.Schema{n.Items, n.AdditionalProperties}, slices.Concat(n.AllOf, n.AnyOf, n.OneOf)...)
+	for _, p := range n.Properties {
+		subs = append(subs, p)
+	}
+	for _, c := range subs {
+		if err := s.compilePatterns(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeJSON decodes data keeping numbers exact.
@@ -69,203 +100,137 @@ func decodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
-func compileNode(v any, depth int) (*node, error) {
-	if depth > 64 {
-		return nil, errors.New("schema nested too deeply")
+// validate checks v (decoded with UseNumber) against the schema. where
+// names the value, such as "argument backupId" or "argument members[2].userId";
+// "" is the arguments object.
+func (s *argSchema) validate(v any, where string) (err error) {
+	if err := s.explain(s.root, v, where); err != nil {
+		return err
 	}
-	n := &node{}
-	switch s := v.(type) {
-	case bool:
-		if !s {
-			n.types = []string{"never"}
-		}
-		return n, nil
-	case map[string]any:
-		var err error
-		num := func(k string) *float64 {
-			v, present := s[k]
-			if !present {
-				return nil
-			}
-			if x, ok := v.(json.Number); ok {
-				if f, e := x.Float64(); e == nil {
-					return &f
-				}
-			}
-			err = fmt.Errorf("%s is not a number", k)
-			return nil
-		}
-		integer := func(k string) *int {
-			if f := num(k); f != nil {
-				i := int(*f)
-				return &i
-			}
-			return nil
-		}
-		switch t := s["type"].(type) {
-		case string:
-			n.types = []string{t}
-		case []any:
-			for _, e := range t {
-				if str, ok := e.(string); ok {
-					n.types = append(n.types, str)
-				}
-			}
-		}
-		n.format, _ = s["format"].(string)
-		if e, ok := s["enum"].([]any); ok {
-			n.enum = e
-		}
-		n.constVal, n.hasConst = s["const"]
-		n.minimum, n.maximum = num("minimum"), num("maximum")
-		n.exclMin, n.exclMax = num("exclusiveMinimum"), num("exclusiveMaximum")
-		n.minLength, n.maxLength = integer("minLength"), integer("maxLength")
-		n.minItems, n.maxItems = integer("minItems"), integer("maxItems")
-		if p, ok := s["pattern"].(string); ok {
-			re, perr := regexp.Compile(p)
-			if perr != nil {
-				return nil, fmt.Errorf("pattern: %w", perr)
-			}
-			n.pattern = re
-		}
-		if err != nil {
-			return nil, err
-		}
-		if props, ok := s["properties"].(map[string]any); ok {
-			n.props = map[string]*node{}
-			for k, pv := range props {
-				c, err := compileNode(pv, depth+1)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", k, err)
-				}
-				n.props[k] = c
-				n.propOrder = append(n.propOrder, k)
-			}
-			slices.Sort(n.propOrder)
-		}
-		for _, r := range asList(s["required"]) {
-			if str, ok := r.(string); ok {
-				n.required = append(n.required, str)
-			}
-		}
-		switch a := s["additionalProperties"].(type) {
-		case bool:
-			n.closed = !a
-		case map[string]any:
-			c, err := compileNode(a, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.additional = c
-		}
-		if it, ok := s["items"]; ok {
-			c, err := compileNode(it, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			n.items = c
-		}
-		for k, dst := range map[string]*[]*node{"allOf": &n.allOf, "anyOf": &n.anyOf, "oneOf": &n.oneOf} {
-			for _, e := range asList(s[k]) {
-				c, err := compileNode(e, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				*dst = append(*dst, c)
-			}
-		}
-		return n, nil
+	inst, err := plainJSON(v, where)
+	if err != nil {
+		return err
 	}
-	return nil, fmt.Errorf("a schema must be an object or a boolean, not %T", v)
+	defer func() {
+		if r := recover(); r != nil { // fail closed: what the library cannot judge is invalid
+			err = fmt.Errorf("the arguments could not be checked against the tool's input schema (%v)", r)
+		}
+	}()
+	if err := s.resolved.Validate(inst); err != nil {
+		return libraryProblem(err)
+	}
+	return nil
 }
 
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
+// libraryProblem restates a refusal of the library, such as "validating
+// root: validating /properties/step: multipleOf: 7/1 is not a multiple of
+// 5.000000", naming the argument it is in when the library's schema
+// location says so.
+func libraryProblem(err error) error {
+	reason, pointer := err.Error(), ""
+	for {
+		rest, ok := strings.CutPrefix(reason, "validating ")
+		if !ok {
+			break
+		}
+		loc, after, ok := strings.Cut(rest, ": ")
+		if !ok || strings.ContainsRune(loc, ' ') {
+			break
+		}
+		if loc != "root" && pointer == "" { // the outermost location names the argument
+			pointer = loc
+		}
+		reason = after
+	}
+	reason = shorten(reason, 200)
+	if parts := strings.Split(pointer, "/"); len(parts) > 2 && parts[0] == "" && parts[1] == "properties" {
+		name := strings.NewReplacer("~1", "/", "~0", "~").Replace(parts[2])
+		return fmt.Errorf("argument %s does not match the tool's input schema (%s)", strconv.Quote(name), reason)
+	}
+	return fmt.Errorf("the arguments do not match the tool's input schema (%s)", reason)
 }
 
-// validate checks v (decoded with UseNumber) against n. where names the
-// value, such as "argument backupId" or "argument members[2].userId".
-func (n *node) validate(v any, where string) error {
-	if len(n.types) == 1 && n.types[0] == "never" {
+// explain checks v against the keywords of n the generator emits, and
+// names the first problem and the argument it is in.
+func (s *argSchema) explain(n *jsonschema.Schema, v any, where string) error {
+	if isFalseSchema(n) {
 		return fmt.Errorf("%s is not allowed", where)
 	}
-	if len(n.types) > 0 && !slices.ContainsFunc(n.types, func(t string) bool { return hasType(v, t) }) {
-		return fmt.Errorf("%s must be %s, not %s", where, typeList(n.types), describe(v))
+	types := n.Types
+	if n.Type != "" {
+		types = []string{n.Type}
 	}
-	if len(n.enum) > 0 && !slices.ContainsFunc(n.enum, func(e any) bool { return sameJSON(e, v) }) {
-		return fmt.Errorf("%s must be one of %s, not %s", where, enumList(n.enum), describe(v))
+	if len(types) > 0 && !slices.ContainsFunc(types, func(t string) bool { return hasType(v, t) }) {
+		return fmt.Errorf("%s must be %s, not %s", where, typeList(types), describe(v))
 	}
-	if n.hasConst && !sameJSON(n.constVal, v) {
-		return fmt.Errorf("%s must be %s", where, enumList([]any{n.constVal}))
+	if len(n.Enum) > 0 && !slices.ContainsFunc(n.Enum, func(e any) bool { return sameJSON(e, v) }) {
+		return fmt.Errorf("%s must be one of %s, not %s", where, enumList(n.Enum), describe(v))
+	}
+	if n.Const != nil && !sameJSON(*n.Const, v) {
+		return fmt.Errorf("%s must be %s", where, enumList([]any{*n.Const}))
 	}
 	switch x := v.(type) {
 	case string:
-		if err := n.checkString(x, where); err != nil {
+		if err := s.checkString(n, x, where); err != nil {
 			return err
 		}
 	case json.Number:
-		if err := n.checkNumber(x, where); err != nil {
+		if err := checkNumber(n, x, where); err != nil {
 			return err
 		}
 	case []any:
-		if n.minItems != nil && len(x) < *n.minItems {
-			return fmt.Errorf("%s must have at least %d items", where, *n.minItems)
+		if n.MinItems != nil && len(x) < *n.MinItems {
+			return fmt.Errorf("%s must have at least %d items", where, *n.MinItems)
 		}
-		if n.maxItems != nil && len(x) > *n.maxItems {
-			return fmt.Errorf("%s must have at most %d items", where, *n.maxItems)
+		if n.MaxItems != nil && len(x) > *n.MaxItems {
+			return fmt.Errorf("%s must have at most %d items", where, *n.MaxItems)
 		}
-		if n.items != nil {
+		if n.Items != nil {
 			for i, e := range x {
-				if err := n.items.validate(e, fmt.Sprintf("%s[%d]", where, i)); err != nil {
+				if err := s.explain(n.Items, e, fmt.Sprintf("%s[%d]", where, i)); err != nil {
 					return err
 				}
 			}
 		}
 	case map[string]any:
-		for _, r := range n.required {
+		for _, r := range n.Required {
 			if _, ok := x[r]; !ok {
 				return fmt.Errorf("%s is required", child(where, r))
 			}
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			if p, ok := n.props[k]; ok {
-				if err := p.validate(x[k], child(where, k)); err != nil {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if p, ok := n.Properties[k]; ok {
+				if err := s.explain(p, x[k], child(where, k)); err != nil {
 					return err
 				}
 				continue
 			}
-			if n.closed {
+			if isFalseSchema(n.AdditionalProperties) {
 				known := "none"
-				if len(n.propOrder) > 0 {
-					known = strings.Join(n.propOrder, ", ")
+				if len(n.Properties) > 0 {
+					known = strings.Join(slices.Sorted(maps.Keys(n.Properties)), ", ")
 				}
 				return fmt.Errorf("%s is not a known argument (allowed: %s)", child(where, k), known)
 			}
-			if n.additional != nil {
-				if err := n.additional.validate(x[k], child(where, k)); err != nil {
+			if n.AdditionalProperties != nil {
+				if err := s.explain(n.AdditionalProperties, x[k], child(where, k)); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	for _, s := range n.allOf {
-		if err := s.validate(v, where); err != nil {
+	for _, a := range n.AllOf {
+		if err := s.explain(a, v, where); err != nil {
 			return err
 		}
 	}
-	if len(n.anyOf) > 0 && !slices.ContainsFunc(n.anyOf, func(s *node) bool { return s.validate(v, where) == nil }) {
+	if len(n.AnyOf) > 0 && !slices.ContainsFunc(n.AnyOf, func(a *jsonschema.Schema) bool { return s.explain(a, v, where) == nil }) {
 		return fmt.Errorf("%s matches none of the allowed forms", where)
 	}
-	if len(n.oneOf) > 0 {
+	if len(n.OneOf) > 0 {
 		matched := 0
-		for _, s := range n.oneOf {
-			if s.validate(v, where) == nil {
+		for _, a := range n.OneOf {
+			if s.explain(a, v, where) == nil {
 				matched++
 			}
 		}
@@ -276,6 +241,16 @@ func (n *node) validate(v any, where string) error {
 	return nil
 }
 
+// isFalseSchema reports whether n is the schema false, which the library
+// represents as {"not": {}}.
+func isFalseSchema(n *jsonschema.Schema) bool {
+	if n == nil || n.Not == nil {
+		return false
+	}
+	empty, err := json.Marshal(n.Not)
+	return err == nil && string(empty) == "true" && n.Type == "" && len(n.Types) == 0
+}
+
 // child names property k of where.
 func child(where, k string) string {
 	if where == "" {
@@ -284,40 +259,40 @@ func child(where, k string) string {
 	return where + "." + k
 }
 
-func (n *node) checkString(s, where string) error {
-	l := utf8.RuneCountInString(s)
-	if n.minLength != nil && l < *n.minLength {
-		return fmt.Errorf("%s must be at least %d characters long", where, *n.minLength)
+func (s *argSchema) checkString(n *jsonschema.Schema, str, where string) error {
+	l := utf8.RuneCountInString(str)
+	if n.MinLength != nil && l < *n.MinLength {
+		return fmt.Errorf("%s must be at least %d characters long", where, *n.MinLength)
 	}
-	if n.maxLength != nil && l > *n.maxLength {
-		return fmt.Errorf("%s must be at most %d characters long", where, *n.maxLength)
+	if n.MaxLength != nil && l > *n.MaxLength {
+		return fmt.Errorf("%s must be at most %d characters long", where, *n.MaxLength)
 	}
-	if n.pattern != nil && !n.pattern.MatchString(s) {
-		return fmt.Errorf("%s must match the pattern %s", where, n.pattern)
+	if re := s.patterns[n.Pattern]; re != nil && !re.MatchString(str) {
+		return fmt.Errorf("%s must match the pattern %s", where, re)
 	}
-	switch n.format {
+	switch n.Format {
 	case "date-time":
-		if _, err := time.Parse(time.RFC3339, s); err != nil {
+		if _, err := time.Parse(time.RFC3339, str); err != nil {
 			return fmt.Errorf("%s must be an RFC 3339 date-time such as 2026-01-02T15:04:05Z", where)
 		}
 	case "date":
-		if _, err := time.Parse(time.DateOnly, s); err != nil {
+		if _, err := time.Parse(time.DateOnly, str); err != nil {
 			return fmt.Errorf("%s must be a date such as 2026-01-02", where)
 		}
 	case "email":
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		if a, err := mail.ParseAddress(str); err != nil || a.Address != str {
 			return fmt.Errorf("%s must be an e-mail address such as name@example.com", where)
 		}
 	case "uri", "url":
-		if u, err := url.Parse(s); err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
+		if u, err := url.Parse(str); err != nil || u.Scheme == "" || (u.Host == "" && u.Opaque == "") {
 			return fmt.Errorf("%s must be an absolute URI such as https://example.com/path", where)
 		}
 	case "byte":
-		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+		if _, err := base64.StdEncoding.DecodeString(str); err != nil {
 			return fmt.Errorf("%s must be base64-encoded", where)
 		}
 	case "uuid":
-		if !uuidRE.MatchString(s) {
+		if !uuidRE.MatchString(str) {
 			return fmt.Errorf("%s must be a UUID", where)
 		}
 	}
@@ -326,24 +301,24 @@ func (n *node) checkString(s, where string) error {
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-func (n *node) checkNumber(x json.Number, where string) error {
+func checkNumber(n *jsonschema.Schema, x json.Number, where string) error {
 	f, err := x.Float64()
 	if err != nil {
 		return fmt.Errorf("%s must be a number", where)
 	}
-	if n.minimum != nil && f < *n.minimum {
-		return fmt.Errorf("%s must be at least %v", where, *n.minimum)
+	if n.Minimum != nil && f < *n.Minimum {
+		return fmt.Errorf("%s must be at least %v", where, *n.Minimum)
 	}
-	if n.maximum != nil && f > *n.maximum {
-		return fmt.Errorf("%s must be at most %v", where, *n.maximum)
+	if n.Maximum != nil && f > *n.Maximum {
+		return fmt.Errorf("%s must be at most %v", where, *n.Maximum)
 	}
-	if n.exclMin != nil && f <= *n.exclMin {
-		return fmt.Errorf("%s must be greater than %v", where, *n.exclMin)
+	if n.ExclusiveMinimum != nil && f <= *n.ExclusiveMinimum {
+		return fmt.Errorf("%s must be greater than %v", where, *n.ExclusiveMinimum)
 	}
-	if n.exclMax != nil && f >= *n.exclMax {
-		return fmt.Errorf("%s must be less than %v", where, *n.exclMax)
+	if n.ExclusiveMaximum != nil && f >= *n.ExclusiveMaximum {
+		return fmt.Errorf("%s must be less than %v", where, *n.ExclusiveMaximum)
 	}
-	switch n.format {
+	switch n.Format {
 	case "int32":
 		if f < math.MinInt32 || f > math.MaxInt32 {
 			return fmt.Errorf("%s must fit in 32 bits", where)
@@ -354,6 +329,48 @@ func (n *node) checkNumber(x json.Number, where string) error {
 		}
 	}
 	return nil
+}
+
+// plainJSON returns v (decoded with UseNumber) with every number as an
+// int64 when it is a whole number that fits, else a float64: the library
+// takes a json.Number for a string. A number beyond float64 is refused,
+// naming where it is.
+func plainJSON(v any, where string) (any, error) {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(x.String(), 10, 64); err == nil {
+			return i, nil
+		}
+		f, err := x.Float64()
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			if where == "" {
+				where = "the value"
+			}
+			return nil, fmt.Errorf("%s is a number too large to use: %s", where, shorten(x.String(), 40))
+		}
+		return f, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			p, err := plainJSON(e, fmt.Sprintf("%s[%d]", where, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			p, err := plainJSON(e, child(where, k))
+			if err != nil {
+				return nil, err
+			}
+			out[k] = p
+		}
+		return out, nil
+	}
+	return v, nil
 }
 
 // hasType reports whether v is of JSON Schema type t.
@@ -380,7 +397,7 @@ func hasType(v any, t string) bool {
 		_, ok := v.(map[string]any)
 		return ok
 	}
-	return true // an unknown type name constrains nothing
+	return true // an unknown type name: the library decides
 }
 
 // isInteger reports whether x is a whole number.
@@ -434,18 +451,30 @@ func enumList(vals []any) string {
 	return strings.Join(parts, ", ")
 }
 
-// sameJSON reports whether two decoded JSON values are equal.
+// sameJSON reports whether two JSON values are equal: a from the schema
+// (numbers as float64), b from the arguments (numbers as json.Number).
 func sameJSON(a, b any) bool {
-	if x, ok := a.(json.Number); ok {
-		y, ok := b.(json.Number)
-		if !ok {
-			return false
-		}
-		fx, e1 := x.Float64()
-		fy, e2 := y.Float64()
-		return e1 == nil && e2 == nil && fx == fy
+	pa, err1 := plainJSON(a, "")
+	pb, err2 := plainJSON(b, "")
+	if err1 != nil || err2 != nil {
+		return false
 	}
-	ab, err1 := json.Marshal(a)
-	bb, err2 := json.Marshal(b)
+	if fa, ok := pa.(float64); ok {
+		pa = normalNumber(fa)
+	}
+	if fb, ok := pb.(float64); ok {
+		pb = normalNumber(fb)
+	}
+	ab, err1 := json.Marshal(pa)
+	bb, err2 := json.Marshal(pb)
 	return err1 == nil && err2 == nil && bytes.Equal(ab, bb)
+}
+
+// normalNumber returns f as an int64 when it is a whole number that fits,
+// so that 1 and 1.0 compare equal.
+func normalNumber(f float64) any {
+	if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
+		return int64(f)
+	}
+	return f
 }

@@ -98,3 +98,54 @@ func TestFillPath(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateKeywordsOnlyTheLibraryChecks: keywords the generator does not
+// emit today are still enforced, by the JSON Schema library, so a schema
+// from a richer spec never passes arguments it forbids (the hand-written
+// validator ignored them). Numbers too large for float64 are refused with
+// the argument named.
+func TestValidateKeywordsOnlyTheLibraryChecks(t *testing.T) {
+	const schema = `{"type":"object","$defs":{"id":{"type":"string","minLength":3}},"properties":{
+		"step":{"type":"integer","multipleOf":5},
+		"tags":{"type":"array","items":{"type":"string"},"uniqueItems":true},
+		"mode":{"type":"string","not":{"const":"unsafe"}},
+		"ref":{"$ref":"#/$defs/id"},
+		"a":{"type":"string"},"b":{"type":"string"},
+		"n":{"type":"number"},
+		"free":{}
+	},"dependentRequired":{"a":["b"]},"maxProperties":3,"additionalProperties":false}`
+	s, err := compileSchema([]byte(schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args string
+		want string // "" for valid; else a substring of the error
+	}{
+		{`{"step":10,"tags":["x","y"],"mode":"safe"}`, ""},
+		{`{"ref":"abc","a":"x","b":"y"}`, ""},
+		{`{"n":12345678901234567890123}`, ""},
+		{`{"step":7}`, `argument "step" does not match the tool's input schema (multipleOf: `},
+		{`{"tags":["x","x"]}`, `argument "tags" does not match`},
+		{`{"tags":["x","x"]}`, "match the tool's input schema"},
+		{`{"mode":"unsafe"}`, "match the tool's input schema"},
+		{`{"ref":"ab"}`, `argument "ref" does not match the tool's input schema (minLength: `},
+		{`{"a":"x"}`, "match the tool's input schema"},
+		{`{"step":5,"mode":"m","a":"x","b":"y"}`, "match the tool's input schema"},
+		{`{"free":{"x":1e400}}`, `argument "free".x is a number too large to use`},
+		{`{"free":[{"x":-1e999}]}`, `argument "free"[0].x is a number too large to use`},
+		{`{"tags":["x"],"step":1.5}`, `argument "step" must be an integer`}, // the toolkit's words come first
+	} {
+		v, err := decodeJSON([]byte(tc.args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.validate(v, "")
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.args, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want one containing %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -51,7 +51,7 @@ type entry struct {
 	def    *toolDef
 	tool   Tool
 	class  restorehub.Class
-	schema *node
+	schema *argSchema
 }
 
 // catalog compiles every generated tool once.
