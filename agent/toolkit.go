@@ -167,8 +167,15 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 	return tk, nil
 }
 
-// allowsLocked reports whether the toolkit lists e: the key may call it as
-// far as the toolkit knows, and the filters keep it.
+// allowsLocked reports whether the toolkit lists e. It lists e only when
+// all of these hold:
+//
+//   - every known scope set of the key (keyScopes, clientScopes,
+//     serverScopes) allows e's scope;
+//   - with ReadOnly, e is read-only;
+//   - e is not destructive, or WithConfirm set a confirmer;
+//   - with WithToolsets, e's toolset is one of them;
+//   - with DocumentedOnly, e is documented, not inferred.
 func (tk *Toolkit) allowsLocked(e *entry) bool {
 	s := e.class.Scope
 	if !tk.keyScopes.Allows(s) || (tk.clientScopes != nil && !tk.clientScopes.Allows(s)) || (tk.serverScopes != nil && !tk.serverScopes.Allows(s)) {

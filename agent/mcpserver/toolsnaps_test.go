@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -74,6 +75,10 @@ func TestToolSnapshots(t *testing.T) {
 	}
 }
 
+// snapName is what a tool name must look like to name its snapshot file:
+// MCP's characters for tool names, and never a path.
+var snapName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+
 // listedToolSnaps lists the tools through an MCP client session and
 // returns each definition as indented JSON with sorted object keys.
 func listedToolSnaps(t *testing.T) map[string][]byte {
@@ -99,6 +104,9 @@ func listedToolSnaps(t *testing.T) map[string][]byte {
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(v); err != nil {
 			t.Fatal(err)
+		}
+		if !snapName.MatchString(tool.Name) {
+			t.Fatalf("tool name %q cannot name a snapshot file", tool.Name)
 		}
 		if _, dup := out[tool.Name]; dup {
 			t.Fatalf("tool %s listed twice", tool.Name)
