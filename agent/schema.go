@@ -107,9 +107,9 @@ func (s *argSchema) validate(v any, where string) (err error) {
 	if err := s.explain(s.root, v, where); err != nil {
 		return err
 	}
-	inst, err := plainJSON(v, where)
-	if err != nil {
-		return err
+	inst, tooLarge := plainJSON(v)
+	if tooLarge != nil {
+		return tooLarge.in(where)
 	}
 	defer func() {
 		if r := recover(); r != nil { // fail closed: what the library cannot judge is invalid
@@ -333,9 +333,8 @@ func checkNumber(n *jsonschema.Schema, x json.Number, where string) error {
 
 // plainJSON returns v (decoded with UseNumber) with every number as an
 // int64 when it is a whole number that fits, else a float64: the library
-// takes a json.Number for a string. A number beyond float64 is refused,
-// naming where it is.
-func plainJSON(v any, where string) (any, error) {
+// takes a json.Number for a string. A number beyond float64 is refused.
+func plainJSON(v any) (any, *numberTooLarge) {
 	switch x := v.(type) {
 	case json.Number:
 		if i, err := strconv.ParseInt(x.String(), 10, 64); err == nil {
@@ -343,17 +342,15 @@ func plainJSON(v any, where string) (any, error) {
 		}
 		f, err := x.Float64()
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			if where == "" {
-				where = "the value"
-			}
-			return nil, fmt.Errorf("%s is a number too large to use: %s", where, shorten(x.String(), 40))
+			return nil, &numberTooLarge{number: x.String()}
 		}
 		return f, nil
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			p, err := plainJSON(e, fmt.Sprintf("%s[%d]", where, i))
+			p, err := plainJSON(e)
 			if err != nil {
+				err.at = append(err.at, pathStep{index: i})
 				return nil, err
 			}
 			out[i] = p
@@ -362,8 +359,9 @@ func plainJSON(v any, where string) (any, error) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			p, err := plainJSON(e, child(where, k))
+			p, err := plainJSON(e)
 			if err != nil {
+				err.at = append(err.at, pathStep{key: k, isKey: true})
 				return nil, err
 			}
 			out[k] = p
@@ -371,6 +369,34 @@ func plainJSON(v any, where string) (any, error) {
 		return out, nil
 	}
 	return v, nil
+}
+
+// numberTooLarge is a number of the arguments beyond float64.
+type numberTooLarge struct {
+	number string
+	at     []pathStep // where it is, innermost step first
+}
+
+// pathStep is one step into a JSON value: an object's key or an array's index.
+type pathStep struct {
+	key   string
+	index int
+	isKey bool
+}
+
+// in names the number from where, the value plainJSON was given.
+func (e *numberTooLarge) in(where string) error {
+	for _, step := range slices.Backward(e.at) {
+		if step.isKey {
+			where = child(where, step.key)
+		} else {
+			where = fmt.Sprintf("%s[%d]", where, step.index)
+		}
+	}
+	if where == "" {
+		where = "the value"
+	}
+	return fmt.Errorf("%s is a number too large to use: %s", where, shorten(e.number, 40))
 }
 
 // hasType reports whether v is of JSON Schema type t.
@@ -454,9 +480,9 @@ func enumList(vals []any) string {
 // sameJSON reports whether two JSON values are equal: a from the schema
 // (numbers as float64), b from the arguments (numbers as json.Number).
 func sameJSON(a, b any) bool {
-	pa, err1 := plainJSON(a, "")
-	pb, err2 := plainJSON(b, "")
-	if err1 != nil || err2 != nil {
+	pa, tooLargeA := plainJSON(a)
+	pb, tooLargeB := plainJSON(b)
+	if tooLargeA != nil || tooLargeB != nil {
 		return false
 	}
 	if fa, ok := pa.(float64); ok {
