@@ -98,13 +98,13 @@ func TestBackoffAfter429DefaultsToTenSeconds(t *testing.T) {
 	c := newTestClient(t, "https://api.restorehub.net/api/v1")
 	resp := &http.Response{StatusCode: 429, Request: httptest.NewRequest("GET", "/", nil)}
 	for range 100 {
-		d := c.backoff(time.Millisecond, time.Second, 0, resp)
+		d := c.backoffHook(time.Millisecond, time.Second, 0, resp)
 		if d < 11*time.Second || d > 12500*time.Millisecond {
 			t.Fatalf("backoff after a 429 without Retry-After = %s, want 11s..12.5s", d)
 		}
 	}
 	for attempt := range 10 {
-		d := c.backoff(100*time.Millisecond, time.Second, attempt, nil)
+		d := c.backoffHook(100*time.Millisecond, time.Second, attempt, nil)
 		if d < 50*time.Millisecond || d > time.Second {
 			t.Fatalf("backoff(%d) = %s, outside the cap", attempt, d)
 		}

@@ -107,7 +107,7 @@ func TestRotateKeyConcurrently(t *testing.T) {
 				}
 			}
 			for i := range tt.rotations {
-				if got := c.scrub("x" + rotationKey(i)[3:] + "x"); strings.Contains(got, rotationKey(i)[3:]) {
+				if got := c.redactor.text("x" + rotationKey(i)[3:] + "x"); strings.Contains(got, rotationKey(i)[3:]) {
 					t.Errorf("rotation %d was lost from the client's own keys", i)
 				}
 			}
@@ -671,7 +671,7 @@ func TestLocalErrorsAreSafe(t *testing.T) {
 type refusingBudget struct{}
 
 func (refusingBudget) Acquire(context.Context, time.Duration) (Grant, error) {
-	return Grant{}, &RateLimitError{RetryAfter: time.Minute, Local: true}
+	return Grant{}, &RateLimitError{RetryAfter: time.Minute}
 }
 func (refusingBudget) Observe(RateLimit, time.Time) {}
 
