@@ -197,18 +197,13 @@ func (c *Client) authorize(req *http.Request) *http.Request {
 	return req
 }
 
-// budgetSlot is the key-budget slot an attempt holds while it is out.
-type budgetSlot struct {
-	mem   *MemoryBudget // the default budget, taken without a Release closure
-	mark  uint64        // mem's release count when the slot was taken
-	grant Grant         // any other budget's grant
-}
+// budgetSlot is the key-budget slot an attempt holds while it is out: the
+// Budget's Grant.
+type budgetSlot struct{ grant Grant }
 
 // release frees the slot as of at, when the response or failure arrived.
 func (s budgetSlot) release(at time.Time) {
-	if s.mem != nil {
-		s.mem.release(at)
-	} else if s.grant.Release != nil {
+	if s.grant.Release != nil {
 		s.grant.Release(at)
 	}
 }
@@ -231,14 +226,6 @@ func (c *Client) waitTurn(ctx context.Context, rec *callRecord) (budgetSlot, err
 	}
 	if c.budget == nil {
 		return budgetSlot{}, nil
-	}
-	if mem, ok := c.budget.(*MemoryBudget); ok {
-		waited, mark, err := mem.acquire(ctx, allowed)
-		if err != nil {
-			return budgetSlot{}, err
-		}
-		rec.wait += waited
-		return budgetSlot{mem: mem, mark: mark}, nil
 	}
 	grant, err := c.budget.Acquire(ctx, allowed)
 	if err != nil {
@@ -327,8 +314,8 @@ func (c *Client) teachBudget(slot budgetSlot, obs RateLimit, at time.Time) {
 	if c.budget == nil || (!obs.Known() && obs.RetryAfter <= 0) {
 		return
 	}
-	if slot.mem != nil {
-		slot.mem.observe(obs, at, slot.mark, true)
+	if slot.grant.Observe != nil {
+		slot.grant.Observe(obs, at)
 		return
 	}
 	c.budget.Observe(obs, at)
