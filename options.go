@@ -100,7 +100,7 @@ func WithAgent(name string) Option {
 			}
 			return '-'
 		}, name)
-		c.agent = truncateRunes(name, 64)
+		c.agent = cutUTF8(name, 64)
 		return nil
 	}
 }
@@ -240,13 +240,6 @@ func printableASCII(r rune) rune {
 		return -1
 	}
 	return r
-}
-
-func truncateRunes(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 // DefaultMaxResponseBytes is how much of a 2xx response body, once decoded
