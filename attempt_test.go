@@ -137,10 +137,11 @@ func TestRetryAfter429(t *testing.T) {
 				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
 					t.Fatal(err)
 				}
-				if s.count() != 2 {
-					t.Fatalf("server saw %d requests, want 2", s.count())
+				if s.count("") != 2 {
+					t.Fatalf("server saw %d requests, want 2", s.count(""))
 				}
-				gap := s.seen[1].Sub(s.seen[0])
+				seen := s.times()
+				gap := seen[1].Sub(seen[0])
 				lo, hi := time.Duration(float64(tt.want)*1.10), time.Duration(float64(tt.want)*1.25)
 				if gap < lo || gap > hi {
 					t.Errorf("waited %s between attempts, want Retry-After %s plus 10–25%% jitter", gap, tt.want)
@@ -223,8 +224,8 @@ func TestMaxWaitBoundsEveryWait(t *testing.T) {
 				}
 				_, err = c.Do(context.Background(), &Request{Path: "/account"}, nil)
 				elapsed := time.Since(start)
-				if s.count() != tt.wantSent {
-					t.Errorf("server saw %d requests, want %d", s.count(), tt.wantSent)
+				if s.count("") != tt.wantSent {
+					t.Errorf("server saw %d requests, want %d", s.count(""), tt.wantSent)
 				}
 				if elapsed > tt.maxElapsed {
 					t.Errorf("waited %s, more than %s", elapsed, tt.maxElapsed)

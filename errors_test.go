@@ -152,8 +152,8 @@ func TestPreflightSendsNothing(t *testing.T) {
 	if _, err := c.Do(context.Background(), &Request{Path: "/servers", Scope: ScopeServersRead}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if s.count() != 1 {
-		t.Errorf("server saw %d requests, want only the allowed one", s.count())
+	if s.count("") != 1 {
+		t.Errorf("server saw %d requests, want only the allowed one", s.count(""))
 	}
 	wild := newTestClient(t, srv, WithScopes(ScopeAll))
 	if _, err := wild.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
@@ -180,7 +180,7 @@ func TestDestructiveGuard(t *testing.T) {
 	if strings.Count(err.Error(), "restorehub:") != 1 {
 		t.Errorf("message repeats its prefix: %v", err)
 	}
-	if s.count() != 0 {
+	if s.count("") != 0 {
 		t.Fatalf("a refused destructive call reached the server")
 	}
 	if _, err := c.Do(context.Background(), &Request{Method: "DELETE", Path: "/servers/s1", Scope: ScopeServersDelete}, nil); err != nil {
@@ -192,8 +192,8 @@ func TestDestructiveGuard(t *testing.T) {
 	if len(seen) != 2 || seen[0].Tier != TierDestructive || seen[1].Scope != ScopeServersDelete {
 		t.Errorf("guard saw %+v, want the two destructive calls only", seen)
 	}
-	if s.count() != 2 {
-		t.Errorf("server saw %d requests, want 2", s.count())
+	if s.count("") != 2 {
+		t.Errorf("server saw %d requests, want 2", s.count(""))
 	}
 }
 
