@@ -422,3 +422,35 @@ func TestMissingScopeMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestNotSent pins which errors prove that nothing was sent.
+func TestNotSent(t *testing.T) {
+	scopeRefusal := &MissingScopeError{APIError: &APIError{Local: true}, RequiredScope: ScopeBackupsRestore}
+	serverScope := &MissingScopeError{APIError: &APIError{StatusCode: 403}, RequiredScope: ScopeBackupsRestore}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"local scope refusal", scopeRefusal, true},
+		{"wrapped local scope refusal", fmt.Errorf("outer: %w", scopeRefusal), true},
+		{"local budget refusal", newLocalRateLimitError(time.Second, 0, 0), true},
+		{"guard", &GuardError{Err: errors.New("no")}, true},
+		{"invalid request", &InvalidRequestError{Operation: "x", Param: "body", Reason: "is missing"}, true},
+		{"nil context", ErrNilContext, true},
+		{"server 403", serverScope, false},
+		{"server 429", &RateLimitError{APIError: &APIError{StatusCode: 429}}, false},
+		{"server 500", &APIError{StatusCode: 500}, false},
+		{"cancelled", context.Canceled, false},
+		{"refused redirect", fmt.Errorf("x: %w", ErrCrossHostRedirect), false},
+		{"network", errors.New("connection reset"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NotSent(tt.err); got != tt.want {
+				t.Errorf("NotSent(%v) = %t, want %t", tt.err, got, tt.want)
+			}
+		})
+	}
+}
