@@ -54,8 +54,10 @@ type callRecord struct {
 	rlResp     *http.Response
 	lastReason retryReason // why the last attempt was or was not retried
 
-	// response is the Response Do returns, allocated with the record.
+	// response is the Response Do returns, and body the capped reader of a
+	// 2xx body, both allocated with the record.
 	response Response
+	body     cappedReader
 	// ctx is the caller's context carrying this record; stored here so that
 	// the record and its context are one allocation.
 	ctx recordContext

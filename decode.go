@@ -309,7 +309,8 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	err := json.NewDecoder(&cappedReader{r: resp.Body, n: limit}).Decode(out)
+	rec.body = cappedReader{r: resp.Body, n: limit} // in the record: no allocation of its own
+	err := json.NewDecoder(&rec.body).Decode(out)
 	if err == nil || errors.Is(err, io.EOF) {
 		return nil
 	}

@@ -172,6 +172,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		// Not read by the attempt path: a response from another host.
 		rl, _ = rateLimitOf(resp, time.Now())
 	}
+	rec.rlResp = nil // the Response Do returns keeps the record alive, not the raw response
 	r := &rec.response
 	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

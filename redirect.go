@@ -8,14 +8,18 @@ import (
 )
 
 // checkRedirect decides whether a redirect is followed. The request the
-// caller made (via[0]) was received, whatever happens next, so the retry
-// policy is told. It refuses a redirect from https to plain http, one to
-// another host unless the caller's request was a GET or HEAD (Go turns a
-// POST into a GET on 301, 302 and 303, and that GET's answer would come back
-// as the POST's result), and a 307 or 308 that would resend a body to
-// another path where it is destructive. The key never goes off the API host
-// (authorize removes it from such an attempt); then applies the caller's redirect policy or Go's default
-// limit of 10.
+// caller made (via[0]) was received, whatever happens next, so the call's
+// record notes it for the retry policy. It refuses, in order:
+//   - a redirect from https to plain http (ErrInsecureRedirect);
+//   - one to another host, unless the caller's request was a GET or HEAD
+//     (ErrCrossHostRedirect): Go turns a POST into a GET on 301, 302 and
+//     303, and that GET's answer would come back as the POST's result;
+//   - a 307 or 308 that would resend a body to another path where it is
+//     destructive (ErrRedirectChangesOperation, see checkReroute).
+//
+// Then it applies the caller's redirect policy, or Go's default limit of
+// 10. The key never goes off the API host: authorize removes it from any
+// attempt there.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if rec := recordOf(req.Context()); rec != nil {
 		rec.redirected = true
