@@ -128,7 +128,7 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 		rec = newCallRecord(req.Context(), req.Method, req.URL.Path, decide(normalizeMethod(req.Method), nil, ""), c.cfg.maxWait)
 	}
 	if !c.sameHost(req.URL) {
-		resp, err := checkedRoundTrip(t.base(), c.authorize(req))
+		resp, err := checkedRoundTrip(t.base(), c.authorize(req, false))
 		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 			wait := retryAfterOf(resp, time.Now())
 			rec.retryAfter = wait
@@ -147,7 +147,7 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 	rec.sent++
 	// 2. Set the credentials, after every wait, so that a request that
 	// waited while the key rotated goes out with the new one.
-	req = c.authorize(req)
+	req = c.authorize(req, false)
 	// 3. Send.
 	resp, err := t.send(req)
 	at := time.Now()
@@ -181,14 +181,19 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 	return resp, err
 }
 
-// authorize sets the credentials of an attempt: the current key on the API
-// host, none anywhere else. It is the only place that sets or removes
-// Authorization. A request whose header must change off the API host is
-// cloned, so that the caller's request is left as it was.
-func (c *Client) authorize(req *http.Request) *http.Request {
+// authorize gives req the credentials its host may see: the current key on
+// the API host, none anywhere else. It is the only place that sets or
+// removes Authorization. The attempt path applies it to every attempt, and
+// checkRedirect to every redirect before the caller's redirect policy sees
+// it. owned says req's header may lose the key in place (a redirect request
+// net/http made for this call); otherwise a request whose key must go is
+// cloned, leaving the original as it was.
+func (c *Client) authorize(req *http.Request, owned bool) *http.Request {
 	if !c.sameHost(req.URL) {
 		if req.Header.Get("Authorization") != "" {
-			req = req.Clone(req.Context())
+			if !owned {
+				req = req.Clone(req.Context())
+			}
 			req.Header.Del("Authorization")
 		}
 		return req

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,18 +78,18 @@ func TestAuthorizeIsTheOneCredentialRule(t *testing.T) {
 	c := newTestClient(t, "https://api.restorehub.net/api/v1")
 	req := httptest.NewRequest("GET", "https://api.restorehub.net/api/v1/account", nil)
 	req.Header.Set("Authorization", "Bearer "+otherKey)
-	if got := c.authorize(req).Header.Get("Authorization"); got != "Bearer "+testKey {
+	if got := c.authorize(req, false).Header.Get("Authorization"); got != "Bearer "+testKey {
 		t.Errorf("on the API host Authorization = %q, want the client's key", got)
 	}
 	if err := c.RotateKey(otherKey); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.authorize(req).Header.Get("Authorization"); got != "Bearer "+otherKey {
+	if got := c.authorize(req, false).Header.Get("Authorization"); got != "Bearer "+otherKey {
 		t.Errorf("after RotateKey Authorization = %q, want the new key", got)
 	}
 	off := httptest.NewRequest("GET", "https://elsewhere.example/x", nil)
 	off.Header.Set("Authorization", "Bearer "+testKey)
-	sent := c.authorize(off)
+	sent := c.authorize(off, false)
 	if got := sent.Header.Get("Authorization"); got != "" {
 		t.Errorf("off the API host Authorization = %q, want none", got)
 	}
@@ -151,5 +153,44 @@ func TestWrappedBudgetReconcilesAsTheBareOne(t *testing.T) {
 	}
 	if hidden != 9 {
 		t.Errorf("free slots without the Grant's Observe = %d, want 9 (the test would not tell the two apart)", hidden)
+	}
+}
+
+// TestCallersRedirectPolicySeesNoForeignKey: Go keeps Authorization on a
+// redirect to a subdomain of the API host (here on a retry, whose request
+// carries the key from its first attempt); the caller's CheckRedirect, which
+// may log the headers, must not see the key there, and the subdomain must
+// not receive it.
+func TestCallersRedirectPolicySeesNoForeignKey(t *testing.T) {
+	var received []string
+	apiCalls := 0
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		h := http.Header{"Content-Type": {"application/json"}}
+		if r.URL.Host == "api.restorehub.test" {
+			if apiCalls++; apiCalls == 1 {
+				// A retry first: its request already carries the key when
+				// Go copies the headers for the redirect.
+				return &http.Response{StatusCode: http.StatusServiceUnavailable, Header: h, Body: http.NoBody, Request: r}, nil
+			}
+			h.Set("Location", "https://sub.api.restorehub.test/api/v1/account")
+			return &http.Response{StatusCode: http.StatusFound, Header: h, Body: http.NoBody, Request: r}, nil
+		}
+		received = append(received, r.Header.Get("Authorization"))
+		return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(strings.NewReader(`{"id":"a"}`)), Request: r}, nil
+	})
+	var seen []string
+	hc := &http.Client{Transport: rt, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		seen = append(seen, req.Header.Get("Authorization"))
+		return nil
+	}}
+	c := newTestClient(t, "https://api.restorehub.test/api/v1", WithHTTPClient(hc))
+	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || seen[0] != "" {
+		t.Errorf("the caller's CheckRedirect saw Authorization %q, want one redirect without it", seen)
+	}
+	if len(received) != 1 || received[0] != "" {
+		t.Errorf("the subdomain received Authorization %q, want one request without it", received)
 	}
 }

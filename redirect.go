@@ -17,9 +17,8 @@ import (
 //   - a 307 or 308 that would resend a body to another path where it is
 //     destructive (ErrRedirectChangesOperation, see checkReroute).
 //
-// Then it applies the caller's redirect policy, or Go's default limit of
-// 10. The key never goes off the API host: authorize removes it from any
-// attempt there.
+// Before the caller's redirect policy (or Go's default limit of 10) is
+// applied, authorize removes the key from a redirect off the API host.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if rec := recordOf(req.Context()); rec != nil {
 		rec.redirected = true
@@ -35,8 +34,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > 0 {
 		original = via[0].Method
 	}
+	// The caller's redirect policy below must not see a key bound for
+	// another host either: Go keeps Authorization on a redirect to the same
+	// host name on another port.
+	c.authorize(req, true)
 	if !c.sameHost(req.URL) {
-		// The key is not sent there: authorize removes it from the attempt.
 		if original != http.MethodGet && original != http.MethodHead {
 			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, original)
 		}
