@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,19 +63,36 @@ const untilRelease = time.Duration(-1)
 
 // Acquire waits until one request may be sent and takes its slot. Callers
 // that have to wait are served in the order they called: a slot that frees
-// goes to the one that has waited longest.
+// goes to the one that has waited longest. The Grant's Observe reconciles
+// with what the slot's own response reported (see observe).
 func (b *MemoryBudget) Acquire(ctx context.Context, maxWait time.Duration) (Grant, error) {
-	waited, _, err := b.acquire(ctx, maxWait)
+	waited, mark, err := b.acquire(ctx, maxWait)
 	if err != nil {
 		return Grant{}, err
 	}
-	return Grant{Waited: waited, Release: b.releaser()}, nil
+	s := &memorySlot{b: b, mark: mark}
+	return Grant{Waited: waited, Release: s.release, Observe: s.observe}, nil
 }
 
-// acquire is Acquire without the Grant: the Client's transport, which
-// releases each slot exactly once, calls release itself and so makes no
-// Release closure per request. It also returns the release count when the
-// slot was taken, for observe.
+// memorySlot is one slot Acquire granted.
+type memorySlot struct {
+	b        *MemoryBudget
+	mark     uint64 // b.released when the slot was taken
+	released atomic.Bool
+}
+
+// release frees the slot once, however often it is called.
+func (s *memorySlot) release(at time.Time) {
+	if s.released.CompareAndSwap(false, true) {
+		s.b.release(at)
+	}
+}
+
+// observe teaches the budget what the slot's response reported.
+func (s *memorySlot) observe(rl RateLimit, at time.Time) { s.b.observe(rl, at, s.mark, true) }
+
+// acquire is Acquire without the Grant. It also returns the release count
+// when the slot was taken, for observe.
 func (b *MemoryBudget) acquire(ctx context.Context, maxWait time.Duration) (time.Duration, uint64, error) {
 	if ctx == nil {
 		return 0, 0, ErrNilContext
@@ -219,13 +237,6 @@ func insertSorted(ts []time.Duration, t time.Duration) []time.Duration {
 	copy(ts[i+1:], ts[i:])
 	ts[i] = t
 	return ts
-}
-
-func (b *MemoryBudget) releaser() func(time.Time) {
-	var once sync.Once
-	return func(at time.Time) {
-		once.Do(func() { b.release(at) })
-	}
 }
 
 // release frees a slot taken by acquire; it counts from at for a window.

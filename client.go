@@ -10,7 +10,6 @@
 package restorehub
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -18,7 +17,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,9 +48,8 @@ type Client struct {
 	base      *url.URL
 	basePath  string
 	userAgent string
-	auth      atomic.Pointer[string]   // the Authorization header value, "Bearer " and the key
-	ownKeys   atomic.Pointer[[]string] // the part after "rh_" of every key this client has sent; replaced only under keyMu
-	keyMu     sync.Mutex               // serialises setKey, so that concurrent rotations lose no key
+	auth      atomic.Pointer[string] // the Authorization header value, "Bearer " and the key
+	redactor  redactor               // removes every key this client has sent from what it returns and logs
 	budget    Budget
 	paces     *opPacer
 	retry     *retryablehttp.Client
@@ -207,60 +204,12 @@ func (c *Client) sameHost(u *url.URL) bool {
 }
 
 // setKey makes key the one every later request sends. The header value is
-// built once here rather than on every request.
-//
-// The list of own keys is extended under keyMu before the new key can be
-// sent, so that neither a concurrent rotation nor an echo of the new key can
-// find it missing.
+// built once here rather than on every request. The redactor learns the key
+// before it can be sent.
 func (c *Client) setKey(key string) {
-	c.keyMu.Lock()
-	defer c.keyMu.Unlock()
-	// Keep the keys rotated out too: a retry under way or a server's
-	// cache may still echo one.
-	var bodies []string
-	if old := c.ownKeys.Load(); old != nil {
-		bodies = append(bodies, *old...)
-	}
-	if body := strings.TrimPrefix(key, "rh_"); !slices.Contains(bodies, body) {
-		bodies = append(bodies, body)
-	}
-	c.ownKeys.Store(&bodies)
+	c.redactor.addKey(key)
 	auth := "Bearer " + key
 	c.auth.Store(&auth)
-}
-
-// hasOwnKey reports whether s contains one of this client's keys, even
-// without its "rh_" prefix.
-func (c *Client) hasOwnKey(s string) bool {
-	for _, body := range *c.ownKeys.Load() {
-		if strings.Contains(s, body) {
-			return true
-		}
-	}
-	return false
-}
-
-// scrub is redact, and also removes this client's own keys when a server
-// echoes them without their "rh_" prefix, which no pattern can tell from
-// other text.
-func (c *Client) scrub(s string) string {
-	s = redact(s)
-	for _, body := range *c.ownKeys.Load() {
-		s = strings.ReplaceAll(s, body, redactedBody)
-	}
-	return s
-}
-
-// scrubBytes is scrub for a response body; it returns b itself when there
-// is nothing to remove.
-func (c *Client) scrubBytes(b []byte) []byte {
-	b = redactBytes(b)
-	for _, body := range *c.ownKeys.Load() {
-		if bytes.Contains(b, []byte(body)) {
-			b = bytes.ReplaceAll(b, []byte(body), []byte(redactedBody))
-		}
-	}
-	return b
 }
 
 // authorization returns the current Authorization header value.

@@ -2,8 +2,11 @@ package restorehub
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"regexp"
@@ -19,11 +22,10 @@ import (
 // A body longer than maxErrorBody is cut, and what the cut may have left of
 // a key at its end is dropped; keys a server spelled with JSON escapes are
 // removed from what they decode to (Message, Details and Body alike).
-func (c *Client) decodeError(resp *http.Response, st *callState) error {
+func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
-	raw = c.scrubBytes(raw)
-	raw = scrubJSON(raw, c.scrubEncoded)
-	return buildError(resp.StatusCode, resp.Header, raw, readErr, st.method, c.scrub(st.path))
+	raw = c.redactor.body(raw)
+	return buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
 }
 
 // envelopeFields are the documented error fields, each looked for at the
@@ -248,4 +250,96 @@ func printable(b []byte) string {
 		}
 		return r
 	}, string(b))
+}
+
+// cappedReader reads at most n bytes from r and fails with
+// ErrResponseTooLarge when r has more.
+type cappedReader struct {
+	r io.Reader
+	n int64 // bytes still allowed
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		// One byte more tells a body of exactly the cap from a larger one.
+		var one [1]byte
+		if k, err := c.r.Read(one[:]); k > 0 {
+			return 0, ErrResponseTooLarge
+		} else if err != nil {
+			return 0, err
+		}
+		return 0, nil
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	k, err := c.r.Read(p)
+	c.n -= int64(k)
+	return k, err
+}
+
+// readCapped reads at most max bytes of r, reporting whether r had more, and
+// drops a trailing partial key when it did.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(raw)) > max {
+		raw = dropCutTail(raw[:max])
+	}
+	return raw, err
+}
+
+// contextError returns the error of ctx when ctx has ended and err is what
+// ending it caused (a read cut by a deadline), else nil.
+func contextError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// decodeBody decodes a 2xx body into out, reading at most
+// WithMaxResponseBytes of it once decoded. A body cut by the context (or
+// the per-attempt timeout) is reported as that, matching
+// context.DeadlineExceeded or context.Canceled, not as malformed.
+func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Response, out any) error {
+	limit := c.cfg.maxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	rec.body = cappedReader{r: resp.Body, n: limit} // in the record: no allocation of its own
+	err := json.NewDecoder(&rec.body).Decode(out)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	where := fmt.Sprintf("restorehub: %s %s: %d response", rec.method, c.redactor.text(rec.path), resp.StatusCode)
+	switch {
+	case errors.Is(err, ErrResponseTooLarge):
+		return &wrapError{
+			msg:  fmt.Sprintf("%s: response body too large: more than %d bytes once decoded; raise WithMaxResponseBytes if it is expected", where, limit),
+			errs: []error{ErrResponseTooLarge},
+		}
+	case contextError(ctx, err) != nil:
+		cerr := contextError(ctx, err)
+		return &wrapError{
+			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.text(cerr.Error())),
+			errs: []error{cerr, err},
+		}
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &syntax) && !errors.As(err, &typ) {
+		// The body could not be read (the connection broke): not a
+		// malformed body, a transport failure.
+		return &wrapError{
+			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.text(err.Error())),
+			errs: []error{err},
+		}
+	}
+	return &wrapError{
+		msg:  fmt.Sprintf("%s: malformed response body: %s", where, c.redactor.text(err.Error())),
+		errs: []error{ErrMalformedResponse, err},
+	}
 }

@@ -51,41 +51,6 @@ type Response struct {
 	RateLimit RateLimit
 }
 
-// ErrMalformedResponse is wrapped by the error Do returns when a 2xx
-// response's body is not the JSON expected (truncated, HTML, wrong type).
-var ErrMalformedResponse = errors.New("restorehub: malformed response body")
-
-// ErrGuardRefused matches the *GuardError returned when
-// WithDestructiveGuard refuses a request. Nothing was sent.
-var ErrGuardRefused = errors.New("restorehub: destructive guard refused the request")
-
-// GuardError is returned when WithDestructiveGuard refuses a request; nothing
-// was sent. It matches ErrGuardRefused and unwraps to the guard's own error.
-type GuardError struct {
-	// Operation is what the guard was asked about.
-	Operation Operation
-	// Err is the guard's error.
-	Err error
-}
-
-// Error names the refused request and the guard's reason.
-func (e *GuardError) Error() string {
-	if e == nil {
-		return "restorehub: <nil GuardError>"
-	}
-	reason := "no reason given"
-	if e.Err != nil {
-		reason = strings.TrimPrefix(redact(e.Err.Error()), "restorehub: ")
-	}
-	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, reason)
-}
-
-// Unwrap returns the guard's error.
-func (e *GuardError) Unwrap() error { return e.Err }
-
-// Is matches ErrGuardRefused.
-func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
-
 // Do sends req and decodes a 2xx JSON response into out (nil discards it).
 // A non-2xx response returns an error that errors.As finds as *APIError and,
 // where it applies, as *MissingScopeError, *UpgradeRequiredError,
@@ -108,7 +73,11 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...RequestO
 }
 
 // do is Do with the call's options applied; cfg is nil when there are none.
+// It decides what the request is, refuses what must not be sent, waits for
+// the operation's own pace, and hands the request to go-retryablehttp, whose
+// every attempt runs the attempt path (attempt.go).
 func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.RequestConfig) (*Response, error) {
+	var callMax time.Duration
 	if cfg != nil {
 		if cfg.Err != nil {
 			return nil, cfg.Err
@@ -116,7 +85,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		if err := checkCallHeaders(cfg.Header); err != nil {
 			return nil, err
 		}
-		ctx = withCallOptions(ctx, cfg)
+		callMax = cfg.MaxWait
 	}
 	if req == nil {
 		return nil, errors.New("restorehub: Do: nil Request")
@@ -152,42 +121,34 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		return nil, &InvalidRequestError{Operation: class.ID, Param: "body", Reason: "is required by the operation but is missing"}
 	}
 	if err := c.preflight(ctx, method, req, class); err != nil {
-		return nil, markLocal(err)
+		return nil, err
 	}
+	rec := newCallRecord(ctx, method, req.Path, class, c.callMaxWait(callMax))
 
-	var paceWaited time.Duration
 	if class.Spec != nil && class.Spec.Pace != nil {
 		paceStart := time.Now()
-		release, err := c.paces.reserve(ctx, class.Spec, body, c.maxWaitFor(ctx))
-		paceWaited = time.Since(paceStart)
+		release, err := c.paces.reserve(ctx, class.Spec, body, rec.maxWait)
+		rec.paceWaited = time.Since(paceStart)
 		if err != nil {
 			var rle *RateLimitError
 			if errors.As(err, &rle) {
-				return nil, localized(rle, &callState{method: method, path: req.Path})
+				return nil, localized(rle, rec)
 			}
 			return nil, err
 		}
 		defer func() { release(time.Now()) }()
 	}
 
-	st := &callState{
-		Context:    ctx,
-		method:     method,
-		path:       req.Path,
-		class:      class,
-		paceWaited: paceWaited,
-	}
-	ctx = st
 	u := c.endpoint(req.Path, req.Query)
 	var rbody any
 	if body != nil {
 		rbody = body
 	}
-	hreq, err := retryablehttp.NewRequestWithContext(ctx, method, u, rbody)
+	hreq, err := retryablehttp.NewRequestWithContext(rec.context(), method, u, rbody)
 	if err != nil {
 		return nil, fmt.Errorf("restorehub: %s %s: %w", method, req.Path, err)
 	}
-	hreq.Header.Set("Authorization", c.authorization())
+	// Authorization is set per attempt by the attempt path (authorize).
 	hreq.Header.Set("User-Agent", c.userAgent)
 	hreq.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -202,27 +163,26 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return nil, c.transportError(ctx, st, err)
+		return nil, c.transportError(ctx, rec, err)
 	}
 	defer resp.Body.Close()
-	c.redactHeader(resp.Header)
-	rl := st.rl
-	if st.rlResp != resp {
-		// Not parsed by the transport: a response from another host.
-		rl = ParseRateLimit(resp.Header, time.Now())
-		if resp.StatusCode != http.StatusTooManyRequests {
-			rl.RetryAfter = 0
-		}
+	c.redactor.header(resp.Header)
+	rl := rec.rl
+	if rec.rlResp != resp {
+		// Not read by the attempt path: a response from another host.
+		rl, _ = rateLimitOf(resp, time.Now())
 	}
-	r := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
+	rec.rlResp = nil // the Response Do returns keeps the record alive, not the raw response
+	r := &rec.response
+	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, c.decodeError(resp, st)
+		return r, c.decodeError(resp, rec)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return r, nil
 	}
-	return r, c.decodeBody(ctx, st, resp, out)
+	return r, c.decodeBody(ctx, rec, resp, out)
 }
 
 // preflight refuses, without sending anything, a request the declared
@@ -236,21 +196,19 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 			// be allowed.
 			return &MissingScopeError{
 				APIError: &APIError{
-					StatusCode: 0, Method: method, Path: req.Path,
+					StatusCode: 0, Method: method, Path: req.Path, Local: true,
 					Message: "the request matches no known operation and names no scope, so WithScopes cannot show it is allowed; set Request.Scope",
 				},
 				YourScopes: c.cfg.scopes.Scopes(),
-				Local:      true,
 			}
 		case !c.cfg.scopes.Allows(class.Scope):
 			return &MissingScopeError{
 				APIError: &APIError{
-					StatusCode: 0, Method: method, Path: req.Path,
+					StatusCode: 0, Method: method, Path: req.Path, Local: true,
 					Message: "Missing required scope: " + string(class.Scope),
 				},
 				RequiredScope: class.Scope,
 				YourScopes:    c.cfg.scopes.Scopes(),
-				Local:         true,
 			}
 		}
 	}
@@ -289,41 +247,13 @@ func (c *Client) endpoint(path string, query url.Values) string {
 // transportError turns what retryablehttp returned without a response into
 // the client's error, keeping the budget's *RateLimitError and ctx errors
 // reachable with errors.As and errors.Is.
-func (c *Client) transportError(ctx context.Context, st *callState, err error) error {
+func (c *Client) transportError(ctx context.Context, rec *callRecord, err error) error {
 	var rle *RateLimitError
 	if errors.As(err, &rle) {
-		return localized(rle, st)
+		return localized(rle, rec)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-		return fmt.Errorf("restorehub: %s %s: %w", st.method, st.path, ctxErr)
+		return fmt.Errorf("restorehub: %s %s: %w", rec.method, rec.path, ctxErr)
 	}
-	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", st.method, c.scrub(st.path), st.sent, redactedError{err: err, scrub: c.scrub})
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", rec.method, c.redactor.text(rec.path), rec.sent, redactedError{err: err, scrub: c.redactor.text})
 }
-
-// redactHeader removes API keys from h's values in place, so that a server
-// that echoes the key (in a Set-Cookie, WWW-Authenticate or debug header,
-// with or without its "rh_" prefix) cannot make a Response carry it into
-// the caller's logs.
-func (c *Client) redactHeader(h http.Header) {
-	for _, vs := range h {
-		for i, v := range vs {
-			if strings.Contains(v, "rh_") || strings.Contains(v, "%") || c.hasOwnKey(v) {
-				vs[i] = c.scrubEncoded(v)
-			}
-		}
-	}
-}
-
-// redactedError wraps an error so that its text cannot carry a key, while
-// errors.Is and errors.As still reach the original.
-// It also drops the "restorehub: " prefix of errors the client made itself
-// deeper down, since the text that wraps it starts with one already.
-type redactedError struct {
-	err   error
-	scrub func(string) string
-}
-
-func (e redactedError) Error() string {
-	return e.scrub(strings.ReplaceAll(e.err.Error(), "restorehub: ", ""))
-}
-func (e redactedError) Unwrap() error { return e.err }

@@ -51,7 +51,10 @@ type APIError struct {
 	Body []byte
 	// Local reports that no response was received: the client refused the
 	// request before sending it (StatusCode is then 0). The more precise
-	// error that embeds this APIError says why.
+	// error that embeds this APIError says why: a *MissingScopeError from
+	// WithScopes, or a *RateLimitError for a wait longer than the maximum.
+	// It is the one Local field: the errors that embed an APIError read it
+	// (as e.Local) through the embedding.
 	Local bool
 }
 
@@ -128,10 +131,8 @@ type MissingScopeError struct {
 	// RequiredScope is the scope the operation needs.
 	RequiredScope Scope
 	// YourScopes are the scopes the key holds: in the server's order, or
-	// sorted when the refusal was local (from WithScopes).
+	// sorted when the refusal was local (from WithScopes, APIError.Local).
 	YourScopes []Scope
-	// Local reports that the client refused the request without sending it.
-	Local bool
 }
 
 // Error names the missing scope, how many scopes the key has (YourScopes
@@ -141,10 +142,11 @@ func (e *MissingScopeError) Error() string {
 		return "restorehub: <nil MissingScopeError>"
 	}
 	where := "Restore Hub refused the request"
-	if e.Local {
+	local := e.APIError != nil && e.APIError.Local
+	if local {
 		where = "refused before sending"
 	}
-	if e.RequiredScope == "" && e.APIError != nil && e.Local {
+	if e.RequiredScope == "" && local {
 		// A raw request WithScopes cannot classify (see Classify).
 		return fmt.Sprintf("restorehub: %s%s: %s (%s)",
 			requestOf(e.APIError), where, e.APIError.Message, scopeCount(e.YourScopes))
@@ -219,8 +221,8 @@ func (e *UpgradeRequiredError) Unwrap() error {
 }
 
 // RateLimitError is a 429 that retries did not get past, or a wait for the
-// key's budget longer than WithMaxWait allows (then Local is true and nothing
-// was sent). It matches ErrRateLimited.
+// key's budget longer than WithMaxWait allows (then APIError.Local is true
+// and nothing was sent). It matches ErrRateLimited.
 type RateLimitError struct {
 	*APIError
 	// RetryAfter is how long to wait before trying again.
@@ -233,9 +235,6 @@ type RateLimitError struct {
 	Plan string
 	// UpgradeURL is where a larger plan can be bought, if given.
 	UpgradeURL string
-	// Local reports that the client gave up before sending, because the wait
-	// for the budget exceeded WithMaxWait.
-	Local bool
 }
 
 // Error says how long to wait and what helps.
@@ -244,7 +243,7 @@ func (e *RateLimitError) Error() string {
 		return "restorehub: <nil RateLimitError>"
 	}
 	what := requestOf(e.APIError)
-	if e.Local {
+	if e.APIError != nil && e.APIError.Local {
 		return fmt.Sprintf("restorehub: %srate budget: the next slot frees in %s, longer than the maximum wait; nothing was sent: retry after that or lower concurrency", what, e.RetryAfter.Round(time.Millisecond))
 	}
 	msg := fmt.Sprintf("restorehub: %s429 Too Many Requests: retry after %s", what, e.RetryAfter.Round(time.Millisecond))
@@ -323,4 +322,173 @@ func (e *ValidationError) Unwrap() error {
 		return nil
 	}
 	return e.APIError
+}
+
+// ErrInvalidKey is returned (wrapped) by New, NewFromEnv and RotateKey when
+// the API key is not of Restore Hub's form. The message never repeats the key.
+var ErrInvalidKey = errors.New("restorehub: invalid API key")
+
+// ErrResponseTooLarge is wrapped by the error returned when a response body
+// is larger, once decoded, than WithMaxResponseBytes allows (by default
+// DefaultMaxResponseBytes). The rest of the body is not read.
+var ErrResponseTooLarge = errors.New("restorehub: response body too large")
+
+// ErrNilContext is returned, without sending anything, when a nil
+// context.Context is passed to a method that takes one.
+var ErrNilContext = errors.New("restorehub: nil context.Context; pass context.Background() or a request's context")
+
+// ErrBadTransport is wrapped by the error returned when the HTTP transport
+// (a caller's http.RoundTripper) breaks its contract, for example by
+// returning neither a response nor an error.
+var ErrBadTransport = errors.New("restorehub: the HTTP transport broke its contract")
+
+// ErrMalformedResponse is wrapped by the error Do returns when a 2xx
+// response's body is not the JSON expected (truncated, HTML, wrong type).
+var ErrMalformedResponse = errors.New("restorehub: malformed response body")
+
+// ErrGuardRefused matches the *GuardError returned when
+// WithDestructiveGuard refuses a request. Nothing was sent.
+var ErrGuardRefused = errors.New("restorehub: destructive guard refused the request")
+
+// GuardError is returned when WithDestructiveGuard refuses a request; nothing
+// was sent. It matches ErrGuardRefused and unwraps to the guard's own error.
+type GuardError struct {
+	// Operation is what the guard was asked about.
+	Operation Operation
+	// Err is the guard's error.
+	Err error
+}
+
+// Error names the refused request and the guard's reason.
+func (e *GuardError) Error() string {
+	if e == nil {
+		return "restorehub: <nil GuardError>"
+	}
+	reason := "no reason given"
+	if e.Err != nil {
+		reason = strings.TrimPrefix(redact(e.Err.Error()), "restorehub: ")
+	}
+	return fmt.Sprintf("restorehub: %s %s: the destructive guard refused it, nothing was sent: %s", e.Operation.Method, e.Operation.Path, reason)
+}
+
+// Unwrap returns the guard's error.
+func (e *GuardError) Unwrap() error { return e.Err }
+
+// Is matches ErrGuardRefused.
+func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
+
+// ErrCrossHostRedirect is wrapped by the error returned when the API
+// redirects a request other than GET or HEAD to another host: following it
+// would send the request's body, or a GET standing for it, off the API host,
+// and return the other host's answer as the request's result.
+var ErrCrossHostRedirect = errors.New("restorehub: refused to follow a redirect to another host")
+
+// ErrInsecureRedirect is wrapped by the error returned when a redirect would
+// take a request from https to plain http.
+var ErrInsecureRedirect = errors.New("restorehub: refused to follow a redirect from https to plain http")
+
+// ErrRedirectChangesOperation is wrapped by the error returned when a 307 or
+// 308 redirect would resend a request other than GET or HEAD, with its body,
+// to another path where it would be destructive: the destructive guard
+// approved the path the caller named, not the one the server points to.
+var ErrRedirectChangesOperation = errors.New("restorehub: refused to follow a redirect that resends the request to another destructive path")
+
+// newLocalRateLimitError is the error for a wait the client refused: its
+// *APIError is never nil, so its fields can be read without a check.
+func newLocalRateLimitError(retryAfter time.Duration, limit int, window time.Duration) *RateLimitError {
+	return &RateLimitError{
+		APIError: &APIError{
+			StatusCode: 0,
+			Message:    "the wait for the rate budget is longer than the maximum wait; nothing was sent",
+			Local:      true,
+		},
+		RetryAfter: retryAfter,
+		Limit:      limit,
+		Window:     window,
+	}
+}
+
+// localized makes a local *RateLimitError name the request it refused and
+// carry a non-nil *APIError, whatever Budget produced it.
+func localized(rle *RateLimitError, rec *callRecord) *RateLimitError {
+	cp := *rle // the Budget's error is not changed in place
+	if cp.APIError == nil {
+		cp.APIError = newLocalRateLimitError(rle.RetryAfter, rle.Limit, rle.Window).APIError
+	} else {
+		api := *cp.APIError
+		api.Local = true // a budget's refusal: nothing was sent
+		cp.APIError = &api
+	}
+	rle = &cp
+	if rle.APIError.Method == "" && rec != nil {
+		rle.APIError.Method, rle.APIError.Path = rec.method, rec.path
+	}
+	return rle
+}
+
+// wrapError is an error whose text is written in full by the client (one
+// "restorehub: " prefix, keys scrubbed) and that still matches the errors it
+// wraps with errors.Is and errors.As.
+type wrapError struct {
+	msg  string
+	errs []error
+}
+
+func (e *wrapError) Error() string   { return e.msg }
+func (e *wrapError) Unwrap() []error { return e.errs }
+
+// ErrInvalidRequest matches the *InvalidRequestError returned when a typed
+// call or a Client.Do request is refused before anything is sent because it
+// cannot mean what its caller meant: an empty, "." or ".." path parameter of
+// a typed call, or a missing required body.
+var ErrInvalidRequest = errors.New("restorehub: invalid request")
+
+// InvalidRequestError is returned when a call is refused locally, with
+// nothing sent: a path parameter is empty, ".", "..", one of those escaped,
+// or holds a slash or backslash (any of which would send the request to
+// another path, such as DELETE /api-keys/ or POST /backups/../restore), or
+// the operation's required body is nil; or a Client.Do request matches an
+// operation whose body is required and carries none. It matches
+// ErrInvalidRequest.
+type InvalidRequestError struct {
+	// Operation is the operation's ID, such as "backups.restore".
+	Operation string
+	// Param names what is wrong: a path parameter such as "backupId", or
+	// "body" for a missing required body.
+	Param string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the operation, the parameter and what is wrong.
+func (e *InvalidRequestError) Error() string {
+	return fmt.Sprintf("restorehub: %s: %s %s; nothing was sent", e.Operation, e.Param, e.Reason)
+}
+
+// Is matches ErrInvalidRequest.
+func (e *InvalidRequestError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// NotSent reports that err proves the request was certainly not sent: the
+// client refused it before anything reached the network. It is true when
+// err matches, with errors.Is or errors.As, any of:
+//   - an *APIError with Local set: a *MissingScopeError from WithScopes, or a
+//     *RateLimitError for a wait for the key's budget, the request rate or an
+//     operation's pace longer than the maximum wait;
+//   - ErrGuardRefused: WithDestructiveGuard turned the request down;
+//   - ErrInvalidRequest: a path parameter or a required body was wrong;
+//   - ErrNilContext: no context was given.
+//
+// It is false for everything else, including errors that say nothing about
+// whether the request left (a network error, a cancelled context, a
+// redirect the client refused after the server answered): false means
+// "may have been sent", never "was sent".
+func NotSent(err error) bool {
+	if err == nil {
+		return false
+	}
+	var api *APIError
+	if errors.As(err, &api) && api.Local {
+		return true
+	}
+	return errors.Is(err, ErrGuardRefused) || errors.Is(err, ErrInvalidRequest) || errors.Is(err, ErrNilContext)
 }

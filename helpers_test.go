@@ -129,3 +129,98 @@ func newServer(t testing.TB, h http.Handler) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// fakeAPI is the root tests' one fake Restore Hub server. It records every
+// request it receives (when, method, path below /api/v1, Authorization)
+// and answers with respond, called with the request's index (0 for the
+// first); a nil respond answers 200 with a small JSON object. Tests that
+// script their answers (statusServer, the fault matrix's recording
+// servers, newPathServer) are built on it.
+type fakeAPI struct {
+	respond func(i int, w http.ResponseWriter, r *http.Request, path string)
+
+	mu   sync.Mutex
+	reqs []seenRequest
+}
+
+// seenRequest is one request a fakeAPI received.
+type seenRequest struct {
+	at           time.Time
+	method, path string // path below /api/v1, escaped
+	auth         string // the Authorization header
+}
+
+// ServeHTTP records r and answers it with respond.
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i, path := f.record(r)
+	if f.respond == nil {
+		replyOK(w, "")
+		return
+	}
+	f.respond(i, w, r, path)
+}
+
+// record notes r and returns its index and its path below /api/v1.
+func (f *fakeAPI) record(r *http.Request) (int, string) {
+	path := strings.TrimPrefix(r.URL.EscapedPath(), "/api/v1")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reqs = append(f.reqs, seenRequest{at: time.Now(), method: r.Method, path: path, auth: r.Header.Get("Authorization")})
+	return len(f.reqs) - 1, path
+}
+
+// count returns how many requests matched "METHOD path"; "" counts all.
+func (f *fakeAPI) count(what string) int {
+	n := 0
+	for _, line := range f.lines() {
+		if what == "" || line == what {
+			n++
+		}
+	}
+	return n
+}
+
+// lines returns "METHOD path" of every request, in order.
+func (f *fakeAPI) lines() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.reqs))
+	for i, r := range f.reqs {
+		out[i] = r.method + " " + r.path
+	}
+	return out
+}
+
+// times returns when each request arrived, in order.
+func (f *fakeAPI) times() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]time.Time, len(f.reqs))
+	for i, r := range f.reqs {
+		out[i] = r.at
+	}
+	return out
+}
+
+// auths returns the Authorization header of each request, in order.
+func (f *fakeAPI) auths() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.reqs))
+	for i, r := range f.reqs {
+		out[i] = r.auth
+	}
+	return out
+}
+
+// newPathServer starts a fakeAPI whose answers come from handle (nil: 200).
+func newPathServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, path string)) (*fakeAPI, *httptest.Server) {
+	t.Helper()
+	f := &fakeAPI{}
+	if handle != nil {
+		f.respond = func(_ int, w http.ResponseWriter, r *http.Request, path string) { handle(w, r, path) }
+	}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv
+}

@@ -1,16 +1,15 @@
 package restorehub
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 )
 
-// ErrInvalidKey is returned (wrapped) by New, NewFromEnv and RotateKey when
-// the API key is not of Restore Hub's form. The message never repeats the key.
-var ErrInvalidKey = errors.New("restorehub: invalid API key")
+// DashboardAPIKeysURL is the dashboard page where API keys are minted and
+// their scopes edited. The docs name the page by its path,
+// /dashboard/api-keys, on the restorehub.net site; the host is assumed to be
+// the site the docs are served from.
+const DashboardAPIKeysURL = "https://restorehub.net/dashboard/api-keys"
 
 // minKeyBody is the least number of base62 characters accepted after "rh_".
 // The docs describe keys as "40+ characters of opaque base62" but show an
@@ -45,31 +44,4 @@ func checkKey(key string) error {
 
 func isBase62(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// keyPattern finds anything that looks like a Restore Hub key in text a
-// server or a transport produced, so that even an echoed key is redacted.
-var keyPattern = regexp.MustCompile(`rh_[0-9A-Za-z]{6,}`)
-
-// redactedKey replaces every key in logs, errors and formatted values.
-const redactedKey = "rh_[REDACTED]"
-
-// redactedBody replaces the client's own key where a server echoed it
-// without its "rh_" prefix.
-const redactedBody = "[REDACTED]"
-
-// redact removes API keys from s.
-func redact(s string) string {
-	if !strings.Contains(s, "rh_") {
-		return s
-	}
-	return keyPattern.ReplaceAllLiteralString(s, redactedKey)
-}
-
-// redactBytes removes API keys from b, returning b itself when it has none.
-func redactBytes(b []byte) []byte {
-	if !bytes.Contains(b, []byte("rh_")) {
-		return b
-	}
-	return keyPattern.ReplaceAllLiteral(b, []byte(redactedKey))
 }

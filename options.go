@@ -100,7 +100,7 @@ func WithAgent(name string) Option {
 			}
 			return '-'
 		}, name)
-		c.agent = truncateRunes(name, 64)
+		c.agent = cutUTF8(name, 64)
 		return nil
 	}
 }
@@ -242,9 +242,21 @@ func printableASCII(r rune) rune {
 	return r
 }
 
-func truncateRunes(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+// DefaultMaxResponseBytes is how much of a 2xx response body, once decoded
+// (after transparent gzip), the client reads unless WithMaxResponseBytes
+// says otherwise.
+const DefaultMaxResponseBytes = 32 << 20
+
+// WithMaxResponseBytes bounds how much of a successful response body the
+// client reads, counted after decoding (a gzip body is counted as it
+// inflates). A larger body fails with an error wrapping ErrResponseTooLarge.
+// The default is DefaultMaxResponseBytes; n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("restorehub: WithMaxResponseBytes: need a positive size, got %d", n)
+		}
+		c.maxResponseBytes = n
+		return nil
 	}
-	return s
 }

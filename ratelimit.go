@@ -162,7 +162,8 @@ type Budget interface {
 	// the wait would be longer.
 	Acquire(ctx context.Context, maxWait time.Duration) (Grant, error)
 	// Observe teaches the budget what a response reported; at is when the
-	// response arrived.
+	// response arrived. The client calls it for a response whose Grant has
+	// no Observe of its own.
 	Observe(rl RateLimit, at time.Time)
 }
 
@@ -174,4 +175,12 @@ type Grant struct {
 	// attempt's response or failure arrived; the slot then counts from that
 	// time, which is never earlier than when the server counted it.
 	Release func(at time.Time)
+	// Observe, when not nil, is called instead of Budget.Observe with what
+	// the response to the attempt that used this slot reported, before
+	// Release. A budget that knows which of its own requests were out at
+	// the same time as this one (MemoryBudget does) reconciles more exactly
+	// with the server's count than Budget.Observe can. A Budget that wraps
+	// another passes the inner Grant on, Observe included, and so behaves as
+	// the inner one does.
+	Observe func(rl RateLimit, at time.Time)
 }

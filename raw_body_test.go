@@ -51,7 +51,7 @@ func TestRawRequestsNeedTheirRequiredBody(t *testing.T) {
 					t.Fatalf("Do: %v", err)
 				}
 				if s.count(tt.wantSent) != 1 {
-					t.Errorf("server saw %v, want %s", s.seen, tt.wantSent)
+					t.Errorf("server saw %v, want %s", s.lines(), tt.wantSent)
 				}
 				return
 			}
@@ -63,7 +63,7 @@ func TestRawRequestsNeedTheirRequiredBody(t *testing.T) {
 				t.Errorf("err = %q: want 'nothing was sent'", err)
 			}
 			if n := s.count(""); n != 0 {
-				t.Errorf("server saw %d requests: %v", n, s.seen)
+				t.Errorf("server saw %d requests: %v", n, s.lines())
 			}
 			if len(g.ops) != 0 {
 				t.Errorf("the guard was asked about %+v; a refused request must not reach it", g.ops)

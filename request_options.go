@@ -1,7 +1,6 @@
 package restorehub
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -51,28 +50,6 @@ func WithCallMaxWait(d time.Duration) RequestOption { return resources.WithCallM
 // as is a value holding an API key; a refused header fails the call before
 // anything is sent. Logged headers are redacted as the client's own are.
 func WithHeader(key, value string) RequestOption { return resources.WithHeader(key, value) }
-
-// callOptionsKey finds a call's options in its context.
-type callOptionsKey struct{}
-
-// withCallOptions records cfg in ctx for the transport and retry policy.
-func withCallOptions(ctx context.Context, cfg *resources.RequestConfig) context.Context {
-	if cfg.MaxWait == 0 {
-		return ctx
-	}
-	return context.WithValue(ctx, callOptionsKey{}, cfg)
-}
-
-// maxWaitFor returns the budget wait bound for the call ctx belongs to: its
-// WithCallMaxWait, else the client's WithMaxWait.
-func (c *Client) maxWaitFor(ctx context.Context) time.Duration {
-	if ctx != nil {
-		if cfg, ok := ctx.Value(callOptionsKey{}).(*resources.RequestConfig); ok && cfg.MaxWait > 0 {
-			return cfg.MaxWait
-		}
-	}
-	return c.cfg.maxWait
-}
 
 // report hands r (nil when no response arrived) to the call's
 // WithResponseInto targets.

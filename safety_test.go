@@ -20,47 +20,6 @@ import (
 	"github.com/restorehub/restorehub-go/resources"
 )
 
-// pathServer answers each request with handle and records "METHOD path"
-// (path below the base URL /api/v1) of every request it saw.
-type pathServer struct {
-	handle func(w http.ResponseWriter, r *http.Request, path string)
-	mu     sync.Mutex
-	seen   []string
-}
-
-func (s *pathServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimPrefix(r.URL.EscapedPath(), "/api/v1")
-	s.mu.Lock()
-	s.seen = append(s.seen, r.Method+" "+path)
-	s.mu.Unlock()
-	if s.handle == nil {
-		replyOK(w, "")
-		return
-	}
-	s.handle(w, r, path)
-}
-
-// count returns how many requests matched "METHOD path"; "" counts all.
-func (s *pathServer) count(what string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, x := range s.seen {
-		if what == "" || x == what {
-			n++
-		}
-	}
-	return n
-}
-
-func newPathServer(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, path string)) (*pathServer, *httptest.Server) {
-	t.Helper()
-	s := &pathServer{handle: handle}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return s, srv
-}
-
 // guardLog records the operations a destructive guard was asked about.
 type guardLog struct {
 	mu  sync.Mutex
@@ -345,7 +304,7 @@ func TestTypedCallsRefuseWhatWasNotMeant(t *testing.T) {
 					t.Fatalf("refused: %v", err)
 				}
 				if s.count(tt.wantSent) != 1 {
-					t.Errorf("server saw %v, want %s", s.seen, tt.wantSent)
+					t.Errorf("server saw %v, want %s", s.lines(), tt.wantSent)
 				}
 				return
 			}
@@ -357,7 +316,7 @@ func TestTypedCallsRefuseWhatWasNotMeant(t *testing.T) {
 				t.Errorf("err = %q: want the operation named and 'nothing was sent'", err)
 			}
 			if n := s.count(""); n != 0 {
-				t.Errorf("server saw %d requests: %v", n, s.seen)
+				t.Errorf("server saw %d requests: %v", n, s.lines())
 			}
 		})
 	}
@@ -599,7 +558,7 @@ func TestRedirectsKeepAtMostOnce(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			other, osrv := newPathServer(t, nil)
-			var api *pathServer
+			var api *fakeAPI
 			var asrv *httptest.Server
 			api, asrv = newPathServer(t, func(w http.ResponseWriter, r *http.Request, path string) {
 				tt.handle(w, r, path, osrv.URL)
@@ -620,10 +579,10 @@ func TestRedirectsKeepAtMostOnce(t *testing.T) {
 				method = "GET"
 			}
 			if n := api.count(method + " " + tt.req.Path); n != tt.wantOrig {
-				t.Errorf("the API host saw the caller's request %d times, want %d (all: %v)", n, tt.wantOrig, api.seen)
+				t.Errorf("the API host saw the caller's request %d times, want %d (all: %v)", n, tt.wantOrig, api.lines())
 			}
 			if tt.forbidden != "" && api.count(tt.forbidden) != 0 {
-				t.Errorf("the API host saw %s: %v", tt.forbidden, api.seen)
+				t.Errorf("the API host saw %s: %v", tt.forbidden, api.lines())
 			}
 			if n := other.count(""); n != tt.wantOther {
 				t.Errorf("the other host saw %d requests, want %d", n, tt.wantOther)
@@ -651,7 +610,7 @@ func TestRedirectHTTPSToHTTPIsRefused(t *testing.T) {
 	} {
 		t.Run(req.Method+" "+req.Path, func(t *testing.T) {
 			plain, psrv := newPathServer(t, nil)
-			api := &pathServer{handle: func(w http.ResponseWriter, r *http.Request, _ string) {
+			api := &fakeAPI{respond: func(_ int, w http.ResponseWriter, r *http.Request, _ string) {
 				http.Redirect(w, r, psrv.URL+"/api/v1/servers/srv_1", http.StatusFound)
 			}}
 			tsrv := httptest.NewTLSServer(api)

@@ -110,11 +110,3 @@ func (set ScopeSet) Scopes() []Scope {
 
 // Len returns the number of scopes in the set.
 func (set ScopeSet) Len() int { return len(set.scopes) }
-
-// truncate shortens s for use inside an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

@@ -88,21 +88,8 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 // destructive guard, an invalid request, or arguments that could not be
 // decoded.
 func notSent(err error) bool {
-	var (
-		ae  *restorehub.APIError
-		mse *restorehub.MissingScopeError
-		rle *restorehub.RateLimitError
-		arg *argError
-	)
-	switch {
-	case errors.Is(err, restorehub.ErrGuardRefused), errors.Is(err, restorehub.ErrInvalidRequest), errors.As(err, &arg):
-		return true
-	case errors.As(err, &mse) && mse.Local, errors.As(err, &rle) && rle.Local:
-		return true
-	case errors.As(err, &ae) && ae.Local:
-		return true
-	}
-	return false
+	var arg *argError
+	return restorehub.NotSent(err) || errors.As(err, &arg)
 }
 
 // canonicalArgs validates raw against the schema and returns its canonical

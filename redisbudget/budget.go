@@ -330,7 +330,7 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 				return restorehub.Grant{}, &restorehub.RateLimitError{
 					// A non-nil APIError, so that every field can be read.
 					APIError:   &restorehub.APIError{Local: true, Message: "the wait for the shared rate budget is longer than the maximum wait; nothing was sent"},
-					RetryAfter: max(res.wait, minRetryAfter), Limit: res.limit, Window: res.window, Local: true,
+					RetryAfter: max(res.wait, minRetryAfter), Limit: res.limit, Window: res.window,
 				}
 			}
 		}

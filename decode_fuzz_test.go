@@ -36,7 +36,7 @@ func FuzzDecodeError(f *testing.F) {
 		h.Set("Content-Type", ctype)
 		h.Set("X-Echo", echo)
 		resp := &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(bytes.NewReader(body))}
-		err := c.decodeError(resp, &callState{method: "GET", path: "/x"})
+		err := c.decodeError(resp, &callRecord{method: "GET", path: "/x"})
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.StatusCode != status {
 			t.Fatalf("status %d: %v is not an *APIError for it", status, err)
@@ -45,7 +45,7 @@ func FuzzDecodeError(f *testing.F) {
 		for _, tx := range errorTexts("decoded", err) {
 			texts = append(texts, tx.text)
 		}
-		c.redactHeader(h)
+		c.redactor.header(h)
 		texts = append(texts, fmt.Sprintf("%#v", h))
 		for _, tx := range texts {
 			if strings.Contains(tx, testKey[3:]) {

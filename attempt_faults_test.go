@@ -414,37 +414,24 @@ func (t *countingTransport) count() int {
 	return t.n
 }
 
-// recordingServer counts requests and the Authorization headers it saw.
-type recordingServer struct {
-	echo  bool
-	serve func(i int, w http.ResponseWriter, r *http.Request, echo string)
-	mu    sync.Mutex
-	auth  []string
-}
-
-func (s *recordingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	s.mu.Lock()
-	i := len(s.auth)
-	s.auth = append(s.auth, r.Header.Get("Authorization"))
-	s.mu.Unlock()
-	echo := ""
-	if s.echo {
-		echo = r.Header.Get("Authorization")
-		h := w.Header()
-		h.Set("X-Echo-Authorization", echo)
-		h.Set("WWW-Authenticate", `Bearer realm="restorehub", error="invalid_token", token="`+strings.TrimPrefix(echo, "Bearer ")+`"`)
-		h.Add("Set-Cookie", "session="+strings.TrimPrefix(echo, "Bearer "))
-		// Some servers name a key by its part after "rh_".
-		h.Set("X-Key-Id", strings.TrimPrefix(echo, "Bearer rh_"))
-	}
-	s.serve(i, w, r, echo)
-}
-
-func (s *recordingServer) seen() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.auth...)
+// newRecordingAPI is a fakeAPI for the fault matrix: it reads each body,
+// echoes the Authorization it saw in headers when echo is set (as a hostile
+// server would), and answers with serve.
+func newRecordingAPI(echo bool, serve func(i int, w http.ResponseWriter, r *http.Request, echo string)) *fakeAPI {
+	return &fakeAPI{respond: func(i int, w http.ResponseWriter, r *http.Request, _ string) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		said := ""
+		if echo {
+			said = r.Header.Get("Authorization")
+			h := w.Header()
+			h.Set("X-Echo-Authorization", said)
+			h.Set("WWW-Authenticate", `Bearer realm="restorehub", error="invalid_token", token="`+strings.TrimPrefix(said, "Bearer ")+`"`)
+			h.Add("Set-Cookie", "session="+strings.TrimPrefix(said, "Bearer "))
+			// Some servers name a key by its part after "rh_".
+			h.Set("X-Key-Id", strings.TrimPrefix(said, "Bearer rh_"))
+		}
+		serve(i, w, r, said)
+	}}
 }
 
 // cellResult is what one call of the matrix produced.
@@ -528,8 +515,8 @@ func (c *cellT) done() {
 // runCell sends one call of kind k against a fresh server showing fault fc.
 func runCell(t cellTB, fc faultCase, k callKind, env matrixEnv) cellResult {
 	t.Helper()
-	api := &recordingServer{echo: env.echo, serve: fc.serve}
-	other := &recordingServer{echo: env.echo, serve: always(replyOK)}
+	api := newRecordingAPI(env.echo, fc.serve)
+	other := newRecordingAPI(env.echo, always(replyOK))
 	var apiURL, otherURL string
 	if fc.refused {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -585,9 +572,9 @@ func runCell(t cellTB, fc faultCase, k callKind, env matrixEnv) cellResult {
 	var out map[string]any
 	resp, err := c.Do(ctx, k.request(), &out)
 	res := cellResult{fault: fc.name, kind: k, resp: resp, err: err, elapsed: time.Since(start), client: c}
-	res.sent = len(api.seen())
+	res.sent = len(api.auths())
 	res.attempts = ct.count()
-	for _, a := range other.seen() {
+	for _, a := range other.auths() {
 		res.other++
 		res.otherKey = res.otherKey || a != ""
 	}

@@ -6,28 +6,23 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 )
 
-// statusServer answers each request with the next status of a script (the
-// last one repeats) and records what it saw.
+// statusServer is a fakeAPI that answers each request with the next status
+// of a script (the last one repeats), header and body.
 type statusServer struct {
 	script []int
 	header http.Header
 	body   string
-	mu     sync.Mutex
-	seen   []time.Time
+	fakeAPI
 }
 
 func (s *statusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	i := len(s.seen)
-	s.seen = append(s.seen, time.Now())
-	s.mu.Unlock()
+	i, _ := s.record(r)
 	status := s.script[min(i, len(s.script)-1)]
 	for k, v := range s.header {
 		w.Header()[k] = v
@@ -43,12 +38,6 @@ func (s *statusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		_, _ = w.Write([]byte(`{"error":"scripted"}`))
 	}
-}
-
-func (s *statusServer) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.seen)
 }
 
 func TestRetryPolicy(t *testing.T) {
@@ -81,7 +70,7 @@ func TestRetryPolicy(t *testing.T) {
 			defer srv.Close()
 			c := newTestClient(t, srv.URL, WithoutPacing())
 			_, err := c.Do(context.Background(), &Request{Method: tt.method, Path: "/x", Scope: tt.scope, Body: map[string]int{"a": 1}}, nil)
-			if got := s.count(); got != tt.wantSent {
+			if got := s.count(""); got != tt.wantSent {
 				t.Errorf("server saw %d requests, want %d", got, tt.wantSent)
 			}
 			if tt.wantErrIs == nil && err != nil {
@@ -98,13 +87,13 @@ func TestBackoffAfter429DefaultsToTenSeconds(t *testing.T) {
 	c := newTestClient(t, "https://api.restorehub.net/api/v1")
 	resp := &http.Response{StatusCode: 429, Request: httptest.NewRequest("GET", "/", nil)}
 	for range 100 {
-		d := c.backoff(time.Millisecond, time.Second, 0, resp)
+		d := c.backoffHook(time.Millisecond, time.Second, 0, resp)
 		if d < 11*time.Second || d > 12500*time.Millisecond {
 			t.Fatalf("backoff after a 429 without Retry-After = %s, want 11s..12.5s", d)
 		}
 	}
 	for attempt := range 10 {
-		d := c.backoff(100*time.Millisecond, time.Second, attempt, nil)
+		d := c.backoffHook(100*time.Millisecond, time.Second, attempt, nil)
 		if d < 50*time.Millisecond || d > time.Second {
 			t.Fatalf("backoff(%d) = %s, outside the cap", attempt, d)
 		}
@@ -121,8 +110,8 @@ func TestRateLimitedAfterThreeAttempts(t *testing.T) {
 	if !errors.As(err, &rle) {
 		t.Fatalf("err = %v, want *RateLimitError", err)
 	}
-	if s.count() != 3 {
-		t.Errorf("server saw %d attempts, want 3", s.count())
+	if s.count("") != 3 {
+		t.Errorf("server saw %d attempts, want 3", s.count(""))
 	}
 	if rle.Limit != 100 || rle.Window != 10*time.Second || rle.Plan != "PREMIUM" || rle.UpgradeURL != "https://restorehub.net/pricing" || rle.Local {
 		t.Errorf("RateLimitError = %+v", rle)
@@ -141,8 +130,8 @@ func TestRetryAfterBeyondMaxWaitIsNotAwaited(t *testing.T) {
 		if !errors.As(err, &rle) || rle.RetryAfter != 30*time.Second {
 			t.Fatalf("err = %v, want *RateLimitError with RetryAfter 30s", err)
 		}
-		if time.Since(start) != 0 || s.count() != 1 {
-			t.Errorf("waited %s and sent %d; want an immediate error after 1", time.Since(start), s.count())
+		if time.Since(start) != 0 || s.count("") != 1 {
+			t.Errorf("waited %s and sent %d; want an immediate error after 1", time.Since(start), s.count(""))
 		}
 	})
 }

@@ -137,10 +137,11 @@ func TestRetryAfter429(t *testing.T) {
 				if _, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/backups/b1/restore", Scope: ScopeBackupsRestore, Body: restoreBody}, nil); err != nil {
 					t.Fatal(err)
 				}
-				if s.count() != 2 {
-					t.Fatalf("server saw %d requests, want 2", s.count())
+				if s.count("") != 2 {
+					t.Fatalf("server saw %d requests, want 2", s.count(""))
 				}
-				gap := s.seen[1].Sub(s.seen[0])
+				seen := s.times()
+				gap := seen[1].Sub(seen[0])
 				lo, hi := time.Duration(float64(tt.want)*1.10), time.Duration(float64(tt.want)*1.25)
 				if gap < lo || gap > hi {
 					t.Errorf("waited %s between attempts, want Retry-After %s plus 10–25%% jitter", gap, tt.want)
@@ -223,8 +224,8 @@ func TestMaxWaitBoundsEveryWait(t *testing.T) {
 				}
 				_, err = c.Do(context.Background(), &Request{Path: "/account"}, nil)
 				elapsed := time.Since(start)
-				if s.count() != tt.wantSent {
-					t.Errorf("server saw %d requests, want %d", s.count(), tt.wantSent)
+				if s.count("") != tt.wantSent {
+					t.Errorf("server saw %d requests, want %d", s.count(""), tt.wantSent)
 				}
 				if elapsed > tt.maxElapsed {
 					t.Errorf("waited %s, more than %s", elapsed, tt.maxElapsed)
@@ -350,6 +351,95 @@ func TestMaxWaitBoundsPaceAndBudgetTogether(t *testing.T) {
 				}
 				if el := time.Since(start); el > tt.maxWait {
 					t.Errorf("waited %s, more than WithMaxWait %s", el, tt.maxWait)
+				}
+			})
+		})
+	}
+}
+
+// TestRetryAfterZeroIsNow: "Retry-After: 0" is reported as 0, not as the
+// 10s default for a 429 that names no wait.
+func TestRetryAfterZeroIsNow(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string
+		body   string
+		want   time.Duration
+	}{
+		{"header 0", "0", `{"error":"Rate limit exceeded"}`, 0},
+		{"body 0", "", `{"error":"Rate limit exceeded","retryAfter":0}`, 0},
+		{"details 0", "", `{"error":"Rate limit exceeded","details":{"retryAfter":0}}`, 0},
+		{"header 0 beats body 5", "0", `{"error":"Rate limit exceeded","retryAfter":5}`, 0},
+		{"nothing named: 10s", "", `{"error":"Rate limit exceeded"}`, defaultRetryAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h := http.Header{}
+				if tt.header != "" {
+					h.Set("Retry-After", tt.header)
+				}
+				s := &statusServer{script: []int{429}, header: h, body: tt.body}
+				c := newHandlerClient(t, s, WithMaxRetries(0))
+				_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+				var rle *RateLimitError
+				if !errors.As(err, &rle) || rle.RetryAfter != tt.want {
+					t.Errorf("err = %v, want a RateLimitError with RetryAfter %s", err, tt.want)
+				}
+			})
+		})
+	}
+}
+
+// TestFloorBeforeFirstResponse: before any response has taught the budget,
+// one hung request must not hold back the others: the documented floor (50
+// per 10s) may go at once, and no more.
+func TestFloorBeforeFirstResponse(t *testing.T) {
+	tests := []struct {
+		name     string
+		others   int
+		wantHeld int // of the others, held until the hung request ends
+	}{
+		{"10 behind a hung request", 10, 0},
+		{"49 behind a hung request", 49, 0},
+		{"60 behind a hung request", 60, 11},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Query().Get("hang") != "" {
+						time.Sleep(time.Hour)
+					}
+					writeJSON(w, 200, map[string]string{"id": "x"})
+				})
+				c := newHandlerClient(t, h)
+				hung := make(chan struct{})
+				go func() {
+					defer close(hung)
+					_, _ = c.Do(context.Background(), &Request{Path: "/account", Query: map[string][]string{"hang": {"1"}}}, nil)
+				}()
+				synctest.Wait()
+				start := time.Now()
+				var mu sync.Mutex
+				held := 0
+				var wg sync.WaitGroup
+				for range tt.others {
+					wg.Go(func() {
+						if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+							t.Error(err)
+						}
+						if time.Since(start) > 0 {
+							mu.Lock()
+							held++
+							mu.Unlock()
+						}
+					})
+				}
+				wg.Wait()
+				<-hung
+				if held != tt.wantHeld {
+					t.Errorf("%d requests were held back by the hung one, want %d", held, tt.wantHeld)
 				}
 			})
 		})
