@@ -92,7 +92,7 @@ func (c *Client) retryAfterOf(resp *http.Response) time.Duration {
 	if json.Unmarshal(body, &fields) == nil {
 		for _, n := range []json.Number{fields.RetryAfter, fields.Details.RetryAfter} {
 			if d, ok := parseRetryAfter(n.String(), now); ok {
-				if c.budget != nil {
+				if c.budget != nil && d > 0 {
 					c.budget.Observe(RateLimit{RetryAfter: d}, now)
 				}
 				return d

@@ -171,7 +171,7 @@ func (t *transport) base() http.RoundTripper {
 	if user := t.c.cfg.httpClient; user != nil && user.Transport != nil {
 		return user.Transport
 	}
-	return defaultHTTPClient.Transport
+	return defaultTransport() // pacing: http.DefaultTransport once replaced (client.go)
 }
 
 // RoundTrip sends one attempt.
@@ -258,29 +258,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil {
 			st.rl, st.rlResp = rl, resp
 		}
-		if rl.Known() || rl.RetryAfter > 0 {
-			if c.budget != nil {
-				obs := rl
-				if !remainingOK {
-					// Without a readable Remaining the budget learns the
-					// limit and window but cannot reconcile: taking the
-					// missing value as 0 would hold every slot for a window,
-					// so it is taken as "no one else is using the key".
-					obs.Remaining = obs.Limit
-				}
-				switch {
-				case !obs.Known() && obs.RetryAfter <= 0:
-					// Nothing left to teach the budget.
-				case mem != nil:
-					mem.observe(obs, at, mark, true)
-				default:
-					c.budget.Observe(obs, at)
-				}
-			}
-			if rl.Known() {
-				c.setLast(rl)
-			}
-		}
+		// pacing: every response teaches the budget (budget_state.go).
+		c.observeResponse(ctx, mem, mark, resp.StatusCode, rl, remainingOK, at)
 	}
 	if mem != nil {
 		mem.release(at)
