@@ -69,4 +69,3 @@ func TestDefaultTransportReplacedByAnyType(t *testing.T) {
 		t.Error("a nil http.DefaultTransport does not fall back to the tuned pool")
 	}
 }
-
