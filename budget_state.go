@@ -58,8 +58,9 @@ type budgetStater interface {
 // BudgetState reports how the client paces now: at the floor before the
 // first response, to the known limit, on 429s only when the server's limit
 // is unknown, or not at all (WithoutPacing). With a Budget that does not
-// report its own state (it has no BudgetState method), it is the client's
-// view from the responses it received itself.
+// report its own state (it has no BudgetState method), it is what the
+// responses this client received showed about the server's limit; how such
+// a budget paces meanwhile is its own affair.
 func (c *Client) BudgetState() BudgetState {
 	if c.budget == nil {
 		return BudgetOff
@@ -117,9 +118,13 @@ func (c *Client) observeResponse(ctx context.Context, mem *MemoryBudget, mark ui
 	}
 	if !known && rl.RetryAfter <= 0 && c.BudgetState() == BudgetUnknown && c.warnedUnknown.CompareAndSwap(false, true) {
 		if l := c.cfg.logger; l != nil {
-			l.LogAttrs(ctx, slog.LevelWarn, "restorehub: the server sent no believable X-RateLimit-Limit and X-RateLimit-Window; "+
-				"the client paces on 429s and Retry-After only",
-				slog.Int("status", status))
+			msg := "restorehub: the server sent no believable X-RateLimit-Limit and X-RateLimit-Window; " +
+				"the client paces on 429s and Retry-After only"
+			if _, ok := c.budget.(budgetStater); !ok {
+				msg = "restorehub: the server sent no believable X-RateLimit-Limit and X-RateLimit-Window; " +
+					"how it paces now is up to the shared Budget"
+			}
+			l.LogAttrs(ctx, slog.LevelWarn, msg, slog.Int("status", status))
 		}
 	}
 }

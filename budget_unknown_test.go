@@ -224,3 +224,47 @@ func TestBudgetStateOff(t *testing.T) {
 		t.Errorf("BudgetState = %v, want off", s)
 	}
 }
+
+// recordingBudget is a Budget that grants at once and records what it is
+// taught, as a shared budget such as redisbudget sees it.
+type recordingBudget struct {
+	mu   sync.Mutex
+	seen []RateLimit
+}
+
+func (b *recordingBudget) Acquire(context.Context, time.Duration) (Grant, error) { return Grant{}, nil }
+
+func (b *recordingBudget) Observe(rl RateLimit, _ time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.seen = append(b.seen, rl)
+}
+
+// TestCustomBudgetIsToldTheLimitIsUnknown: a Budget of its own is observed
+// with an unknown RateLimit (not Known, no RetryAfter) for a header-less
+// 200, never for a header-less 503; Client.BudgetState then reports what
+// the responses showed.
+func TestCustomBudgetIsToldTheLimitIsUnknown(t *testing.T) {
+	status := 503
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(status, `{"id":"srv_1"}`)
+		resp.Request = r
+		return resp, nil
+	})}
+	b := &recordingBudget{}
+	c := newTestClient(t, DefaultBaseURL, WithHTTPClient(hc), WithBudget(b), WithMaxRetries(0))
+	_, _ = c.Do(context.Background(), &Request{Path: "/account"}, nil)
+	if len(b.seen) != 0 || c.BudgetState() != BudgetFloor {
+		t.Fatalf("after a header-less 503: observed %v, state %v; want nothing, floor", b.seen, c.BudgetState())
+	}
+	status = 200
+	if _, err := c.Do(context.Background(), &Request{Path: "/account"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.seen) != 1 || b.seen[0].Known() || b.seen[0].RetryAfter != 0 {
+		t.Fatalf("after a header-less 200: observed %v, want one unknown RateLimit", b.seen)
+	}
+	if s := c.BudgetState(); s != BudgetUnknown {
+		t.Errorf("BudgetState = %v, want unknown", s)
+	}
+}
