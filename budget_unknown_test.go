@@ -2,6 +2,7 @@ package restorehub
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -277,5 +278,61 @@ func TestCustomBudgetIsToldTheLimitIsUnknown(t *testing.T) {
 	}
 	if s := c.BudgetState(); s != BudgetUnknown {
 		t.Errorf("BudgetState = %v, want unknown", s)
+	}
+}
+
+// TestMemoryBudgetUnknownState drives MemoryBudget through its exported
+// API: an unknown limit counts no slots (a thousand slots held at once, none
+// waits), a 429's Retry-After still blocks, a learned limit paces again and
+// stays learned when later responses say nothing.
+func TestMemoryBudgetUnknownState(t *testing.T) {
+	clock := time.Unix(1000, 0)
+	b := NewMemoryBudget()
+	b.now = func() time.Time { return clock }
+	ctx := context.Background()
+	if s := b.BudgetState(); s != BudgetFloor {
+		t.Fatalf("new budget: %v, want floor", s)
+	}
+	b.Observe(RateLimit{RetryAfter: time.Second}, clock)
+	if s := b.BudgetState(); s != BudgetFloor {
+		t.Fatalf("a 429's wait alone: %v, want floor", s)
+	}
+	clock = clock.Add(time.Second)
+	b.Observe(RateLimit{}, clock)
+	if s := b.BudgetState(); s != BudgetUnknown {
+		t.Fatalf("after a header-less response: %v, want unknown", s)
+	}
+	var held []Grant
+	for i := range 1000 {
+		g, err := b.Acquire(ctx, time.Nanosecond)
+		if err != nil {
+			t.Fatalf("slot %d of an unknown budget refused: %v", i+1, err)
+		}
+		held = append(held, g)
+	}
+	for _, g := range held {
+		g.Release(clock)
+	}
+	if l, w, free := b.State(); l != 0 || w != 0 || free != 0 {
+		t.Errorf("State of an unknown budget = %d %s %d, want zeros", l, w, free)
+	}
+	b.Observe(RateLimit{RetryAfter: 2 * time.Second}, clock)
+	var rle *RateLimitError
+	if _, err := b.Acquire(ctx, time.Second); !errors.As(err, &rle) || rle.RetryAfter != 2*time.Second {
+		t.Fatalf("unknown budget after a 429 with Retry-After 2s: %v, want a 2s RateLimitError", err)
+	}
+	clock = clock.Add(2 * time.Second)
+	b.Observe(RateLimit{Limit: 1, Remaining: 1, Window: 10 * time.Second}, clock)
+	b.Observe(RateLimit{}, clock) // headers omitted again: the limit stays
+	if s := b.BudgetState(); s != BudgetKnown {
+		t.Fatalf("after a limit, then nothing: %v, want known", s)
+	}
+	g, err := b.Acquire(ctx, time.Nanosecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Release(clock)
+	if _, err := b.Acquire(ctx, time.Second); !errors.As(err, &rle) {
+		t.Errorf("a known limit of 1 per 10s let a second request through: %v", err)
 	}
 }
