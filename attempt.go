@@ -132,7 +132,7 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 			wait := retryAfterOf(resp, time.Now())
 			rec.retryAfter = wait
-			c.teachBudget(budgetSlot{}, RateLimit{RetryAfter: wait}, time.Now())
+			c.teachBudget(req.Context(), budgetSlot{}, resp.StatusCode, RateLimit{RetryAfter: wait}, false, time.Now())
 		}
 		return resp, err
 	}
@@ -157,23 +157,12 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 		var remainingOK bool
 		rl, remainingOK = rateLimitOf(resp, at)
 		rec.rl, rec.rlResp = rl, resp
-		obs := rl
 		if resp.StatusCode == http.StatusTooManyRequests {
 			rec.retryAfter = retryAfterOf(resp, at)
-			obs.RetryAfter = rec.retryAfter
-		}
-		if !remainingOK {
-			// Without a readable Remaining the budget learns the limit and
-			// window but cannot reconcile: taking the missing value as 0
-			// would hold every slot for a window, so it is taken as "no one
-			// else is using the key".
-			obs.Remaining = obs.Limit
+			rl.RetryAfter = rec.retryAfter
 		}
 		// 5. Teach the budget.
-		c.teachBudget(slot, obs, at)
-		if rl.Known() {
-			c.setLast(rl)
-		}
+		c.teachBudget(req.Context(), slot, resp.StatusCode, rl, remainingOK, at)
 	}
 	slot.release(at)
 	// 6. Log.
@@ -315,17 +304,50 @@ func retryAfterOf(resp *http.Response, now time.Time) time.Duration {
 }
 
 // teachBudget is the one place the key's budget learns from a response:
-// its limit, window and remaining count, and a 429's wait. slot is the
-// attempt's, or the zero slot for a response the budget did not pace.
-func (c *Client) teachBudget(slot budgetSlot, obs RateLimit, at time.Time) {
-	if c.budget == nil || (!obs.Known() && obs.RetryAfter <= 0) {
+// its limit, window and remaining count, a 429's wait, or that the server
+// sends no believable limit. slot is the attempt's, or the zero slot for a
+// response the budget did not pace; status is the response's; remainingOK
+// says X-RateLimit-Remaining was readable. The rules:
+//   - a believable limit (rl.Known) is recorded as the last known limit and
+//     makes the client's state BudgetKnown, for good;
+//   - a 429's wait (rl.RetryAfter > 0) holds requests back for that long;
+//   - any other response but a 5xx, 401 or 429 shows the server sends no
+//     believable limit: before a limit is known the budget becomes
+//     BudgetUnknown (paced on 429s only), logged once at Warn;
+//   - a 5xx, 401 or 429 without a wait teaches nothing (a proxy or an auth
+//     check may have sent it).
+func (c *Client) teachBudget(ctx context.Context, slot budgetSlot, status int, rl RateLimit, remainingOK bool, at time.Time) {
+	known := rl.Known()
+	switch {
+	case known:
+		c.setLast(rl)
+		c.seen.Store(int32(BudgetKnown))
+	case rl.RetryAfter > 0:
+		// A 429's wait: nothing learned about the limit.
+	case teachesBudget(status):
+		c.seen.CompareAndSwap(int32(BudgetFloor), int32(BudgetUnknown))
+	default:
 		return
+	}
+	if c.budget == nil {
+		return
+	}
+	obs := rl
+	if known && !remainingOK {
+		// Without a readable Remaining the budget learns the limit and
+		// window but cannot reconcile: taking the missing value as 0 would
+		// hold every slot for a window, so it is taken as "no one else is
+		// using the key".
+		obs.Remaining = obs.Limit
 	}
 	if slot.grant.Observe != nil {
 		slot.grant.Observe(obs, at)
-		return
+	} else {
+		c.budget.Observe(obs, at)
 	}
-	c.budget.Observe(obs, at)
+	if !known && rl.RetryAfter <= 0 {
+		c.warnUnknownBudget(ctx, status)
+	}
 }
 
 // retryReason names why an attempt is, or is not, retried.

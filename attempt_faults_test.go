@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"text/tabwriter"
 	"time"
 )
@@ -126,6 +127,11 @@ type faultCase struct {
 	// followUp sends a second, plain GET after the call, which must not wait
 	// for the budget: the fault must not leave the budget stuck.
 	followUp bool
+	// fakeTime runs the cell in a testing/synctest bubble, its server
+	// reached in memory (handlerTransport): for cells that test the
+	// client's logic (a Retry-After, a timeout), not the network, so that
+	// their waits cost no wall time.
+	fakeTime bool
 	want     func(k callKind) cellWant
 }
 
@@ -240,12 +246,14 @@ func faultCases() []faultCase {
 			name:     "429 Retry-After: 1, then 200",
 			serve:    firstThenOK(func(w http.ResponseWriter, echo string) { reply429(w, "1", "", echo) }),
 			followUp: true,
+			fakeTime: true,
 			want:     same(cellWant{sent: 2, err: wantNoError}),
 		},
 		{
 			name:     "429 no header, body retryAfter 0.05, then 200",
 			serve:    firstThenOK(func(w http.ResponseWriter, echo string) { reply429(w, "", "0.05", echo) }),
 			followUp: true,
+			fakeTime: true,
 			want:     same(cellWant{sent: 2, err: wantNoError}),
 		},
 		{
@@ -302,15 +310,17 @@ func faultCases() []faultCase {
 			want:     onlyGETRetried(3, wantResetError),
 		},
 		{
-			name:    "timeout: http.Client.Timeout 500ms, server 3s",
-			serve:   slow(3 * time.Second),
-			timeout: 500 * time.Millisecond,
-			want:    onlyGETRetried(3, wantTimeout),
+			name:     "timeout: http.Client.Timeout 500ms, server 3s",
+			serve:    slow(3 * time.Second),
+			timeout:  500 * time.Millisecond,
+			fakeTime: true,
+			want:     onlyGETRetried(3, wantTimeout),
 		},
 		{
 			name:       "timeout: ctx deadline 600ms, server 3s",
 			serve:      slow(3 * time.Second),
 			ctxTimeout: 600 * time.Millisecond,
+			fakeTime:   true,
 			want:       same(cellWant{sent: 1, err: wantTimeout}),
 		},
 		{
@@ -518,7 +528,10 @@ func runCell(t cellTB, fc faultCase, k callKind, env matrixEnv) cellResult {
 	api := newRecordingAPI(env.echo, fc.serve)
 	other := newRecordingAPI(env.echo, always(replyOK))
 	var apiURL, otherURL string
-	if fc.refused {
+	if fc.fakeTime {
+		// In a bubble: the server is reached in memory.
+		apiURL = strings.TrimSuffix(bubbleBase, "/api/v1")
+	} else if fc.refused {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -538,6 +551,14 @@ func runCell(t cellTB, fc faultCase, k callKind, env matrixEnv) cellResult {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(base.CloseIdleConnections)
 	ct := &countingTransport{base: base, host: strings.TrimPrefix(apiURL, "http://")}
+	if fc.fakeTime {
+		ct.base = handlerTransport{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body == nil {
+				r.Body = http.NoBody // as a server's request always has one
+			}
+			api.ServeHTTP(w, r)
+		})}
+	}
 	if fc.redirect {
 		// The test tells the API host where to redirect to.
 		ct.base = roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -606,12 +627,16 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 const matrixConcurrency = 12
 
 // runMatrix runs every cell of cases concurrently and returns the results in
-// order.
+// order. The fakeTime cells run after the others, one by one, each in its
+// own testing/synctest bubble.
 func runMatrix(t *testing.T, env matrixEnv, cases []faultCase) [][numCallKinds]cellResult {
 	results := make([][numCallKinds]cellResult, len(cases))
 	sem := make(chan struct{}, matrixConcurrency)
 	var wg sync.WaitGroup
 	for i, fc := range cases {
+		if fc.fakeTime {
+			continue
+		}
 		for k := range numCallKinds {
 			wg.Add(1)
 			go func() {
@@ -625,6 +650,14 @@ func runMatrix(t *testing.T, env matrixEnv, cases []faultCase) [][numCallKinds]c
 		}
 	}
 	wg.Wait()
+	for i, fc := range cases {
+		if !fc.fakeTime {
+			continue
+		}
+		for k := range numCallKinds {
+			synctest.Test(t, func(t *testing.T) { results[i][k] = runCell(t, fc, k, env) })
+		}
+	}
 	return results
 }
 

@@ -16,9 +16,14 @@ import (
 // A slot counts from the moment its response arrives, which is never earlier
 // than the moment the server counted the request, so the budget can only be
 // stricter than the server and never trips a 429 by itself. Until the first
-// response reports the limit, the budget assumes the documented floor that
-// every plan allows (floorLimit per floorWindow), so that one slow request
-// does not hold back every other. When the
+// response arrives, the budget assumes the documented floor that every plan
+// allows (floorLimit per floorWindow), so that one slow request does not
+// hold back every other. A response that carries no believable limit makes
+// the budget unknown (BudgetUnknown): an unknown budget is not a small one,
+// so it then paces nothing and only a 429's Retry-After holds requests
+// back, until a response reports a limit. A known limit stays known: a
+// server that sends its headers once and then omits them keeps being paced
+// to the last limit it reported. When the
 // server reports fewer requests remaining than the budget counts, someone
 // else (another process with the same key) is spending it: the difference is
 // held as extra occupied slots for one window. When it reports more, those
@@ -30,6 +35,7 @@ type MemoryBudget struct {
 	now func() time.Time
 
 	mu       sync.Mutex
+	state    BudgetState // BudgetFloor, BudgetKnown or BudgetUnknown
 	limit    int
 	window   time.Duration
 	inFlight int
@@ -192,6 +198,9 @@ func (b *MemoryBudget) waitLocked(now time.Time) time.Duration {
 	if now.Before(b.blockedUntil) {
 		return b.blockedUntil.Sub(now)
 	}
+	if b.state == BudgetUnknown {
+		return 0
+	}
 	limit, _ := b.limitLocked()
 	at := b.offset(now)
 	b.frees = dropFreed(b.frees, at)
@@ -244,8 +253,11 @@ func (b *MemoryBudget) release(at time.Time) {
 	b.mu.Lock()
 	b.inFlight--
 	b.released++
-	_, window := b.limitLocked()
-	b.frees = insertSorted(b.frees, b.offset(at.Add(window)))
+	if b.state != BudgetUnknown {
+		// An unknown budget counts no slots: nothing to free later.
+		_, window := b.limitLocked()
+		b.frees = insertSorted(b.frees, b.offset(at.Add(window)))
+	}
 	b.wakeLocked()
 	b.mu.Unlock()
 }
@@ -265,6 +277,12 @@ func (b *MemoryBudget) wakeLocked() {
 // remaining requests, and honours a 429's Retry-After. Not knowing when the
 // observed request was sent, it assumes that any of the budget's own
 // finished slots may have been counted after it.
+//
+// An rl that is not Known and has no RetryAfter stands for a response that
+// carried no believable limit: before any limit was known, the budget then
+// stops pacing (BudgetUnknown) and holds requests back only for a 429's
+// Retry-After. The Client observes that only for a response that shows it
+// (not a 5xx, 401 or 429).
 func (b *MemoryBudget) Observe(rl RateLimit, at time.Time) {
 	b.observe(rl, at, 0, false)
 }
@@ -289,9 +307,17 @@ func (b *MemoryBudget) observe(rl RateLimit, at time.Time, mark uint64, sent boo
 		}
 	}
 	if !rl.Known() {
+		if rl.RetryAfter <= 0 && b.state == BudgetFloor {
+			b.state = BudgetUnknown
+			// Unknown counts no slots: forget the floor's.
+			b.frees = b.frees[:0]
+		}
+		// Slots may be free now (unknown), or after a block: let the
+		// waiters look, each waking the next as it takes its slot.
 		b.wakeLocked()
 		return
 	}
+	b.state = BudgetKnown
 	b.limit, b.window = rl.Limit, rl.Window
 	now := b.now()
 	b.frees = dropFreed(b.frees, b.offset(now))
@@ -317,11 +343,15 @@ func (b *MemoryBudget) observe(rl RateLimit, at time.Time, mark uint64, sent boo
 }
 
 // State returns the budget's view of itself: the learned limit and window
-// (the documented floor of 50 per 10s before any response reported them),
-// and how many slots are free now.
+// (the documented floor of 50 per 10s before any response arrived), and how
+// many slots are free now. While the limit is unknown (BudgetState reports
+// BudgetUnknown) it returns zeros: nothing is counted.
 func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.state == BudgetUnknown {
+		return 0, 0, 0
+	}
 	now := b.now()
 	b.frees = dropFreed(b.frees, b.offset(now))
 	b.external = dropFreed(b.external, b.offset(now))
@@ -329,9 +359,17 @@ func (b *MemoryBudget) State() (limit int, window time.Duration, free int) {
 	return limit, window, limit - b.inFlight - len(b.frees) - len(b.external)
 }
 
+// BudgetState reports whether the budget paces at the floor (no response
+// yet), to a known limit, or on 429s only (responses carried no believable
+// limit).
+func (b *MemoryBudget) BudgetState() BudgetState {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.state
+}
+
 // The documented floor of every plan's budget: the Free plan's 50 requests
-// per 10 seconds. MemoryBudget assumes it until a response reports the key's
-// own limit.
+// per 10 seconds. MemoryBudget assumes it until the first response.
 const (
 	floorLimit  = 50
 	floorWindow = 10 * time.Second

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/restorehub/restorehub-go/resources"
@@ -55,6 +56,11 @@ type Client struct {
 	retry     *retryablehttp.Client
 	lastMu    sync.Mutex
 	last      RateLimit // reported by the last response that carried a budget
+	// seen is the BudgetState the client's own responses show, for a
+	// Budget that does not report its own; warnedUnknown is set once the
+	// Warn that the budget is unknown was logged.
+	seen          atomic.Int32
+	warnedUnknown atomic.Bool
 }
 
 // New returns a Client that authenticates with apiKey. The key must look like
@@ -122,8 +128,10 @@ func (c *Client) RotateKey(newKey string) error {
 	return nil
 }
 
-// RateLimit returns the budget state reported by the last response that
-// carried X-RateLimit-* headers, or the zero RateLimit before any did.
+// RateLimit returns the budget reported by the last response that carried
+// believable X-RateLimit-* headers, or the zero RateLimit before any did.
+// BudgetState says how the client paces meanwhile: at the floor, to this
+// limit, or on 429s only.
 func (c *Client) RateLimit() RateLimit {
 	c.lastMu.Lock()
 	defer c.lastMu.Unlock()
@@ -216,9 +224,47 @@ func (c *Client) setKey(key string) {
 func (c *Client) authorization() string { return *c.auth.Load() }
 
 // defaultHTTPClient keeps enough idle connections for many goroutines to
-// share one host without reconnecting for every request.
+// share one host without reconnecting for every request. Its transport is a
+// clone of the http.DefaultTransport the program started with.
 var defaultHTTPClient = func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	var t *http.Transport
+	if pristineDefaultTransport != nil {
+		t = pristineDefaultTransport.Clone()
+	} else {
+		// Replaced before this package loaded: Go's defaults, rebuilt.
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
 	t.MaxIdleConnsPerHost = 64
 	return &http.Client{Transport: t}
 }()
+
+// pristineDefaultTransport is http.DefaultTransport as the program started
+// with it; nil if something had replaced it before this package loaded.
+var pristineDefaultTransport, _ = http.DefaultTransport.(*http.Transport)
+
+// defaultTransport is the transport of a client without WithHTTPClient (or
+// with one whose Transport is nil), chosen per request as go-github's
+// default client does: whatever http.DefaultTransport is at request time
+// once something has replaced it (httpmock.Activate swaps it for its mock,
+// and httpmock.DeactivateAndReset puts it back), and the tuned pool of 64
+// idle connections per host while it is still Go's own. The comparison is
+// by pointer, so a replacement of any type (even an uncomparable one) is
+// recognised without a panic.
+func defaultTransport() http.RoundTripper {
+	dt := http.DefaultTransport
+	if t, ok := dt.(*http.Transport); ok && t == pristineDefaultTransport {
+		return defaultHTTPClient.Transport
+	}
+	if dt == nil {
+		return defaultHTTPClient.Transport
+	}
+	return dt
+}

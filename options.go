@@ -67,6 +67,13 @@ func WithBaseURL(base string) Option {
 // hc.Transport on every request, so httpmock.ActivateNonDefault(hc) works
 // before or after New. hc's CheckRedirect still runs, after the client has
 // removed the key from any redirect to another host.
+//
+// Without WithHTTPClient (or with an hc whose Transport is nil), requests go
+// through http.DefaultTransport as it is at request time once something
+// has replaced it, so httpmock.Activate() intercepts them as it does
+// go-github's; while it is still Go's own, a tuned copy of it with 64 idle
+// connections per host serves. The client's redirect policy applies either
+// way.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

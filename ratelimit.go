@@ -26,10 +26,13 @@ type RateLimit struct {
 	RetryAfter time.Duration
 }
 
-// Known reports whether the response carried a usable budget (a Limit and a Window).
+// Known reports whether the response carried a usable budget (a Limit and a
+// Window). A response that does not is no sign of a small budget: see
+// BudgetUnknown.
 func (rl RateLimit) Known() bool { return rl.Limit > 0 && rl.Window > 0 }
 
-// Bounds used to reject absurd header values rather than act on them.
+// Bounds used to reject absurd header values rather than act on them; a
+// limit above maxHeaderLimit is clamped to it.
 const (
 	maxHeaderLimit  = 1_000_000
 	minHeaderWindow = time.Millisecond
@@ -40,8 +43,10 @@ const (
 
 // ParseRateLimit reads the X-RateLimit-* headers and Retry-After from h.
 // Values that are missing, malformed, negative or absurd (a window of a day
-// or more, a limit above a million, a reset more than a day away) are left
-// zero rather than trusted; it never fails. now anchors Retry-After.
+// or more, a reset more than a day away, a count of more than 18 digits)
+// are left zero rather than trusted; a limit or remaining count above a
+// million is clamped to a million, the most the client believes. It never
+// fails. now anchors Retry-After.
 func ParseRateLimit(h http.Header, now time.Time) RateLimit {
 	rl, _ := parseRateLimit(h, now)
 	return rl
@@ -51,11 +56,13 @@ func ParseRateLimit(h http.Header, now time.Time) RateLimit {
 // X-RateLimit-Remaining was usable: a Remaining of 0 that was missing or
 // unreadable must not be taken for "none remaining".
 func parseRateLimit(h http.Header, now time.Time) (rl RateLimit, remainingOK bool) {
-	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Limit")); ok && n > 0 && n <= maxHeaderLimit {
-		rl.Limit = n
+	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Limit")); ok && n > 0 {
+		// A limit above the believable maximum is still a large limit:
+		// clamped, not discarded (discarding it would pace at the floor).
+		rl.Limit = min(n, maxHeaderLimit)
 	}
-	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Remaining")); ok && n <= maxHeaderLimit {
-		rl.Remaining = n
+	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Remaining")); ok {
+		rl.Remaining = min(n, maxHeaderLimit)
 		remainingOK = true
 	}
 	if n, ok := parseCount(headerValue(h, "X-Ratelimit-Reset")); ok {
@@ -162,8 +169,17 @@ type Budget interface {
 	// the wait would be longer.
 	Acquire(ctx context.Context, maxWait time.Duration) (Grant, error)
 	// Observe teaches the budget what a response reported; at is when the
-	// response arrived. The client calls it for a response whose Grant has
-	// no Observe of its own.
+	// response arrived. The Client calls it, when the response's Grant has
+	// no Observe of its own, for every response that teaches something: one
+	// with a believable limit (rl.Known), a 429's Retry-After
+	// (rl.RetryAfter > 0), and a response that shows the server sends no
+	// believable limit (neither: rl.Known false and no RetryAfter; never for
+	// a 5xx, 401 or 429). On the last, a budget that has not learned a limit
+	// should stop pacing locally and hold requests back only for Retry-After
+	// (BudgetUnknown): an unknown budget is not a small one. A limit once
+	// learned should stay: MemoryBudget keeps it. A Budget may report its
+	// state with a BudgetState() BudgetState method, which
+	// Client.BudgetState then returns.
 	Observe(rl RateLimit, at time.Time)
 }
 

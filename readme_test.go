@@ -61,6 +61,8 @@ var readmeImports = map[string]string{
 	"os":             "os",
 	"slog":           "log/slog",
 	"strings":        "strings",
+	"synctest":       "testing/synctest",
+	"testing":        "testing",
 	"time":           "time",
 	"url":            "net/url",
 }

@@ -71,7 +71,7 @@ func (t *transport) base() http.RoundTripper {
 	if user := t.c.cfg.httpClient; user != nil && user.Transport != nil {
 		return user.Transport
 	}
-	return defaultHTTPClient.Transport
+	return defaultTransport()
 }
 
 // RoundTrip sends one attempt (Client.attempt).

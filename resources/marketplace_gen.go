@@ -34,7 +34,8 @@ func (s *MarketplaceService) ListListings(ctx context.Context, params *Marketpla
 // AllListings iterates over the items of every page of ListListings (cursor
 // pagination), fetching one page at a time as the loop asks for more; only one
 // page is held in memory. It stops after yielding the first error, at an empty
-// page, and when the next cursor is empty or repeats one already seen. params
+// page, and when the next cursor is empty or repeats one it fetched: a loop of
+// any length is caught, in memory that does not grow with the pages. params
 // sets the query of the first page; AllListings iterates from there. Every
 // page needs the marketplace:read scope. opts apply to every page's request:
 // with restorehub.WithResponseInto(&r), r describes the page the current item
@@ -60,7 +61,8 @@ func (s *MarketplaceService) AllListings(ctx context.Context, params *Marketplac
 // one request per page as the loop asks for more, and yields each whole
 // response, so that the loop sees what AllListings hides: the cursor or page
 // counts of every page. It stops after yielding the first error, after an
-// empty page, and when the next cursor is empty or repeats one already seen.
+// empty page, and when the next cursor is empty or repeats one it fetched: a
+// loop of any length is caught, in memory that does not grow with the pages.
 // params sets the query of the first page; PagesListings starts there. opts
 // apply to every page's request: with restorehub.WithResponseInto(&r), r
 // describes the page just yielded (its status, header and rate limit). Like

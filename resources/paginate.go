@@ -9,8 +9,9 @@ import (
 // fetch gets the page at a cursor ("" for the first page) and returns its
 // items and the next cursor. The sequence fetches a page only when the loop
 // wants more items, keeps only the current page, and ends after yielding the
-// first error, at an empty page, or when the next cursor is empty or one it
-// has already fetched (a server that loops cannot make it loop forever).
+// first error, at an empty page, or when the next cursor is empty or repeats
+// one it fetched (a server that loops cannot make it loop forever; see
+// cursorLoop for how, in constant memory).
 func cursorSeq[T any](start string, fetch func(cursor string) ([]T, string, error)) iter.Seq2[T, error] {
 	pages := cursorPages(start, func(cursor string) ([]T, int, string, error) {
 		items, next, err := fetch(cursor)
@@ -57,10 +58,10 @@ func itemsOf[T any](pages iter.Seq2[[]T, error]) iter.Seq2[T, error] {
 // fetch gets the page at a cursor ("" for the first page) and returns it,
 // how many items it holds and the next cursor. It stops after yielding the
 // first error, after an empty page, and when the next cursor is empty or
-// one it has already fetched.
+// repeats one it fetched (cursorLoop).
 func cursorPages[P any](start string, fetch func(cursor string) (P, int, string, error)) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
-		seen := map[string]bool{start: true}
+		loop := newCursorLoop(start)
 		cursor := start
 		for {
 			page, n, next, err := fetch(cursor)
@@ -69,13 +70,74 @@ func cursorPages[P any](start string, fetch func(cursor string) (P, int, string,
 				yield(zero, err)
 				return
 			}
-			if !yield(page, nil) || n == 0 || next == "" || seen[next] {
+			if !yield(page, nil) || n == 0 || next == "" || loop.repeats(next) {
 				return
 			}
-			seen[next] = true
 			cursor = next
 		}
 	}
+}
+
+// recentCursors is how many of the latest cursors cursorLoop remembers.
+const recentCursors = 16
+
+// cursorLoop tells when a cursor repeats one already fetched, in constant
+// memory however many pages a list has: it keeps the last recentCursors
+// cursors and one more saved by Brent's cycle detection, never a set of
+// every cursor (which grows by a cursor per page: 70 MB for a million
+// pages).
+//
+// The guarantee: it reports a repeat only when the cursor was really
+// fetched before, so an honest list is never cut short. A loop of up to
+// recentCursors pages is caught at its first repeat, fetching no page
+// twice, as a set of every cursor would. A longer loop (a server whose
+// next cursor is a function of the current one, looping λ pages after a
+// lead-in of μ) is caught within at most 2·max(μ+1, λ)+λ pages in all:
+// Brent's saved cursor moves to the page fetched at each power of two, and
+// once it is on the loop and the power is at least λ, the loop comes back
+// to it within λ pages.
+type cursorLoop struct {
+	recent [recentCursors]string
+	next   int // where recent takes the next cursor
+	filled int
+	saved  string // Brent's tortoise
+	power  int    // pages between moves of saved
+	steps  int    // pages since saved last moved
+}
+
+// newCursorLoop starts watching a list whose first cursor is start.
+func newCursorLoop(start string) *cursorLoop {
+	l := &cursorLoop{saved: start, power: 1}
+	l.remember(start)
+	return l
+}
+
+// repeats reports whether cursor, the next one to fetch, was fetched
+// before (as far as the guard can tell); if not, it is remembered.
+func (l *cursorLoop) repeats(cursor string) bool {
+	if cursor == l.saved {
+		return true
+	}
+	for i := range l.filled {
+		if l.recent[i] == cursor {
+			return true
+		}
+	}
+	l.remember(cursor)
+	if l.steps++; l.steps == l.power {
+		l.saved, l.steps = cursor, 0
+		if l.power < math.MaxInt/2 {
+			l.power *= 2
+		}
+	}
+	return false
+}
+
+// remember adds cursor to the ring of recent ones.
+func (l *cursorLoop) remember(cursor string) {
+	l.recent[l.next] = cursor
+	l.next = (l.next + 1) % recentCursors
+	l.filled = min(l.filled+1, recentCursors)
 }
 
 // pagePages yields successive pages of a page-numbered list, whole. fetch

@@ -33,8 +33,9 @@ func (s *TeamsService) List(ctx context.Context, params *TeamsListParams, opts .
 // All iterates over the items of every page of List (cursor pagination),
 // fetching one page at a time as the loop asks for more; only one page is held
 // in memory. It stops after yielding the first error, at an empty page, and
-// when the next cursor is empty or repeats one already seen. params sets the
-// query of the first page; All iterates from there. Every page needs the
+// when the next cursor is empty or repeats one it fetched: a loop of any
+// length is caught, in memory that does not grow with the pages. params sets
+// the query of the first page; All iterates from there. Every page needs the
 // teams:read scope. opts apply to every page's request: with
 // restorehub.WithResponseInto(&r), r describes the page the current item came
 // from (its status, header and rate limit), refreshed as each page arrives.
@@ -59,7 +60,8 @@ func (s *TeamsService) All(ctx context.Context, params *TeamsListParams, opts ..
 // page as the loop asks for more, and yields each whole response, so that the
 // loop sees what All hides: the cursor or page counts of every page. It stops
 // after yielding the first error, after an empty page, and when the next
-// cursor is empty or repeats one already seen. params sets the query of the
+// cursor is empty or repeats one it fetched: a loop of any length is caught,
+// in memory that does not grow with the pages. params sets the query of the
 // first page; Pages starts there. opts apply to every page's request: with
 // restorehub.WithResponseInto(&r), r describes the page just yielded (its
 // status, header and rate limit). Like List, it is inferred, not documented.

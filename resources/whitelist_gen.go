@@ -32,7 +32,8 @@ func (s *WhitelistService) ListEntries(ctx context.Context, params *WhitelistLis
 // AllEntries iterates over the items of every page of ListEntries (cursor
 // pagination), fetching one page at a time as the loop asks for more; only one
 // page is held in memory. It stops after yielding the first error, at an empty
-// page, and when the next cursor is empty or repeats one already seen. params
+// page, and when the next cursor is empty or repeats one it fetched: a loop of
+// any length is caught, in memory that does not grow with the pages. params
 // sets the query of the first page; AllEntries iterates from there. Every page
 // needs the whitelist:read scope. opts apply to every page's request: with
 // restorehub.WithResponseInto(&r), r describes the page the current item came
@@ -58,7 +59,8 @@ func (s *WhitelistService) AllEntries(ctx context.Context, params *WhitelistList
 // request per page as the loop asks for more, and yields each whole response,
 // so that the loop sees what AllEntries hides: the cursor or page counts of
 // every page. It stops after yielding the first error, after an empty page,
-// and when the next cursor is empty or repeats one already seen. params sets
+// and when the next cursor is empty or repeats one it fetched: a loop of any
+// length is caught, in memory that does not grow with the pages. params sets
 // the query of the first page; PagesEntries starts there. opts apply to every
 // page's request: with restorehub.WithResponseInto(&r), r describes the page
 // just yielded (its status, header and rate limit). Like ListEntries, it is

@@ -16,6 +16,11 @@
 // The same fake also answers as an httpmock.Responder (Server.Responder),
 // for tests that mock at the transport with httpmock.ActivateNonDefault.
 //
+// NewMemoryServer makes the same fake without a listener: its Client serves
+// requests in memory, so it works inside a testing/synctest bubble, where
+// tests that keep the documented rate limit run in virtual time.
+// WithoutRateLimit switches the per-key limit off.
+//
 // # Everything comes from the operation table
 //
 // The fake knows no path, operation or field name of today's spec: swap

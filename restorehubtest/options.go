@@ -21,6 +21,7 @@ type config struct {
 	limitSet bool
 	limit    int
 	window   time.Duration
+	noLimit  bool
 	now      func() time.Time
 	latency  time.Duration
 	pageSize int
@@ -89,11 +90,20 @@ func WithRateLimit(limit int, window time.Duration) Option {
 	}
 }
 
+// WithoutRateLimit switches the per-key rate limit off: the server then
+// accepts every request and sends no X-RateLimit-* headers, like a mock
+// that knows nothing of rate limits, so a restorehub.Client meeting it
+// paces on 429s only (restorehub.BudgetUnknown). Operation budgets, such
+// as the member-pull budget, still apply. It overrides WithRateLimit.
+func WithoutRateLimit() Option {
+	return func(c *config) { c.noLimit = true }
+}
+
 // WithClock makes the server read the time from now instead of time.Now,
 // for rate-limit windows, Reset and Retry-After values, timestamps and
 // recorded request times. now must be safe for concurrent use;
-// ManualClock.Now is one such function. Injected latency still sleeps in
-// real time.
+// ManualClock.Now is one such function. Injected latency still sleeps on
+// the time package's clock (a testing/synctest bubble's fake one there).
 func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.now = now }
 }

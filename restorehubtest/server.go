@@ -32,6 +32,7 @@ type Server struct {
 	plan     string
 	limit    int
 	window   time.Duration
+	noLimit  bool
 	pageSize int
 	keyPlans map[string]string // from WithKeyPlan
 	done     chan struct{}
@@ -84,7 +85,7 @@ func newServer(opts ...Option) *Server {
 	if err != nil {
 		panic("restorehubtest: invalid operation table: " + err.Error())
 	}
-	if c.limitSet && (c.limit <= 0 || c.window <= 0) {
+	if c.limitSet && !c.noLimit && (c.limit <= 0 || c.window <= 0) {
 		panic(fmt.Sprintf("restorehubtest: WithRateLimit(%d, %s): both must be positive", c.limit, c.window))
 	}
 	s := &Server{
@@ -92,6 +93,7 @@ func newServer(opts ...Option) *Server {
 		now:      c.now,
 		plan:     c.plan,
 		limit:    c.limit,
+		noLimit:  c.noLimit,
 		window:   c.window,
 		pageSize: c.pageSize,
 		done:     make(chan struct{}),
@@ -128,22 +130,36 @@ func newServer(opts ...Option) *Server {
 }
 
 // URL returns the API base URL, such as "http://127.0.0.1:41234/api/v1",
-// to give a client as its base URL.
-func (s *Server) URL() string { return s.ts.URL + BasePath }
+// to give a client as its base URL; for a NewMemoryServer,
+// "https://restorehub.invalid/api/v1", which only its Client reaches.
+func (s *Server) URL() string {
+	if s.ts == nil {
+		return "https://" + MemoryHost + BasePath
+	}
+	return s.ts.URL + BasePath
+}
 
 // BaseURL returns the same as URL.
 func (s *Server) BaseURL() string { return s.URL() }
 
 // Client returns an *http.Client set up for the server (it has no API key
-// of its own).
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+// of its own): for a NewMemoryServer one that serves in memory (see
+// Transport), for NewServer one that connects to its loopback address.
+func (s *Server) Client() *http.Client {
+	if s.ts == nil {
+		return &http.Client{Transport: s.Transport()}
+	}
+	return s.ts.Client()
+}
 
 // Close ends requests waiting in injected latency, shuts the server down
 // and waits for outstanding requests. It may be called more than once.
 func (s *Server) Close() {
 	s.closing.Do(func() {
 		close(s.done)
-		s.ts.Close()
+		if s.ts != nil {
+			s.ts.Close()
+		}
 	})
 }
 

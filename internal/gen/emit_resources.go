@@ -256,7 +256,7 @@ func iteratorDoc(p *opPlan) string {
 	text := fmt.Sprintf("%s iterates over the items of every page of %s (%s pagination), fetching one page at a time as the loop asks for more; only one page is held in memory.", p.iter, p.name, p.pag.style)
 	switch p.pag.style {
 	case "cursor":
-		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one already seen."
+		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
 	case "page":
 		text += " It stops after yielding the first error, at an empty page, and after the last page the response reports."
 	}
@@ -352,7 +352,7 @@ func pagesDoc(p *opPlan) string {
 	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
 	switch p.pag.style {
 	case "cursor":
-		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one already seen."
+		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
 	case "page":
 		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
 	}
