@@ -19,7 +19,7 @@ import (
 // the times asserted are exact rather than "about". A bubble cannot use real
 // sockets, so the client reaches its handler through handlerTransport.
 //
-// TestBudgetUseShort (quality_budget_bench_test.go) stays in real time: the
+// TestBudgetUseShort (budget_memory_use_test.go) stays in real time: the
 // one end-to-end proof of pacing over real connections.
 
 // handlerTransport serves each request with an http.Handler in the calling
