@@ -13,6 +13,8 @@
 // it reads the document from a file ("-" for standard input) and needs no key
 // or network.
 //
+// -version prints the version the binary was built at (restorehub.Version).
+//
 // The exit status is 0 when there is no drift, 1 when there is, and 2 on
 // an error (bad flags, no key, the spec cannot be fetched or read).
 package main
@@ -50,8 +52,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	specFile := fs.String("spec", "", "compare with this OpenAPI JSON file (\"-\" for stdin) instead of fetching the live spec")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	timeout := fs.Duration("timeout", 30*time.Second, "how long fetching the live spec may take")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: restorehub-drift [-json] [-spec FILE] [-timeout D]")
+		fmt.Fprintln(stderr, "usage: restorehub-drift [-json] [-spec FILE] [-timeout D] [-version]")
 		fmt.Fprintln(stderr, "Compares the SDK's operations with the live /openapi.json (key from RESTOREHUB_API_KEY). Exit 0: no drift, 1: drift, 2: error.")
 		fs.PrintDefaults()
 	}
@@ -60,6 +63,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitOK
 		}
 		return exitError
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "restorehub-drift %s\n", restorehub.Version)
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "restorehub-drift: unexpected argument %q\n", fs.Arg(0))

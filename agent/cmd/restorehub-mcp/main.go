@@ -37,6 +37,12 @@
 //	-audit
 //		write one JSON audit record per tool call to standard error
 //		(default true); never the key or the arguments.
+//	-version
+//		print the version and exit: the agent module's version the binary
+//		was built at (go install …/restorehub-mcp@v0.5.0 reports 0.5.0), or
+//		"devel" for a build from a checkout. The server reports the same
+//		version to clients (serverInfo), and the API client its core's
+//		version in the User-Agent.
 //	-fake
 //		serve against an in-process fake of Restore Hub with demo data, for
 //		trying the server without a key. It refuses to start when
@@ -59,6 +65,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -103,6 +110,7 @@ type options struct {
 	httpAddr         string
 	audit            bool
 	fake             bool
+	version          bool
 	limitN           int           // destructive calls allowed per limitPer; 0 for no cap
 	limitPer         time.Duration // the period of limitN
 }
@@ -120,6 +128,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.documentedOnly, "documented-only", false, "hide operations inferred from scope names")
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP on this loopback address, such as 127.0.0.1:8765, instead of stdio")
 	fs.BoolVar(&o.audit, "audit", true, "write a JSON audit record per tool call to stderr")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.fake, "fake", false, "serve against an in-process fake with demo data (refused when RESTOREHUB_API_KEY is set)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -203,6 +212,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if o.version {
+		_, err := fmt.Fprintf(stdout, "restorehub-mcp %s (restorehub-go %s)\n", binaryVersion(), restorehub.Version)
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	key, base := getenv(restorehub.EnvAPIKey), getenv(restorehub.EnvBaseURL)
 	scopes := o.scopes
@@ -264,7 +277,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	srv := mcpserver.New(tk,
-		mcpserver.WithImplementation(mcp.Implementation{Name: "restorehub-mcp", Title: "Restore Hub", Version: restorehub.Version}),
+		mcpserver.WithImplementation(mcp.Implementation{Name: "restorehub-mcp", Title: "Restore Hub", Version: binaryVersion()}),
 		mcpserver.WithLogger(logger),
 	)
 	if o.httpAddr != "" {
@@ -275,6 +288,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil // interrupted: a normal stop
 	}
 	return err
+}
+
+// binaryVersion is this binary's version: its main module's version from
+// the build information, without the "v", or "devel" for a build from a
+// checkout.
+func binaryVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return "devel"
+	}
+	return strings.TrimPrefix(info.Main.Version, "v")
 }
 
 // approveInMCP is the toolkit's confirmer under -allow-destructive: it
