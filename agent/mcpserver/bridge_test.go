@@ -540,21 +540,21 @@ func TestToCallToolResult(t *testing.T) {
 func TestPendingStoreExpiresAndCaps(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := newPendingStore(time.Minute, 2, func() time.Time { return now })
-	a, err := s.add(pendingCall{tool: "a"})
+	a, _, err := s.add(pendingCall{tool: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.add(pendingCall{tool: "b"}); err != nil {
+	if _, _, err := s.add(pendingCall{tool: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.add(pendingCall{tool: "c"}); err != errTooManyPending {
+	if _, _, err := s.add(pendingCall{tool: "c"}); err != errTooManyPending {
 		t.Fatalf("third add: %v, want errTooManyPending", err)
 	}
 	now = now.Add(time.Minute)
 	if _, ok := s.take(a); ok {
 		t.Fatal("an expired question was answerable")
 	}
-	if _, err := s.add(pendingCall{tool: "d"}); err != nil {
+	if _, _, err := s.add(pendingCall{tool: "d"}); err != nil {
 		t.Fatalf("add after expiry: %v (expired questions must make room)", err)
 	}
 	if s.len() != 1 {
