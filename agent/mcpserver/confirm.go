@@ -50,8 +50,10 @@ var (
 	errCancelled     = refusal("the user dismissed the question in the MCP client without approving; ask the user before trying again")
 	errUnconfirmable = refusal("this MCP client can ask the user neither through input requests nor through elicitation; " +
 		"tell the user, who can run it from a client that supports elicitation, or in the Restore Hub dashboard")
-	errNoAnswer = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
-	errChanged  = refusal("the request or its summary is no longer what the user approved; " +
+	errNoAnswer  = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
+	errBadAnswer = refusal("the MCP client asked the user but returned no valid answer (no approval with \"confirm\" ticked); " +
+		"call the tool again only if the user asks you to, and tell the user to tick \"confirm\" to approve")
+	errChanged = refusal("the request or its summary is no longer what the user approved; " +
 		"call the tool again so that the user is asked about the new request")
 )
 
@@ -86,8 +88,11 @@ func (b *bridge) callWithElicit(ctx context.Context, req *mcp.CallToolRequest, n
 			if ctx.Err() != nil {
 				return fmt.Errorf("the call was cancelled while the user was being asked: %w", ctx.Err())
 			}
+			// The client declared elicitation and was asked: an error now
+			// is its answer failing (an empty or invalid form, or the client
+			// refusing its own user's input), not a client that cannot ask.
 			b.cfg.logger.Warn("mcpserver: elicitation failed", "tool", c.Tool, "error", err)
-			return errUnconfirmable
+			return errBadAnswer
 		}
 		return answer(res)
 	}
