@@ -32,6 +32,10 @@ type DriftReport struct {
 	Changed []DriftChange `json:"changed"`
 	// Extra are the document's operations the SDK lacks.
 	Extra []DriftOperation `json:"extra"`
+	// NoScopes reports that no operation of the document names a scope, so
+	// scopes were not compared (rather than reporting every operation's
+	// scope as changed).
+	NoScopes bool `json:"noScopes,omitempty"`
 }
 
 // HasDrift reports whether the report found any difference.
@@ -92,11 +96,25 @@ type DriftField struct {
 // table compiled into this SDK, without any network access. A scope's tier
 // comes from the document (x-scope-tier, x-scopes) or, when it says none,
 // from Scope.Tier; a tier the document leaves unknown is not compared.
+// When no operation of the document names a scope, scopes are not compared
+// at all and the report says so once (NoScopes).
+//
+// It refuses what is not an OpenAPI 3 document (a Swagger 2.0 file, one
+// without an "openapi": "3.x" field) and bounds its work by the document's
+// size: a document whose $refs loop or chain beyond that is refused rather
+// than resolved for minutes. CompareSpecContext also stops when a context
+// ends.
 func CompareSpec(specJSON []byte) (*DriftReport, error) {
+	return CompareSpecContext(context.Background(), specJSON)
+}
+
+// CompareSpecContext is CompareSpec, stopping with ctx's error when ctx
+// ends first.
+func CompareSpecContext(ctx context.Context, specJSON []byte) (*DriftReport, error) {
 	if len(specJSON) > MaxSpecSize {
 		return nil, fmt.Errorf("restorehub: CompareSpec: the spec is %d bytes, more than MaxSpecSize (%d)", len(specJSON), MaxSpecSize)
 	}
-	spec, err := specdiff.Parse(specJSON)
+	spec, err := specdiff.ParseContext(ctx, specJSON, specdiff.Budget(len(specJSON)))
 	if err != nil {
 		return nil, fmt.Errorf("restorehub: CompareSpec: %w", err)
 	}
@@ -109,6 +127,12 @@ func compareOps(table []resources.OperationSpec, spec *specdiff.Spec) *DriftRepo
 		SpecTitle: spec.Title, SpecVersion: spec.Version,
 		SDKOperations: len(table), LiveOperations: len(spec.Ops),
 		Missing: []DriftOperation{}, Changed: []DriftChange{}, Extra: []DriftOperation{},
+	}
+	r.NoScopes = len(spec.Ops) > 0
+	for _, op := range spec.Ops {
+		if op.Scope != "" {
+			r.NoScopes = false
+		}
 	}
 	live := make(map[string]specdiff.Op, len(spec.Ops))
 	for _, op := range spec.Ops {
@@ -129,7 +153,7 @@ func compareOps(table []resources.OperationSpec, spec *specdiff.Spec) *DriftRepo
 			continue
 		}
 		var fields []DriftField
-		if sdk.Scope.String() != lop.Scope {
+		if !r.NoScopes && sdk.Scope.String() != lop.Scope {
 			fields = append(fields, DriftField{Name: "scope", SDK: sdk.Scope.String(), Live: lop.Scope})
 		}
 		if t := liveTier(lop); t != "" && t != tierText(sdk.Tier) {
@@ -198,7 +222,7 @@ func (c *Client) Drift(ctx context.Context) (*DriftReport, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("restorehub: Drift: the live spec is empty")
 	}
-	return CompareSpec(raw)
+	return CompareSpecContext(ctx, raw)
 }
 
 // cappedJSON keeps a JSON value of at most MaxSpecSize bytes.

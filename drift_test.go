@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/restorehub/restorehub-go/internal/specdiff"
 )
 
 // driftBaseSpec is the spec the SDK's table was generated from: comparing
@@ -305,6 +307,9 @@ func TestCompareSpecRejectsBadInput(t *testing.T) {
 		{"array", "[]", "top level is not an object"},
 		{"no paths", `{"openapi":"3.1.0"}`, `no "paths"`},
 		{"swagger 2", `{"swagger":"2.0"}`, "Swagger 2.0"},
+		{"swagger 2 with paths", `{"swagger":"2.0","paths":{"/servers":{"get":{}}}}`, "Swagger 2.0 document"},
+		{"openapi 2", `{"openapi":"2.0","paths":{}}`, "not a 3.x version"},
+		{"no version", `{"paths":{"/servers":{"get":{}}}}`, `no "openapi" version`},
 		{"too big", `{"x":"` + strings.Repeat("a", MaxSpecSize) + `"}`, "MaxSpecSize"},
 	}
 	for _, tt := range tests {
@@ -431,5 +436,79 @@ func TestClientDriftEndlessBody(t *testing.T) {
 				t.Errorf("%d requests, want 1", hits.Load())
 			}
 		})
+	}
+}
+
+// loopingRefSpec is an OpenAPI document of about size bytes whose GET
+// parameters all reference one long $ref that points at itself: each
+// reference is followed 32 hops over a pointer of thousands of tokens.
+func loopingRefSpec(size int) []byte {
+	const depth = 2000
+	ptr := "#/" + strings.TrimSuffix(strings.Repeat("x/", depth), "/") // the innermost object: the ref itself
+	ref := `{"$ref":"` + ptr + `"}`
+	var b strings.Builder
+	b.WriteString(`{"openapi":"3.0.0","info":{"title":"loop","version":"1"},"x":`)
+	b.WriteString(strings.Repeat(`{"x":`, depth-2) + `{"x":` + ref + `}` + strings.Repeat(`}`, depth-2))
+	b.WriteString(`,"paths":{"/a":{"get":{"parameters":[`)
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(ref)
+	}
+	b.WriteString(`]}}}}`)
+	return []byte(b.String())
+}
+
+// TestCompareSpecBoundsLoopingRefs: a 1 MB document whose $refs loop is
+// refused by the work budget (before the fix every one of its references
+// was followed 32 hops, the whole document's work unbounded), and a context
+// stops the comparison.
+func TestCompareSpecBoundsLoopingRefs(t *testing.T) {
+	t.Parallel()
+	doc := loopingRefSpec(1 << 20)
+	if len(doc) < 1<<20 {
+		t.Fatalf("document of %d bytes", len(doc))
+	}
+	_, err := CompareSpec(doc)
+	if !errors.Is(err, specdiff.ErrBudget) || !strings.Contains(err.Error(), "$ref") {
+		t.Fatalf("CompareSpec of a looping document = %v, want specdiff.ErrBudget", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CompareSpecContext(ctx, doc); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CompareSpecContext with a cancelled context = %v", err)
+	}
+	// The budget leaves real documents alone: the spec the SDK was built from.
+	spec, err := os.ReadFile("internal/gen/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CompareSpecContext(context.Background(), spec); err != nil {
+		t.Fatalf("the SDK's own spec: %v", err)
+	}
+}
+
+// TestCompareSpecWithoutScopes: a document that names no scope at all is
+// reported once (NoScopes), not as every operation's scope changed.
+func TestCompareSpecWithoutScopes(t *testing.T) {
+	t.Parallel()
+	spec := specWith(t, func(doc map[string]any) {
+		delete(doc, "security")
+		for _, item := range doc["paths"].(map[string]any) {
+			for _, op := range item.(map[string]any) {
+				if o, ok := op.(map[string]any); ok {
+					delete(o, "security")
+					delete(o, "x-required-scope")
+				}
+			}
+		}
+	})
+	r, err := CompareSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.NoScopes || len(r.Changed) != 0 {
+		t.Fatalf("NoScopes %v, %d changed (want true, 0): %+v", r.NoScopes, len(r.Changed), r.Changed)
 	}
 }

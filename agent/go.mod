@@ -20,5 +20,3 @@ require (
 	golang.org/x/sys v0.41.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 )
-
-replace github.com/restorehub/restorehub-go => ../

@@ -14,7 +14,10 @@
 #     proxy first and this machine's GOPROXY after it for the other
 #     dependencies (go-redis, ...);
 #  5. builds and runs a program that imports every non-internal, non-main
-#     package of every module, and builds every command (main package).
+#     package of every module, and builds every command (main package);
+#  6. installs every command (every main package under a cmd/ directory) with `go install MODULE/cmd/NAME@VERSION` in a
+#     clean GOPATH, outside any module, and runs each binary's -version,
+#     which must report VERSION.
 #
 #   scripts/release-check.sh                  # the working tree
 #   scripts/release-check.sh -rev HEAD~3      # a commit
@@ -121,6 +124,28 @@ if [ ${#mains[@]} -gt 0 ]; then
   echo "-- go build of the ${#mains[@]} commands (go run MODULE/cmd/...@VERSION works)"
   mkdir -p "$work/bin"
   go build -o "$work/bin/" "${mains[@]}"
+  # As a user installs a command: go install MODULE/cmd/NAME@VERSION, outside
+  # any module, in a clean GOPATH (a module with a replace directive fails
+  # here), then the installed binary must run and report VERSION.
+  (
+    cd "$work"
+    export GOPATH="$work/gopath" GOBIN="$work/gopath/bin" GOMODCACHE="$work/gopath/pkg/mod"
+    export GOFLAGS=-modcacherw
+    for p in "${mains[@]}"; do
+      case "$p" in */cmd/*) ;; *) continue ;; esac # the commands; examples are only built
+      name=${p##*/}
+      echo "-- in a clean GOPATH: go install $p@$version; $name -version"
+      if ! go install "$p@$version" 2>&1 | sed 's/^/   /'; then
+        echo "FAIL: go install $p@$version"; exit 1
+      fi
+      out=$("$GOBIN/$name" -version) || { echo "FAIL: $name -version exited $?"; exit 1; }
+      echo "   $out"
+      case "$out" in
+        *" ${version#v}"*) ;;
+        *) echo "FAIL: $name -version does not report ${version#v}"; exit 1 ;;
+      esac
+    done
+  )
 fi
 echo "-- go.mod of the user's module"
 sed -n '/^require/,/^)/p' go.mod | grep restorehub

@@ -7,12 +7,12 @@
 #   scripts/release-prep.sh v0.4.0          # rewrite, then commit the result
 #   scripts/release-prep.sh -check v0.4.0   # only verify; exit 1 if a module is not at VERSION
 #
-# The `replace ... => ../` lines stay: the go command ignores a dependency's
-# replace directives, so they only serve local development (and CI), where the
-# nested modules build against the core in the same checkout. What a user's
-# `go get` sees is the require line this script writes, which must name a
-# version of the core that is tagged, which is why the core's tag is pushed
-# first.
+# No go.mod has a replace directive (go install MODULE@VERSION refuses one);
+# local development and CI build the nested modules against the core in the
+# same checkout through each nested module's go.work, which users never see.
+# What a user's `go get` or `go install` resolves is the require line this
+# script writes, which must name a version of the core that is tagged, which
+# is why the core's tag is pushed first. It refuses a go.mod with a replace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +42,12 @@ for m in "${nested[@]}"; do ours+=("$(modpath "$m")"); done
 required() { awk -v p="$2" '($1=="require" && $2==p && $3!="=>") {print $3} ($1==p && $2!="=>") {print $2}' "$1" | head -1; }
 
 bad=0
+for m in go.mod "${nested[@]}"; do
+  if go mod edit -json "$m" | grep -q '"Replace": \[';  then
+    echo "$(dirname "$m")/go.mod has a replace directive: go install …@$version would refuse the module; move it to that directory's go.work" >&2
+    bad=1
+  fi
+done
 for m in "${nested[@]}"; do
   dir=$(dirname "$m")
   for o in "${ours[@]}"; do

@@ -540,21 +540,21 @@ func TestToCallToolResult(t *testing.T) {
 func TestPendingStoreExpiresAndCaps(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := newPendingStore(time.Minute, 2, func() time.Time { return now })
-	a, err := s.add(pendingCall{tool: "a"})
+	a, _, err := s.add(pendingCall{tool: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.add(pendingCall{tool: "b"}); err != nil {
+	if _, _, err := s.add(pendingCall{tool: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.add(pendingCall{tool: "c"}); err != errTooManyPending {
+	if _, _, err := s.add(pendingCall{tool: "c"}); err != errTooManyPending {
 		t.Fatalf("third add: %v, want errTooManyPending", err)
 	}
 	now = now.Add(time.Minute)
 	if _, ok := s.take(a); ok {
 		t.Fatal("an expired question was answerable")
 	}
-	if _, err := s.add(pendingCall{tool: "d"}); err != nil {
+	if _, _, err := s.add(pendingCall{tool: "d"}); err != nil {
 		t.Fatalf("add after expiry: %v (expired questions must make room)", err)
 	}
 	if s.len() != 1 {
@@ -563,7 +563,7 @@ func TestPendingStoreExpiresAndCaps(t *testing.T) {
 }
 
 func TestRefusalsDecline(t *testing.T) {
-	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errChanged} {
+	for _, err := range []error{errDeclined, errCancelled, errUnconfirmable, errNoAnswer, errBadAnswer, errChanged} {
 		if !errors.Is(err, agent.ErrDeclined) {
 			t.Errorf("%q does not wrap agent.ErrDeclined", err)
 		}
@@ -621,6 +621,35 @@ func TestURLOnlyElicitationCannotConfirm(t *testing.T) {
 			}
 			if !res.IsError || tk.sentCount() != 0 || !strings.Contains(resultText(res), "neither through input requests") {
 				t.Fatalf("IsError %v, sent %d: %s", res.IsError, tk.sentCount(), resultText(res))
+			}
+		})
+	}
+}
+
+// TestRejectedElicitationAnswerIsNotUnconfirmable: when the client was
+// asked but its answer fails (accepted with an empty form, which the
+// server's schema check rejects, or the client's own error), the model is
+// not told that the client cannot ask the user at all.
+func TestRejectedElicitationAnswerIsNotUnconfirmable(t *testing.T) {
+	for name, handler := range map[string]func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error){
+		"accepted empty form": func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			return &mcp.ElicitResult{Action: "accept", Content: map[string]any{}}, nil
+		},
+		"client error": func(context.Context, *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			return nil, errors.New("the form could not be shown")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tk := newFake()
+			srv, _ := newBridge(tk)
+			cs := connect(t, srv, &mcp.ClientOptions{ElicitationHandler: handler}, "2025-11-25")
+			res := callRaw(t, cs, &mcp.CallToolParams{Name: "backups_restore", Arguments: map[string]any{"backupId": "b1"}})
+			got := resultText(res)
+			if !res.IsError || tk.sentCount() != 0 {
+				t.Fatalf("IsError %v, sent %d: %s", res.IsError, tk.sentCount(), got)
+			}
+			if strings.Contains(got, "can ask the user neither") || !strings.Contains(got, "asked the user but returned no valid answer") {
+				t.Errorf("result: %s", got)
 			}
 		})
 	}

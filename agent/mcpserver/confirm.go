@@ -50,8 +50,10 @@ var (
 	errCancelled     = refusal("the user dismissed the question in the MCP client without approving; ask the user before trying again")
 	errUnconfirmable = refusal("this MCP client can ask the user neither through input requests nor through elicitation; " +
 		"tell the user, who can run it from a client that supports elicitation, or in the Restore Hub dashboard")
-	errNoAnswer = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
-	errChanged  = refusal("the request or its summary is no longer what the user approved; " +
+	errNoAnswer  = refusal("the client retried the call without the user's answer; call the tool again so that the user is asked")
+	errBadAnswer = refusal("the MCP client asked the user but returned no valid answer (no approval with \"confirm\" ticked); " +
+		"call the tool again only if the user asks you to, and tell the user to tick \"confirm\" to approve")
+	errChanged = refusal("the request or its summary is no longer what the user approved; " +
 		"call the tool again so that the user is asked about the new request")
 )
 
@@ -86,8 +88,11 @@ func (b *bridge) callWithElicit(ctx context.Context, req *mcp.CallToolRequest, n
 			if ctx.Err() != nil {
 				return fmt.Errorf("the call was cancelled while the user was being asked: %w", ctx.Err())
 			}
+			// The client declared elicitation and was asked: an error now
+			// is its answer failing (an empty or invalid form, or the client
+			// refusing its own user's input), not a client that cannot ask.
 			b.cfg.logger.Warn("mcpserver: elicitation failed", "tool", c.Tool, "error", err)
-			return errUnconfirmable
+			return errBadAnswer
 		}
 		return answer(res)
 	}
@@ -126,25 +131,45 @@ func (b *bridge) callWithInputRequests(ctx context.Context, req *mcp.CallToolReq
 	if c == nil {
 		return res, nil // nothing to confirm, or refused before the question
 	}
-	id, err := b.pending.add(pendingCall{tool: name, args: compactJSON(args), conf: *c})
+	caller := callerOf(req)
+	id, expires, err := b.pending.add(pendingCall{tool: name, args: compactJSON(args), conf: *c, caller: caller})
+	var state string
+	if err == nil {
+		state, err = b.sealer.seal(sealedState{ID: id, Tool: name, Digest: argsDigest(args), Caller: caller, Expires: expires.UnixNano()})
+		if err != nil {
+			b.pending.take(id)
+		}
+	}
 	if err != nil {
 		b.cfg.logger.Warn("mcpserver: confirmation not asked", "tool", name, "error", err)
 		return errorResult("The call was not sent: " + err.Error() + ". Wait a minute and call the tool again."), nil
 	}
 	return &mcp.CallToolResult{
 		InputRequests: mcp.InputRequestMap{inputKey: question(*c)},
-		RequestState:  id,
+		RequestState:  state,
 	}, nil
 }
 
 // resume is the retry of a call whose first round asked the user.
 func (b *bridge) resume(ctx context.Context, req *mcp.CallToolRequest, name string, args json.RawMessage) *mcp.CallToolResult {
-	p, ok := b.pending.take(req.Params.RequestState)
-	if !ok {
-		return errorResult("The confirmation this call answers is unknown, already used or expired, so nothing was sent. " +
-			"Call the tool again, without requestState, so that the user is asked.")
+	const unknown = "The confirmation this call answers is unknown, already used or expired, so nothing was sent. " +
+		"Call the tool again, without requestState, so that the user is asked."
+	st, err := b.sealer.open(req.Params.RequestState)
+	if err != nil {
+		return errorResult(unknown)
 	}
-	if p.tool != name || !bytes.Equal(p.args, compactJSON(args)) {
+	if st.Caller != callerOf(req) {
+		// Not taken: a caller cannot spend, or learn anything about,
+		// another caller's question.
+		b.cfg.logger.Warn("mcpserver: confirmation answered by another caller; refused", "tool", name)
+		return errorResult("The confirmation this call answers was asked of another client, so nothing was sent. " +
+			"Call the tool again, without requestState, so that your user is asked.")
+	}
+	p, ok := b.pending.take(st.ID)
+	if !ok || st.expired(b.cfg.now()) {
+		return errorResult(unknown)
+	}
+	if p.tool != name || st.Tool != name || p.caller != st.Caller || !bytes.Equal(p.args, compactJSON(args)) || st.Digest != argsDigest(args) {
 		return errorResult("The confirmation this call answers was asked for another tool or other arguments, so nothing " +
 			"was sent. Call the tool again so that the user is asked about these arguments.")
 	}
@@ -269,11 +294,13 @@ type pendingCall struct {
 	tool    string
 	args    []byte
 	conf    agent.Confirmation
+	caller  string // who was asked: only that caller's answer counts
 	expires time.Time
 }
 
-// pendingStore keeps the unanswered questions, by the random requestState
-// that names each. A question is answered once: take removes it.
+// pendingStore keeps the unanswered questions, by a random ID that the
+// sealed requestState carries. A question is answered once: take removes
+// it, so a requestState is single use even though it opens again.
 type pendingStore struct {
 	ttl time.Duration
 	max int
@@ -290,12 +317,12 @@ func newPendingStore(ttl time.Duration, maxPending int, now func() time.Time) *p
 // errTooManyPending refuses a question when too many wait for an answer.
 var errTooManyPending = errors.New("too many confirmations are waiting for the user's answer")
 
-// add records p and returns the requestState that names it: 128 random
-// bits, so that a client cannot guess another call's state.
-func (s *pendingStore) add(p pendingCall) (string, error) {
+// add records p and returns the ID that names it (128 random bits) and
+// when it expires.
+func (s *pendingStore) add(p pendingCall) (string, time.Time, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("no randomness for the confirmation: %w", err)
+		return "", time.Time{}, fmt.Errorf("no randomness for the confirmation: %w", err)
 	}
 	id := hex.EncodeToString(b[:])
 	now := s.now()
@@ -308,10 +335,10 @@ func (s *pendingStore) add(p pendingCall) (string, error) {
 		}
 	}
 	if len(s.m) >= s.max {
-		return "", errTooManyPending
+		return "", time.Time{}, errTooManyPending
 	}
 	s.m[id] = p
-	return id, nil
+	return id, p.expires, nil
 }
 
 // take removes and returns the question named id, if it exists and has not

@@ -172,7 +172,14 @@ type confirmFunc = func(ctx context.Context, c agent.Confirmation) error
 // serve makes s serve the tools of tk, adding the MCP confirmer to each
 // call's context with withConfirm.
 func serve(s *mcp.Server, tk toolkit, withConfirm func(context.Context, confirmFunc) context.Context, cfg config) *bridge {
+	sl, err := newSealer()
+	if err != nil {
+		// Without randomness no question can be sealed: every destructive
+		// call is refused (sealing fails closed too), reads still work.
+		cfg.logger.Error("mcpserver: " + err.Error())
+	}
 	b := &bridge{
+		sealer:      sl,
 		tk:          tk,
 		withConfirm: withConfirm,
 		srv:         s,
@@ -192,6 +199,7 @@ type bridge struct {
 	srv         *mcp.Server
 	cfg         config
 	pending     *pendingStore
+	sealer      *sealer // seals each requestState for the caller it was asked of
 
 	mu     sync.Mutex
 	listed map[string][]byte // by tool name: the JSON of each MCP definition the server lists now

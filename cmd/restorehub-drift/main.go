@@ -13,6 +13,8 @@
 // it reads the document from a file ("-" for standard input) and needs no key
 // or network.
 //
+// -version prints the version the binary was built at (restorehub.Version).
+//
 // The exit status is 0 when there is no drift, 1 when there is, and 2 on
 // an error (bad flags, no key, the spec cannot be fetched or read).
 package main
@@ -25,9 +27,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/restorehub/restorehub-go"
 )
@@ -49,9 +54,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.SetOutput(stderr)
 	specFile := fs.String("spec", "", "compare with this OpenAPI JSON file (\"-\" for stdin) instead of fetching the live spec")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	timeout := fs.Duration("timeout", 30*time.Second, "how long fetching the live spec may take")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long fetching (or reading) and comparing the spec may take")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: restorehub-drift [-json] [-spec FILE] [-timeout D]")
+		fmt.Fprintln(stderr, "usage: restorehub-drift [-json] [-spec FILE] [-timeout D] [-version]")
 		fmt.Fprintln(stderr, "Compares the SDK's operations with the live /openapi.json (key from RESTOREHUB_API_KEY). Exit 0: no drift, 1: drift, 2: error.")
 		fs.PrintDefaults()
 	}
@@ -60,6 +66,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exitOK
 		}
 		return exitError
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "restorehub-drift %s\n", restorehub.Version)
+		return exitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "restorehub-drift: unexpected argument %q\n", fs.Arg(0))
@@ -105,7 +115,12 @@ func load(ctx context.Context, file string, timeout time.Duration, stdin io.Read
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", file, err)
 		}
-		return restorehub.CompareSpec(b)
+		if timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+			defer cancel()
+		}
+		return restorehub.CompareSpecContext(ctx, b)
 	}
 	c, err := restorehub.NewFromEnv()
 	if err != nil {
@@ -130,7 +145,7 @@ func printTable(w io.Writer, r *restorehub.DriftReport) error {
 		if m.Inferred {
 			detail += " (the SDK inferred it from a scope name)"
 		}
-		fmt.Fprintf(tw, "missing\t%s\t%s\t%s\t%s\n", m.ID, m.Method, m.Path, detail)
+		fmt.Fprintf(tw, "missing\t%s\t%s\t%s\t%s\n", clean(m.ID), clean(m.Method), clean(m.Path), clean(detail))
 	}
 	for _, c := range r.Changed {
 		var parts []string
@@ -141,7 +156,7 @@ func printTable(w io.Writer, r *restorehub.DriftReport) error {
 		if c.LivePath != c.Path {
 			path += " (live " + c.LivePath + ")"
 		}
-		fmt.Fprintf(tw, "changed\t%s\t%s\t%s\t%s\n", c.ID, c.Method, path, strings.Join(parts, "; "))
+		fmt.Fprintf(tw, "changed\t%s\t%s\t%s\t%s\n", clean(c.ID), clean(c.Method), clean(path), clean(strings.Join(parts, "; ")))
 	}
 	for _, e := range r.Extra {
 		detail := "not in the SDK"
@@ -154,14 +169,19 @@ func printTable(w io.Writer, r *restorehub.DriftReport) error {
 		if e.Pagination != "" && e.Pagination != "none" {
 			detail += "; " + e.Pagination + " pagination"
 		}
-		fmt.Fprintf(tw, "extra\t%s\t%s\t%s\t%s\n", orDash(e.ID), e.Method, e.Path, detail)
+		fmt.Fprintf(tw, "extra\t%s\t%s\t%s\t%s\n", clean(orDash(e.ID)), clean(e.Method), clean(e.Path), clean(detail))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	version := "."
 	if r.SpecVersion != "" {
-		version = " (spec version " + r.SpecVersion + ")."
+		version = " (spec version " + clean(r.SpecVersion) + ")."
+	}
+	if r.NoScopes {
+		if _, err := fmt.Fprintln(w, "Note: the spec declares no scopes on any operation, so scopes were not compared."); err != nil {
+			return err
+		}
 	}
 	if !r.HasDrift() {
 		_, err := fmt.Fprintf(w, "No drift: the SDK's %d operations match the spec's %d%s\n", r.SDKOperations, r.LiveOperations, version)
@@ -170,6 +190,20 @@ func printTable(w io.Writer, r *restorehub.DriftReport) error {
 	_, err := fmt.Fprintf(w, "\nDrift: %d missing, %d changed, %d extra; the SDK has %d operations, the spec %d%s\n",
 		len(r.Missing), len(r.Changed), len(r.Extra), r.SDKOperations, r.LiveOperations, version)
 	return err
+}
+
+// clean is s safe to print in the table: control characters, other
+// non-printable runes and invalid UTF-8 from the spec are written as Go
+// escapes (\x1b, \n, \t), so a spec cannot move the cursor, recolour the
+// terminal or break the table's columns.
+func clean(s string) string {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			q := strconv.Quote(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 func orNone(s string) string {

@@ -214,3 +214,55 @@ func TestRunLive(t *testing.T) {
 		}
 	})
 }
+
+// TestTableEscapesSpecText: control characters from the spec (an ANSI
+// escape, a newline, a tab) reach the terminal escaped, never raw; and a
+// spec without scopes says so in one line instead of one per operation.
+func TestTableEscapesSpecText(t *testing.T) {
+	doc := baseSpec(t)
+	paths(doc)["/evil\x1b[2J{id}"] = map[string]any{"get": map[string]any{
+		"operationId": "evil\nid", "summary": "x", "security": []any{map[string]any{"bearer": []any{"servers:read\t\x07"}}},
+	}}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-spec", writeSpec(t, doc)}, strings.NewReader(""), &stdout, &stderr)
+	out := stdout.String()
+	if code != exitDrift {
+		t.Fatalf("exit %d: %s %s", code, out, stderr.String())
+	}
+	for _, raw := range []string{"\x1b", "\x07", "evil\nid", "read\t"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("raw %q in the table:\n%s", raw, out)
+		}
+	}
+	for _, want := range []string{`/evil\x1b[2J{id}`, `evil\nid`, `servers:read\t\a`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks the escaped %q:\n%s", want, out)
+		}
+	}
+
+	noScopes := baseSpec(t)
+	delete(noScopes, "security")
+	for _, item := range paths(noScopes) {
+		for _, o := range item.(map[string]any) {
+			if o, ok := o.(map[string]any); ok {
+				delete(o, "security")
+				delete(o, "x-required-scope")
+			}
+		}
+	}
+	stdout.Reset()
+	code = run(context.Background(), []string{"-spec", writeSpec(t, noScopes)}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitOK || strings.Count(stdout.String(), "no scopes") != 1 || strings.Contains(stdout.String(), "changed") {
+		t.Fatalf("exit %d:\n%s", code, stdout.String())
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-version"}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if got, want := stdout.String(), "restorehub-drift "+restorehub.Version+"\n"; got != want {
+		t.Errorf("-version printed %q, want %q", got, want)
+	}
+}

@@ -18,6 +18,7 @@
 package specdiff
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,8 +79,31 @@ func Key(method, path string) string {
 	return strings.ToUpper(method) + " " + Shape(path)
 }
 
-// Parse reads the operations of an OpenAPI 3.x document in JSON.
+// ErrBudget is returned when resolving a document's $refs takes more work
+// than its budget: a looping or deliberately long $ref chain.
+var ErrBudget = errors.New("specdiff: the spec's $refs take too much work to resolve (a $ref loop or an endless chain?)")
+
+// Budget is the default work budget for a document of n bytes: about 8
+// bytes of $ref pointers resolved per byte of document, plus a floor. A
+// document resolves each $ref once or twice, over a hop or two, so a
+// real one stays far below it, while a $ref loop or chain (each
+// reference followed up to 32 hops) cannot multiply the work further.
+func Budget(n int) int { return 8*n + 1<<20 }
+
+// Parse reads the operations of an OpenAPI 3.x document in JSON, within
+// Budget(len(data)).
 func Parse(data []byte) (*Spec, error) {
+	return ParseContext(context.Background(), data, Budget(len(data)))
+}
+
+// ParseContext is Parse bounded by ctx and by budget: the total length of
+// the $ref pointers resolved plus the hops taken, over the whole document.
+// It returns ctx's error when ctx ends first, and ErrBudget when the budget
+// runs out.
+func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var root any
 	if err := json.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("specdiff: the spec is not valid JSON: %w", err)
@@ -88,19 +112,30 @@ func Parse(data []byte) (*Spec, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: the top level is not an object", ErrNotOpenAPI)
 	}
+	if _, isSwagger := doc["swagger"]; isSwagger {
+		return nil, fmt.Errorf("%w: it is a Swagger 2.0 document (\"swagger\": %s); convert it to OpenAPI 3 first", ErrNotOpenAPI, quoteValue(doc["swagger"]))
+	}
+	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.") {
+		if _, has := doc["openapi"]; has {
+			return nil, fmt.Errorf("%w: \"openapi\" is %s, not a 3.x version", ErrNotOpenAPI, quoteValue(doc["openapi"]))
+		}
+		if _, hasPaths := doc["paths"]; hasPaths {
+			return nil, fmt.Errorf("%w: it has no \"openapi\" version field (such as \"3.1.0\")", ErrNotOpenAPI)
+		}
+	}
 	paths, ok := doc["paths"].(map[string]any)
 	if !ok {
-		if _, isSwagger := doc["swagger"]; isSwagger {
-			return nil, fmt.Errorf("%w: Swagger 2.0 documents are not supported", ErrNotOpenAPI)
-		}
 		return nil, fmt.Errorf("%w: it has no \"paths\" object", ErrNotOpenAPI)
 	}
-	r := &reader{root: doc}
+	r := &reader{root: doc, ctx: ctx, left: budget}
 	info, _ := doc["info"].(map[string]any)
 	spec := &Spec{Title: str(info, "title"), Version: str(info, "version")}
 	tiers := scopeTiers(doc)
 	for path, v := range paths {
 		item, ok := r.follow(v)
+		if r.err != nil {
+			return nil, r.err
+		}
 		if !ok {
 			continue
 		}
@@ -123,6 +158,9 @@ func Parse(data []byte) (*Spec, error) {
 				op.Tier = tiers[op.Scope]
 			}
 			op.Pagination = r.pagination(op.Method, o, shared)
+			if r.err != nil {
+				return nil, r.err
+			}
 			spec.Ops = append(spec.Ops, op)
 		}
 	}
@@ -136,11 +174,39 @@ func Parse(data []byte) (*Spec, error) {
 	return spec, nil
 }
 
-// reader resolves local $refs of one document.
-type reader struct{ root map[string]any }
+// reader resolves local $refs of one document, within a budget of work
+// for the whole document and until its context ends.
+type reader struct {
+	root  map[string]any
+	ctx   context.Context
+	left  int   // work left: pointer bytes resolved plus hops
+	steps int   // spends so far, to check ctx now and then
+	err   error // ErrBudget or ctx's error, once either stopped the reading
+}
+
+// spend takes n units of work from the budget; it reports false (and sets
+// r.err) once the budget is spent or the context ended.
+func (r *reader) spend(n int) bool {
+	if r.err != nil {
+		return false
+	}
+	r.left -= n
+	if r.left < 0 {
+		r.err = ErrBudget
+		return false
+	}
+	if r.steps++; r.steps%256 == 0 {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			return false
+		}
+	}
+	return true
+}
 
 // follow returns v as an object, resolving local "$ref"s (at most 32 deep, so
-// a cycle cannot loop).
+// a cycle cannot loop; and each hop is paid from the document's budget, so
+// many references to a long chain cannot add up without end).
 func (r *reader) follow(v any) (map[string]any, bool) {
 	for range 32 {
 		o, ok := v.(map[string]any)
@@ -150,6 +216,9 @@ func (r *reader) follow(v any) (map[string]any, bool) {
 		ref, isRef := o["$ref"].(string)
 		if !isRef {
 			return o, true
+		}
+		if !r.spend(1 + len(ref)) {
+			return nil, false
 		}
 		if v, ok = r.pointer(ref); !ok {
 			return nil, false
@@ -287,6 +356,15 @@ func (r *reader) pagination(method string, o map[string]any, shared []any) strin
 		}
 	}
 	return "none"
+}
+
+// quoteValue is v as JSON, cut to 40 bytes, for an error message.
+func quoteValue(v any) string {
+	b, _ := json.Marshal(v)
+	if len(b) > 40 {
+		b = append(b[:40:40], "…"...)
+	}
+	return string(b)
 }
 
 func str(o map[string]any, k string) string {

@@ -6,7 +6,7 @@
 // It reads the key from RESTOREHUB_API_KEY and, when set, the API's base URL
 // from RESTOREHUB_BASE_URL (https, or http on a loopback host), and serves
 // MCP on standard input and output, or with -http on streamable HTTP at
-// http://ADDR/mcp (loopback addresses only).
+// http://ADDR/mcp (loopback addresses only, unless a bearer token is set).
 //
 // Usage:
 //
@@ -32,11 +32,24 @@
 //	-max-destructive N/DURATION
 //		send at most N destructive calls per DURATION, such as 1/1h.
 //	-http ADDR
-//		serve streamable HTTP on ADDR (such as 127.0.0.1:8765) instead of
-//		standard input and output.
+//		serve streamable HTTP at http://ADDR/mcp (such as 127.0.0.1:8765)
+//		instead of standard input and output: protocol 2026-07-28 without
+//		sessions, older versions (2025-11-25, …) with sessions. Without a
+//		bearer token only loopback addresses are allowed.
+//	-http-token-file FILE
+//		with -http, every request must carry "Authorization: Bearer TOKEN",
+//		TOKEN being the first line of FILE (else RESTOREHUB_MCP_TOKEN, when
+//		set); at least 16 characters, compared in constant time. Required
+//		for an address beyond loopback.
 //	-audit
 //		write one JSON audit record per tool call to standard error
 //		(default true); never the key or the arguments.
+//	-version
+//		print the version and exit: the agent module's version the binary
+//		was built at (go install …/restorehub-mcp@v0.5.0 reports 0.5.0), or
+//		"devel" for a build from a checkout. The server reports the same
+//		version to clients (serverInfo), and the API client its core's
+//		version in the User-Agent.
 //	-fake
 //		serve against an in-process fake of Restore Hub with demo data, for
 //		trying the server without a key. It refuses to start when
@@ -59,6 +72,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -101,8 +115,10 @@ type options struct {
 	toolsets         []string
 	documentedOnly   bool
 	httpAddr         string
+	tokenFile        string
 	audit            bool
 	fake             bool
+	version          bool
 	limitN           int           // destructive calls allowed per limitPer; 0 for no cap
 	limitPer         time.Duration // the period of limitN
 }
@@ -118,8 +134,10 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.readOnly, "read-only", false, "list only read-only tools (wins over -allow-destructive)")
 	fs.BoolVar(&o.allowDestructive, "allow-destructive", false, "list destructive tools; each call asks the human in the MCP client")
 	fs.BoolVar(&o.documentedOnly, "documented-only", false, "hide operations inferred from scope names")
-	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP on this loopback address, such as 127.0.0.1:8765, instead of stdio")
+	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP on this address, such as 127.0.0.1:8765, instead of stdio (beyond loopback only with a bearer token)")
+	fs.StringVar(&o.tokenFile, "http-token-file", "", "with -http, require this file's bearer token (else "+envToken+", when set)")
 	fs.BoolVar(&o.audit, "audit", true, "write a JSON audit record per tool call to stderr")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.BoolVar(&o.fake, "fake", false, "serve against an in-process fake with demo data (refused when RESTOREHUB_API_KEY is set)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -145,10 +163,8 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 		}
 		o.limitN, o.limitPer = n, per
 	}
-	if o.httpAddr != "" {
-		if err := checkLoopback(o.httpAddr); err != nil {
-			return o, fmt.Errorf("%w: -http: %v", errUsage, err)
-		}
+	if o.tokenFile != "" && o.httpAddr == "" {
+		return o, fmt.Errorf("%w: -http-token-file needs -http", errUsage)
 	}
 	return o, nil
 }
@@ -181,8 +197,30 @@ func splitList(s string) []string {
 	return out
 }
 
-// checkLoopback refuses an address that is not on a loopback host: the
-// server holds the key's powers and has no authentication of its own.
+// envToken is the environment variable holding the bearer token -http
+// requires, when -http-token-file is not given.
+const envToken = "RESTOREHUB_MCP_TOKEN"
+
+// httpToken is the bearer token HTTP clients must send: the first line of
+// -http-token-file, else $RESTOREHUB_MCP_TOKEN, else "" (no authentication,
+// which checkLoopback allows on loopback addresses only).
+func httpToken(o options, getenv func(string) string) (string, error) {
+	if o.tokenFile == "" {
+		return strings.TrimSpace(getenv(envToken)), nil
+	}
+	b, err := os.ReadFile(o.tokenFile)
+	if err != nil {
+		return "", fmt.Errorf("%w: -http-token-file: %v", errUsage, err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	if line = strings.TrimSpace(line); line == "" {
+		return "", fmt.Errorf("%w: -http-token-file %s is empty", errUsage, o.tokenFile)
+	}
+	return line, nil
+}
+
+// checkLoopback refuses an address that is not on a loopback host when
+// the server runs without authentication: it holds the key's powers.
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -194,7 +232,7 @@ func checkLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("address %q is not on a loopback host; the server has no authentication of its own, so listen on 127.0.0.1 or [::1]", addr)
+	return fmt.Errorf("address %q is not on a loopback host, and no bearer token is set: set %s (or -http-token-file) to a long random token that clients must send, or listen on 127.0.0.1 or [::1]", addr, envToken)
 }
 
 // run is the command, with its environment passed in.
@@ -203,7 +241,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if o.version {
+		_, err := fmt.Fprintf(stdout, "restorehub-mcp %s (restorehub-go %s)\n", binaryVersion(), restorehub.Version)
+		return err
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	var hopts mcpserver.HTTPOptions
+	if o.httpAddr != "" {
+		token, err := httpToken(o, getenv)
+		if err != nil {
+			return err
+		}
+		if token == "" {
+			if err := checkLoopback(o.httpAddr); err != nil {
+				return fmt.Errorf("%w: -http: %v", errUsage, err)
+			}
+		} else {
+			v, err := mcpserver.StaticTokens(map[string]string{"bearer": token})
+			if err != nil {
+				return fmt.Errorf("%w: the bearer token: %v", errUsage, err)
+			}
+			hopts.Verifier = v
+		}
+	}
 	key, base := getenv(restorehub.EnvAPIKey), getenv(restorehub.EnvBaseURL)
 	scopes := o.scopes
 	if o.fake {
@@ -264,11 +324,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	srv := mcpserver.New(tk,
-		mcpserver.WithImplementation(mcp.Implementation{Name: "restorehub-mcp", Title: "Restore Hub", Version: restorehub.Version}),
+		mcpserver.WithImplementation(mcp.Implementation{Name: "restorehub-mcp", Title: "Restore Hub", Version: binaryVersion()}),
 		mcpserver.WithLogger(logger),
 	)
 	if o.httpAddr != "" {
-		return serveHTTP(ctx, srv, o.httpAddr, logger)
+		return serveHTTP(ctx, srv, o.httpAddr, &hopts, logger)
 	}
 	err = srv.Run(ctx, &mcp.IOTransport{Reader: io.NopCloser(stdin), Writer: nopWriteCloser{stdout}})
 	if ctx.Err() != nil {
@@ -277,23 +337,34 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return err
 }
 
+// binaryVersion is this binary's version: its main module's version from
+// the build information, without the "v", or "devel" for a build from a
+// checkout.
+func binaryVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return "devel"
+	}
+	return strings.TrimPrefix(info.Main.Version, "v")
+}
+
 // approveInMCP is the toolkit's confirmer under -allow-destructive: it
 // approves, because the MCP layer asks the human for the same call and
 // both must approve.
 func approveInMCP(context.Context, agent.Confirmation) error { return nil }
 
-// serveHTTP serves srv on streamable HTTP at http://addr/mcp until ctx ends.
-func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, logger *slog.Logger) error {
+// serveHTTP serves srv on streamable HTTP at http://addr/mcp until ctx ends:
+// protocol 2026-07-28 statelessly and older versions with sessions
+// (mcpserver.HTTPHandler), behind the bearer token when one is set.
+func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, hopts *mcpserver.HTTPOptions, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", http.NewCrossOriginProtection().Handler(
-		mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
-			&mcp.StreamableHTTPOptions{SessionTimeout: 30 * time.Minute})))
+	mux.Handle("/mcp", mcpserver.HTTPHandler(srv, hopts))
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	logger.Info("serving MCP on streamable HTTP", "url", "http://"+ln.Addr().String()+"/mcp")
+	logger.Info("serving MCP on streamable HTTP", "url", "http://"+ln.Addr().String()+"/mcp", "authenticated", hopts.Verifier != nil)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -37,8 +37,7 @@ func TestParseArgs(t *testing.T) {
 		}},
 		{name: "unknown scope", args: []string{"-scopes", "servers:read,servers:explode"}, wantErr: "unknown scope"},
 		{name: "positional", args: []string{"serve"}, wantErr: "unexpected argument"},
-		{name: "http all interfaces", args: []string{"-scopes", "servers:read", "-http", ":8765"}, wantErr: "not on a loopback host"},
-		{name: "http public", args: []string{"-scopes", "servers:read", "-http", "0.0.0.0:8765"}, wantErr: "not on a loopback host"},
+		{name: "token file without http", args: []string{"-http-token-file", "t"}, wantErr: "needs -http"},
 		{name: "http loopback", args: []string{"-scopes", "servers:read", "-http", "127.0.0.1:8765"}, check: func(t *testing.T, o options) {
 			if o.httpAddr != "127.0.0.1:8765" {
 				t.Errorf("http %q", o.httpAddr)
@@ -88,6 +87,10 @@ func TestRunRefusesBeforeServing(t *testing.T) {
 		{"no scopes", nil, map[string]string{restorehub.EnvAPIKey: testKey}, "-scopes is required"},
 		{"fake with a key", []string{"-fake"}, map[string]string{restorehub.EnvAPIKey: testKey}, "never used with a real key"},
 		{"fake with a base URL", []string{"-fake"}, map[string]string{restorehub.EnvBaseURL: "https://api.restorehub.net/api/v1"}, "-fake serves"},
+		{"http all interfaces without a token", []string{"-fake", "-http", ":8765"}, nil, "not on a loopback host"},
+		{"http public without a token", []string{"-fake", "-http", "0.0.0.0:8765"}, nil, "RESTOREHUB_MCP_TOKEN"},
+		{"http public with a short token", []string{"-fake", "-http", "0.0.0.0:8765"}, map[string]string{envToken: "short"}, "shorter than 16"},
+		{"http token file missing", []string{"-fake", "-http", "0.0.0.0:8765", "-http-token-file", "/nonexistent/token"}, nil, "-http-token-file"},
 		{"plain http base", []string{"-scopes", "servers:read"},
 			map[string]string{restorehub.EnvAPIKey: testKey, restorehub.EnvBaseURL: "http://api.restorehub.net/api/v1"}, "https"},
 	}
@@ -389,7 +392,7 @@ func TestBinaryStreamableHTTP(t *testing.T) {
 
 	ctx := context.Background()
 	restores := 0
-	for _, version := range []string{"", "2025-11-25"} {
+	for _, version := range []string{"", "2026-07-28", "2025-11-25"} {
 		for _, action := range []string{"decline", "accept"} {
 			name := version
 			if name == "" {
