@@ -22,6 +22,7 @@ type config struct {
 	audit          *slog.Logger
 	limitN         int
 	limitPer       time.Duration
+	discovery      bool
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes

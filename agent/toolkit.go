@@ -37,7 +37,8 @@ type Tool struct {
 	// Idempotent reports that calling the tool twice has the effect of once.
 	Idempotent bool
 	// OpenWorld reports that the tool reaches beyond Restore Hub (Discord,
-	// payment providers, webhooks); it is true for every tool.
+	// payment providers, webhooks); it is true for every operation's tool
+	// and for CallTool, false for SearchTool and DescribeTool.
 	OpenWorld bool
 	// Inferred reports that the operation is a guess from a scope name, not
 	// documented by Restore Hub.
@@ -205,10 +206,15 @@ func (tk *Toolkit) relistLocked() bool {
 	return changed
 }
 
-// Tools returns the tools the toolkit lists, sorted by name.
+// Tools returns the tools the toolkit lists, sorted by name: one per
+// operation the key may call, or with WithDiscovery the three discovery
+// tools.
 func (tk *Toolkit) Tools() []Tool {
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
+	if tk.cfg.discovery {
+		return tk.discoveryToolsLocked()
+	}
 	out := make([]Tool, 0, len(tk.names))
 	for _, n := range tk.names {
 		t := tk.listed[n].tool
