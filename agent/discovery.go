@@ -278,6 +278,7 @@ func describeEntry(e *entry) *Result {
 		Idempotent        bool            `json:"idempotent"`
 		Inferred          bool            `json:"inferred"`
 		InputSchema       json.RawMessage `json:"inputSchema"`
+		ArgumentNotes     string          `json:"argumentNotes,omitempty"`
 	}
 	d := description{
 		Operation: e.def.name, Title: e.def.title, Description: e.def.description,
@@ -285,6 +286,11 @@ func describeEntry(e *entry) *Result {
 		ReadOnly: e.class.ReadOnly, NeedsConfirmation: e.class.Destructive, Idempotent: e.class.Idempotent,
 		Inferred: e.def.inferred, InputSchema: e.tool.InputSchema,
 	}
+	names := map[string]bool{}
+	for _, a := range e.argNames {
+		names[a] = true
+	}
+	d.ArgumentNotes = argNotes(names)
 	if d.Scope == "" {
 		d.Scope = "none"
 	}

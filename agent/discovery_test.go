@@ -276,3 +276,37 @@ func TestDiscoverySearchRanks(t *testing.T) {
 		}
 	}
 }
+
+// TestInstructionsSayOnceWhatToolsShare: the marker's meaning and the
+// shared argument descriptions are in Instructions, once, and no longer in
+// any tool; a toolkit of one toolset explains only its own arguments.
+func TestInstructionsSayOnceWhatToolsShare(t *testing.T) {
+	_, c := fake(t, nil)
+	all, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backups, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithToolsets("backups"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := all.Instructions()
+	for _, want := range []string{`"Inferred."`, "404 or 400", "only the arguments its schema lists", "cursor: Cursor from the previous page's nextCursor", "adId, alertId"} {
+		if !strings.Contains(in, want) {
+			t.Errorf("instructions lack %q:\n%s", want, in)
+		}
+	}
+	if strings.Count(in, "Identifier of the resource") != 1 {
+		t.Errorf("the shared ID description is not said exactly once:\n%s", in)
+	}
+	for _, tool := range all.Tools() {
+		for _, gone := range []string{"Identifier of the resource", "Page size.", "it may fail with 404", `"additionalProperties":false}`} {
+			if strings.Contains(tool.Description+string(tool.InputSchema), gone) {
+				t.Errorf("%s still repeats %q", tool.Name, gone)
+			}
+		}
+	}
+	if b := backups.Instructions(); strings.Contains(b, "adId") || !strings.Contains(b, "backupId") {
+		t.Errorf("one toolset's instructions:\n%s", b)
+	}
+}

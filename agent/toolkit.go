@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +24,11 @@ type Tool struct {
 	// warns when the operation is inferred.
 	Description string
 	// InputSchema is the JSON Schema of the arguments: one object holding
-	// the path, query and body arguments.
+	// the path, query and body arguments. It is the schema the toolkit
+	// validates against, except that the top-level object is not marked
+	// closed ("additionalProperties": false): every tool refuses arguments
+	// its schema does not list, before anything is sent, and Instructions
+	// says so once rather than each schema.
 	InputSchema json.RawMessage
 	// Operation is the operation ID, such as "backups.restore".
 	Operation string
@@ -53,6 +58,8 @@ type entry struct {
 	tool   Tool
 	class  restorehub.Class
 	schema *argSchema
+	// argNames are the schema's top-level property names, sorted.
+	argNames []string
 }
 
 // catalog compiles every generated tool once.
@@ -69,10 +76,10 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 			return nil, fmt.Errorf("agent: tool %s: input schema: %w", d.name, err)
 		}
 		out = append(out, &entry{
-			def: d, class: class, schema: n,
+			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: d.description,
-				InputSchema: json.RawMessage(d.schema), Operation: d.operation,
+				InputSchema: listedSchema(d.schema), Operation: d.operation,
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
 				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
 			},
@@ -80,6 +87,19 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 	}
 	return out, nil
 })
+
+// closedSuffix ends every generated schema: its object takes no other
+// arguments.
+const closedSuffix = `,"additionalProperties":false}`
+
+// listedSchema is a generated schema as tools list it: without the
+// closedSuffix every schema shares, which Instructions says once.
+func listedSchema(schema string) json.RawMessage {
+	if open, ok := strings.CutSuffix(schema, closedSuffix); ok {
+		return json.RawMessage(open + "}")
+	}
+	return json.RawMessage(schema)
+}
 
 // Toolsets returns the names of every toolset, sorted: the API's resources.
 func Toolsets() []string {
