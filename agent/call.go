@@ -54,6 +54,14 @@ func (tk *Toolkit) run(ctx context.Context, e *entry, args json.RawMessage) *Res
 }
 
 func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec *auditRecord) *Result {
+	var fields []string // what the result keeps; not sent, not part of what is confirmed
+	if takesFields(e) {
+		f, rest, err := takeFields(raw)
+		if err != nil {
+			return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		}
+		fields, raw = f, rest
+	}
 	canon, err := canonicalArgs(raw, e.schema)
 	if err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
@@ -91,7 +99,12 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err != nil {
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
-	return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data)), Data: data}
+	data, note := tk.shape(e, data, fields)
+	text := fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data))
+	if note != "" {
+		text += " " + note
+	}
+	return &Result{Text: text, Data: data}
 }
 
 // notSent reports whether err proves the client refused the request before

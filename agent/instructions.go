@@ -10,7 +10,9 @@ import (
 const inferredNote = `"Inferred." in a description marks an operation guessed from its scope's name, not documented by Restore Hub: ` +
 	`its path or arguments may be wrong, so it may fail with 404 or 400. "Partly inferred." marks one documented to exist ` +
 	`whose path and arguments are guesses. "a human must confirm each call" marks a call that asks the user before anything is sent. ` +
-	`Every tool takes only the arguments its schema lists: any other is refused, and nothing is sent.`
+	`Every tool takes only the arguments its schema lists: any other is refused, and nothing is sent. ` +
+	`"fields" (list and get tools) names the top-level fields to return, of the object or of each listed item; omit it for all. ` +
+	`A result over the size budget is cut and says how to get the rest.`
 
 // Instructions is what every tool of the toolkit shares, said once rather
 // than in each tool: what the descriptions' markers mean and what the

@@ -23,6 +23,7 @@ type config struct {
 	limitN         int
 	limitPer       time.Duration
 	discovery      bool
+	maxResult      int
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes

@@ -28,7 +28,8 @@ type Tool struct {
 	// validates against, except that the top-level object is not marked
 	// closed ("additionalProperties": false): every tool refuses arguments
 	// its schema does not list, before anything is sent, and Instructions
-	// says so once rather than each schema.
+	// says so once rather than each schema. List and get tools also take
+	// the optional "fields" argument (Instructions says what it does).
 	InputSchema json.RawMessage
 	// Operation is the operation ID, such as "backups.restore".
 	Operation string
@@ -75,7 +76,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agent: tool %s: input schema: %w", d.name, err)
 		}
-		out = append(out, &entry{
+		e := &entry{
 			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: d.description,
@@ -83,7 +84,11 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
 				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
 			},
-		})
+		}
+		if takesFields(e) {
+			e.tool.InputSchema = withFieldsArg(e.tool.InputSchema)
+		}
+		out = append(out, e)
 	}
 	return out, nil
 })
