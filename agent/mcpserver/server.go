@@ -135,6 +135,9 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 	}
 	so := cfg.serverOpts
 	so.Capabilities = withTools(so.Capabilities)
+	if so.SetCacheable == nil {
+		so.SetCacheable = toolsCacheHint
+	}
 	if so.Instructions == "" {
 		so.Instructions = DefaultInstructions
 		if tk != nil { // what every tool shares, said once instead of in each tool
