@@ -53,6 +53,7 @@ func TestE2EDiscoveryScriptedModel(t *testing.T) {
 				t.Fatalf("tools %v, want %v", got, want)
 			}
 			raw, _ := json.Marshal(list.Tools)
+			t.Logf("MCP tools/list in discovery mode: %d bytes (~%d tokens)", len(raw), len(raw)/4)
 			if len(raw)/4 > 1500 {
 				t.Errorf("the MCP listing is %d bytes (~%d tokens), over 1,500 tokens", len(raw), len(raw)/4)
 			}
