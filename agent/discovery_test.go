@@ -241,6 +241,11 @@ func TestDiscoveryArguments(t *testing.T) {
 		{agent.CallTool, `{"operation":"backups_list","extra":1}`, "extra"},
 		{agent.CallTool, `{"operation":"backups_list"`, "not valid JSON"},
 		{agent.CallTool, `{"operation":"backups_restore","arguments":{"backupId":"b"}}`, "targetServerId"},
+		{agent.CallTool, `{"operation":"` + strings.Repeat("a", 201) + `"}`, "operation"},
+		{agent.CallTool, `{"operation":"backups_list\u0000"}`, "No operation"},
+		{agent.CallTool, `{"operation":"BACKUPS_LIST"}`, "No operation"},
+		{agent.DescribeTool, `{"operation":"../backups_list"}`, "No operation"},
+		{agent.SearchTool, `{"query":"` + strings.Repeat("q", 201) + `"}`, "query"},
 	} {
 		res, err := tk.Call(context.Background(), tc.tool, json.RawMessage(tc.args))
 		if err != nil || !res.IsError || !strings.Contains(res.Text, tc.want) {
