@@ -18,14 +18,19 @@ const DefaultMaxResultBytes = 16 << 10
 // of a list, or the object without its largest fields), and Result.Text
 // says what was left out and how to get it: a smaller page, the next
 // cursor, or the fields argument. Values of zero or less keep
-// DefaultMaxResultBytes. What was cut was still read from the API.
+// DefaultMaxResultBytes, and values below MinResultBytes are raised to it.
+// What was cut was still read from the API.
 func WithMaxResultBytes(n int) Option {
 	return func(c *config) {
 		if n > 0 {
-			c.maxResult = n
+			c.maxResult = max(n, MinResultBytes)
 		}
 	}
 }
+
+// MinResultBytes is the smallest budget WithMaxResultBytes sets: enough for
+// a cut value and its cursor.
+const MinResultBytes = 256
 
 // fieldsArg is the optional argument of list and get tools that selects
 // the top-level fields of what they return.

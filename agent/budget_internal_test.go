@@ -67,3 +67,33 @@ func TestSelectFields(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCutToBudget: whatever JSON a server returns, the budget gives valid
+// JSON within the budget (or the value itself when it fits), and fields
+// selection gives valid JSON; neither panics.
+func FuzzCutToBudget(f *testing.F) {
+	f.Add([]byte(`{"data":[{"id":"a","x":"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"}],"nextCursor":"c"}`), uint16(0))
+	f.Add([]byte(`[1,2,3,"é",{"a":[]}]`), uint16(10))
+	f.Add([]byte(`"`+strings.Repeat("z", 600)+`"`), uint16(1))
+	f.Add([]byte(`{"a":{"b":[`+strings.Repeat(`{"id":1},`, 60)+`{"id":2}]}}`), uint16(5))
+	f.Fuzz(func(t *testing.T, data []byte, extra uint16) {
+		if !json.Valid(data) {
+			return
+		}
+		limit := MinResultBytes + int(extra%2048)
+		out, what := cutToBudget(data, limit)
+		if !json.Valid(out) {
+			t.Fatalf("cut to invalid JSON: %q", out)
+		}
+		if len(data) <= limit && (what != "" || string(out) != string(data)) {
+			t.Fatalf("cut a value that fits")
+		}
+		if len(data) > limit && (len(out) > limit || what == "") {
+			t.Fatalf("%d bytes over a %d budget (what %q)", len(out), limit, what)
+		}
+		sel, _ := selectFields(data, []string{"id"})
+		if !json.Valid(sel) {
+			t.Fatalf("fields gave invalid JSON: %q", sel)
+		}
+	})
+}
