@@ -813,9 +813,10 @@ func TestConcurrentCalls(t *testing.T) {
 }
 
 // TestToolListSize reports the size of the tool list an agent carries in
-// its context (BENCHMARKS.md): everything, read-only, one toolset. Run it
-// with -v to see the figures; it fails if a filter does not shrink the
-// list.
+// its context (BENCHMARKS.md): everything, read-only, one toolset and
+// discovery, with the instructions said once beside them. Run it with -v to
+// see the figures; it fails if a filter does not shrink the list or if
+// discovery mode costs more than 1,500 tokens (bytes/4).
 func TestToolListSize(t *testing.T) {
 	_, c := fake(t, nil)
 	all := agent.WithScopes(restorehub.ScopeAll)
@@ -828,14 +829,19 @@ func TestToolListSize(t *testing.T) {
 		{"everything, documented only", []agent.Option{all, agent.WithConfirm(approve), agent.DocumentedOnly()}},
 		{"read-only", []agent.Option{all, agent.ReadOnly()}},
 		{"one toolset (backups, with WithConfirm)", []agent.Option{all, agent.WithConfirm(approve), agent.WithToolsets("backups")}},
+		{"discovery (\"*\", WithConfirm)", []agent.Option{all, agent.WithConfirm(approve), agent.WithDiscovery()}},
 	} {
 		tk, err := agent.New(c, tc.opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		tools := tk.Tools()
-		oa, an := len(agent.OpenAITools(tools)), len(agent.AnthropicTools(tools))
-		t.Logf("%-42s %3d tools  OpenAI %6d bytes (~%5d tokens)  Anthropic %6d bytes (~%5d tokens)", tc.name, len(tools), oa, oa/4, an, an/4)
+		oa, an, in := len(agent.OpenAITools(tools)), len(agent.AnthropicTools(tools)), len(tk.Instructions())
+		t.Logf("%-42s %3d tools  OpenAI %6d bytes (~%5d tokens)  Anthropic %6d bytes (~%5d tokens)  instructions %4d bytes (~%4d tokens)",
+			tc.name, len(tools), oa, oa/4, an, an/4, in, in/4)
+		if tk.Discovery() && (oa/4 > discoveryLimitTokens || an/4 > discoveryLimitTokens) {
+			t.Errorf("%s: over %d tokens", tc.name, discoveryLimitTokens)
+		}
 		if prev != 0 && oa >= prev {
 			t.Errorf("%s: %d bytes, not smaller than everything (%d)", tc.name, oa, prev)
 		}

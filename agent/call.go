@@ -25,10 +25,15 @@ var ErrUnknownTool = errors.New("agent: unknown tool")
 // is a Result with IsError set and a Text saying what to do next: invalid
 // arguments, declined, pending or refused confirmations and API errors. Arguments
 // are validated against the tool's schema before anything is sent, and a
-// destructive call is sent only after every confirmer approved it.
+// destructive call is sent only after every confirmer approved it. With
+// WithDiscovery, name is one of SearchTool, DescribeTool and CallTool, and
+// CallTool runs the operation it names through this same path.
 func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if tk.cfg.discovery {
+		return tk.discoveryCall(ctx, name, args)
 	}
 	tk.mu.Lock()
 	e := tk.listed[name]
@@ -36,13 +41,27 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	if e == nil {
 		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
-	rec := auditRecord{tool: name, scope: e.class.Scope}
+	return tk.run(ctx, e, args), nil
+}
+
+// run calls the listed operation e and audits the call: the one path of
+// every call, whether through its own tool or through CallTool.
+func (tk *Toolkit) run(ctx context.Context, e *entry, args json.RawMessage) *Result {
+	rec := auditRecord{tool: e.def.name, scope: e.class.Scope}
 	res := tk.call(ctx, e, args, &rec)
 	tk.audit(ctx, rec)
-	return res, nil
+	return res
 }
 
 func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec *auditRecord) *Result {
+	var fields []string // what the result keeps; not sent, not part of what is confirmed
+	if takesFields(e) {
+		f, rest, err := takeFields(raw)
+		if err != nil {
+			return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		}
+		fields, raw = f, rest
+	}
 	canon, err := canonicalArgs(raw, e.schema)
 	if err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
@@ -80,7 +99,12 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err != nil {
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
-	return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data)), Data: data}
+	data, note := tk.shape(e, data, fields)
+	text := fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data))
+	if note != "" {
+		text += " " + note
+	}
+	return &Result{Text: text, Data: data}
 }
 
 // notSent reports whether err proves the client refused the request before

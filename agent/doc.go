@@ -10,4 +10,7 @@
 // The tools are generated from the same OpenAPI document as the typed
 // services (tools_gen.go); OpenAITools and AnthropicTools render them in the
 // shapes those APIs accept, and package mcpserver serves them over MCP.
+// WithDiscovery lists three tools (search, describe, call) instead of one
+// per operation, for APIs too large to list; Toolkit.Instructions says once
+// what every tool shares.
 package agent

@@ -22,6 +22,8 @@ type config struct {
 	audit          *slog.Logger
 	limitN         int
 	limitPer       time.Duration
+	discovery      bool
+	maxResult      int
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes

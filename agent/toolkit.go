@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +24,12 @@ type Tool struct {
 	// warns when the operation is inferred.
 	Description string
 	// InputSchema is the JSON Schema of the arguments: one object holding
-	// the path, query and body arguments.
+	// the path, query and body arguments. It is the schema the toolkit
+	// validates against, except that the top-level object is not marked
+	// closed ("additionalProperties": false): every tool refuses arguments
+	// its schema does not list, before anything is sent, and Instructions
+	// says so once rather than each schema. List and get tools also take
+	// the optional "fields" argument (Instructions says what it does).
 	InputSchema json.RawMessage
 	// Operation is the operation ID, such as "backups.restore".
 	Operation string
@@ -37,7 +43,8 @@ type Tool struct {
 	// Idempotent reports that calling the tool twice has the effect of once.
 	Idempotent bool
 	// OpenWorld reports that the tool reaches beyond Restore Hub (Discord,
-	// payment providers, webhooks); it is true for every tool.
+	// payment providers, webhooks); it is true for every operation's tool
+	// and for CallTool, false for SearchTool and DescribeTool.
 	OpenWorld bool
 	// Inferred reports that the operation is a guess from a scope name, not
 	// documented by Restore Hub.
@@ -52,6 +59,8 @@ type entry struct {
 	tool   Tool
 	class  restorehub.Class
 	schema *argSchema
+	// argNames are the schema's top-level property names, sorted.
+	argNames []string
 }
 
 // catalog compiles every generated tool once.
@@ -67,18 +76,35 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agent: tool %s: input schema: %w", d.name, err)
 		}
-		out = append(out, &entry{
-			def: d, class: class, schema: n,
+		e := &entry{
+			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: d.description,
-				InputSchema: json.RawMessage(d.schema), Operation: d.operation,
+				InputSchema: listedSchema(d.schema), Operation: d.operation,
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
 				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
 			},
-		})
+		}
+		if takesFields(e) {
+			e.tool.InputSchema = withFieldsArg(e.tool.InputSchema)
+		}
+		out = append(out, e)
 	}
 	return out, nil
 })
+
+// closedSuffix ends every generated schema: its object takes no other
+// arguments.
+const closedSuffix = `,"additionalProperties":false}`
+
+// listedSchema is a generated schema as tools list it: without the
+// closedSuffix every schema shares, which Instructions says once.
+func listedSchema(schema string) json.RawMessage {
+	if open, ok := strings.CutSuffix(schema, closedSuffix); ok {
+		return json.RawMessage(open + "}")
+	}
+	return json.RawMessage(schema)
+}
 
 // Toolsets returns the names of every toolset, sorted: the API's resources.
 func Toolsets() []string {
@@ -212,10 +238,15 @@ func (tk *Toolkit) relistLocked() bool {
 	return changed
 }
 
-// Tools returns the tools the toolkit lists, sorted by name.
+// Tools returns the tools the toolkit lists, sorted by name: one per
+// operation the key may call, or with WithDiscovery the three discovery
+// tools.
 func (tk *Toolkit) Tools() []Tool {
 	tk.mu.Lock()
 	defer tk.mu.Unlock()
+	if tk.cfg.discovery {
+		return tk.discoveryToolsLocked()
+	}
 	out := make([]Tool, 0, len(tk.names))
 	for _, n := range tk.names {
 		t := tk.listed[n].tool

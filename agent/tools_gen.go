@@ -9,6 +9,26 @@ import (
 	"github.com/restorehub/restorehub-go/resources"
 )
 
+// sharedArgDocs are the descriptions of the parameters many tools share, by
+// argument name: said once (Toolkit.Instructions), not in each schema.
+var sharedArgDocs = map[string]string{
+	"adId":       "Identifier of the resource; its type and format are not documented.",
+	"alertId":    "Identifier of the resource; its type and format are not documented.",
+	"backupId":   "Identifier of the resource; its type and format are not documented.",
+	"botId":      "Identifier of the resource; its type and format are not documented.",
+	"cursor":     "Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.",
+	"domainId":   "Identifier of the resource; its type and format are not documented.",
+	"entryId":    "Identifier of the resource; its type and format are not documented.",
+	"keyId":      "Identifier of the resource; its type and format are not documented.",
+	"limit":      "Page size. The pagination style and its bounds are inferred, not documented.",
+	"listingId":  "Identifier of the resource; its type and format are not documented.",
+	"memberId":   "Identifier of the resource; its type and format are not documented.",
+	"panelId":    "Identifier of the resource; its type and format are not documented.",
+	"serverId":   "Identifier of the resource; its type and format are not documented.",
+	"teamId":     "Identifier of the resource; its type and format are not documented.",
+	"templateId": "Identifier of the resource; its type and format are not documented.",
+}
+
 // toolDefs are the 85 tools, one per operation of the spec, in the spec's
 // order.
 var toolDefs = []toolDef{
@@ -17,7 +37,7 @@ var toolDefs = []toolDef{
 		operation:   "meta.getOpenAPISpec",
 		title:       "Fetch the OpenAPI 3.x description of the REST API",
 		toolset:     "meta",
-		description: "Fetch the OpenAPI 3.x description of the REST API. Sends GET /openapi.json. No scope documented.",
+		description: "Fetch the OpenAPI 3.x description of the REST API. No scope documented.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Meta.GetOpenAPISpec(ctx)
@@ -28,7 +48,7 @@ var toolDefs = []toolDef{
 		operation:   "meta.getDataModelSchema",
 		title:       "Fetch the public data-model JSON",
 		toolset:     "meta",
-		description: "Fetch the public data-model JSON. Sends GET /public/schema.json. No scope documented.",
+		description: "Fetch the public data-model JSON. No scope documented.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Meta.GetDataModelSchema(ctx)
@@ -39,7 +59,7 @@ var toolDefs = []toolDef{
 		operation:   "account.get",
 		title:       "Get the account that owns the API key",
 		toolset:     "account",
-		description: "Get the account that owns the API key. Sends GET /account. Scope account:read (read tier).",
+		description: "Get the account that owns the API key. Scope account:read.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Account.Get(ctx)
@@ -51,7 +71,7 @@ var toolDefs = []toolDef{
 		title:       "Update account settings",
 		toolset:     "account",
 		inferred:    true,
-		description: "Update account settings. Sends PATCH /account. Scope account:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Update account settings. Scope account:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"username":{"description":"The new display name.","type":"string"},"email":{"description":"The new e-mail address.","type":"string","format":"email"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountUpdate)
@@ -67,7 +87,7 @@ var toolDefs = []toolDef{
 		title:       "Delete the account",
 		toolset:     "account",
 		inferred:    true,
-		description: "Delete the account. Sends DELETE /account. Scope account:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
+		description: "Delete the account. Scope account:delete (destructive tier): a human must confirm each call. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return nil, s.Services.Account.Delete(ctx)
@@ -79,7 +99,7 @@ var toolDefs = []toolDef{
 		title:       "Link an account (what is linked is undocumented)",
 		toolset:     "account",
 		inferred:    true,
-		description: "Link an account (what is linked is undocumented). Sends POST /account/link. Scope account:link (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Link an account (what is linked is undocumented). Scope account:link (write). Inferred.",
 		schema:      `{"type":"object","properties":{"provider":{"description":"The provider to link, such as \"discord\".","type":"string"},"code":{"description":"The OAuth authorization code from the provider.","type":"string"}},"required":["provider"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountLinkRequest)
@@ -95,8 +115,8 @@ var toolDefs = []toolDef{
 		title:       "List ads",
 		toolset:     "ads",
 		inferred:    true,
-		description: "List ads. Sends GET /ads. Scope ads:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List ads. Scope ads:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AdsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -114,7 +134,7 @@ var toolDefs = []toolDef{
 		title:       "Create ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Create ad. Sends POST /ads. Scope ads:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create ad. Scope ads:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["title"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AdCreate)
@@ -130,8 +150,8 @@ var toolDefs = []toolDef{
 		title:       "Get one ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Get one ad. Sends GET /ads/{adId}. Scope ads:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["adId"],"additionalProperties":false}`,
+		description: "Get one ad. Scope ads:read. Inferred.",
+		schema:      `{"type":"object","properties":{"adId":{"type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -146,8 +166,8 @@ var toolDefs = []toolDef{
 		title:       "Update ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Update ad. Sends PATCH /ads/{adId}. Scope ads:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
+		description: "Update ad. Scope ads:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"adId":{"type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -166,8 +186,8 @@ var toolDefs = []toolDef{
 		title:       "Delete ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Delete ad. Sends DELETE /ads/{adId}. Scope ads:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"adId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["adId"],"additionalProperties":false}`,
+		description: "Delete ad. Scope ads:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"adId":{"type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
 			if err := p.decode("adId", &adID); err != nil {
@@ -182,8 +202,8 @@ var toolDefs = []toolDef{
 		title:       "List alerts",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "List alerts. Sends GET /alerts. Scope alerts:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List alerts. Scope alerts:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AlertsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -201,7 +221,7 @@ var toolDefs = []toolDef{
 		title:       "Create alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Create alert. Sends POST /alerts. Scope alerts:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create alert. Scope alerts:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"serverId":{"description":"The server the alert watches.","type":"string"}},"required":["type"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AlertCreate)
@@ -217,8 +237,8 @@ var toolDefs = []toolDef{
 		title:       "Get one alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Get one alert. Sends GET /alerts/{alertId}. Scope alerts:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
+		description: "Get one alert. Scope alerts:read. Inferred.",
+		schema:      `{"type":"object","properties":{"alertId":{"type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -233,8 +253,8 @@ var toolDefs = []toolDef{
 		title:       "Update alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Update alert. Sends PATCH /alerts/{alertId}. Scope alerts:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
+		description: "Update alert. Scope alerts:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"alertId":{"type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -253,8 +273,8 @@ var toolDefs = []toolDef{
 		title:       "Delete alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Delete alert. Sends DELETE /alerts/{alertId}. Scope alerts:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"alertId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["alertId"],"additionalProperties":false}`,
+		description: "Delete alert. Scope alerts:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"alertId":{"type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
 			if err := p.decode("alertId", &alertID); err != nil {
@@ -269,7 +289,7 @@ var toolDefs = []toolDef{
 		title:       "Get analytics",
 		toolset:     "analytics",
 		inferred:    true,
-		description: "Get analytics. Sends GET /analytics. Scope analytics:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Get analytics. Scope analytics:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Analytics.Get(ctx)
@@ -281,8 +301,8 @@ var toolDefs = []toolDef{
 		title:       "List API keys",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "List API keys. Sends GET /api-keys. Scope api-keys:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List API keys. Scope api-keys:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.APIKeysListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -300,7 +320,7 @@ var toolDefs = []toolDef{
 		title:       "Create API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Create API key. Sends POST /api-keys. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create API key. Scope api-keys:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["name","scopes"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.APIKeyCreate)
@@ -316,8 +336,8 @@ var toolDefs = []toolDef{
 		title:       "Get one API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Get one API key. Sends GET /api-keys/{keyId}. Scope api-keys:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
+		description: "Get one API key. Scope api-keys:read. Inferred.",
+		schema:      `{"type":"object","properties":{"keyId":{"type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -332,8 +352,8 @@ var toolDefs = []toolDef{
 		title:       "Update API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Update API key. Sends PATCH /api-keys/{keyId}. Scope api-keys:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["keyId"],"additionalProperties":false}`,
+		description: "Update API key. Scope api-keys:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"keyId":{"type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -352,8 +372,8 @@ var toolDefs = []toolDef{
 		title:       "Delete API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Delete API key. Sends DELETE /api-keys/{keyId}. Scope api-keys:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"keyId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["keyId"],"additionalProperties":false}`,
+		description: "Delete API key. Scope api-keys:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"keyId":{"type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -368,8 +388,8 @@ var toolDefs = []toolDef{
 		title:       "List audit-log entries",
 		toolset:     "audit",
 		inferred:    true,
-		description: "List audit-log entries. Sends GET /audit. Scope audit:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"action":{"description":"Only entries with this action. Inferred filter.","type":"string"},"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List audit-log entries. Scope audit:read. Inferred.",
+		schema:      `{"type":"object","properties":{"action":{"description":"Only entries with this action. Inferred filter.","type":"string"},"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AuditListEventsParams
 			if err := p.decode("action", &q.Action); err != nil {
@@ -390,8 +410,8 @@ var toolDefs = []toolDef{
 		title:       "List backups",
 		toolset:     "backups",
 		inferred:    true,
-		description: "List backups. Sends GET /backups. Scope backups:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Only backups of this server. Inferred filter.","type":"string"},"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List backups. Scope backups:read. Inferred.",
+		schema:      `{"type":"object","properties":{"serverId":{"description":"Only backups of this server. Inferred filter.","type":"string"},"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BackupsListParams
 			if err := p.decode("serverId", &q.ServerID); err != nil {
@@ -412,7 +432,7 @@ var toolDefs = []toolDef{
 		title:       "Create backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Create backup. Sends POST /backups. Scope backups:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create backup. Scope backups:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"The server to back up.","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BackupCreate)
@@ -428,8 +448,8 @@ var toolDefs = []toolDef{
 		title:       "Get one backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Get one backup. Sends GET /backups/{backupId}. Scope backups:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
+		description: "Get one backup. Scope backups:read. Inferred.",
+		schema:      `{"type":"object","properties":{"backupId":{"type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -444,8 +464,8 @@ var toolDefs = []toolDef{
 		title:       "Delete backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Delete backup. Sends DELETE /backups/{backupId}. Scope backups:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["backupId"],"additionalProperties":false}`,
+		description: "Delete backup. Scope backups:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"backupId":{"type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -460,8 +480,8 @@ var toolDefs = []toolDef{
 		title:       "Restore a backup (overwrites the current state of the target)",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Restore a backup (overwrites the current state of the target). Sends POST /backups/{backupId}/restore. Scope backups:restore (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"backupId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
+		description: "Restore a backup (overwrites the current state of the target). Scope backups:restore (destructive tier): a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"backupId":{"type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
 			if err := p.decode("backupId", &backupID); err != nil {
@@ -480,7 +500,7 @@ var toolDefs = []toolDef{
 		title:       "Get billing information",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Get billing information. Sends GET /billing. Scope billing:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Get billing information. Scope billing:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Billing.Get(ctx)
@@ -492,7 +512,7 @@ var toolDefs = []toolDef{
 		title:       "Change billing settings",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Change billing settings. Sends PATCH /billing. Scope billing:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Change billing settings. Scope billing:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"plan":{"description":"The subscription plan as it appears in error bodies. Only 'PREMIUM' is shown verbatim (429 example); the plans are named Free, Premium, Business and Enterprise, so FREE/BUSINESS/ENTERPRISE are the likely spellings (inferred). Kept as a free string so unknown values do not break decoding. Source: https://restorehub.net/ja/docs/rate-limits","type":"string"},"cancelAtPeriodEnd":{"type":"boolean"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BillingUpdate)
@@ -508,8 +528,8 @@ var toolDefs = []toolDef{
 		title:       "List blacklist entries",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "List blacklist entries. Sends GET /blacklist. Scope blacklist:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List blacklist entries. Scope blacklist:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BlacklistListEntriesParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -527,7 +547,7 @@ var toolDefs = []toolDef{
 		title:       "Create blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Create blacklist entry. Sends POST /blacklist. Scope blacklist:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create blacklist entry. Scope blacklist:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -543,8 +563,8 @@ var toolDefs = []toolDef{
 		title:       "Delete blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Delete blacklist entry. Sends DELETE /blacklist/{entryId}. Scope blacklist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
+		description: "Delete blacklist entry. Scope blacklist:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"entryId":{"type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
 			if err := p.decode("entryId", &entryID); err != nil {
@@ -559,8 +579,8 @@ var toolDefs = []toolDef{
 		title:       "List bots",
 		toolset:     "bots",
 		inferred:    true,
-		description: "List bots. Sends GET /bots. Scope bots:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List bots. Scope bots:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BotsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -578,7 +598,7 @@ var toolDefs = []toolDef{
 		title:       "Create bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Create bot. Sends POST /bots. Scope bots:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create bot. Scope bots:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"token":{"description":"The Discord bot token.","type":"string"}},"required":["name","token"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BotCreate)
@@ -594,8 +614,8 @@ var toolDefs = []toolDef{
 		title:       "Get one bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Get one bot. Sends GET /bots/{botId}. Scope bots:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		description: "Get one bot. Scope bots:read. Inferred.",
+		schema:      `{"type":"object","properties":{"botId":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -610,8 +630,8 @@ var toolDefs = []toolDef{
 		title:       "Update bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Update bot. Sends PATCH /bots/{botId}. Scope bots:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		description: "Update bot. Scope bots:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"botId":{"type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -630,8 +650,8 @@ var toolDefs = []toolDef{
 		title:       "Delete bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Delete bot. Sends DELETE /bots/{botId}. Scope bots:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"botId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["botId"],"additionalProperties":false}`,
+		description: "Delete bot. Scope bots:delete (destructive tier): a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"botId":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
 			if err := p.decode("botId", &botID); err != nil {
@@ -646,7 +666,7 @@ var toolDefs = []toolDef{
 		title:       "Read Discord-side data (what exactly is undocumented)",
 		toolset:     "discord",
 		inferred:    true,
-		description: "Read Discord-side data (what exactly is undocumented). Sends GET /discord/guilds. Scope discord:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Read Discord-side data (what exactly is undocumented). Scope discord:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Discord.ListGuilds(ctx)
@@ -658,8 +678,8 @@ var toolDefs = []toolDef{
 		title:       "List domains",
 		toolset:     "domains",
 		inferred:    true,
-		description: "List domains. Sends GET /domains. Scope domains:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List domains. Scope domains:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.DomainsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -677,7 +697,7 @@ var toolDefs = []toolDef{
 		title:       "Create domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Create domain. Sends POST /domains. Scope domains:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create domain. Scope domains:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"hostname":{"type":"string"}},"required":["hostname"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.DomainCreate)
@@ -693,8 +713,8 @@ var toolDefs = []toolDef{
 		title:       "Get one domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Get one domain. Sends GET /domains/{domainId}. Scope domains:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
+		description: "Get one domain. Scope domains:read. Inferred.",
+		schema:      `{"type":"object","properties":{"domainId":{"type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
 			if err := p.decode("domainId", &domainID); err != nil {
@@ -709,8 +729,8 @@ var toolDefs = []toolDef{
 		title:       "Delete domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Delete domain. Sends DELETE /domains/{domainId}. Scope domains:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"domainId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["domainId"],"additionalProperties":false}`,
+		description: "Delete domain. Scope domains:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"domainId":{"type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
 			if err := p.decode("domainId", &domainID); err != nil {
@@ -725,7 +745,7 @@ var toolDefs = []toolDef{
 		title:       "Get firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Get firewall settings. Sends GET /firewall. Scope firewall:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Get firewall settings. Scope firewall:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Firewall.Get(ctx)
@@ -737,7 +757,7 @@ var toolDefs = []toolDef{
 		title:       "Update firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Update firewall settings. Sends PATCH /firewall. Scope firewall:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Update firewall settings. Scope firewall:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"blockVpn":{"type":"boolean"},"minAccountAgeDays":{"type":"integer"},"blockedCountries":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.FirewallUpdate)
@@ -753,8 +773,8 @@ var toolDefs = []toolDef{
 		title:       "List marketplace listings",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "List marketplace listings. Sends GET /marketplace. Scope marketplace:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List marketplace listings. Scope marketplace:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MarketplaceListListingsParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -772,7 +792,7 @@ var toolDefs = []toolDef{
 		title:       "Create marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Create marketplace listing. Sends POST /marketplace. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create marketplace listing. Scope marketplace:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MarketplaceListingCreate)
@@ -788,8 +808,8 @@ var toolDefs = []toolDef{
 		title:       "Get one marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Get one marketplace listing. Sends GET /marketplace/{listingId}. Scope marketplace:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["listingId"],"additionalProperties":false}`,
+		description: "Get one marketplace listing. Scope marketplace:read. Inferred.",
+		schema:      `{"type":"object","properties":{"listingId":{"type":"string"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -804,8 +824,8 @@ var toolDefs = []toolDef{
 		title:       "Update marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Update marketplace listing. Sends PATCH /marketplace/{listingId}. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
+		description: "Update marketplace listing. Scope marketplace:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"listingId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -824,7 +844,7 @@ var toolDefs = []toolDef{
 		title:       "Request a marketplace payout (moves money)",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Request a marketplace payout (moves money). Sends POST /marketplace/payouts. Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
+		description: "Request a marketplace payout (moves money). Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred.",
 		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PayoutRequest)
@@ -840,8 +860,8 @@ var toolDefs = []toolDef{
 		title:       "List members",
 		toolset:     "members",
 		inferred:    true,
-		description: "List members. Sends GET /members. Scope members:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Only members verified in this server. Inferred filter.","type":"string"},"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List members. Scope members:read. Inferred.",
+		schema:      `{"type":"object","properties":{"serverId":{"description":"Only members verified in this server. Inferred filter.","type":"string"},"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MembersListParams
 			if err := p.decode("serverId", &q.ServerID); err != nil {
@@ -862,8 +882,8 @@ var toolDefs = []toolDef{
 		title:       "Get one member",
 		toolset:     "members",
 		inferred:    true,
-		description: "Get one member. Sends GET /members/{memberId}. Scope members:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["memberId"],"additionalProperties":false}`,
+		description: "Get one member. Scope members:read. Inferred.",
+		schema:      `{"type":"object","properties":{"memberId":{"type":"string"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
 			if err := p.decode("memberId", &memberID); err != nil {
@@ -878,8 +898,8 @@ var toolDefs = []toolDef{
 		title:       "Update a member record",
 		toolset:     "members",
 		inferred:    true,
-		description: "Update a member record. Sends PATCH /members/{memberId}. Scope members:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"memberId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
+		description: "Update a member record. Scope members:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"memberId":{"type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
 			if err := p.decode("memberId", &memberID); err != nil {
@@ -898,7 +918,7 @@ var toolDefs = []toolDef{
 		title:       "Mass-verify members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Mass-verify members. Sends POST /members/mass-verify. Scope members:mass-verify (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Mass-verify members. Scope members:mass-verify (write). Inferred.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"memberIds":{"description":"The members to verify; all pending ones when empty.","type":"array","items":{"type":"string"}}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassVerifyRequest)
@@ -914,7 +934,7 @@ var toolDefs = []toolDef{
 		title:       "Send a mass DM to members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Send a mass DM to members. Sends POST /members/massdm. Scope members:massdm (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Send a mass DM to members. Scope members:massdm (write). Inferred.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"message":{"description":"The text to send.","type":"string"},"memberIds":{"description":"The recipients; everyone when empty.","type":"array","items":{"type":"string"}}},"required":["serverId","message"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassDMRequest)
@@ -930,7 +950,7 @@ var toolDefs = []toolDef{
 		title:       "Pull (join) verified members into a target server",
 		toolset:     "members",
 		inferred:    true,
-		description: "Pull (join) verified members into a target server. Sends POST /members/pull. Scope members:pull (destructive tier): a human must confirm each call. Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches. Partly inferred: documented to exist, but its path and arguments are guesses; it may fail with 404 or 400.",
+		description: "Pull (join) verified members into a target server. Scope members:pull (destructive tier): a human must confirm each call. Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches. Partly inferred.",
 		schema:      `{"type":"object","properties":{"targetServerId":{"description":"The server to pull members into; the pacing budget is kept per target server.","type":"string"},"memberIds":{"description":"The members to pull; each one spends one unit of the 50-per-minute budget.","type":"array","items":{"type":"string"}}},"required":["targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MemberPullRequest)
@@ -946,8 +966,8 @@ var toolDefs = []toolDef{
 		title:       "List panels",
 		toolset:     "panels",
 		inferred:    true,
-		description: "List panels. Sends GET /panels. Scope panels:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List panels. Scope panels:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.PanelsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -965,7 +985,7 @@ var toolDefs = []toolDef{
 		title:       "Create panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Create panel. Sends POST /panels. Scope panels:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create panel. Scope panels:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["serverId","channelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PanelCreate)
@@ -981,8 +1001,8 @@ var toolDefs = []toolDef{
 		title:       "Get one panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Get one panel. Sends GET /panels/{panelId}. Scope panels:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		description: "Get one panel. Scope panels:read. Inferred.",
+		schema:      `{"type":"object","properties":{"panelId":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -997,8 +1017,8 @@ var toolDefs = []toolDef{
 		title:       "Update panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Update panel. Sends PATCH /panels/{panelId}. Scope panels:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		description: "Update panel. Scope panels:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"panelId":{"type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -1017,8 +1037,8 @@ var toolDefs = []toolDef{
 		title:       "Delete panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Delete panel. Sends DELETE /panels/{panelId}. Scope panels:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"panelId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["panelId"],"additionalProperties":false}`,
+		description: "Delete panel. Scope panels:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"panelId":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
 			if err := p.decode("panelId", &panelID); err != nil {
@@ -1033,8 +1053,8 @@ var toolDefs = []toolDef{
 		title:       "List referrals / referral stats",
 		toolset:     "referrals",
 		inferred:    true,
-		description: "List referrals / referral stats. Sends GET /referrals. Scope referrals:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List referrals / referral stats. Scope referrals:read. Inferred.",
+		schema:      `{"type":"object","properties":{"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ReferralsListParams
 			if err := p.decode("page", &q.Page); err != nil {
@@ -1052,8 +1072,8 @@ var toolDefs = []toolDef{
 		title:       "List servers",
 		toolset:     "servers",
 		inferred:    true,
-		description: "List servers. Sends GET /servers. Scope servers:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List servers. Scope servers:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ServersListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -1071,7 +1091,7 @@ var toolDefs = []toolDef{
 		title:       "Create server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Create server. Sends POST /servers. Scope servers:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create server. Scope servers:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"guildId":{"description":"The Discord guild ID.","type":"string"},"name":{"type":"string"}},"required":["guildId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ServerCreate)
@@ -1087,8 +1107,8 @@ var toolDefs = []toolDef{
 		title:       "Get one server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Get one server. Sends GET /servers/{serverId}. Scope servers:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		description: "Get one server. Scope servers:read. Inferred.",
+		schema:      `{"type":"object","properties":{"serverId":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1103,8 +1123,8 @@ var toolDefs = []toolDef{
 		title:       "Update server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Update server. Sends PATCH /servers/{serverId}. Scope servers:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		description: "Update server. Scope servers:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1123,8 +1143,8 @@ var toolDefs = []toolDef{
 		title:       "Delete server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Delete server. Sends DELETE /servers/{serverId}. Scope servers:delete (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"serverId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["serverId"],"additionalProperties":false}`,
+		description: "Delete server. Scope servers:delete (destructive tier): a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"serverId":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
 			if err := p.decode("serverId", &serverID); err != nil {
@@ -1139,8 +1159,8 @@ var toolDefs = []toolDef{
 		title:       "List teams",
 		toolset:     "teams",
 		inferred:    true,
-		description: "List teams. Sends GET /teams. Scope teams:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List teams. Scope teams:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TeamsListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -1158,7 +1178,7 @@ var toolDefs = []toolDef{
 		title:       "Create team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Create team. Sends POST /teams. Scope teams:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create team. Scope teams:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TeamCreate)
@@ -1174,8 +1194,8 @@ var toolDefs = []toolDef{
 		title:       "Get one team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Get one team. Sends GET /teams/{teamId}. Scope teams:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
+		description: "Get one team. Scope teams:read. Inferred.",
+		schema:      `{"type":"object","properties":{"teamId":{"type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1190,8 +1210,8 @@ var toolDefs = []toolDef{
 		title:       "Update team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Update team. Sends PATCH /teams/{teamId}. Scope teams:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
+		description: "Update team. Scope teams:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"teamId":{"type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1210,8 +1230,8 @@ var toolDefs = []toolDef{
 		title:       "Delete team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Delete team. Sends DELETE /teams/{teamId}. Scope teams:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"teamId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["teamId"],"additionalProperties":false}`,
+		description: "Delete team. Scope teams:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"teamId":{"type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
 			if err := p.decode("teamId", &teamID); err != nil {
@@ -1226,8 +1246,8 @@ var toolDefs = []toolDef{
 		title:       "List templates",
 		toolset:     "templates",
 		inferred:    true,
-		description: "List templates. Sends GET /templates. Scope templates:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List templates. Scope templates:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TemplatesListParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -1245,7 +1265,7 @@ var toolDefs = []toolDef{
 		title:       "Create template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Create template. Sends POST /templates. Scope templates:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create template. Scope templates:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"sourceServerId":{"description":"The server to copy the structure of.","type":"string"}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TemplateCreate)
@@ -1261,8 +1281,8 @@ var toolDefs = []toolDef{
 		title:       "Get one template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Get one template. Sends GET /templates/{templateId}. Scope templates:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["templateId"],"additionalProperties":false}`,
+		description: "Get one template. Scope templates:read. Inferred.",
+		schema:      `{"type":"object","properties":{"templateId":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1277,8 +1297,8 @@ var toolDefs = []toolDef{
 		title:       "Update template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Update template. Sends PATCH /templates/{templateId}. Scope templates:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
+		description: "Update template. Scope templates:write (write). Inferred.",
+		schema:      `{"type":"object","properties":{"templateId":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1297,8 +1317,8 @@ var toolDefs = []toolDef{
 		title:       "Apply a template to a server (overwrites server structure)",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Apply a template to a server (overwrites server structure). Sends POST /templates/{templateId}/apply. Scope templates:apply (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"templateId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
+		description: "Apply a template to a server (overwrites server structure). Scope templates:apply (destructive tier): a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"templateId":{"type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
 			if err := p.decode("templateId", &templateID); err != nil {
@@ -1317,7 +1337,7 @@ var toolDefs = []toolDef{
 		title:       "Upload a file",
 		toolset:     "upload",
 		inferred:    true,
-		description: "Upload a file. Sends POST /upload. Scope upload:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Upload a file. Scope upload:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","format":"byte"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
@@ -1333,7 +1353,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Get verification-page settings. Sends GET /verify-page. Scope verify-page:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Get verification-page settings. Scope verify-page:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.VerifyPage.Get(ctx)
@@ -1345,7 +1365,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Update verification-page settings. Sends PATCH /verify-page. Scope verify-page:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Update verification-page settings. Scope verify-page:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"type":["string","null"],"format":"uri"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.VerifyPageUpdate)
@@ -1361,8 +1381,8 @@ var toolDefs = []toolDef{
 		title:       "List whitelist entries",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "List whitelist entries. Sends GET /whitelist. Scope whitelist:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"cursor":{"description":"Cursor from the previous page's nextCursor; omit for the first page. The pagination style is inferred, not documented.","type":"string"},"limit":{"description":"Page size. The pagination style and its bounds are inferred, not documented.","type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
+		description: "List whitelist entries. Scope whitelist:read. Inferred.",
+		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.WhitelistListEntriesParams
 			if err := p.decode("cursor", &q.Cursor); err != nil {
@@ -1380,7 +1400,7 @@ var toolDefs = []toolDef{
 		title:       "Create whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Create whitelist entry. Sends POST /whitelist. Scope whitelist:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Create whitelist entry. Scope whitelist:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -1396,8 +1416,8 @@ var toolDefs = []toolDef{
 		title:       "Delete whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Delete whitelist entry. Sends DELETE /whitelist/{entryId}. Scope whitelist:write (write tier). Deletes: a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"entryId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"}},"required":["entryId"],"additionalProperties":false}`,
+		description: "Delete whitelist entry. Scope whitelist:write (write). Deletes: a human must confirm each call. Inferred.",
+		schema:      `{"type":"object","properties":{"entryId":{"type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
 			if err := p.decode("entryId", &entryID); err != nil {
@@ -1412,7 +1432,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Get verification-widget settings. Sends GET /widget. Scope widget:read (read tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Get verification-widget settings. Scope widget:read. Inferred.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Widget.Get(ctx)
@@ -1424,7 +1444,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Update verification-widget settings. Sends PATCH /widget. Scope widget:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
+		description: "Update verification-widget settings. Scope widget:write (write). Inferred.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"theme":{"type":"string"},"allowedOrigins":{"type":"array","items":{"type":"string","format":"uri"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.WidgetUpdate)

@@ -146,10 +146,10 @@ func scopeStrings(s []restorehub.Scope) []string {
 func TestE2EReadCallSendsOneRequest(t *testing.T) {
 	for _, v := range versions {
 		t.Run(versionName(v), func(t *testing.T) {
-			fake, _, srv := setup(t, []restorehub.Scope{restorehub.ScopeServersRead}, []restorehub.Scope{restorehub.ScopeServersRead})
+			fake, tk, srv := setup(t, []restorehub.Scope{restorehub.ScopeServersRead}, []restorehub.Scope{restorehub.ScopeServersRead})
 			cs := connect(t, srv, nil, v)
-			if got := cs.InitializeResult().Instructions; got != mcpserver.DefaultInstructions {
-				t.Errorf("instructions %q, want DefaultInstructions", got)
+			if got := cs.InitializeResult().Instructions; got != mcpserver.DefaultInstructions+" "+tk.Instructions() {
+				t.Errorf("instructions %q, want DefaultInstructions and the toolkit's", got)
 			}
 			res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "servers_list", Arguments: map[string]any{}})
 			if err != nil || res.IsError {

@@ -82,7 +82,8 @@ func WithImplementation(impl mcp.Implementation) Option {
 }
 
 // WithServerOptions sets the options given to mcp.NewServer, such as
-// Instructions (DefaultInstructions when empty) or a Logger. The tools capability with listChanged is
+// Instructions (when empty: DefaultInstructions followed by the toolkit's
+// Instructions) or a Logger. The tools capability with listChanged is
 // always declared, so that clients learn the list can change even while it
 // is empty.
 func WithServerOptions(opts mcp.ServerOptions) Option {
@@ -134,8 +135,14 @@ func New(tk *agent.Toolkit, opts ...Option) *mcp.Server {
 	}
 	so := cfg.serverOpts
 	so.Capabilities = withTools(so.Capabilities)
+	if so.SetCacheable == nil {
+		so.SetCacheable = toolsCacheHint
+	}
 	if so.Instructions == "" {
 		so.Instructions = DefaultInstructions
+		if tk != nil { // what every tool shares, said once instead of in each tool
+			so.Instructions += " " + tk.Instructions()
+		}
 	}
 	s := mcp.NewServer(impl, &so)
 	if tk == nil {

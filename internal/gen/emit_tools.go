@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -49,11 +50,22 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 		decls[dc.name] = true
 	}
 	q := func(expr string) string { return qualifyExpr(expr, decls) }
+	argsOf := make([][]toolArg, len(pl.ops))
+	for i, p := range pl.ops {
+		argsOf[i] = toolArgs(d, p)
+	}
+	shared := shareArgDocs(argsOf)
+	w.comment("sharedArgDocs are the descriptions of the parameters many tools share, by argument name: said once (Toolkit.Instructions), not in each schema.")
+	w.line("var sharedArgDocs = map[string]string{")
+	for _, name := range slices.Sorted(maps.Keys(shared)) {
+		w.line("%s: %s,", goQuote(name), goQuote(shared[name]))
+	}
+	w.line("}")
 	w.comment(fmt.Sprintf("toolDefs are the %d tools, one per operation of the spec, in the spec's order.", len(pl.ops)))
 	w.line("var toolDefs = []toolDef{")
-	for _, p := range pl.ops {
+	for i, p := range pl.ops {
 		op := p.op
-		args := toolArgs(d, p)
+		args := argsOf[i]
 		w.line("{")
 		w.line("name: %s,", goQuote(toolName(op.id)))
 		w.line("operation: %s,", goQuote(op.id))
@@ -203,16 +215,18 @@ func toolTitle(op *operation) string {
 	return strings.TrimSuffix(t, ".")
 }
 
-// toolDescription says what the tool does, the scope and tier it needs, its
-// pacing, and warns when it is inferred. It is short: every listed tool's
-// description is in the model's context on every turn.
+// toolDescription says what the tool does (the request is in
+// describe_operation and in the confirmation, not here), the scope and tier
+// it needs, whether a human confirms it, its pacing, and marks it when it is
+// inferred ("Inferred." or "Partly inferred.", explained once by
+// Toolkit.Instructions). It is short: every listed tool's description is in
+// the model's context on every turn.
 func toolDescription(p *opPlan) string {
 	op := p.op
 	var parts []string
 	if s := strings.Join(strings.Fields(op.summary), " "); s != "" {
 		parts = append(parts, sentence(s))
 	}
-	parts = append(parts, fmt.Sprintf("Sends %s %s.", op.method, op.path))
 	switch {
 	case op.scope == "":
 		parts = append(parts, "No scope documented.")
@@ -220,8 +234,10 @@ func toolDescription(p *opPlan) string {
 		parts = append(parts, fmt.Sprintf("Scope %s (tier not documented).", op.scope))
 	case op.tier == "destructive":
 		parts = append(parts, fmt.Sprintf("Scope %s (destructive tier): a human must confirm each call.", op.scope))
+	case op.tier == "read":
+		parts = append(parts, fmt.Sprintf("Scope %s.", op.scope))
 	default:
-		parts = append(parts, fmt.Sprintf("Scope %s (%s tier).", op.scope, op.tier))
+		parts = append(parts, fmt.Sprintf("Scope %s (%s).", op.scope, op.tier))
 	}
 	if op.method == "DELETE" && op.tier != "destructive" {
 		parts = append(parts, "Deletes: a human must confirm each call.")
@@ -238,12 +254,66 @@ func toolDescription(p *opPlan) string {
 	}
 	if op.inferred {
 		if op.existenceDocumented {
-			parts = append(parts, "Partly inferred: documented to exist, but its path and arguments are guesses; it may fail with 404 or 400.")
+			parts = append(parts, "Partly inferred.")
 		} else {
-			parts = append(parts, "Inferred, not documented: it may fail with 404 or 400.")
+			parts = append(parts, "Inferred.")
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// minSharedDoc is how many tools must give a parameter the same description
+// for it to be said once instead of in each schema.
+const minSharedDoc = 3
+
+// shareArgDocs finds the parameter descriptions that at least minSharedDoc
+// tools repeat word for word, removes them from those tools' schemas, and
+// returns them by argument name. A name whose repeated descriptions differ
+// keeps the most repeated one shared and the others in place.
+func shareArgDocs(argsOf [][]toolArg) map[string]string {
+	count := map[string]int{} // description → tools giving it
+	for _, args := range argsOf {
+		for _, a := range args {
+			if desc := paramDoc(a); desc != "" {
+				count[desc]++
+			}
+		}
+	}
+	shared := map[string]string{}
+	for _, args := range argsOf {
+		for _, a := range args {
+			desc := paramDoc(a)
+			if desc == "" || count[desc] < minSharedDoc {
+				continue
+			}
+			if old, ok := shared[a.name]; ok && old != desc && (count[old] > count[desc] || (count[old] == count[desc] && old < desc)) {
+				continue
+			}
+			shared[a.name] = desc
+		}
+	}
+	for _, args := range argsOf {
+		for i, a := range args {
+			if desc := paramDoc(a); desc != "" && shared[a.name] == desc {
+				o := a.schema.(orderedJSON)
+				args[i].schema = slices.DeleteFunc(slices.Clone(o), func(m kv) bool { return m.k == "description" })
+			}
+		}
+	}
+	return shared
+}
+
+// paramDoc is the description of a path or query parameter, or "".
+func paramDoc(a toolArg) string {
+	if a.in != "path" && a.in != "query" {
+		return ""
+	}
+	o, ok := a.schema.(orderedJSON)
+	if !ok {
+		return ""
+	}
+	desc, _ := o.get("description").(string)
+	return desc
 }
 
 // toolArgs lists the properties of an operation's input schema: path

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +92,37 @@ func TestToolSchemas(t *testing.T) {
 	}
 	if d := descs["members.pull"]; !strings.Contains(d, "Paced") {
 		t.Errorf("members.pull description lacks pacing: %s", d)
+	}
+	if d := descs["ads.delete"]; !strings.Contains(d, "a human must confirm each call") || !strings.Contains(d, "ads:write (write)") {
+		t.Errorf("ads.delete description lacks its confirmation or scope: %s", d)
+	}
+}
+
+// TestSharedArgDocs: a parameter description that at least minSharedDoc
+// tools repeat is taken out of their schemas and kept once by argument
+// name; one fewer tools keep theirs.
+func TestSharedArgDocs(t *testing.T) {
+	arg := func(name, in, desc string) toolArg {
+		return toolArg{name: name, in: in, schema: orderedJSON{{"description", desc}, {"type", "string"}}}
+	}
+	argsOf := [][]toolArg{
+		{arg("cursor", "query", "Page cursor."), arg("a", "path", "An id."), arg("x", "body", "Body text.")},
+		{arg("cursor", "query", "Page cursor."), arg("b", "path", "An id."), arg("x", "body", "Body text.")},
+		{arg("cursor", "query", "Page cursor."), arg("c", "path", "An id."), arg("x", "body", "Body text."), arg("rare", "query", "Twice.")},
+		{arg("rare", "query", "Twice.")},
+	}
+	shared := shareArgDocs(argsOf)
+	want := map[string]string{"cursor": "Page cursor.", "a": "An id.", "b": "An id.", "c": "An id."}
+	if !maps.Equal(shared, want) {
+		t.Fatalf("shared %v, want %v", shared, want)
+	}
+	for _, args := range argsOf {
+		for _, a := range args {
+			has := a.schema.(orderedJSON).has("description")
+			if keep := want[a.name] == ""; has != keep {
+				t.Errorf("%s (%s): description kept %v, want %v", a.name, a.in, has, keep)
+			}
+		}
 	}
 }
 

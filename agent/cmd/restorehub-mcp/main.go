@@ -29,6 +29,10 @@
 //		list only the tools of these resources ("backups,members").
 //	-documented-only
 //		hide operations inferred from scope names rather than documented.
+//	-discovery
+//		list three tools (search_operations, describe_operation,
+//		call_operation) instead of one per operation; the other flags
+//		decide what they can reach.
 //	-max-destructive N/DURATION
 //		send at most N destructive calls per DURATION, such as 1/1h.
 //	-http ADDR
@@ -114,6 +118,7 @@ type options struct {
 	allowDestructive bool
 	toolsets         []string
 	documentedOnly   bool
+	discovery        bool
 	httpAddr         string
 	tokenFile        string
 	audit            bool
@@ -134,6 +139,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.readOnly, "read-only", false, "list only read-only tools (wins over -allow-destructive)")
 	fs.BoolVar(&o.allowDestructive, "allow-destructive", false, "list destructive tools; each call asks the human in the MCP client")
 	fs.BoolVar(&o.documentedOnly, "documented-only", false, "hide operations inferred from scope names")
+	fs.BoolVar(&o.discovery, "discovery", false, "list three tools (search, describe, call) instead of one per operation")
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP on this address, such as 127.0.0.1:8765, instead of stdio (beyond loopback only with a bearer token)")
 	fs.StringVar(&o.tokenFile, "http-token-file", "", "with -http, require this file's bearer token (else "+envToken+", when set)")
 	fs.BoolVar(&o.audit, "audit", true, "write a JSON audit record per tool call to stderr")
@@ -312,6 +318,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if o.documentedOnly {
 		tkOpts = append(tkOpts, agent.DocumentedOnly())
+	}
+	if o.discovery {
+		tkOpts = append(tkOpts, agent.WithDiscovery())
 	}
 	if o.limitN > 0 {
 		tkOpts = append(tkOpts, agent.WithDestructiveLimit(o.limitN, o.limitPer))
