@@ -28,10 +28,22 @@
 // when the budget is idle. A taken slot whose process dies before releasing it
 // frees after the in-flight timeout (WithInflightTimeout).
 //
+// Callers that have to wait are served first come, first served across
+// processes: each takes a ticket in a queue kept in Redis. Only a process's
+// first waiting ticket asks Redis again, when a slot frees by time or when
+// it is woken through Redis pub/sub (a release handed a slot back, a ticket
+// was granted or left, a response freed slots), and at least once a second.
+//
 // Redis being slow or down never fails or stalls a request: each Redis call
 // is bounded by a short timeout (WithTimeout), and on an error the budget
-// paces with an in-process fallback budget, logs once, and tries Redis again
-// every few seconds (WithRetryInterval).
+// paces with an in-process fallback budget at this process's share of the
+// key (the limit divided by the processes recently seen on it), logs once,
+// and tries Redis again after half to one and a half retry intervals
+// (WithRetryInterval). When Redis answers again the budget adds what the
+// fallback spent to the shared budget, and keeps to its share for a while
+// longer, until the other processes must be back too. With a Cluster
+// client, a failure reloads the cluster's slot map, so that a promoted
+// replica is used as soon as it is promoted.
 package redisbudget
 
 import (
@@ -54,8 +66,12 @@ import (
 
 // Defaults of the options.
 const (
-	// DefaultTimeout bounds each Redis call.
-	DefaultTimeout = 100 * time.Millisecond
+	// DefaultTimeout bounds each Redis call. A Redis that answers later
+	// counts as unavailable; on a loaded host 100ms was too short for the
+	// first calls (dialling, loading the scripts), and every process then
+	// paced alone. While Redis is down only one call per retry interval
+	// waits for it.
+	DefaultTimeout = 250 * time.Millisecond
 	// DefaultRetryInterval is how long the budget paces in process after a
 	// Redis error before it tries Redis again.
 	DefaultRetryInterval = 3 * time.Second
@@ -87,6 +103,12 @@ const (
 	// lateCallTimeout bounds a Redis call whose caller has stopped waiting,
 	// so that its result (a slot to hand back) can still be used.
 	lateCallTimeout = 5 * time.Second
+	// firstCallFactor multiplies the timeout of the calls made before
+	// Redis has answered once.
+	firstCallFactor = 4
+	// clusterReloadLead is how long before trying a Cluster again its
+	// state is reloaded.
+	clusterReloadLead = 300 * time.Millisecond
 	// maxPending bounds the releases kept for when Redis answers again.
 	maxPending = 10000
 )
@@ -104,8 +126,10 @@ type Budget struct {
 	seq      atomic.Uint64
 	cfg      config
 
-	procs  atomic.Int64 // processes seen on the key at the last acquire
-	window atomic.Int64 // the learned window (ns), 0 until known
+	procs    atomic.Int64 // processes seen on the key at the last acquire
+	procsAt  atomic.Int64 // when procs was last raised or renewed (Unix ns)
+	answered atomic.Bool  // Redis has answered at least once
+	window   atomic.Int64 // the learned window (ns), 0 until known
 
 	mu           sync.Mutex
 	down         bool      // the last Redis call failed
@@ -140,7 +164,9 @@ type config struct {
 type Option func(*config) error
 
 // WithTimeout bounds each Redis call (default DefaultTimeout). A call that
-// takes longer counts as Redis being unavailable.
+// takes longer counts as Redis being unavailable. Until Redis has answered
+// once (the first calls dial and load the scripts), a call may take four
+// times as long.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 || d > time.Minute {
@@ -217,7 +243,10 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithFallback paces with b while Redis is unavailable, instead of a new
 // restorehub.MemoryBudget. The budget also passes every observation to b, so
-// that b knows the limit and the key's recent use when it takes over.
+// that b knows the limit and the key's recent use when it takes over; it
+// passes this process's share of them: Limit and Remaining divided by the
+// number of processes that used the key in the last minute. Right after an
+// outage, b paces each request as well as Redis does.
 func WithFallback(b restorehub.Budget) Option {
 	return func(c *config) error {
 		if b == nil {
@@ -628,12 +657,17 @@ func (b *Budget) failed(err error) {
 	b.down, b.probing = true, false
 	// Between half and one and a half retry intervals, so that processes
 	// that lost Redis together do not come back together.
-	b.retryAt = time.Now().Add(b.cfg.retryInterval/2 + rand.N(b.cfg.retryInterval))
+	delay := b.cfg.retryInterval/2 + rand.N(b.cfg.retryInterval)
+	b.retryAt = time.Now().Add(delay)
 	b.mu.Unlock()
 	if c, ok := b.rdb.(*redis.ClusterClient); ok {
 		// A dead master refuses connections and never answers MOVED: only
-		// a new view of the cluster routes the slot to its replacement.
+		// a new view of the cluster routes the slot to its replacement
+		// (go-redis refreshes it by itself once a minute). Reload now, and
+		// again just before the next try, by when a replica may have been
+		// promoted.
 		c.ReloadState(context.Background())
+		time.AfterFunc(max(delay-clusterReloadLead, 0), func() { c.ReloadState(context.Background()) })
 	}
 	if !was {
 		b.cfg.logger.Warn("redisbudget: Redis is unavailable; pacing with the in-process budget until it answers again",
@@ -643,6 +677,7 @@ func (b *Budget) failed(err error) {
 
 // succeeded records a Redis answer, ending an outage.
 func (b *Budget) succeeded() {
+	b.answered.Store(true)
 	b.mu.Lock()
 	was := b.down
 	b.down, b.probing = false, false
@@ -689,7 +724,15 @@ func (b *Budget) run(ctx context.Context, script *redis.Script, args []any, late
 			late(v)
 		}
 	}()
-	timer := time.NewTimer(b.cfg.timeout)
+	timeout := b.cfg.timeout
+	if !b.answered.Load() {
+		// The first calls dial, load the scripts and (on a Cluster) the
+		// slots; until Redis has answered once the budget knows neither
+		// the limit nor how many processes share it, and pacing alone
+		// would overrun the key, so they may take longer.
+		timeout *= firstCallFactor
+	}
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	var gaveUp error
 	select {

@@ -37,8 +37,15 @@ func (b *Budget) shareOf(rl restorehub.RateLimit) restorehub.RateLimit {
 
 // learn keeps what an acquire reply told about the key.
 func (b *Budget) learn(res acquireResult) {
+	// A Redis that restarted empty, or a promoted replica, has not seen
+	// every process yet: the count only falls once the higher one is older
+	// than procWindow.
 	if res.procs > 0 {
-		b.procs.Store(int64(res.procs))
+		now := time.Now().UnixNano()
+		if int64(res.procs) >= b.procs.Load() || now-b.procsAt.Load() > int64(procWindow) {
+			b.procs.Store(int64(res.procs))
+			b.procsAt.Store(now)
+		}
 	}
 	if res.window > 0 {
 		b.window.Store(int64(res.window))
