@@ -380,7 +380,7 @@ func TestFailoverSentinel(t *testing.T) {
 			old := s.primary.addr()
 			began := time.Now()
 			s.primary.kill()
-			waitUntil(t, 30*time.Second, "the sentinels to promote the replica", func() bool {
+			waitUntil(t, 45*time.Second, "the sentinels to promote the replica", func() bool {
 				a := s.primaryAddr()
 				return a != "" && a != old
 			})
@@ -416,7 +416,7 @@ func TestFailoverCluster(t *testing.T) {
 			time.Sleep(5 * time.Second)
 			began := time.Now()
 			victim.kill()
-			waitUntil(t, 30*time.Second, "the replica to take the slot over", func() bool {
+			waitUntil(t, 45*time.Second, "the replica to take the slot over", func() bool {
 				m := c.masterOf(int(slot), victim)
 				return m != nil && m != victim
 			})

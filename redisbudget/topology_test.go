@@ -64,15 +64,6 @@ func (n *node) kill() {
 	_ = cmd.Wait()
 }
 
-func (n *node) output() string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.out == nil {
-		return ""
-	}
-	return n.out.String()
-}
-
 // needBinary skips the test, or fails it under CI, without the binary.
 func needBinary(t testing.TB, name string) {
 	t.Helper()
@@ -288,22 +279,33 @@ func (c *cluster) addrs() []string {
 	return a
 }
 
-// masterOf returns the node that a live node says is the master of slot.
+// masterOf returns the node that a live node (not skip) says is the
+// master of slot.
 func (c *cluster) masterOf(slot int, skip *node) *node {
 	for _, n := range c.nodes {
 		if n == skip {
 			continue
 		}
 		rdb := redis.NewClient(&redis.Options{Addr: n.addr(), MaxRetries: -1})
-		slots, err := rdb.ClusterSlots(context.Background()).Result()
+		shards, err := rdb.ClusterShards(context.Background()).Result()
 		rdb.Close()
 		if err != nil {
 			continue
 		}
-		for _, s := range slots {
-			if slot >= s.Start && slot <= s.End && len(s.Nodes) > 0 {
+		for _, sh := range shards {
+			owns := false
+			for _, r := range sh.Slots {
+				owns = owns || (int64(slot) >= r.Start && int64(slot) <= r.End)
+			}
+			if !owns {
+				continue
+			}
+			for _, nd := range sh.Nodes {
+				if nd.Role != "master" || nd.Health != "online" {
+					continue
+				}
 				for _, m := range c.nodes {
-					if m.addr() == s.Nodes[0].Addr {
+					if int64(m.port) == nd.Port {
 						return m
 					}
 				}
