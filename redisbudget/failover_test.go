@@ -416,10 +416,14 @@ func TestFailoverCluster(t *testing.T) {
 			time.Sleep(5 * time.Second)
 			began := time.Now()
 			victim.kill()
-			waitUntil(t, 45*time.Second, "the replica to take the slot over", func() bool {
-				m := c.masterOf(int(slot), victim)
-				return m != nil && m != victim
-			})
+			for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if m := c.masterOf(int(slot), victim); m != nil && m != victim {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no replica took slot %d over in 45s; the cluster:\n%s", slot, c.describe(victim))
+				}
+			}
 			recovered := time.Now()
 			t.Logf("%s (slot %d) killed; replica promoted %s later", victim.name, slot, recovered.Sub(began).Round(10*time.Millisecond))
 			return began, recovered

@@ -28,7 +28,7 @@ import (
 // across processes, the three processes' p99 is within 1.25 times the one
 // process's, and no call waits more than a few windows beyond the p99.
 //
-//	REDISBUDGET_FAIRNESS=1 go test -run TestFairness -v .          # 3 × 50 goroutines, 450 calls
+//	REDISBUDGET_FAIRNESS=1 go test -run TestFairness -v .          # 3 × 100 goroutines, 900 calls
 //	REDISBUDGET_FAIRNESS=full go test -run TestFairness -v .       # 3 × 200 goroutines, 2,000 calls
 const (
 	fairLimit  = 50
@@ -194,7 +194,7 @@ func TestFairness(t *testing.T) {
 	if size == "" {
 		t.Skip("the fairness proof runs for tens of seconds; set REDISBUDGET_FAIRNESS=1 (or full) to run it")
 	}
-	goroutines, calls := 50, 450
+	goroutines, calls := 100, 900
 	if size == "full" {
 		goroutines, calls = 200, 2000
 	}

@@ -268,7 +268,35 @@ func startCluster(t testing.TB) *cluster {
 		}
 		return true
 	})
+	// A replica that never synced with its master cannot be promoted.
+	waitUntil(t, 30*time.Second, "three replicas in sync", func() bool {
+		synced := 0
+		for _, n := range c.nodes {
+			rdb := redis.NewClient(&redis.Options{Addr: n.addr()})
+			info, err := rdb.Info(context.Background(), "replication").Result()
+			rdb.Close()
+			if err == nil && strings.Contains(info, "role:slave") && strings.Contains(info, "master_link_status:up") {
+				synced++
+			}
+		}
+		return synced == 3
+	})
 	return c
+}
+
+// describe returns CLUSTER NODES as the live nodes see it, for a failure message.
+func (c *cluster) describe(skip *node) string {
+	var b strings.Builder
+	for _, n := range c.nodes {
+		if n == skip {
+			continue
+		}
+		rdb := redis.NewClient(&redis.Options{Addr: n.addr(), MaxRetries: -1})
+		s, err := rdb.ClusterNodes(context.Background()).Result()
+		rdb.Close()
+		fmt.Fprintf(&b, "%s (%s):\n%s%v\n", n.name, n.addr(), s, err)
+	}
+	return b.String()
 }
 
 func (c *cluster) addrs() []string {
