@@ -105,7 +105,7 @@ const (
 	lateCallTimeout = 5 * time.Second
 	// firstCallFactor multiplies the timeout of the calls made before
 	// Redis has answered once.
-	firstCallFactor = 4
+	firstCallFactor = 3
 	// clusterReloadLead is how long before trying a Cluster again its
 	// state is reloaded.
 	clusterReloadLead = 300 * time.Millisecond
@@ -165,7 +165,7 @@ type Option func(*config) error
 
 // WithTimeout bounds each Redis call (default DefaultTimeout). A call that
 // takes longer counts as Redis being unavailable. Until Redis has answered
-// once (the first calls dial and load the scripts), a call may take four
+// once (the first calls dial and load the scripts), a call may take three
 // times as long.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {

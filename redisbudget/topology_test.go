@@ -108,9 +108,11 @@ func freePorts(t testing.TB, n int, bus bool) []int {
 	return ports
 }
 
-func serverArgs(port int, extra ...string) []string {
+// serverArgs runs redis-server in dir: a replica's full sync writes an RDB
+// file there, whatever --save says.
+func serverArgs(port int, dir string, extra ...string) []string {
 	return append([]string{"redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""}, extra...)
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "", "--dir", dir}, extra...)
 }
 
 // waitUntil polls cond (a real server's state: no event to wait on) every
@@ -151,8 +153,8 @@ func startSentinel(t testing.TB) *sentinelSet {
 	ports := freePorts(t, 5, false)
 	dir := t.TempDir()
 	s := &sentinelSet{master: sentinelMaster}
-	s.primary = &node{name: "primary", port: ports[0], args: serverArgs(ports[0])}
-	s.replica = &node{name: "replica", port: ports[1], args: serverArgs(ports[1], "--replicaof", "127.0.0.1", strconv.Itoa(ports[0]))}
+	s.primary = &node{name: "primary", port: ports[0], args: serverArgs(ports[0], dir)}
+	s.replica = &node{name: "replica", port: ports[1], args: serverArgs(ports[1], dir, "--replicaof", "127.0.0.1", strconv.Itoa(ports[0]))}
 	all := []*node{s.primary, s.replica}
 	for i, p := range ports[2:] {
 		conf := filepath.Join(dir, fmt.Sprintf("sentinel-%d.conf", i))
@@ -233,9 +235,9 @@ func startCluster(t testing.TB) *cluster {
 	dir := t.TempDir()
 	c := &cluster{}
 	for i, p := range ports {
-		c.nodes = append(c.nodes, &node{name: fmt.Sprintf("node %d", i), port: p, args: serverArgs(p,
+		c.nodes = append(c.nodes, &node{name: fmt.Sprintf("node %d", i), port: p, args: serverArgs(p, dir,
 			"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(dir, fmt.Sprintf("nodes-%d.conf", p)),
-			"--cluster-node-timeout", "2000", "--dir", dir)})
+			"--cluster-node-timeout", "2000")})
 	}
 	t.Cleanup(func() {
 		for _, n := range c.nodes {
