@@ -28,10 +28,22 @@
 // when the budget is idle. A taken slot whose process dies before releasing it
 // frees after the in-flight timeout (WithInflightTimeout).
 //
+// Callers that have to wait are served first come, first served across
+// processes: each takes a ticket in a queue kept in Redis. Only a process's
+// first waiting ticket asks Redis again, when a slot frees by time or when
+// it is woken through Redis pub/sub (a release handed a slot back, a ticket
+// was granted or left, a response freed slots), and at least once a second.
+//
 // Redis being slow or down never fails or stalls a request: each Redis call
 // is bounded by a short timeout (WithTimeout), and on an error the budget
-// paces with an in-process fallback budget, logs once, and tries Redis again
-// every few seconds (WithRetryInterval).
+// paces with an in-process fallback budget at this process's share of the
+// key (the limit divided by the processes recently seen on it), logs once,
+// and tries Redis again after half to one and a half retry intervals
+// (WithRetryInterval). When Redis answers again the budget adds what the
+// fallback spent to the shared budget, and keeps to its share for a while
+// longer, until the other processes must be back too. With a Cluster
+// client, a failure reloads the cluster's slot map, so that a promoted
+// replica is used as soon as it is promoted.
 package redisbudget
 
 import (
@@ -54,8 +66,12 @@ import (
 
 // Defaults of the options.
 const (
-	// DefaultTimeout bounds each Redis call.
-	DefaultTimeout = 100 * time.Millisecond
+	// DefaultTimeout bounds each Redis call. A Redis that answers later
+	// counts as unavailable; on a loaded host 100ms was too short for the
+	// first calls (dialling, loading the scripts), and every process then
+	// paced alone. While Redis is down only one call per retry interval
+	// waits for it.
+	DefaultTimeout = 250 * time.Millisecond
 	// DefaultRetryInterval is how long the budget paces in process after a
 	// Redis error before it tries Redis again.
 	DefaultRetryInterval = 3 * time.Second
@@ -69,16 +85,30 @@ const (
 	DefaultKeyPrefix = "restorehub:budget:"
 )
 
-// Polling while waiting: a wait is rechecked at least every pollMax, so that
-// budget changes made elsewhere (a release in another process, another
-// user's slots handed back, a new limit) are seen.
+// Waiting: the first waiting ticket of a process asks Redis again when a
+// slot frees by time or a wake-up message arrives, and at least every
+// wakeMax, in case a message was lost (pub/sub does not queue them).
 const (
-	pollMax = 500 * time.Millisecond
+	wakeMax = time.Second
+	// procTTL is how long a process may not call Redis before its queued
+	// tickets are dropped when they reach the head of the queue. A process
+	// with waiting tickets calls at least every wakeMax.
+	procTTL = 5 * time.Second
+	// procWindow is how long a process counts among those sharing the key
+	// after its last call, for the share of the limit it paces with while
+	// Redis is unavailable.
+	procWindow = time.Minute
 	// minRetryAfter is the least RetryAfter of a local RateLimitError.
 	minRetryAfter = 10 * time.Millisecond
 	// lateCallTimeout bounds a Redis call whose caller has stopped waiting,
 	// so that its result (a slot to hand back) can still be used.
 	lateCallTimeout = 5 * time.Second
+	// firstCallFactor multiplies the timeout of the calls made before
+	// Redis has answered once.
+	firstCallFactor = 3
+	// clusterReloadLead is how long before trying a Cluster again its
+	// state is reloaded.
+	clusterReloadLead = 300 * time.Millisecond
 	// maxPending bounds the releases kept for when Redis answers again.
 	maxPending = 10000
 )
@@ -89,17 +119,30 @@ const (
 type Budget struct {
 	rdb      redis.UniversalClient
 	keys     []string
+	channel  string // wake-ups of waiting tickets
 	hash     string
+	proc     string // this Budget's id among the processes on the key
 	idPrefix string
 	seq      atomic.Uint64
 	cfg      config
 
-	mu      sync.Mutex
-	down    bool      // the last Redis call failed
-	retryAt time.Time // when Redis may be tried again
-	probing bool      // one call is trying Redis again
-	pending []pendingRelease
-	wake    chan struct{} // closed and replaced when a local release or observation may free a slot
+	procs    atomic.Int64 // processes seen on the key at the last acquire
+	procsAt  atomic.Int64 // when procs was last raised or renewed (Unix ns)
+	answered atomic.Bool  // Redis has answered at least once
+	window   atomic.Int64 // the learned window (ns), 0 until known
+
+	mu           sync.Mutex
+	down         bool      // the last Redis call failed
+	retryAt      time.Time // when Redis may be tried again
+	probing      bool      // one call is trying Redis again
+	pending      []pendingRelease
+	pendingLeave []string  // tickets to take out of the queue when Redis answers again
+	queue        []*waiter // this process's waiting tickets, by ticket number
+	sub          bool      // the wake-up subscriber runs
+	stopSub      context.CancelFunc
+	spent        []time.Time // when the fallback's released slots free
+	fbInflight   int         // fallback slots taken and not released
+	shareUntil   time.Time   // after an outage, pace also with the share until then
 }
 
 type pendingRelease struct {
@@ -121,7 +164,9 @@ type config struct {
 type Option func(*config) error
 
 // WithTimeout bounds each Redis call (default DefaultTimeout). A call that
-// takes longer counts as Redis being unavailable.
+// takes longer counts as Redis being unavailable. Until Redis has answered
+// once (the first calls dial and load the scripts), a call may take three
+// times as long.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 || d > time.Minute {
@@ -198,7 +243,10 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithFallback paces with b while Redis is unavailable, instead of a new
 // restorehub.MemoryBudget. The budget also passes every observation to b, so
-// that b knows the limit and the key's recent use when it takes over.
+// that b knows the limit and the key's recent use when it takes over; it
+// passes this process's share of them: Limit and Remaining divided by the
+// number of processes that used the key in the last minute. Right after an
+// outage, b paces each request as well as Redis does.
 func WithFallback(b restorehub.Budget) Option {
 	return func(c *config) error {
 		if b == nil {
@@ -242,17 +290,18 @@ func New(rdb redis.UniversalClient, apiKey string, opts ...Option) (*Budget, err
 		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	h := KeyHash(apiKey)
-	// The braces make the four keys one Redis Cluster hash slot.
+	// The braces make the keys and the channel one Redis Cluster hash slot.
 	base := cfg.prefix + "{" + h + "}:"
 	var id [8]byte
 	_, _ = crand.Read(id[:])
 	return &Budget{
 		rdb:      rdb,
-		keys:     []string{base + "inflight", base + "used", base + "extra", base + "meta"},
+		keys:     []string{base + "inflight", base + "used", base + "extra", base + "meta", base + "queue", base + "procs"},
+		channel:  base + "wake",
 		hash:     h,
+		proc:     hex.EncodeToString(id[:]),
 		idPrefix: hex.EncodeToString(id[:]) + ":",
 		cfg:      cfg,
-		wake:     make(chan struct{}),
 	}, nil
 }
 
@@ -281,37 +330,91 @@ func (b *Budget) String() string {
 }
 
 // Acquire waits until one request may be sent and takes its slot in the
-// shared budget. It returns ctx's error when ctx ends first, and at once a
-// *restorehub.RateLimitError with Local set when maxWait > 0 and the wait
-// would be longer. While Redis is unavailable it acquires from the fallback
-// budget instead; it never fails because of Redis.
+// shared budget. Callers that have to wait, in this process and every other,
+// are served in the order they asked Redis. It returns ctx's error when ctx
+// ends first, and a *restorehub.RateLimitError with Local set when maxWait >
+// 0 and the wait would be longer. While Redis is unavailable it acquires
+// from the fallback budget instead, at this process's share of the limit; it
+// never fails because of Redis.
 func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub.Grant, error) {
+	if ctx == nil {
+		return restorehub.Grant{}, restorehub.ErrNilContext
+	}
 	start := time.Now()
+	if !b.sharing(start) {
+		return b.acquireShared(ctx, maxWait, start, false)
+	}
+	// Just back from an outage: the other processes may still be pacing
+	// alone, and what they spent reaches Redis only when they are back, so
+	// this process keeps to its share as well until they must have.
+	local, err := b.cfg.fallback.Acquire(ctx, maxWait)
+	if err != nil {
+		return local, err
+	}
+	if local.Release == nil {
+		local.Release = func(time.Time) {}
+	}
+	if maxWait > 0 {
+		maxWait = max(maxWait-time.Since(start), time.Nanosecond)
+	}
+	g, err := b.acquireShared(ctx, maxWait, start, true)
+	if err != nil {
+		local.Release(time.Now())
+		return g, err
+	}
+	if g.Release == nil { // Redis failed again: the local slot is the grant
+		local.Waited = g.Waited
+		return local, nil
+	}
+	shared := g.Release
+	g.Release = func(at time.Time) { local.Release(at); shared(at) }
+	return g, nil
+}
+
+// acquireShared takes a slot in Redis, waiting in the queue of tickets, or
+// from the fallback when Redis is unavailable (unless haveLocal: the caller
+// holds a fallback slot already, and a Grant without Release says so).
+func (b *Budget) acquireShared(ctx context.Context, maxWait time.Duration, start time.Time, haveLocal bool) (restorehub.Grant, error) {
+	id := b.idPrefix + strconv.FormatUint(b.seq.Add(1), 36)
+	w := &waiter{signal: make(chan struct{}, 1)}
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
 			timer.Stop()
 		}
 	}()
+	ticketed := false // the ticket may be in Redis's queue
+	giveUp := func() {
+		b.dequeue(w)
+		if ticketed {
+			b.leave(id)
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
+			giveUp()
 			return restorehub.Grant{}, err
 		}
 		if !b.tryRedis() {
+			giveUp()
+			if haveLocal {
+				return restorehub.Grant{Waited: time.Since(start)}, nil
+			}
 			return b.acquireFallback(ctx, maxWait, start)
 		}
-		b.mu.Lock()
-		wake := b.wake
-		b.mu.Unlock()
-		id := b.idPrefix + strconv.FormatUint(b.seq.Add(1), 36)
-		r, err := b.run(ctx, acquireScript, []any{id, micros(b.cfg.inflight), millis(b.cfg.idleTTL)},
-			func(v any) { // the caller gave up before the answer: hand a taken slot back
+		ticketed = true
+		r, err := b.run(ctx, acquireScript, []any{id, micros(b.cfg.inflight), millis(b.cfg.idleTTL),
+			b.proc, b.channel, micros(procTTL), micros(procWindow)},
+			func(v any) { // the caller gave up before the answer
 				if r, ok := parseAcquire(v); ok && r.granted {
 					b.handBack(id)
+				} else if ok {
+					b.leave(id)
 				}
 			})
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
+				giveUp()
 				return restorehub.Grant{}, ctxErr
 			}
 			continue // the failure was recorded; the next round uses the fallback
@@ -321,37 +424,63 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 			b.failed(fmt.Errorf("unexpected reply %T from the acquire script", r))
 			continue
 		}
+		b.learn(res)
 		if res.granted {
+			b.dequeue(w)
 			return restorehub.Grant{Waited: time.Since(start), Release: b.releaser(id)}, nil
 		}
-		if maxWait > 0 {
-			// res.wait is the least wait.
-			if waited := time.Since(start); waited+res.wait > maxWait {
-				return restorehub.Grant{}, &restorehub.RateLimitError{
-					// A non-nil APIError, so that every field can be read.
-					APIError:   &restorehub.APIError{Local: true, Message: "the wait for the shared rate budget is longer than the maximum wait; nothing was sent"},
-					RetryAfter: max(res.wait, minRetryAfter), Limit: res.limit, Window: res.window,
-				}
+		head := b.enqueue(w, res.ticket)
+		waited := time.Since(start)
+		if maxWait > 0 && (waited >= maxWait || (res.wait > 0 && waited+res.wait > maxWait)) {
+			giveUp()
+			retry := res.wait
+			if retry <= 0 {
+				retry = minRetryAfter
+			}
+			return restorehub.Grant{}, &restorehub.RateLimitError{
+				// A non-nil APIError, so that every field can be read.
+				APIError:   &restorehub.APIError{Local: true, Message: "the wait for the shared rate budget is longer than the maximum wait; nothing was sent"},
+				RetryAfter: max(retry, minRetryAfter), Limit: res.limit, Window: res.window,
 			}
 		}
-		sleep := min(res.wait, pollMax)
-		// A little jitter keeps waiting processes from asking in lockstep.
-		sleep += time.Duration(rand.Int64N(int64(time.Millisecond)))
-		if timer == nil {
-			timer = time.NewTimer(sleep)
-		} else {
-			timer.Reset(sleep)
+		// Only the first of this process's tickets asks Redis again: when a
+		// slot frees by time, or when woken (a release, a ticket granted or
+		// gone, a response that freed slots). The others wait for their
+		// turn locally. The check at least every wakeMax covers a lost
+		// wake-up message.
+		var fire <-chan time.Time
+		sleep := time.Duration(-1)
+		if head {
+			sleep = wakeMax
+			if res.wait > 0 {
+				sleep = min(res.wait, wakeMax)
+			}
+			// A little jitter keeps waiting processes from asking in lockstep.
+			sleep += time.Duration(rand.Int64N(int64(time.Millisecond)))
+		}
+		if maxWait > 0 {
+			if left := maxWait - waited; sleep < 0 || left < sleep {
+				sleep = left
+			}
+		}
+		if sleep >= 0 {
+			if timer == nil {
+				timer = time.NewTimer(sleep)
+			} else {
+				timer.Reset(sleep)
+			}
+			fire = timer.C
 		}
 		select {
 		case <-ctx.Done():
-			return restorehub.Grant{}, ctx.Err()
-		case <-wake:
-		case <-timer.C:
+		case <-w.signal:
+		case <-fire:
 		}
 	}
 }
 
-// acquireFallback acquires from the in-process budget for what is left of maxWait.
+// acquireFallback acquires from the in-process budget for what is left of
+// maxWait, and counts what it spends, to tell Redis when it answers again.
 func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, start time.Time) (restorehub.Grant, error) {
 	if maxWait > 0 {
 		maxWait = max(maxWait-time.Since(start), time.Nanosecond)
@@ -361,6 +490,19 @@ func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, sta
 		return g, err
 	}
 	g.Waited = time.Since(start)
+	b.mu.Lock()
+	b.fbInflight++
+	b.mu.Unlock()
+	inner := g.Release
+	var once sync.Once
+	g.Release = func(at time.Time) {
+		once.Do(func() {
+			b.spend(at)
+			if inner != nil {
+				inner(at)
+			}
+		})
+	}
 	return g, nil
 }
 
@@ -368,27 +510,35 @@ func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, sta
 // a response has reported them.
 type acquireResult struct {
 	granted bool
-	wait    time.Duration
+	wait    time.Duration // < 0: until woken
 	limit   int
 	window  time.Duration
+	procs   int
+	ticket  int64
 }
 
 func parseAcquire(v any) (acquireResult, bool) {
 	a, ok := v.([]any)
-	if !ok || len(a) != 4 {
+	if !ok || len(a) != 6 {
 		return acquireResult{}, false
 	}
-	var n [4]int64
+	var n [6]int64
 	for i, x := range a {
 		if n[i], ok = x.(int64); !ok {
 			return acquireResult{}, false
 		}
 	}
+	wait := time.Duration(max(n[1], 0)) * time.Microsecond
+	if n[1] < 0 {
+		wait = -1
+	}
 	return acquireResult{
 		granted: n[0] == 1,
-		wait:    time.Duration(max(n[1], 0)) * time.Microsecond,
+		wait:    wait,
 		limit:   int(n[2]),
 		window:  time.Duration(n[3]) * time.Microsecond,
+		procs:   int(n[4]),
+		ticket:  n[5],
 	}, true
 }
 
@@ -403,7 +553,6 @@ func (b *Budget) releaser(id string) func(time.Time) {
 // finish releases slot id in Redis, so that it counts until a window after
 // at, or keeps the release for when Redis answers again.
 func (b *Budget) finish(id string, at time.Time) {
-	b.wakeLocal()
 	if !b.tryRedis() || b.release(id, at) != nil {
 		b.keep(id, at)
 	}
@@ -411,7 +560,7 @@ func (b *Budget) finish(id string, at time.Time) {
 
 func (b *Budget) release(id string, at time.Time) error {
 	_, err := b.run(context.Background(), releaseScript,
-		[]any{id, micros(max(time.Since(at), 0)), "1", micros(b.cfg.inflight), millis(b.cfg.idleTTL)}, nil)
+		[]any{id, micros(max(time.Since(at), 0)), "1", micros(b.cfg.inflight), millis(b.cfg.idleTTL), b.channel}, nil)
 	return err
 }
 
@@ -422,7 +571,7 @@ func (b *Budget) release(id string, at time.Time) error {
 func (b *Budget) handBack(id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), lateCallTimeout)
 	defer cancel()
-	_ = releaseScript.Run(ctx, b.rdb, b.keys, id, 0, "0", micros(b.cfg.inflight), millis(b.cfg.idleTTL)).Err()
+	_ = releaseScript.Run(ctx, b.rdb, b.keys, id, 0, "0", micros(b.cfg.inflight), millis(b.cfg.idleTTL), b.channel).Err()
 }
 
 // keep remembers a release that could not reach Redis, to send it when
@@ -439,9 +588,12 @@ func (b *Budget) keep(id string, at time.Time) {
 // flushPending sends the releases kept while Redis was unavailable.
 func (b *Budget) flushPending() {
 	b.mu.Lock()
-	pending := b.pending
-	b.pending = nil
+	pending, leaves := b.pending, b.pendingLeave
+	b.pending, b.pendingLeave = nil, nil
 	b.mu.Unlock()
+	for _, id := range leaves {
+		b.leave(id)
+	}
 	for i, p := range pending {
 		if time.Since(p.at) > b.cfg.inflight {
 			continue // its slot has been freed (or lost) anyway
@@ -458,11 +610,14 @@ func (b *Budget) flushPending() {
 // Observe teaches the shared budget, and the fallback, what a response
 // reported: the limit and window, the requests remaining, and a 429's
 // Retry-After. at is when the response arrived. Reset is not used: the
-// budget knows when each of its slots frees.
+// budget knows when each of its slots frees. The fallback is told this
+// process's share (see WithFallback).
 func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
-	b.cfg.fallback.Observe(rl, at)
-	defer b.wakeLocal()
+	b.cfg.fallback.Observe(b.shareOf(rl), at)
 	known := rl.Known()
+	if known {
+		b.window.Store(int64(rl.Window))
+	}
 	if !known && rl.RetryAfter <= 0 {
 		return
 	}
@@ -475,15 +630,8 @@ func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
 	}
 	_, _ = b.run(context.Background(), observeScript, []any{
 		k, rl.Limit, micros(rl.Window), max(rl.Remaining, 0), micros(max(rl.RetryAfter, 0)),
-		micros(max(time.Since(at), 0)), micros(b.cfg.inflight), millis(b.cfg.idleTTL),
+		micros(max(time.Since(at), 0)), micros(b.cfg.inflight), millis(b.cfg.idleTTL), b.channel,
 	}, nil)
-}
-
-func (b *Budget) wakeLocal() {
-	b.mu.Lock()
-	close(b.wake)
-	b.wake = make(chan struct{})
-	b.mu.Unlock()
 }
 
 // tryRedis reports whether to call Redis now: yes while it is up, and for
@@ -507,8 +655,20 @@ func (b *Budget) failed(err error) {
 	b.mu.Lock()
 	was := b.down
 	b.down, b.probing = true, false
-	b.retryAt = time.Now().Add(b.cfg.retryInterval)
+	// Between half and one and a half retry intervals, so that processes
+	// that lost Redis together do not come back together.
+	delay := b.cfg.retryInterval/2 + rand.N(b.cfg.retryInterval)
+	b.retryAt = time.Now().Add(delay)
 	b.mu.Unlock()
+	if c, ok := b.rdb.(*redis.ClusterClient); ok {
+		// A dead master refuses connections and never answers MOVED: only
+		// a new view of the cluster routes the slot to its replacement
+		// (go-redis refreshes it by itself once a minute). Reload now, and
+		// again just before the next try, by when a replica may have been
+		// promoted.
+		c.ReloadState(context.Background())
+		time.AfterFunc(max(delay-clusterReloadLead, 0), func() { c.ReloadState(context.Background()) })
+	}
 	if !was {
 		b.cfg.logger.Warn("redisbudget: Redis is unavailable; pacing with the in-process budget until it answers again",
 			"budget", b.hash[:12], "error", err.Error(), "retry_every", b.cfg.retryInterval.String())
@@ -517,16 +677,20 @@ func (b *Budget) failed(err error) {
 
 // succeeded records a Redis answer, ending an outage.
 func (b *Budget) succeeded() {
+	b.answered.Store(true)
 	b.mu.Lock()
 	was := b.down
 	b.down, b.probing = false, false
-	flush := was && len(b.pending) > 0
+	if was {
+		b.backLocked(time.Now())
+	}
 	b.mu.Unlock()
 	if was {
 		b.cfg.logger.Info("redisbudget: Redis answers again; pacing with the shared budget", "budget", b.hash[:12])
-	}
-	if flush {
-		go b.flushPending()
+		go func() {
+			b.reconcile()
+			b.flushPending()
+		}()
 	}
 }
 
@@ -560,7 +724,15 @@ func (b *Budget) run(ctx context.Context, script *redis.Script, args []any, late
 			late(v)
 		}
 	}()
-	timer := time.NewTimer(b.cfg.timeout)
+	timeout := b.cfg.timeout
+	if !b.answered.Load() {
+		// The first calls dial, load the scripts and (on a Cluster) the
+		// slots; until Redis has answered once the budget knows neither
+		// the limit nor how many processes share it, and pacing alone
+		// would overrun the key, so they may take longer.
+		timeout *= firstCallFactor
+	}
+	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	var gaveUp error
 	select {

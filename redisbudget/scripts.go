@@ -30,12 +30,23 @@ const (
 //	KEYS[3] extra     sorted set: slots another user of the key spent, as
 //	                  deduced from X-RateLimit-Remaining, scored by when they free
 //	KEYS[4] meta      hash: limit, window (µs), block (µs, a 429's Retry-After
-//	                  holds every acquire until then), seq (ids for extra)
+//	                  holds every acquire until then), seq (ids for extra),
+//	                  tseq (ticket numbers)
+//	KEYS[5] queue     sorted set: tickets of waiting acquires, scored by
+//	                  arrival (tseq); a ticket is "<process id>:<n>"
+//	KEYS[6] procs     sorted set: process ids, scored by when each last
+//	                  called Redis
+//
+// The keys share one hash tag, so they are one Redis Cluster slot, and the
+// wake-up channel (the budget's base name + "wake") hashes to it too. A
+// script PUBLISHes on it whenever a waiting ticket may go ahead without a
+// slot freeing by time: a ticket was granted and slots are still free, a
+// ticket left, a slot was handed back, or a response freed slots.
 //
 // Until a response has reported the limit and window (meta has none), the
 // scripts count with the floor, FLOOR_LIMIT per FLOOR_WINDOW.
 //
-// Every script ends by setting an expiry on all four keys, long enough that
+// Every script ends by setting an expiry on all six keys, long enough that
 // no slot can outlive its key.
 
 // prelude reads the server clock, drops freed slots and defines helpers.
@@ -65,7 +76,7 @@ local function expire(idle_ms, inflight_us)
     need = math.floor((block - now) / 1000) + 1000
     if need > ttl then ttl = need end
   end
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ttl) end
+  for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 
 local function first_score(key)
@@ -75,28 +86,77 @@ local function first_score(key)
 end
 `
 
-// acquireScript takes one slot when one is free.
+// acquireScript takes one slot for ticket ARGV[1] when one is free and the
+// ticket is first in line, or queues the ticket.
 //
-// ARGV: slot id, in-flight timeout (µs), idle TTL (ms).
-// Returns {granted (0/1), wait (µs), limit, window (µs)}: when not granted,
-// wait is the least time until a slot can free. limit and window are the
-// learned ones, 0 before a response reported them (the floor is used then).
+// Waiters are served in arrival order across processes: a call that finds
+// the queue empty and a slot free takes it at once; any other call puts its
+// ticket at the back of the queue (or keeps its place, when it has one) and
+// is granted once fewer tickets are ahead of it than slots are free. A ticket
+// whose process has not called Redis for PROC_TTL is dropped when it reaches
+// the head, so a dead process never blocks the queue; a ticket that is gone
+// (Redis restarted empty) is queued again at the back.
+//
+// ARGV: ticket, in-flight timeout (µs), idle TTL (ms), process id, channel,
+// process liveness (µs), counting window for processes (µs).
+// Returns {granted (0/1), wait (µs; -1: wait for a wake-up), limit, window
+// (µs), processes seen, ticket number}: when not granted, wait is the least
+// time until a slot can free. limit and window are the learned ones, 0
+// before a response reported them (the floor is used then).
 var acquireScript = redis.NewScript(prelude + `
 local inflight_us = tonumber(ARGV[2])
+local proc = ARGV[4]
+local proc_ttl = tonumber(ARGV[6])
+redis.call('ZADD', KEYS[6], now, proc)
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[7]))
+local procs = redis.call('ZCARD', KEYS[6])
+-- drop head tickets whose process is gone
+local dropped = false
+while true do
+  local h = redis.call('ZRANGE', KEYS[5], 0, 0)
+  if #h == 0 then break end
+  local p = string.match(h[1], '^[^:]*')
+  local seen = tonumber(redis.call('ZSCORE', KEYS[6], p))
+  if seen and seen > now - proc_ttl then break end
+  redis.call('ZREM', KEYS[5], h[1])
+  dropped = true
+end
 local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'block')
 local limit = tonumber(m[1]) or 0
 local window = tonumber(m[2]) or 0
 local block = tonumber(m[3]) or 0
-if block > now then
-  return {0, block - now, limit, window}
-end
 local cap, win = effective(limit, window)
 local inflight = redis.call('ZCARD', KEYS[1])
-local taken = inflight + redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[3])
-if taken < cap then
+local free = cap - inflight - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
+if block > now then free = 0 end
+local queued = redis.call('ZCARD', KEYS[5])
+local rank = redis.call('ZRANK', KEYS[5], ARGV[1])
+local seq = tonumber(redis.call('ZSCORE', KEYS[5], ARGV[1])) or 0
+if rank == false or rank == nil then
+  if queued == 0 and free > 0 then
+    redis.call('ZADD', KEYS[1], now + inflight_us, ARGV[1])
+    expire(tonumber(ARGV[3]), inflight_us)
+    return {1, 0, limit, window, procs, 0}
+  end
+  seq = redis.call('HINCRBY', KEYS[4], 'tseq', 1)
+  redis.call('ZADD', KEYS[5], seq, ARGV[1])
+  rank = queued
+end
+if rank < free then
+  redis.call('ZREM', KEYS[5], ARGV[1])
   redis.call('ZADD', KEYS[1], now + inflight_us, ARGV[1])
+  if free - 1 > 0 and queued > 1 then redis.call('PUBLISH', ARGV[5], '1') end
   expire(tonumber(ARGV[3]), inflight_us)
-  return {1, 0, limit, window}
+  return {1, 0, limit, window, procs, seq}
+end
+if dropped then redis.call('PUBLISH', ARGV[5], '1') end
+expire(tonumber(ARGV[3]), inflight_us)
+if block > now then
+  return {0, block - now, limit, window, procs, seq}
+end
+if free > 0 then
+  -- slots are free but earlier tickets take them first: wait to be woken
+  return {0, -1, limit, window, procs, seq}
 end
 local wait = nil
 local function consider(w)
@@ -113,16 +173,53 @@ if inflight > 0 then
   consider(win)
 end
 if wait == nil or wait < 0 then wait = 0 end
-return {0, wait, limit, window}
+return {0, wait, limit, window, procs, seq}
+`)
+
+// leaveScript takes a ticket out of the queue (its caller stopped waiting)
+// and wakes the others.
+//
+// ARGV: ticket, channel, in-flight timeout (µs), idle TTL (ms).
+var leaveScript = redis.NewScript(prelude + `
+if redis.call('ZREM', KEYS[5], ARGV[1]) == 1 then redis.call('PUBLISH', ARGV[2], '1') end
+expire(tonumber(ARGV[4]), tonumber(ARGV[3]))
+return 1
+`)
+
+// reconcileScript tells the shared budget what a process spent on its own
+// while Redis was unavailable: each slot counts until the time given.
+//
+// ARGV: process id, in-flight timeout (µs), idle TTL (ms), then the age in
+// µs of the moment each slot frees (negative: in the future).
+var reconcileScript = redis.NewScript(prelude + `
+local args = {}
+for i = 4, #ARGV do
+  local free = now - tonumber(ARGV[i])
+  if free > now then
+    args[#args + 1] = free
+    args[#args + 1] = 'f:' .. ARGV[1] .. ':' .. (i - 3) .. ':' .. now
+  end
+  if #args >= 512 then
+    redis.call('ZADD', KEYS[2], unpack(args))
+    args = {}
+  end
+end
+if #args > 0 then redis.call('ZADD', KEYS[2], unpack(args)) end
+expire(tonumber(ARGV[3]), tonumber(ARGV[2]))
+return 1
 `)
 
 // releaseScript ends a slot's flight: with charge "1" it then counts until a
 // window after the response arrived; with "0" (an acquire the caller gave up
 // on) it frees at once.
 //
-// ARGV: slot id, age of the response (µs), charge, in-flight timeout (µs), idle TTL (ms).
+// ARGV: slot id, age of the response (µs), charge, in-flight timeout (µs),
+// idle TTL (ms), channel.
 var releaseScript = redis.NewScript(prelude + `
-redis.call('ZREM', KEYS[1], ARGV[1])
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+if ARGV[3] ~= '1' and removed == 1 and redis.call('ZCARD', KEYS[5]) > 0 then
+  redis.call('PUBLISH', ARGV[6], '1')
+end
 if ARGV[3] == '1' then
   local _, window = effective(tonumber(redis.call('HGET', KEYS[4], 'limit')) or 0,
     tonumber(redis.call('HGET', KEYS[4], 'window')) or 0)
@@ -150,7 +247,7 @@ return 1
 // a 429. A shortfall is always taken: it can only make the budget stricter.
 //
 // ARGV: known (0/1), limit, window (µs), remaining, retry after (µs), age of
-// the response (µs), in-flight timeout (µs), idle TTL (ms).
+// the response (µs), in-flight timeout (µs), idle TTL (ms), channel.
 var observeScript = redis.NewScript(prelude + `
 local at = now - tonumber(ARGV[6])
 local retry = tonumber(ARGV[5])
@@ -161,7 +258,10 @@ end
 if ARGV[1] == '1' then
   local limit = tonumber(ARGV[2])
   local window = tonumber(ARGV[3])
+  local before = effective(tonumber(redis.call('HGET', KEYS[4], 'limit')) or 0,
+    tonumber(redis.call('HGET', KEYS[4], 'window')) or 0)
   redis.call('HSET', KEYS[4], 'limit', limit, 'window', window)
+  if limit > before and redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
   local free = limit - redis.call('ZCARD', KEYS[1]) - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
   local deficit = free - tonumber(ARGV[4])
   if deficit > 0 then
@@ -179,7 +279,10 @@ if ARGV[1] == '1' then
   elseif deficit < 0 then
     local unsure = math.max(redis.call('ZCARD', KEYS[1]) - 1, 0) + redis.call('ZCARD', KEYS[2])
     local n = math.min(-deficit - unsure, redis.call('ZCARD', KEYS[3]))
-    if n > 0 then redis.call('ZPOPMIN', KEYS[3], n) end
+    if n > 0 then
+      redis.call('ZPOPMIN', KEYS[3], n)
+      if redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
+    end
   end
 end
 expire(tonumber(ARGV[8]), tonumber(ARGV[7]))
