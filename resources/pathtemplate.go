@@ -177,26 +177,43 @@ func (t PathTemplate) Pieces() []PathPiece {
 // Shape returns the template with every parameter's name removed, so that
 // "/backups/{backupId}" and "/backups/{id}" have the same shape
 // "/backups/{}". Two specs describe the same path when the shapes agree.
-func (t PathTemplate) Shape() string { return t.ShapePrefix(len(t.segments)) }
+// A trailing slash is kept: "/servers/" and "/servers" differ.
+func (t PathTemplate) Shape() string {
+	shape := t.ShapePrefix(len(t.segments))
+	if t.trailingSlash && shape != "/" {
+		shape += "/"
+	}
+	return shape
+}
 
 // ShapePrefix returns the shape of the template's first n segments (all
-// of them when n is out of range), without a trailing slash unless n
-// covers every segment: the shape of the collection "/servers/{}/backups"
-// for the item template "/servers/{serverId}/backups/{backupId}" is
-// ShapePrefix(3).
+// of them when n is out of range), without a trailing slash, "/" for
+// none: the shape of the collection "/servers/{}/backups" of the item
+// template "/servers/{serverId}/backups/{backupId}/" is ShapePrefix(3).
 func (t PathTemplate) ShapePrefix(n int) string {
 	if n < 0 || n > len(t.segments) {
 		n = len(t.segments)
+	}
+	if n == 0 {
+		return "/"
 	}
 	var b strings.Builder
 	for _, s := range t.segments[:n] {
 		b.WriteByte('/')
 		s.writeShape(&b)
 	}
-	if n == len(t.segments) && t.trailingSlash || b.Len() == 0 {
-		b.WriteByte('/')
-	}
 	return b.String()
+}
+
+// HasParam reports whether the segment holds a parameter, alone or beside
+// literal text.
+func (s PathSegment) HasParam() bool {
+	for _, p := range s.pieces {
+		if p.Param != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Pieces returns the segment's literal text and parameters in order.
