@@ -169,10 +169,14 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 // one or to something holding a slash or backslash beside one. It
 // allocates nothing for a plain path.
 func matchOperation(method, path string) *resources.OperationSpec {
+	return operationTemplates().match(method, path)
+}
+
+// match is matchOperation in table.
+func (table *parsedOperations) match(method, path string) *resources.OperationSpec {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	table := operationTemplates()
 	i := resources.MatchPathTemplate(table.templates, path, func(i int) bool { return table.specs[i].Method == method })
 	if i < 0 {
 		return nil
@@ -189,11 +193,13 @@ type parsedOperations struct {
 	byText    map[string]resources.PathTemplate
 }
 
-// parsedOperations is the operation table, copied once, and each
-// operation's parsed path template (the same index), with the templates
-// also by their text for the typed calls' check.
-var operationTemplates = sync.OnceValue(func() *parsedOperations {
-	table := &parsedOperations{specs: resources.Operations(), byText: map[string]resources.PathTemplate{}}
+// operationTemplates is the operation table, copied once and parsed, with
+// the templates also by their text for the typed calls' check.
+var operationTemplates = sync.OnceValue(func() *parsedOperations { return parseOperations(resources.Operations()) })
+
+// parseOperations parses the path template of every operation of specs.
+func parseOperations(specs []resources.OperationSpec) *parsedOperations {
+	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}}
 	table.templates = make([]resources.PathTemplate, len(table.specs))
 	for i, op := range table.specs {
 		tmpl, err := resources.ParsePathTemplate(op.Path)
@@ -205,7 +211,7 @@ var operationTemplates = sync.OnceValue(func() *parsedOperations {
 		table.byText[op.Path] = tmpl
 	}
 	return table
-})
+}
 
 // parsedTemplate is the parsed path template text, from the operation
 // table's when it is one of them.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/restorehub/restorehub-go/resources"
+	"github.com/restorehub/restorehub-go/resources/resourcestest"
 	"github.com/restorehub/restorehub-go/restorehubtest"
 )
 
@@ -60,6 +61,23 @@ func TestRoutingRealWorldTemplates(t *testing.T) {
 			reqs := srv.Requests()
 			if len(reqs) != 1 || reqs[0].OperationID != tt.wantOp {
 				t.Fatalf("recorded %+v, want operation %q", reqs, tt.wantOp)
+			}
+		})
+	}
+}
+
+// TestFakeRoutesAsEveryRouter runs the routing cases every router of the
+// SDK must agree on (resourcestest.RoutingCases; the client's classifier
+// and resources.MatchPathTemplate run them too) through the fake.
+func TestFakeRoutesAsEveryRouter(t *testing.T) {
+	for _, tc := range resourcestest.RoutingCases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			srv := restorehubtest.NewServer(restorehubtest.WithOperations(tc.Operations), restorehubtest.WithKey(allKey, "*"))
+			t.Cleanup(srv.Close)
+			send(t, srv, tc.Method, tc.Path, allKey, nil)
+			reqs := srv.Requests()
+			if len(reqs) != 1 || reqs[0].OperationID != tc.WantID {
+				t.Errorf("%s %s recorded %+v, want operation %q", tc.Method, tc.Path, reqs, tc.WantID)
 			}
 		})
 	}
