@@ -14,7 +14,9 @@ import (
 //
 // What a template may be (ParsePathTemplate):
 //   - it starts with "/"; "/" alone is the root;
-//   - one trailing slash is kept ("/servers/" is not "/servers");
+//   - one trailing slash is kept: Fill and Shape keep it, and a path
+//     ending in a slash prefers it when "/servers/" and "/servers" both
+//     fit (MatchPathTemplate);
 //   - no empty segment ("//"), no "?" or "#";
 //   - a parameter "{name}" may stand anywhere in a segment, alone
 //     ("/servers/{serverId}") or with literal text around it
