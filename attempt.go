@@ -125,7 +125,7 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 	if rec == nil {
 		// Not sent by Do: give it a record of its own so the path below
 		// holds.
-		rec = newCallRecord(req.Context(), req.Method, req.URL.Path, decide(normalizeMethod(req.Method), nil, ""), c.cfg.maxWait)
+		rec = newCallRecord(req.Context(), req.Method, req.URL.Path, classifyMatched(normalizeMethod(req.Method), nil, ""), c.cfg.maxWait)
 	}
 	if !c.sameHost(req.URL) {
 		resp, err := checkedRoundTrip(t.base(), c.authorize(req, false))

@@ -1,10 +1,8 @@
 package restorehub
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -69,7 +67,7 @@ func (c Class) Matched() bool { return c.Spec != nil }
 // matches, never safer.
 func Classify(method, path string, named Scope) Class {
 	method = normalizeMethod(method)
-	return decide(method, matchOperation(method, path), named)
+	return classifyMatched(method, matchOperation(method, path), named)
 }
 
 // ClassifyOperation returns the Class of the operation with the given ID,
@@ -85,7 +83,7 @@ func ClassifyOperation(id string) (Class, bool) {
 // classifySpec is the Class of a typed call of spec: the rule of Classify
 // applied to the operation the generated method names, with no matching.
 func classifySpec(spec *resources.OperationSpec, named Scope) Class {
-	return decide(normalizeMethod(spec.Method), spec, named)
+	return classifyMatched(normalizeMethod(spec.Method), spec, named)
 }
 
 // normalizeMethod is method in upper case, GET when empty.
@@ -96,10 +94,10 @@ func normalizeMethod(method string) string {
 	return strings.ToUpper(method)
 }
 
-// decide is the one rule both Classify and classifySpec apply: what a request
-// of method is, given the operation it is (spec, nil for none) and the scope
-// its caller named.
-func decide(method string, spec *resources.OperationSpec, named Scope) Class {
+// classifyMatched is the one rule both Classify and classifySpec apply:
+// what a request of method is, given the operation it matched (spec, nil
+// for none) and the scope its caller named.
+func classifyMatched(method string, spec *resources.OperationSpec, named Scope) Class {
 	c := Class{Method: method}
 	safeMethod := method == http.MethodGet || method == http.MethodHead
 	unknownTier := false
@@ -139,10 +137,10 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 	switch {
 	case c.Tier == TierDestructive:
 		c.Destructive = true
-		switch st := c.Scope.Tier(); {
-		case st == TierDestructive:
+		switch scopeTier := c.Scope.Tier(); {
+		case scopeTier == TierDestructive:
 			c.Reason = "its scope " + string(c.Scope) + " is in the destructive tier"
-		case c.Scope != "" && st == TierUnknown:
+		case c.Scope != "" && scopeTier == TierUnknown:
 			c.Reason = "its scope " + truncate(redact(string(c.Scope)), 60) + " is not one the SDK knows, so it is taken as destructive"
 		default:
 			c.Reason = "the operation " + c.ID + " is in the destructive tier"
@@ -162,124 +160,66 @@ func decide(method string, spec *resources.OperationSpec, named Scope) Class {
 }
 
 // matchOperation finds the operation whose method and path template match
-// path; a HEAD matches the GET of the same path, as servers answer it. The
-// path is cut at a "?" or "#", so a query smuggled into it does not hide the
-// operation it names. A template segment "{name}" matches one non-empty path
-// segment that is not "." or ".." and does not decode to one or to something
-// holding a slash or backslash beside one. Literal segments win over
-// parameters when several match. It allocates nothing for a plain path.
+// path, by resources.MatchPathTemplate's one precedence rule (the
+// leftmost segment where templates differ decides, a literal beating a
+// parameter); a HEAD matches the GET of the same path, as servers answer
+// it. The path is cut at a "?" or "#", so a query smuggled into it does
+// not hide the operation it names. A parameter matches only a value the
+// template's rule accepts: not empty, "." or "..", and not decoding to
+// one or to something holding a slash or backslash beside one. It
+// allocates nothing for a plain path.
 func matchOperation(method, path string) *resources.OperationSpec {
+	return operationTemplates().match(method, path)
+}
+
+// match is matchOperation in table.
+func (table *parsedOperations) match(method, path string) *resources.OperationSpec {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	if i := strings.IndexAny(path, "?#"); i >= 0 {
-		path = path[:i]
+	i := resources.MatchPathTemplate(table.templates, path, func(i int) bool { return table.specs[i].Method == method })
+	if i < 0 {
+		return nil
 	}
-	path = strings.Trim(path, "/")
-	n := strings.Count(path, "/") + 1
-	t := opTemplates()
-	var best *resources.OperationSpec
-	bestLiterals := -1
-	for i := range t.specs {
-		tm := &t.templates[i]
-		if tm.method != method || len(tm.segs) != n {
+	return &table.specs[i]
+}
+
+// parsedOperations is the operation table and each operation's parsed
+// path template (the same index). An operation whose template does not
+// parse keeps a method no request has, so it matches nothing.
+type parsedOperations struct {
+	specs     []resources.OperationSpec
+	templates []resources.PathTemplate
+	byText    map[string]resources.PathTemplate
+}
+
+// operationTemplates is the operation table, copied once and parsed, with
+// the templates also by their text for the typed calls' check.
+var operationTemplates = sync.OnceValue(func() *parsedOperations { return parseOperations(resources.Operations()) })
+
+// parseOperations parses the path template of every operation of specs.
+func parseOperations(specs []resources.OperationSpec) *parsedOperations {
+	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}}
+	table.templates = make([]resources.PathTemplate, len(table.specs))
+	for i, op := range table.specs {
+		tmpl, err := resources.ParsePathTemplate(op.Path)
+		if err != nil {
+			table.specs[i].Method = "" // never matched: normalizeMethod gives no request ""
 			continue
 		}
-		literals, ok, rest := 0, true, path
-		for _, ts := range tm.segs {
-			var seg string
-			seg, rest, _ = strings.Cut(rest, "/")
-			if ts.param {
-				if badSegment(seg) != "" {
-					ok = false
-					break
-				}
-				continue
-			}
-			if ts.literal != seg {
-				ok = false
-				break
-			}
-			literals++
-		}
-		if ok && literals > bestLiterals {
-			best, bestLiterals = &t.specs[i], literals
-		}
+		table.templates[i] = tmpl
+		table.byText[op.Path] = tmpl
 	}
-	return best
+	return table
 }
 
-// opTemplate is an operation's method and path template, split once.
-type opTemplate struct {
-	method string
-	segs   []templateSeg
-}
-
-// templateSeg is a literal path segment, or a parameter.
-type templateSeg struct {
-	literal string
-	param   bool
-}
-
-// operationTemplates is the operation table, copied once, and its templates.
-type operationTemplates struct {
-	specs     []resources.OperationSpec
-	templates []opTemplate
-}
-
-var opTemplates = sync.OnceValue(func() *operationTemplates {
-	t := &operationTemplates{specs: resources.Operations()}
-	t.templates = make([]opTemplate, len(t.specs))
-	for i, op := range t.specs {
-		tm := opTemplate{method: op.Method}
-		for _, seg := range strings.Split(strings.Trim(op.Path, "/"), "/") {
-			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-				tm.segs = append(tm.segs, templateSeg{param: true})
-			} else {
-				tm.segs = append(tm.segs, templateSeg{literal: seg})
-			}
-		}
-		t.templates[i] = tm
+// parsedTemplate is the parsed path template text, from the operation
+// table's when it is one of them.
+func parsedTemplate(text string) (resources.PathTemplate, error) {
+	if tmpl, ok := operationTemplates().byText[text]; ok {
+		return tmpl, nil
 	}
-	return t
-})
-
-// badSegment says why an escaped path segment cannot be a path parameter,
-// or returns "": it is empty, "." or "..", or, decoded, is one of those or
-// holds a slash or backslash beside an empty, "." or ".." part (such as
-// "..%2Fapi-keys"), which a server that decodes the path before routing
-// would follow. It decodes up to three times, since a proxy may decode once
-// more than the server.
-func badSegment(seg string) string {
-	if seg != "" && seg != "." && seg != ".." && !strings.ContainsAny(seg, "%/\\") {
-		return "" // the common case, without allocating
-	}
-	dec := seg
-	for range 4 {
-		parts := strings.FieldsFunc(dec, func(r rune) bool { return r == '/' || r == '\\' })
-		if len(parts) == 0 || len(strings.Join(parts, "/")) != len(dec) {
-			// Empty, or an empty part: nothing, a leading, trailing or
-			// doubled slash.
-			if dec == "" {
-				return "it is empty"
-			}
-			return fmt.Sprintf("it decodes to %q, with an empty part between slashes", truncate(dec, 40))
-		}
-		for _, p := range parts {
-			if p == "." || p == ".." {
-				if p == dec && dec == seg {
-					return fmt.Sprintf("it is %q, which would change the path", dec)
-				}
-				return fmt.Sprintf("it decodes to %q, which would change the path", truncate(dec, 40))
-			}
-		}
-		next, err := url.PathUnescape(dec)
-		if err != nil || next == dec {
-			return ""
-		}
-		dec = next
-	}
-	return ""
+	return resources.ParsePathTemplate(text)
 }
 
 // logAttrs appends what the per-attempt log record says of the class: the

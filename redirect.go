@@ -72,7 +72,7 @@ func (c *Client) checkReroute(req *http.Request) error {
 		next = Classify(req.Method, path, "")
 	} else {
 		// Outside the API's base path: it is no operation of the table.
-		next = decide(normalizeMethod(req.Method), nil, "")
+		next = classifyMatched(normalizeMethod(req.Method), nil, "")
 	}
 	orig, _, _ := strings.Cut(rec.path, "?")
 	if next.Destructive && (!inside || strings.TrimSuffix(path, "/") != strings.TrimSuffix(orig, "/")) {

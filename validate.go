@@ -2,35 +2,31 @@ package restorehub
 
 import (
 	"bytes"
-	"fmt"
-	"strings"
+	"errors"
 
 	"github.com/restorehub/restorehub-go/resources"
 )
 
-// checkCall refuses a typed call of op whose filled, escaped path does not
-// keep every parameter of op's template in a segment of its own. A missing
-// required body is refused by Do, for typed and raw requests alike.
+// checkCall refuses a typed call of op whose filled, escaped path is not
+// exactly a filling of op's path template with values the template's rule
+// accepts (resources.PathTemplate.Check). A missing required body is
+// refused by Do, for typed and raw requests alike.
 func checkCall(op *resources.OperationSpec, path string) error {
-	tsegs := strings.Split(op.Path, "/")
-	segs := strings.Split(path, "/")
-	if len(segs) != len(tsegs) {
-		return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: fmt.Sprintf("does not fit the template %s", op.Path)}
+	tmpl, err := parsedTemplate(op.Path)
+	if err != nil {
+		return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: "has a template the SDK cannot read: " + err.Error()}
 	}
-	for i, t := range tsegs {
-		name, isParam := strings.CutPrefix(t, "{")
-		name, closed := strings.CutSuffix(name, "}")
-		if !isParam || !closed {
-			if segs[i] != t {
-				return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: fmt.Sprintf("does not fit the template %s", op.Path)}
-			}
-			continue
-		}
-		if why := badSegment(segs[i]); why != "" {
-			return &InvalidRequestError{Operation: op.ID, Param: "path parameter " + name, Reason: "is refused: " + why}
-		}
+	err = tmpl.Check(path)
+	var refused *resources.PathParamError
+	switch {
+	case err == nil:
+		return nil
+	case !errors.As(err, &refused):
+		return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: err.Error()}
+	case refused.Param == "":
+		return &InvalidRequestError{Operation: op.ID, Param: "path", Reason: refused.Reason}
 	}
-	return nil
+	return &InvalidRequestError{Operation: op.ID, Param: "path parameter " + refused.Param, Reason: "is refused: " + refused.Reason}
 }
 
 // noBody reports whether an encoded request body carries nothing: it is

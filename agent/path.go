@@ -1,51 +1,96 @@
 package agent
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/resources"
 )
 
-// checkPathArgs refuses path arguments that would not name one item: an
-// empty string, "." or "..", which a server may resolve to another path.
+// checkPathArgs refuses path arguments that would not name one item: a
+// missing or blank one, or one the path template's rule refuses
+// (resources.PathTemplate: "", ".", "..", their escaped forms, or a value
+// that decodes to a path change such as "x/../../api-keys"), which a
+// server may resolve to another path. It checks the path fillPath builds,
+// the one the call sends.
 func checkPathArgs(tmpl string, p args) error {
-	for rest := tmpl; ; {
-		i := strings.IndexByte(rest, '{')
-		if i < 0 {
-			return nil
-		}
-		j := strings.IndexByte(rest[i:], '}')
-		if j < 0 {
-			return nil
-		}
-		name := rest[i+1 : i+j]
-		rest = rest[i+j+1:]
+	t, err := resources.ParsePathTemplate(tmpl)
+	if err != nil {
+		return fmt.Errorf("the tool's path cannot be filled: %v", err)
+	}
+	for _, name := range t.Params() {
 		var s string
 		if json.Unmarshal(p[name], &s) == nil && (strings.TrimSpace(s) == "" || s == "." || s == "..") {
 			return fmt.Errorf("argument %q must name one item: it may not be empty, \".\" or \"..\"", name)
 		}
+		if _, ok := p[name]; !ok {
+			return fmt.Errorf("argument %q is required: it names the item in the path %s", name, tmpl)
+		}
+	}
+	var refused *resources.PathParamError
+	switch err := t.Check(fillPath(tmpl, p)); {
+	case err == nil:
+		return nil
+	case errors.As(err, &refused) && refused.Param != "":
+		return fmt.Errorf("argument %q must name one item: %s", refused.Param, refused.Reason)
+	default:
+		return fmt.Errorf("the arguments do not fill the path %s: %v", tmpl, err)
 	}
 }
 
-// fillPath fills a path template's parameters from the arguments.
+// fillPath fills a path template's parameters from the arguments exactly
+// as the typed call the tool makes fills them (resources.PathTemplate.Fill,
+// each value escaped), so the path a confirmer is shown is the path that
+// is sent: a string as it is, a number in decimal without an exponent (the
+// generated methods format theirs so), a boolean as true or false. A
+// missing argument is shown as "{name}"; checkPathArgs refuses such a call
+// before anything is confirmed or sent.
 func fillPath(tmpl string, p args) string {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(tmpl, '{')
-		j := strings.IndexByte(tmpl[i+1:], '}')
-		if i < 0 || j < 0 {
-			b.WriteString(tmpl)
-			return b.String()
-		}
-		b.WriteString(tmpl[:i])
-		name := tmpl[i+1 : i+1+j]
-		var v any
-		if err := json.Unmarshal(p[name], &v); err == nil && v != nil {
-			b.WriteString(url.PathEscape(fmt.Sprint(v)))
-		} else {
-			b.WriteString("{" + name + "}")
-		}
-		tmpl = tmpl[i+j+2:]
+	t, err := resources.ParsePathTemplate(tmpl)
+	if err != nil {
+		return tmpl
 	}
+	values := make(map[string]string)
+	for _, name := range t.Params() {
+		dec := json.NewDecoder(bytes.NewReader(p[name]))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil || v == nil {
+			continue
+		}
+		switch x := v.(type) {
+		case string:
+			values[name] = x
+		case json.Number:
+			if f, err := strconv.ParseFloat(x.String(), 64); err == nil {
+				values[name] = strconv.FormatFloat(f, 'f', -1, 64)
+			} else {
+				values[name] = x.String()
+			}
+		default:
+			values[name] = fmt.Sprint(x)
+		}
+	}
+	if path, err := t.Fill(values); err == nil {
+		return path
+	}
+	// A value is missing or refused: the same pieces, escaped the same way.
+	var b strings.Builder
+	for _, piece := range t.Pieces() {
+		v, ok := values[piece.Param]
+		switch {
+		case piece.Param == "":
+			b.WriteString(piece.Literal)
+		case ok:
+			b.WriteString(url.PathEscape(v))
+		default:
+			b.WriteString("{" + piece.Param + "}")
+		}
+	}
+	return b.String()
 }

@@ -86,6 +86,11 @@ func TestFillPath(t *testing.T) {
 	for _, tc := range []struct{ tmpl, args, want string }{
 		{"/backups/{backupId}/restore", `{"backupId":"b 1/x"}`, "/backups/b%201%2Fx/restore"},
 		{"/servers/{serverId}", `{"serverId":42}`, "/servers/42"},
+		// As the typed call formats an integer: never an exponent.
+		{"/servers/{serverId}", `{"serverId":12345678}`, "/servers/12345678"},
+		{"/servers/{serverId}", `{"serverId":1.5}`, "/servers/1.5"},
+		{"/files/{name}.json", `{"name":"a b"}`, "/files/a%20b.json"},
+		{"/a/{x}/b/{y}/", `{"x":"1","y":true}`, "/a/1/b/true/"},
 		{"/a/{missing}", `{}`, "/a/{missing}"},
 		{"/plain", `{}`, "/plain"},
 	} {

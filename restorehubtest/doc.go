@@ -40,6 +40,17 @@
 //   - any other POST is an action, such as /backups/{backupId}/restore, and
 //     answers 200 with a queued job (see Jobs below).
 //
+// A request is routed by the client's own rule (resources.MatchPathTemplate):
+// segment by segment from the left, a literal beats literal text beside a
+// parameter ("/files/{id}.json"), which beats a lone parameter; extra
+// leading and trailing slashes are ignored, and a template whose trailing
+// slash agrees with the request's wins a tie. A template may end in a
+// slash and hold several parameters, alone in a segment or beside literal
+// text, as real OpenAPI documents write them. Where literal text stands
+// beside a parameter, the fake keeps the entity under the whole segment
+// ("f1.json") and does not check that the parameter names an existing
+// entity.
+//
 // A path parameter that names an entity of a known collection must exist,
 // or the request gets 404 in the documented error envelope. Entities are
 // JSON objects whose "id" is a string; the fake gives each a createdAt.

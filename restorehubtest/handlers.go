@@ -68,7 +68,7 @@ func (s *Server) executeLocked(c *call) *reply {
 		return jsonReply(http.StatusCreated, c.h, e)
 	case kindGet:
 		e, _ := s.store.get(c.join(n-1), c.parts[n-1])
-		if s.router.jobs != "" && normalize(c.rt.segs, n-1) == s.router.jobs {
+		if s.router.jobs != "" && c.rt.normalize(n-1) == s.router.jobs {
 			advanceJob(e, c.now)
 		}
 		return jsonReply(http.StatusOK, c.h, e)
@@ -165,9 +165,11 @@ func advanceJob(job map[string]any, now time.Time) {
 
 // resourceName names the entities of the parameter at segs[i]: the
 // literal before it ("servers" for "/servers/{serverId}"), or "entity".
-func resourceName(segs []segment, i int) string {
-	if i > 0 && segs[i-1].lit != "" {
-		return segs[i-1].lit
+func resourceName(segs []resources.PathSegment, i int) string {
+	if i > 0 {
+		if lit, ok := segs[i-1].Literal(); ok {
+			return lit
+		}
 	}
 	return "entity"
 }

@@ -25,16 +25,11 @@ const (
 	kindAction                       // any other request, such as POST /backups/{backupId}/restore
 )
 
-// segment is one segment of a path template: a literal or a parameter.
-type segment struct {
-	lit   string
-	param string // the parameter's name; "" for a literal
-}
-
 // route is one operation of the table, ready to match requests.
 type route struct {
 	op   resources.OperationSpec
-	segs []segment
+	tmpl resources.PathTemplate
+	segs []resources.PathSegment
 	kind kind
 	// checks are the indexes of the parameter segments that name an entity
 	// of a known collection, which must exist.
@@ -44,6 +39,9 @@ type route struct {
 // router matches requests to the operation table.
 type router struct {
 	routes []*route
+	// templates are the routes' templates (the same index), for
+	// resources.MatchPathTemplate, the client's own precedence rule.
+	templates []resources.PathTemplate
 	// collections holds the normalized templates ("/servers/{}/backups") of
 	// the collections the table implies.
 	collections map[string]bool
@@ -55,47 +53,9 @@ type router struct {
 	jobs string
 }
 
-// parseTemplate splits a path template such as "/servers/{serverId}".
-func parseTemplate(path string) ([]segment, error) {
-	if !strings.HasPrefix(path, "/") {
-		return nil, fmt.Errorf("path %q does not start with /", path)
-	}
-	rest := strings.TrimPrefix(path, "/")
-	if rest == "" {
-		return nil, nil
-	}
-	var segs []segment
-	for _, s := range strings.Split(rest, "/") {
-		switch {
-		case s == "":
-			return nil, fmt.Errorf("path %q has an empty segment", path)
-		case strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") && len(s) > 2:
-			segs = append(segs, segment{param: s[1 : len(s)-1]})
-		case strings.ContainsAny(s, "{}"):
-			return nil, fmt.Errorf("path %q has a partial parameter segment %q", path, s)
-		default:
-			segs = append(segs, segment{lit: s})
-		}
-	}
-	return segs, nil
-}
-
-// normalize renders the first n segments with every parameter as "{}".
-func normalize(segs []segment, n int) string {
-	var b strings.Builder
-	for _, s := range segs[:n] {
-		b.WriteByte('/')
-		if s.param != "" {
-			b.WriteString("{}")
-		} else {
-			b.WriteString(s.lit)
-		}
-	}
-	if b.Len() == 0 {
-		return "/"
-	}
-	return b.String()
-}
+// normalize renders the first n segments of r's template with every
+// parameter as "{}", without a trailing slash: "/servers/{}/backups".
+func (r *route) normalize(n int) string { return r.tmpl.ShapePrefix(n) }
 
 // action returns the lower-cased action of an operation ID: "list" for
 // "servers.list", "listevents" for "audit.listEvents".
@@ -121,31 +81,32 @@ func newRouter(ops []resources.OperationSpec) (*router, error) {
 	seen := make(map[string]string)
 	for _, op := range ops {
 		op.Method = strings.ToUpper(op.Method)
-		segs, err := parseTemplate(op.Path)
+		tmpl, err := resources.ParsePathTemplate(op.Path)
 		if err != nil {
 			return nil, fmt.Errorf("operation %q: %w", op.ID, err)
 		}
-		sig := op.Method + " " + normalize(segs, len(segs))
+		sig := op.Method + " " + tmpl.Shape()
 		if other, dup := seen[sig]; dup {
 			return nil, fmt.Errorf("operations %q and %q both serve %s", other, op.ID, sig)
 		}
 		seen[sig] = op.ID
-		rt.routes = append(rt.routes, &route{op: op, segs: segs})
+		rt.routes = append(rt.routes, &route{op: op, tmpl: tmpl, segs: tmpl.Segments()})
+		rt.templates = append(rt.templates, tmpl)
 	}
 	for _, r := range rt.routes {
 		n := len(r.segs)
 		switch {
-		case n > 0 && r.segs[n-1].param != "":
-			rt.collections[normalize(r.segs, n-1)] = true
+		case n > 0 && r.segs[n-1].HasParam():
+			rt.collections[r.normalize(n-1)] = true
 		case r.op.Method == http.MethodGet && (paginated(&r.op) || r.op.List != nil || looksLikeList(r.op.ID)),
 			r.op.Method == http.MethodPost && action(r.op.ID) == "create":
-			rt.collections[normalize(r.segs, n)] = true
+			rt.collections[r.normalize(n)] = true
 		}
 	}
 	for _, r := range rt.routes {
 		n := len(r.segs)
-		item := n > 0 && r.segs[n-1].param != ""
-		collection := rt.collections[normalize(r.segs, n)]
+		item := n > 0 && r.segs[n-1].HasParam()
+		collection := rt.collections[r.normalize(n)]
 		switch m := r.op.Method; {
 		case item && m == http.MethodGet:
 			r.kind = kindGet
@@ -171,7 +132,7 @@ func newRouter(ops []resources.OperationSpec) (*router, error) {
 			r.kind = kindAction
 		}
 		for i, s := range r.segs {
-			if s.param != "" && rt.collections[normalize(r.segs, i)] {
+			if s.Param() != "" && rt.collections[r.normalize(i)] {
 				r.checks = append(r.checks, i)
 			}
 		}
@@ -197,12 +158,12 @@ func (rt *router) findModels() {
 			n := len(r.segs)
 			switch pass {
 			case kindGet:
-				rt.models[r.op.Model] = home{path: normalize(r.segs, n-1), segs: r.segs[:n-1]}
+				rt.models[r.op.Model] = home{path: r.normalize(n - 1), segs: r.segs[:n-1]}
 			case kindCreate, kindList:
-				rt.models[r.op.Model] = home{path: normalize(r.segs, n), segs: r.segs}
+				rt.models[r.op.Model] = home{path: r.normalize(n), segs: r.segs}
 			case kindObjectGet:
-				if !strings.Contains(normalize(r.segs, n), "{}") {
-					rt.models[r.op.Model] = home{path: normalize(r.segs, n), object: true}
+				if len(r.tmpl.Params()) == 0 {
+					rt.models[r.op.Model] = home{path: r.normalize(n), object: true}
 				}
 			}
 		}
@@ -215,22 +176,24 @@ func (rt *router) findModels() {
 	}
 	for _, r := range rt.routes {
 		if r.kind == kindGet && r.op.Model != "" && slices.Contains(jobModels, r.op.Model) {
-			rt.jobs = normalize(r.segs, len(r.segs)-1)
+			rt.jobs = r.normalize(len(r.segs) - 1)
 			return
 		}
 	}
 	for _, r := range rt.routes {
 		n := len(r.segs)
-		if r.kind == kindGet && n >= 2 && strings.EqualFold(r.segs[n-2].lit, "jobs") {
-			rt.jobs = normalize(r.segs, n-1)
+		if lit, ok := r.segs[max(n-2, 0)].Literal(); r.kind == kindGet && n >= 2 && ok && strings.EqualFold(lit, "jobs") {
+			rt.jobs = r.normalize(n - 1)
 			return
 		}
 	}
 }
 
-// splitPath splits an escaped path below the base into unescaped segments.
+// splitPath splits an escaped path below the base into unescaped
+// segments, as resources.PathTemplate matches it: without leading or
+// trailing slashes.
 func splitPath(escaped string) ([]string, bool) {
-	rest := strings.TrimPrefix(escaped, "/")
+	rest := strings.Trim(escaped, "/")
 	if rest == "" {
 		return nil, true
 	}
@@ -245,73 +208,36 @@ func splitPath(escaped string) ([]string, bool) {
 	return parts, true
 }
 
-// matches reports whether the request segments fit r's template.
-func (r *route) matches(parts []string) bool {
-	if len(parts) != len(r.segs) {
-		return false
-	}
-	for i, s := range r.segs {
-		if s.param != "" {
-			if parts[i] == "" {
-				return false
+// match finds the operation for method and the escaped path below the
+// base, by the client's own rule (resources.MatchPathTemplate), with the
+// route's parameters unescaped. When none fits it returns the status to
+// answer: 404 when no template fits the path, 405 when templates fit but
+// not with this method (allow lists their methods).
+func (rt *router) match(method, escaped string) (r *route, params map[string]string, status int, allow []string) {
+	i := resources.MatchPathTemplate(rt.templates, escaped, func(i int) bool { return rt.routes[i].op.Method == method })
+	if i >= 0 {
+		r = rt.routes[i]
+		values, _ := r.tmpl.Match(escaped)
+		params = make(map[string]string, len(values))
+		for name, v := range values {
+			if u, err := url.PathUnescape(v); err == nil {
+				params[name] = u
+			} else {
+				params[name] = v
 			}
-		} else if s.lit != parts[i] {
-			return false
 		}
+		return r, params, 0, nil
 	}
-	return true
-}
-
-// moreSpecific reports whether a's template beats b's: at the first
-// position where one has a literal and the other a parameter, the literal
-// wins, so "/servers/search" beats "/servers/{serverId}".
-func moreSpecific(a, b *route) bool {
-	for i := range a.segs {
-		al, bl := a.segs[i].param == "", b.segs[i].param == ""
-		if al != bl {
-			return al
-		}
-	}
-	return false
-}
-
-// match finds the operation for method and parts. When none fits it
-// returns the status to answer: 404 when no template fits the path, 405
-// when templates fit but not with this method (allow lists their methods).
-func (rt *router) match(method string, parts []string) (r *route, status int, allow []string) {
 	for _, c := range rt.routes {
-		if !c.matches(parts) {
-			continue
+		if c.tmpl.Matches(escaped) && !slices.Contains(allow, c.op.Method) {
+			allow = append(allow, c.op.Method)
 		}
-		if c.op.Method != method {
-			if !slices.Contains(allow, c.op.Method) {
-				allow = append(allow, c.op.Method)
-			}
-			continue
-		}
-		if r == nil || moreSpecific(c, r) {
-			r = c
-		}
-	}
-	if r != nil {
-		return r, 0, nil
 	}
 	if len(allow) > 0 {
 		slices.Sort(allow)
-		return nil, http.StatusMethodNotAllowed, allow
+		return nil, nil, http.StatusMethodNotAllowed, allow
 	}
-	return nil, http.StatusNotFound, nil
-}
-
-// params maps r's parameter names to the request's values.
-func (r *route) params(parts []string) map[string]string {
-	out := make(map[string]string)
-	for i, s := range r.segs {
-		if s.param != "" {
-			out[s.param] = parts[i]
-		}
-	}
-	return out
+	return nil, nil, http.StatusNotFound, nil
 }
 
 // hasCollection reports whether the table implies a collection whose
@@ -322,7 +248,7 @@ func (rt *router) hasCollection(tmpl string) bool { return rt.collections[tmpl] 
 // as "/account".
 func (rt *router) hasObject(path string) bool {
 	for _, r := range rt.routes {
-		if r.kind == kindObjectGet && normalize(r.segs, len(r.segs)) == path {
+		if r.kind == kindObjectGet && r.normalize(len(r.segs)) == path {
 			return true
 		}
 	}

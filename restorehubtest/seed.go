@@ -144,8 +144,8 @@ func (s *Server) storeBatchLocked(fn string, batch []seedItem) ([]string, error)
 
 // home is where the entities of a model type live.
 type home struct {
-	path   string    // the collection's or object's path, parameters as "{}"
-	segs   []segment // the collection's template, with parameter names
+	path   string                  // the collection's or object's path, parameters as "{}"
+	segs   []resources.PathSegment // the collection's template, with parameter names
 	object bool
 }
 
@@ -157,11 +157,15 @@ func (h home) resolve(obj map[string]any) (string, bool) {
 	var b strings.Builder
 	for _, sg := range h.segs {
 		b.WriteByte('/')
-		if sg.param == "" {
-			b.WriteString(sg.lit)
+		if lit, ok := sg.Literal(); ok {
+			b.WriteString(lit)
 			continue
 		}
-		v, _ := fieldFor(obj, sg.param)
+		param := sg.Param()
+		if param == "" {
+			return "", false // literal text beside a parameter: not a collection the fake keeps
+		}
+		v, _ := fieldFor(obj, param)
 		switch x := v.(type) {
 		case string:
 			if x == "" {

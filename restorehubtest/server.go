@@ -216,13 +216,14 @@ func (s *Server) handle(r *http.Request, reused bool) *reply {
 	var (
 		rt         *route
 		parts      []string
+		params     map[string]string
 		routeState int
 		allow      []string
 	)
 	if inBase {
 		var ok bool
 		if parts, ok = splitPath(below); ok {
-			rt, routeState, allow = s.router.match(r.Method, parts)
+			rt, params, routeState, allow = s.router.match(r.Method, below)
 		} else {
 			routeState = http.StatusNotFound
 		}
@@ -260,7 +261,7 @@ func (s *Server) handle(r *http.Request, reused bool) *reply {
 		rep = s.faultReply(kind, status)
 		rec.Fault = kind
 	} else {
-		rep = s.serveLocked(r, token, inBase, rt, parts, routeState, allow, body, tooLarge)
+		rep = s.serveLocked(r, token, inBase, rt, parts, params, routeState, allow, body, tooLarge)
 	}
 	if rep.fault != FaultReset {
 		rec.Status = rep.status
@@ -291,7 +292,7 @@ func readBody(r *http.Request) ([]byte, bool) {
 
 // serveLocked authenticates, rate-limits and authorises a request, then
 // executes it.
-func (s *Server) serveLocked(r *http.Request, token string, inBase bool, rt *route, parts []string,
+func (s *Server) serveLocked(r *http.Request, token string, inBase bool, rt *route, parts []string, params map[string]string,
 	routeState int, allow []string, body []byte, tooLarge bool) *reply {
 	if !inBase {
 		return errorReply(http.StatusNotFound, nil, "Not found: the API is served under "+BasePath+".",
@@ -328,7 +329,7 @@ func (s *Server) serveLocked(r *http.Request, token string, inBase bool, rt *rou
 	return s.executeLocked(&call{
 		rt:     rt,
 		parts:  parts,
-		params: rt.params(parts),
+		params: params,
 		query:  r.URL.Query(),
 		body:   body,
 		now:    now,

@@ -254,7 +254,10 @@ func TestRouting(t *testing.T) {
 		allow        string
 	}{
 		{"GET", "/nothing", http.StatusNotFound, ""},
-		{"GET", "/servers/", http.StatusNotFound, ""},
+		// A trailing slash is matched as the client classifies it
+		// (resources.MatchPathTemplate); an empty segment is not.
+		{"GET", "/servers//srv_missing", http.StatusNotFound, ""},
+		{"DELETE", "/servers//", http.StatusMethodNotAllowed, "GET, POST"},
 		{"PUT", "/servers", http.StatusMethodNotAllowed, "GET, POST"},
 		{"POST", "/account", http.StatusMethodNotAllowed, "DELETE, GET, PATCH"},
 		{"GET", "/", http.StatusNotFound, ""},

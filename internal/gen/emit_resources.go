@@ -171,7 +171,9 @@ func bodyType(p *opPlan) string {
 	return "*" + p.body.expr
 }
 
-// pathExpr builds the request path, escaping every parameter.
+// pathExpr builds the request path from the template's pieces
+// (resources.PathTemplate.Pieces), escaping every parameter as
+// resources.PathTemplate.Fill does.
 func pathExpr(p *opPlan) string {
 	var parts []string
 	for _, pp := range p.op.pathParts {
@@ -191,6 +193,10 @@ func pathExpr(p *opPlan) string {
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum:
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
+			case u.kind == kFloat:
+				// Decimal, never an exponent, as the agent's confirmation
+				// spells the number too.
+				parts = append(parts, "url.PathEscape(strconv.FormatFloat(float64("+a.name+"), 'f', -1, 64))")
 			default:
 				parts = append(parts, "url.PathEscape(fmt.Sprint("+a.name+"))")
 			}

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/restorehub/restorehub-go/resources"
 )
 
 // httpMethods are the operation keys of a path item.
@@ -46,7 +47,8 @@ type operation struct {
 	resp        *payload
 	respStatus  string
 	pathParts   []pathPart
-	siblings    []string // the other methods of the same path, upper case
+	template    resources.PathTemplate // the path, parsed
+	siblings    []string               // the other methods of the same path, upper case
 }
 
 // param is one parameter of an operation.
@@ -104,6 +106,9 @@ func (d *document) readOperations() []*operation {
 				return
 			}
 			op := d.readOperation(path, strings.ToUpper(k), o, shared)
+			if op == nil {
+				return
+			}
 			item.each(func(other string, _ any) {
 				if httpMethods[strings.ToLower(other)] && !strings.EqualFold(other, k) {
 					op.siblings = append(op.siblings, strings.ToUpper(other))
@@ -119,6 +124,15 @@ func (d *document) readOperations() []*operation {
 
 func (d *document) readOperation(path, method string, o *object, shared []any) *operation {
 	op := &operation{method: method, path: path, obj: o}
+	// The template is read by the SDK's own parser: an operation whose
+	// template the client, its fake and its agent could not match or fill
+	// is left out here, never generated to fail at run time.
+	tmpl, err := resources.ParsePathTemplate(path)
+	if err != nil {
+		d.warn(fmt.Sprintf("%s %s: left out: %v", method, path, err))
+		return nil
+	}
+	op.template = tmpl
 	op.summary = strings.TrimSpace(o.str("summary"))
 	op.description = strings.TrimSpace(o.str("description"))
 	if op.summary == "" {
@@ -255,8 +269,6 @@ func parseInterval(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-var templateParam = regexp.MustCompile(`\{([^{}]*)\}`)
-
 func (d *document) readParams(op *operation, shared []any) {
 	type key struct{ in, name string }
 	byKey := map[key]*param{}
@@ -304,26 +316,22 @@ func (d *document) readParams(op *operation, shared []any) {
 	add(shared)
 	add(op.obj.arr("parameters"))
 
-	// Path parameters follow the template; one it names but the spec does
-	// not declare is a required string.
-	pos := 0
-	for _, m := range templateParam.FindAllStringSubmatchIndex(op.path, -1) {
-		if m[0] > pos {
-			op.pathParts = append(op.pathParts, pathPart{literal: op.path[pos:m[0]]})
+	// Path parameters follow the template (resources.PathTemplate's
+	// pieces); one it names but the spec does not declare is a required
+	// string.
+	for _, piece := range op.template.Pieces() {
+		if piece.Param == "" {
+			op.pathParts = append(op.pathParts, pathPart{literal: piece.Literal})
+			continue
 		}
-		name := op.path[m[2]:m[3]]
-		p, ok := byKey[key{"path", name}]
+		p, ok := byKey[key{"path", piece.Param}]
 		if !ok {
-			p = &param{name: name, in: "path", required: true, schema: &schema{types: []string{"string"}}}
+			p = &param{name: piece.Param, in: "path", required: true, schema: &schema{types: []string{"string"}}}
 		}
 		if !slices.Contains(op.pathParams, p) {
 			op.pathParams = append(op.pathParams, p)
 		}
 		op.pathParts = append(op.pathParts, pathPart{param: p})
-		pos = m[1]
-	}
-	if pos < len(op.path) {
-		op.pathParts = append(op.pathParts, pathPart{literal: op.path[pos:]})
 	}
 	for _, k := range order {
 		p := byKey[k]

@@ -22,10 +22,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/resources"
 )
 
 // Op is one operation of a spec.
@@ -66,12 +67,16 @@ var ErrNotOpenAPI = errors.New("specdiff: not an OpenAPI document")
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
-var templateParam = regexp.MustCompile(`\{[^{}/]*\}`)
-
 // Shape returns path with every template parameter's name removed, so that
-// "/backups/{backupId}" and "/backups/{id}" have the same shape "/backups/{}".
+// "/backups/{backupId}" and "/backups/{id}" have the same shape "/backups/{}"
+// (resources.PathTemplate.Shape, the shape the SDK's fake and generator
+// compare). A path that is no template the SDK can parse is its own shape.
 func Shape(path string) string {
-	return templateParam.ReplaceAllString(path, "{}")
+	tmpl, err := resources.ParsePathTemplate(path)
+	if err != nil {
+		return path
+	}
+	return tmpl.Shape()
 }
 
 // Key returns "METHOD shape" for a method and path template.
