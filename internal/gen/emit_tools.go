@@ -98,10 +98,10 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 				}
 			}
 			decode := fmt.Sprintf("p.object(%%s, %s)", strings.Join(pairs, ", "))
-			present := fmt.Sprintf("p.has(%s)", strings.Join(everyOther(pairs), ", "))
+			present := fmt.Sprintf("p.Has(%s)", strings.Join(everyOther(pairs), ", "))
 			if whole != "" {
 				decode = fmt.Sprintf("p.decode(%s, %%s)", goQuote(whole))
-				present = fmt.Sprintf("p.has(%s)", goQuote(whole))
+				present = fmt.Sprintf("p.Has(%s)", goQuote(whole))
 			}
 			if len(pairs) == 0 && whole == "" {
 				// A body without properties: an empty object.
@@ -343,13 +343,13 @@ func rawParamSchemas(d *document, op *operation) map[string]*object {
 			if !ok {
 				continue
 			}
-			out[strings.ToLower(po.str("in"))+" "+po.str("name")] = po
+			out[strings.ToLower(po.Str("in"))+" "+po.Str("name")] = po
 		}
 	}
-	if item, ok := d.follow(mustGet(d.root.obj("paths"), op.path)); ok {
-		add(item.arr("parameters"))
+	if item, ok := d.follow(mustGet(d.root.Obj("paths"), op.path)); ok {
+		add(item.Arr("parameters"))
 	}
-	add(op.obj.arr("parameters"))
+	add(op.obj.Arr("parameters"))
 	return out
 }
 
@@ -358,10 +358,10 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 	po := raw[in+" "+p.name]
 	var sv any
 	if po != nil {
-		if v, ok := po.get("schema"); ok {
+		if v, ok := po.Get("schema"); ok {
 			sv = v
-		} else if c := po.obj("content"); c.len() > 0 {
-			sv = mustGet(c.obj(c.keys[0]), "schema")
+		} else if c := po.Obj("content"); c.Len() > 0 {
+			sv = mustGet(c.Obj(c.Keys()[0]), "schema")
 		}
 	}
 	s := convertSchema(d, sv, nil)
@@ -372,7 +372,7 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 	if len(o) == 0 {
 		o = orderedJSON{{"type", "string"}}
 	}
-	if p.description != "" && !o.has("description") {
+	if p.description != "" && !o.Has("description") {
 		o = append(orderedJSON{{"description", oneLine(p.description)}}, o...)
 	}
 	return o
@@ -384,12 +384,12 @@ func rawBodySchema(d *document, op *operation) any {
 	if !ok {
 		return nil
 	}
-	content := rb.obj("content")
+	content := rb.Obj("content")
 	mt := pickJSON(content)
 	if mt == "" {
 		return nil
 	}
-	v, _ := content.obj(mt).get("schema")
+	v, _ := content.Obj(mt).Get("schema")
 	return v
 }
 
@@ -397,17 +397,17 @@ func rawBodySchema(d *document, op *operation) any {
 // properties can become top-level arguments.
 func flattenable(d *document, v any) (props []kv, required []string, ok bool) {
 	o := resolveSchemaRef(d, v)
-	if o == nil || !o.has("properties") || o.has("allOf") || o.has("oneOf") || o.has("anyOf") {
+	if o == nil || !o.Has("properties") || o.Has("allOf") || o.Has("oneOf") || o.Has("anyOf") {
 		return nil, nil, false
 	}
-	if t, has := o.get("type"); has && t != "object" {
+	if t, has := o.Get("type"); has && t != "object" {
 		return nil, nil, false
 	}
-	if o.isTrue("nullable") {
+	if o.IsTrue("nullable") {
 		return nil, nil, false
 	}
-	o.obj("properties").each(func(k string, pv any) {
-		if po, isObj := pv.(*object); isObj && po.isTrue("readOnly") {
+	o.Obj("properties").Each(func(k string, pv any) {
+		if po, isObj := pv.(*object); isObj && po.IsTrue("readOnly") {
 			return
 		}
 		props = append(props, kv{k, pv})
@@ -422,7 +422,7 @@ func resolveSchemaRef(d *document, v any) *object {
 		if !ok {
 			return nil
 		}
-		ref, isRef := o.get("$ref")
+		ref, isRef := o.Get("$ref")
 		if !isRef {
 			return o
 		}
@@ -440,7 +440,7 @@ func schemaHasType(s any, t string) bool {
 	if !ok {
 		return false
 	}
-	switch v := o.get("type").(type) {
+	switch v := o.Get("type").(type) {
 	case string:
 		return v == t
 	case []string:
@@ -467,7 +467,7 @@ func convertSchema(d *document, v any, stack []string) any {
 	case bool:
 		return s
 	case *object:
-		if ref, ok := s.get("$ref"); ok {
+		if ref, ok := s.Get("$ref"); ok {
 			r, _ := ref.(string)
 			if slices.Contains(stack, r) || len(stack) > 16 {
 				return orderedJSON{}
@@ -477,17 +477,17 @@ func convertSchema(d *document, v any, stack []string) any {
 				return orderedJSON{}
 			}
 			out := convertSchema(d, target, append(stack, r))
-			if desc := s.str("description"); desc != "" {
-				if o, ok := out.(orderedJSON); ok && !o.has("description") {
+			if desc := s.Str("description"); desc != "" {
+				if o, ok := out.(orderedJSON); ok && !o.Has("description") {
 					out = append(orderedJSON{{"description", oneLine(desc)}}, o...)
 				}
 			}
 			return out
 		}
 		out := orderedJSON{}
-		nullable := s.isTrue("nullable")
+		nullable := s.IsTrue("nullable")
 		for _, k := range schemaKeywords {
-			val, ok := s.get(k)
+			val, ok := s.Get(k)
 			if !ok {
 				continue
 			}
@@ -522,7 +522,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			case "properties":
 				props := orderedJSON{}
 				if po, ok := val.(*object); ok {
-					po.each(func(name string, pv any) {
+					po.Each(func(name string, pv any) {
 						props = append(props, kv{name, convertSchema(d, pv, stack)})
 					})
 				}
@@ -553,7 +553,7 @@ func plainJSON(v any) any {
 	switch t := v.(type) {
 	case *object:
 		o := orderedJSON{}
-		t.each(func(k string, e any) { o = append(o, kv{k, plainJSON(e)}) })
+		t.Each(func(k string, e any) { o = append(o, kv{k, plainJSON(e)}) })
 		return o
 	case []any:
 		out := make([]any, len(t))
@@ -574,9 +574,9 @@ type kv struct {
 // orderedJSON is a JSON object that marshals its members in order.
 type orderedJSON []kv
 
-func (o orderedJSON) has(k string) bool { return o.get(k) != nil }
+func (o orderedJSON) Has(k string) bool { return o.Get(k) != nil }
 
-func (o orderedJSON) get(k string) any {
+func (o orderedJSON) Get(k string) any {
 	for _, m := range o {
 		if m.k == k {
 			return m.v

@@ -3,11 +3,10 @@
 // and paging style. restorehub.CompareSpec and cmd/restorehub-drift use it to
 // compare a live spec with the operation table compiled into the SDK.
 //
-// The rules mirror internal/gen/ops.go and plan.go:
+// Documents are read by internal/openapi, the reader the generator uses, so
+// an operation's scope here is the generator's by construction:
 //
-//   - scope: the first scope of the operation's own security requirements,
-//     else x-required-scope, else (when the operation has no security of its
-//     own) the first scope of the document's security requirements;
+//   - scope: [openapi.Document.Scopes], the least privileged accepted scope;
 //   - tier: x-scope-tier, else the tier of the document's x-scopes list that
 //     names the scope, else "" (the caller may derive it from the scope);
 //   - pagination: x-pagination (a style string, or an object with "style"),
@@ -25,6 +24,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // Op is one operation of a spec.
@@ -35,8 +36,11 @@ type Op struct {
 	Path string
 	// OperationID is the spec's operationId, or "".
 	OperationID string
-	// Scope is the scope the operation needs, or "" when none is given.
+	// Scope is the scope the operation requires (the least privileged of
+	// Accepted), or "" when none is given.
 	Scope string
+	// Accepted are the scopes any of which the operation accepts.
+	Accepted []string
 	// Tier is "read", "write", "destructive", or "" when the spec does not say.
 	Tier string
 	// Pagination is "none", "cursor" or "page".
@@ -63,8 +67,6 @@ type Spec struct {
 // OpenAPI document with paths.
 var ErrNotOpenAPI = errors.New("specdiff: not an OpenAPI document")
 
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 var templateParam = regexp.MustCompile(`\{[^{}/]*\}`)
 
 // Shape returns path with every template parameter's name removed, so that
@@ -80,167 +82,48 @@ func Key(method, path string) string {
 
 // Parse reads the operations of an OpenAPI 3.x document in JSON.
 func Parse(data []byte) (*Spec, error) {
-	var root any
-	if err := json.Unmarshal(data, &root); err != nil {
+	var probe any
+	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, fmt.Errorf("specdiff: the spec is not valid JSON: %w", err)
 	}
-	doc, ok := root.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%w: the top level is not an object", ErrNotOpenAPI)
+	d, err := openapi.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotOpenAPI, err)
 	}
-	paths, ok := doc["paths"].(map[string]any)
-	if !ok {
-		if _, isSwagger := doc["swagger"]; isSwagger {
+	if _, ok := d.Root.Get("paths"); !ok || d.Root.Obj("paths") == nil {
+		if d.Root.Has("swagger") {
 			return nil, fmt.Errorf("%w: Swagger 2.0 documents are not supported", ErrNotOpenAPI)
 		}
 		return nil, fmt.Errorf("%w: it has no \"paths\" object", ErrNotOpenAPI)
 	}
-	r := &reader{root: doc}
-	info, _ := doc["info"].(map[string]any)
-	spec := &Spec{Title: str(info, "title"), Version: str(info, "version")}
-	tiers := scopeTiers(doc)
-	for path, v := range paths {
-		item, ok := r.follow(v)
-		if !ok {
-			continue
+	info := d.Root.Obj("info")
+	spec := &Spec{Title: info.Str("title"), Version: info.Str("version")}
+	tiers := d.ListedTiers()
+	for _, o := range d.Operations(nil) {
+		op := Op{
+			Method:      o.Method,
+			Path:        o.Path,
+			OperationID: o.Object.Str("operationId"),
+			Summary:     strings.TrimSpace(o.Object.Str("summary")),
+			Inferred:    o.Object.IsTrue("x-inferred"),
 		}
-		shared, _ := item["parameters"].([]any)
-		for _, m := range httpMethods {
-			o, ok := item[m].(map[string]any)
-			if !ok {
-				continue
-			}
-			op := Op{
-				Method:      strings.ToUpper(m),
-				Path:        path,
-				OperationID: str(o, "operationId"),
-				Summary:     strings.TrimSpace(str(o, "summary")),
-				Inferred:    o["x-inferred"] == true,
-			}
-			op.Scope = operationScope(doc, o)
-			op.Tier = strings.ToLower(strings.TrimSpace(str(o, "x-scope-tier")))
-			if op.Tier == "" && op.Scope != "" {
-				op.Tier = tiers[op.Scope]
-			}
-			op.Pagination = r.pagination(op.Method, o, shared)
-			spec.Ops = append(spec.Ops, op)
+		sc := d.Scopes(o.Object)
+		op.Scope, op.Accepted = sc.Required, sc.Accepted
+		op.Tier = strings.ToLower(strings.TrimSpace(o.Object.Str("x-scope-tier")))
+		if op.Tier == "" && op.Scope != "" {
+			op.Tier = tiers[op.Scope]
 		}
+		op.Pagination = pagination(d, op.Method, o.Object, o.Item.Arr("parameters"))
+		spec.Ops = append(spec.Ops, op)
 	}
-	sort.Slice(spec.Ops, func(i, j int) bool {
+	sort.SliceStable(spec.Ops, func(i, j int) bool {
 		a, b := spec.Ops[i], spec.Ops[j]
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
-		return slices.Index(httpMethods, strings.ToLower(a.Method)) < slices.Index(httpMethods, strings.ToLower(b.Method))
+		return slices.Index(openapi.HTTPMethods, strings.ToLower(a.Method)) < slices.Index(openapi.HTTPMethods, strings.ToLower(b.Method))
 	})
 	return spec, nil
-}
-
-// reader resolves local $refs of one document.
-type reader struct{ root map[string]any }
-
-// follow returns v as an object, resolving local "$ref"s (at most 32 deep, so
-// a cycle cannot loop).
-func (r *reader) follow(v any) (map[string]any, bool) {
-	for range 32 {
-		o, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		ref, isRef := o["$ref"].(string)
-		if !isRef {
-			return o, true
-		}
-		if v, ok = r.pointer(ref); !ok {
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// pointer resolves a "#/a/b" JSON pointer in the document.
-func (r *reader) pointer(ref string) (any, bool) {
-	rest, ok := strings.CutPrefix(ref, "#/")
-	if !ok {
-		return nil, false
-	}
-	var cur any = r.root
-	for _, tok := range strings.Split(rest, "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch c := cur.(type) {
-		case map[string]any:
-			if cur, ok = c[tok]; !ok {
-				return nil, false
-			}
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// operationScope mirrors internal/gen's operationScope.
-func operationScope(doc, o map[string]any) string {
-	if sec, ok := o["security"]; ok {
-		if s := requirementScope(sec); s != "" {
-			return s
-		}
-	}
-	if s := strings.TrimSpace(str(o, "x-required-scope")); s != "" {
-		return s
-	}
-	if _, own := o["security"]; !own {
-		return requirementScope(doc["security"])
-	}
-	return ""
-}
-
-// requirementScope returns the first scope of the first security requirement
-// that names scopes. Within a requirement, schemes are read in name order.
-func requirementScope(sec any) string {
-	reqs, _ := sec.([]any)
-	for _, rv := range reqs {
-		req, _ := rv.(map[string]any)
-		names := make([]string, 0, len(req))
-		for k := range req {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			list, _ := req[k].([]any)
-			for _, s := range list {
-				if s, ok := s.(string); ok && strings.TrimSpace(s) != "" {
-					return strings.TrimSpace(s)
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// scopeTiers maps each scope of the document's x-scopes lists to its tier.
-func scopeTiers(doc map[string]any) map[string]string {
-	m := map[string]string{}
-	xs, _ := doc["x-scopes"].(map[string]any)
-	tiers := make([]string, 0, len(xs))
-	for k := range xs {
-		tiers = append(tiers, k)
-	}
-	sort.Strings(tiers)
-	for _, tier := range tiers {
-		list, ok := xs[tier].([]any)
-		if !ok || strings.HasPrefix(tier, "x-") {
-			continue
-		}
-		for _, s := range list {
-			if s, ok := s.(string); ok {
-				if _, seen := m[s]; !seen {
-					m[s] = strings.ToLower(tier)
-				}
-			}
-		}
-	}
-	return m
 }
 
 var (
@@ -250,14 +133,14 @@ var (
 
 // pagination mirrors internal/gen's readPagination and, when the spec
 // declares no style, the query-parameter half of planPagination.
-func (r *reader) pagination(method string, o map[string]any, shared []any) string {
-	if v, ok := o["x-pagination"]; ok {
+func pagination(d *openapi.Document, method string, o *openapi.Object, shared []any) string {
+	if v, ok := o.Get("x-pagination"); ok {
 		var style string
 		switch t := v.(type) {
 		case string:
 			style = t
-		case map[string]any:
-			style = str(t, "style")
+		case *openapi.Object:
+			style = t.Str("style")
 		}
 		switch style = strings.ToLower(strings.TrimSpace(style)); style {
 		case "none", "cursor", "page":
@@ -268,12 +151,11 @@ func (r *reader) pagination(method string, o map[string]any, shared []any) strin
 	if method != "GET" {
 		return "none"
 	}
-	own, _ := o["parameters"].([]any)
 	var query []string
-	for _, pv := range append(slices.Clip(shared), own...) {
-		p, ok := r.follow(pv)
-		if ok && strings.EqualFold(str(p, "in"), "query") {
-			query = append(query, str(p, "name"))
+	for _, pv := range append(slices.Clip(shared), o.Arr("parameters")...) {
+		p, ok := d.Follow(pv)
+		if ok && strings.EqualFold(p.Str("in"), "query") {
+			query = append(query, p.Str("name"))
 		}
 	}
 	for _, name := range query {
@@ -287,9 +169,4 @@ func (r *reader) pagination(method string, o map[string]any, shared []any) strin
 		}
 	}
 	return "none"
-}
-
-func str(o map[string]any, k string) string {
-	s, _ := o[k].(string)
-	return s
 }
