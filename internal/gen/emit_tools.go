@@ -8,7 +8,9 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -63,7 +65,11 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 			w.line("inferred: true,")
 		}
 		w.line("description: %s,", goQuote(toolDescription(p)))
-		w.line("schema: %s,", rawQuote(string(toolSchema(args))))
+		schema := toolSchema(args)
+		if err := checkToolSchema(schema); err != nil {
+			return nil, fmt.Errorf("tool %s: its input schema would not compile: %w", toolName(op.id), err)
+		}
+		w.line("schema: %s,", rawQuote(string(schema)))
 		w.line("call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {")
 		var callArgs []string
 		for _, a := range p.args {
@@ -98,10 +104,10 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 				}
 			}
 			decode := fmt.Sprintf("p.object(%%s, %s)", strings.Join(pairs, ", "))
-			present := fmt.Sprintf("p.Has(%s)", strings.Join(everyOther(pairs), ", "))
+			present := fmt.Sprintf("p.has(%s)", strings.Join(everyOther(pairs), ", "))
 			if whole != "" {
 				decode = fmt.Sprintf("p.decode(%s, %%s)", goQuote(whole))
-				present = fmt.Sprintf("p.Has(%s)", goQuote(whole))
+				present = fmt.Sprintf("p.has(%s)", goQuote(whole))
 			}
 			if len(pairs) == 0 && whole == "" {
 				// A body without properties: an empty object.
@@ -459,6 +465,13 @@ var schemaKeywords = []string{
 	"properties", "required", "additionalProperties", "items", "allOf", "oneOf", "anyOf",
 }
 
+// openAPIOnlyFormats are OpenAPI's formats that JSON Schema 2020-12 does not
+// define; tool schemas leave them out so strict validators do not warn.
+var openAPIOnlyFormats = map[string]bool{
+	"int32": true, "int64": true, "float": true, "double": true,
+	"byte": true, "binary": true, "password": true,
+}
+
 // convertSchema turns a raw OpenAPI schema into a self-contained JSON
 // Schema: references are inlined (a recursive one becomes {}), extension
 // and documentation-only keywords are dropped.
@@ -486,6 +499,11 @@ func convertSchema(d *document, v any, stack []string) any {
 		}
 		out := orderedJSON{}
 		nullable := s.IsTrue("nullable")
+		// OpenAPI 3.0 writes exclusive bounds as booleans beside
+		// minimum/maximum; 2020-12 wants the bound itself.
+		exclMin, _ := s.Boolean("exclusiveMinimum")
+		exclMax, _ := s.Boolean("exclusiveMaximum")
+		var notes []string
 		for _, k := range schemaKeywords {
 			val, ok := s.Get(k)
 			if !ok {
@@ -535,8 +553,47 @@ func convertSchema(d *document, v any, stack []string) any {
 					list = append(list, convertSchema(d, e, stack))
 				}
 				out = append(out, kv{k, list})
+			case "minimum":
+				if exclMin {
+					k = "exclusiveMinimum"
+				}
+				out = append(out, kv{k, plainJSON(val)})
+			case "maximum":
+				if exclMax {
+					k = "exclusiveMaximum"
+				}
+				out = append(out, kv{k, plainJSON(val)})
+			case "required":
+				// A boolean required inside a schema (a Swagger 2 habit)
+				// is not JSON Schema; only a list of names is kept.
+				if names := stringsOf(val); len(names) > 0 {
+					out = append(out, kv{k, names})
+				}
+			case "exclusiveMinimum", "exclusiveMaximum":
+				if _, isBool := val.(bool); !isBool {
+					out = append(out, kv{k, plainJSON(val)})
+				}
+			case "format":
+				if f, _ := val.(string); f != "" && !openAPIOnlyFormats[f] {
+					out = append(out, kv{k, f})
+				}
+			case "pattern":
+				pat, _ := val.(string)
+				if _, err := regexp.Compile(pat); err != nil {
+					notes = append(notes, "Must match the pattern "+strconv.Quote(pat)+" (not checked here: Go's RE2 cannot compile it).")
+					continue
+				}
+				out = append(out, kv{k, pat})
 			default:
 				out = append(out, kv{k, plainJSON(val)})
+			}
+		}
+		if len(notes) > 0 {
+			note := strings.Join(notes, " ")
+			if len(out) > 0 && out[0].k == "description" {
+				out[0].v = out[0].v.(string) + " " + note
+			} else {
+				out = append(orderedJSON{{"description", note}}, out...)
 			}
 		}
 		return out
