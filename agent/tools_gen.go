@@ -1318,7 +1318,7 @@ var toolDefs = []toolDef{
 		toolset:     "upload",
 		inferred:    true,
 		description: "Upload a file. Sends POST /upload. Scope upload:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string"}},"required":["fileName","data"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
 			if err := p.object(body, "fileName", "fileName", "contentType", "contentType", "data", "data"); err != nil {

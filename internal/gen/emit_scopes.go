@@ -124,11 +124,13 @@ func (d *document) readOperationsQuiet() []*operation {
 	return ops
 }
 
-// scopesFile is the root package's scopes.go, or nil when the spec lists no scopes.
+// scopesFile is the root package's scopes.go. It is always written, so a
+// spec that lists no scopes leaves only ScopeAll: Restore Hub's constants
+// never outlive a swap to compile against an empty scope table.
 func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 	consts, wildcard, source := d.scopeConsts()
-	if len(consts) == 0 && wildcard == "" {
-		return nil, nil
+	if source == "" {
+		source = "the spec gives (it lists none)"
 	}
 	// The root package's own names that start with Scope.
 	ns := newNamespace("ScopeAll", "Scope", "ScopeSet", "ScopesByTier")

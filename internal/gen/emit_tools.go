@@ -466,7 +466,8 @@ var schemaKeywords = []string{
 }
 
 // openAPIOnlyFormats are OpenAPI's formats that JSON Schema 2020-12 does not
-// define; tool schemas leave them out so strict validators do not warn.
+// define; tool schemas leave them out so strict validators do not warn
+// ("byte" and "binary" become contentEncoding base64 instead).
 var openAPIOnlyFormats = map[string]bool{
 	"int32": true, "int64": true, "float": true, "double": true,
 	"byte": true, "binary": true, "password": true,
@@ -574,7 +575,11 @@ func convertSchema(d *document, v any, stack []string) any {
 					out = append(out, kv{k, plainJSON(val)})
 				}
 			case "format":
-				if f, _ := val.(string); f != "" && !openAPIOnlyFormats[f] {
+				switch f, _ := val.(string); {
+				case f == "byte" || f == "binary":
+					// Bytes travel in JSON as base64 (encoding/json's []byte).
+					out = append(out, kv{"contentEncoding", "base64"})
+				case f != "" && !openAPIOnlyFormats[f]:
 					out = append(out, kv{k, f})
 				}
 			case "pattern":
