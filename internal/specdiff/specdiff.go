@@ -86,6 +86,9 @@ func Parse(data []byte) (*Spec, error) {
 	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, fmt.Errorf("specdiff: the spec is not valid JSON: %w", err)
 	}
+	if _, isObject := probe.(map[string]any); !isObject {
+		return nil, fmt.Errorf("%w: the top level is not an object", ErrNotOpenAPI)
+	}
 	d, err := openapi.Load(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotOpenAPI, err)
