@@ -116,6 +116,13 @@ func TestSpecSwap(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			began := time.Now()
+			defer func() {
+				if !t.Failed() {
+					mu.Lock()
+					timings = append(timings, filepath.Base(spec)+" "+time.Since(began).Round(100*time.Millisecond).String())
+					mu.Unlock()
+				}
+			}()
 			mod := t.TempDir()
 			for _, rel := range files {
 				copyFile(t, filepath.Join(root, rel), filepath.Join(mod, rel))
@@ -154,10 +161,11 @@ func TestSpecSwap(t *testing.T) {
 			// The toolkit starts with every scope the spec declares and
 			// every read tool answers against the fake, without a panic
 			// (net/http would recover one and log it) or a hang.
-			if p := trailingSlashPath(t, spec); p != "" {
+			if p := fakeUnservablePath(t, spec); p != "" {
 				// TODO(issue 17 item 7): the fake's router panics on a path
-				// with a trailing slash ("has an empty segment"); another
-				// change fixes it. Until then these documents skip the probe.
+				// with a trailing slash ("has an empty segment") or a
+				// parameter inside a segment ("v{version}"); another change
+				// fixes it. Until then these documents skip the probe.
 				t.Logf("agent probe skipped: the fake cannot serve %q yet (issue 17 item 7)", p)
 				return
 			}
@@ -181,16 +189,14 @@ func TestSpecSwap(t *testing.T) {
 					}
 				}
 			}
-			mu.Lock()
-			timings = append(timings, filepath.Base(spec)+" "+time.Since(began).Round(100*time.Millisecond).String())
-			mu.Unlock()
 		})
 	}
 }
 
-// trailingSlashPath returns the first path of spec that ends in "/" (other
-// than "/"), or "".
-func trailingSlashPath(t *testing.T, spec string) string {
+// fakeUnservablePath returns the first path of spec that the fake's router
+// cannot serve yet (issue 17 item 7): one that ends in "/" (other than "/")
+// or has a parameter inside a segment, such as "/v{version}/x"; else "".
+func fakeUnservablePath(t *testing.T, spec string) string {
 	t.Helper()
 	data, err := os.ReadFile(spec)
 	if err != nil {
@@ -203,6 +209,11 @@ func trailingSlashPath(t *testing.T, spec string) string {
 	for _, op := range d.Operations(nil) {
 		if len(op.Path) > 1 && strings.HasSuffix(op.Path, "/") {
 			return op.Path
+		}
+		for _, seg := range strings.Split(op.Path, "/") {
+			if strings.Contains(seg, "{") && !(strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && strings.Count(seg, "{") == 1) {
+				return op.Path
+			}
 		}
 	}
 	return ""
