@@ -443,7 +443,7 @@ func TestClientDriftEndlessBody(t *testing.T) {
 // parameters all reference one long $ref that points at itself: each
 // reference is followed 32 hops over a pointer of thousands of tokens.
 func loopingRefSpec(size int) []byte {
-	const depth = 2000
+	const depth = 400                                                  // within the reader's nesting limit of 512
 	ptr := "#/" + strings.TrimSuffix(strings.Repeat("x/", depth), "/") // the innermost object: the ref itself
 	ref := `{"$ref":"` + ptr + `"}`
 	var b strings.Builder

@@ -793,7 +793,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Create marketplace listing. Scope marketplace:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MarketplaceListingCreate)
 			if err := p.object(body, "title", "title", "description", "description", "priceCents", "priceCents", "currency", "currency"); err != nil {
@@ -825,7 +825,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Update marketplace listing. Scope marketplace:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"listingId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"listingId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -845,7 +845,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Request a marketplace payout (moves money). Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred.",
-		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PayoutRequest)
 			if err := p.object(body, "amountCents", "amountCents", "currency", "currency"); err != nil {
@@ -1338,7 +1338,7 @@ var toolDefs = []toolDef{
 		toolset:     "upload",
 		inferred:    true,
 		description: "Upload a file. Scope upload:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","format":"byte"}},"required":["fileName","data"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
 			if err := p.object(body, "fileName", "fileName", "contentType", "contentType", "data", "data"); err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // scopeConst is one scope constant of scopes.go.
@@ -21,9 +23,9 @@ var knownTiers = map[string]string{
 // enum of a component schema named Scope with each scope's tier taken from
 // the operations' x-scope-tier. The wildcard "*" is returned separately.
 func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source string) {
-	xs := d.root.obj("x-scopes")
+	xs := d.root.Obj("x-scopes")
 	goNames := map[string]string{}
-	xs.obj("x-go-names").each(func(k string, v any) {
+	xs.Obj("x-go-names").Each(func(k string, v any) {
 		if s, ok := v.(string); ok && exportedName(s) == s {
 			goNames[k] = s
 		}
@@ -49,15 +51,15 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 	}
 	if lists := d.scopeLists(); len(lists) > 0 {
 		for _, l := range lists {
-			for _, s := range l.scopes {
-				add(s, l.tier)
+			for _, s := range l.Scopes {
+				add(s, l.Tier)
 			}
 		}
-		if w := xs.str("wildcard"); w != "" {
+		if w := xs.Str("wildcard"); w != "" {
 			add(w, "")
 		}
 		src := "the spec's x-scopes lists them"
-		if u := xs.str("x-source"); u != "" {
+		if u := xs.Str("x-source"); u != "" {
 			src += " (source: " + u + ")"
 		}
 		return consts, wildcard, src
@@ -71,7 +73,7 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 			}
 		}
 	}
-	enum := d.root.obj("components").obj("schemas").obj("Scope")
+	enum := d.root.Obj("components").Obj("schemas").Obj("Scope")
 	if enum == nil {
 		src := d.securityScopes(ops, tiers, add)
 		return consts, wildcard, src
@@ -91,15 +93,15 @@ func (d *document) securityScopes(ops []*operation, tiers map[string]string, add
 	collect := func(scope string) {
 		tier := tiers[scope]
 		if tier == "" {
-			tier = tierFromScopeName(scope)
+			tier = openapi.TierFromScopeName(scope)
 		}
 		add(scope, tier)
 	}
-	d.root.obj("components").obj("securitySchemes").each(func(_ string, v any) {
+	d.root.Obj("components").Obj("securitySchemes").Each(func(_ string, v any) {
 		scheme, _ := d.follow(v)
-		scheme.obj("flows").each(func(_ string, fv any) {
+		scheme.Obj("flows").Each(func(_ string, fv any) {
 			if flow, ok := fv.(*object); ok {
-				for _, s := range flow.obj("scopes").keys {
+				for _, s := range flow.Obj("scopes").Keys() {
 					collect(s)
 				}
 			}
@@ -122,11 +124,13 @@ func (d *document) readOperationsQuiet() []*operation {
 	return ops
 }
 
-// scopesFile is the root package's scopes.go, or nil when the spec lists no scopes.
+// scopesFile is the root package's scopes.go. It is always written, so a
+// spec that lists no scopes leaves only ScopeAll: Restore Hub's constants
+// never outlive a swap to compile against an empty scope table.
 func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 	consts, wildcard, source := d.scopeConsts()
-	if len(consts) == 0 && wildcard == "" {
-		return nil, nil
+	if source == "" {
+		source = "the spec gives (it lists none)"
 	}
 	// The root package's own names that start with Scope.
 	ns := newNamespace("ScopeAll", "Scope", "ScopeSet", "ScopesByTier")

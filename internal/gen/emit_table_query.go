@@ -21,7 +21,7 @@ func tableQueryFields(w *writer, p *opPlan) {
 		}
 		var cfgLimit string
 		if cfg := p.op.paginationCfg; cfg != nil {
-			cfgLimit = cfg.str("limitParam")
+			cfgLimit = cfg.Str("limitParam")
 		}
 		if f := fieldByJSON(p.params, cfgLimit, "limit", "pageSize", "page_size", "per_page", "perPage", "size"); f != nil {
 			w.line("Limit: %s,", goQuote(f.jsonName))

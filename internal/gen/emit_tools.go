@@ -9,7 +9,9 @@ import (
 	"go/parser"
 	"go/token"
 	"maps"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -75,7 +77,11 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 			w.line("inferred: true,")
 		}
 		w.line("description: %s,", goQuote(toolDescription(p)))
-		w.line("schema: %s,", rawQuote(string(toolSchema(args))))
+		schema := toolSchema(args)
+		if err := checkToolSchema(schema); err != nil {
+			return nil, fmt.Errorf("tool %s: its input schema would not compile: %w", toolName(op.id), err)
+		}
+		w.line("schema: %s,", rawQuote(string(schema)))
 		w.line("call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {")
 		var callArgs []string
 		for _, a := range p.args {
@@ -312,7 +318,7 @@ func paramDoc(a toolArg) string {
 	if !ok {
 		return ""
 	}
-	desc, _ := o.get("description").(string)
+	desc, _ := o.Get("description").(string)
 	return desc
 }
 
@@ -413,13 +419,13 @@ func rawParamSchemas(d *document, op *operation) map[string]*object {
 			if !ok {
 				continue
 			}
-			out[strings.ToLower(po.str("in"))+" "+po.str("name")] = po
+			out[strings.ToLower(po.Str("in"))+" "+po.Str("name")] = po
 		}
 	}
-	if item, ok := d.follow(mustGet(d.root.obj("paths"), op.path)); ok {
-		add(item.arr("parameters"))
+	if item, ok := d.follow(mustGet(d.root.Obj("paths"), op.path)); ok {
+		add(item.Arr("parameters"))
 	}
-	add(op.obj.arr("parameters"))
+	add(op.obj.Arr("parameters"))
 	return out
 }
 
@@ -428,10 +434,10 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 	po := raw[in+" "+p.name]
 	var sv any
 	if po != nil {
-		if v, ok := po.get("schema"); ok {
+		if v, ok := po.Get("schema"); ok {
 			sv = v
-		} else if c := po.obj("content"); c.len() > 0 {
-			sv = mustGet(c.obj(c.keys[0]), "schema")
+		} else if c := po.Obj("content"); c.Len() > 0 {
+			sv = mustGet(c.Obj(c.Keys()[0]), "schema")
 		}
 	}
 	s := convertSchema(d, sv, nil)
@@ -442,7 +448,7 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 	if len(o) == 0 {
 		o = orderedJSON{{"type", "string"}}
 	}
-	if p.description != "" && !o.has("description") {
+	if p.description != "" && !o.Has("description") {
 		o = append(orderedJSON{{"description", oneLine(p.description)}}, o...)
 	}
 	return o
@@ -454,12 +460,12 @@ func rawBodySchema(d *document, op *operation) any {
 	if !ok {
 		return nil
 	}
-	content := rb.obj("content")
+	content := rb.Obj("content")
 	mt := pickJSON(content)
 	if mt == "" {
 		return nil
 	}
-	v, _ := content.obj(mt).get("schema")
+	v, _ := content.Obj(mt).Get("schema")
 	return v
 }
 
@@ -467,17 +473,17 @@ func rawBodySchema(d *document, op *operation) any {
 // properties can become top-level arguments.
 func flattenable(d *document, v any) (props []kv, required []string, ok bool) {
 	o := resolveSchemaRef(d, v)
-	if o == nil || !o.has("properties") || o.has("allOf") || o.has("oneOf") || o.has("anyOf") {
+	if o == nil || !o.Has("properties") || o.Has("allOf") || o.Has("oneOf") || o.Has("anyOf") {
 		return nil, nil, false
 	}
-	if t, has := o.get("type"); has && t != "object" {
+	if t, has := o.Get("type"); has && t != "object" {
 		return nil, nil, false
 	}
-	if o.isTrue("nullable") {
+	if o.IsTrue("nullable") {
 		return nil, nil, false
 	}
-	o.obj("properties").each(func(k string, pv any) {
-		if po, isObj := pv.(*object); isObj && po.isTrue("readOnly") {
+	o.Obj("properties").Each(func(k string, pv any) {
+		if po, isObj := pv.(*object); isObj && po.IsTrue("readOnly") {
 			return
 		}
 		props = append(props, kv{k, pv})
@@ -492,7 +498,7 @@ func resolveSchemaRef(d *document, v any) *object {
 		if !ok {
 			return nil
 		}
-		ref, isRef := o.get("$ref")
+		ref, isRef := o.Get("$ref")
 		if !isRef {
 			return o
 		}
@@ -510,7 +516,7 @@ func schemaHasType(s any, t string) bool {
 	if !ok {
 		return false
 	}
-	switch v := o.get("type").(type) {
+	switch v := o.Get("type").(type) {
 	case string:
 		return v == t
 	case []string:
@@ -529,6 +535,14 @@ var schemaKeywords = []string{
 	"properties", "required", "additionalProperties", "items", "allOf", "oneOf", "anyOf",
 }
 
+// openAPIOnlyFormats are OpenAPI's formats that JSON Schema 2020-12 does not
+// define; tool schemas leave them out so strict validators do not warn
+// ("byte" and "binary" become contentEncoding base64 instead).
+var openAPIOnlyFormats = map[string]bool{
+	"int32": true, "int64": true, "float": true, "double": true,
+	"byte": true, "binary": true, "password": true,
+}
+
 // convertSchema turns a raw OpenAPI schema into a self-contained JSON
 // Schema: references are inlined (a recursive one becomes {}), extension
 // and documentation-only keywords are dropped.
@@ -537,7 +551,7 @@ func convertSchema(d *document, v any, stack []string) any {
 	case bool:
 		return s
 	case *object:
-		if ref, ok := s.get("$ref"); ok {
+		if ref, ok := s.Get("$ref"); ok {
 			r, _ := ref.(string)
 			if slices.Contains(stack, r) || len(stack) > 16 {
 				return orderedJSON{}
@@ -547,17 +561,22 @@ func convertSchema(d *document, v any, stack []string) any {
 				return orderedJSON{}
 			}
 			out := convertSchema(d, target, append(stack, r))
-			if desc := s.str("description"); desc != "" {
-				if o, ok := out.(orderedJSON); ok && !o.has("description") {
+			if desc := s.Str("description"); desc != "" {
+				if o, ok := out.(orderedJSON); ok && !o.Has("description") {
 					out = append(orderedJSON{{"description", oneLine(desc)}}, o...)
 				}
 			}
 			return out
 		}
 		out := orderedJSON{}
-		nullable := s.isTrue("nullable")
+		nullable := s.IsTrue("nullable")
+		// OpenAPI 3.0 writes exclusive bounds as booleans beside
+		// minimum/maximum; 2020-12 wants the bound itself.
+		exclMin, _ := s.Boolean("exclusiveMinimum")
+		exclMax, _ := s.Boolean("exclusiveMaximum")
+		var notes []string
 		for _, k := range schemaKeywords {
-			val, ok := s.get(k)
+			val, ok := s.Get(k)
 			if !ok {
 				continue
 			}
@@ -592,7 +611,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			case "properties":
 				props := orderedJSON{}
 				if po, ok := val.(*object); ok {
-					po.each(func(name string, pv any) {
+					po.Each(func(name string, pv any) {
 						props = append(props, kv{name, convertSchema(d, pv, stack)})
 					})
 				}
@@ -605,8 +624,51 @@ func convertSchema(d *document, v any, stack []string) any {
 					list = append(list, convertSchema(d, e, stack))
 				}
 				out = append(out, kv{k, list})
+			case "minimum":
+				if exclMin {
+					k = "exclusiveMinimum"
+				}
+				out = append(out, kv{k, plainJSON(val)})
+			case "maximum":
+				if exclMax {
+					k = "exclusiveMaximum"
+				}
+				out = append(out, kv{k, plainJSON(val)})
+			case "required":
+				// A boolean required inside a schema (a Swagger 2 habit)
+				// is not JSON Schema; only a list of names is kept.
+				if names := stringsOf(val); len(names) > 0 {
+					out = append(out, kv{k, names})
+				}
+			case "exclusiveMinimum", "exclusiveMaximum":
+				if _, isBool := val.(bool); !isBool {
+					out = append(out, kv{k, plainJSON(val)})
+				}
+			case "format":
+				switch f, _ := val.(string); {
+				case f == "byte" || f == "binary":
+					// Bytes travel in JSON as base64 (encoding/json's []byte).
+					out = append(out, kv{"contentEncoding", "base64"})
+				case f != "" && !openAPIOnlyFormats[f]:
+					out = append(out, kv{k, f})
+				}
+			case "pattern":
+				pat, _ := val.(string)
+				if _, err := regexp.Compile(pat); err != nil {
+					notes = append(notes, "Must match the pattern "+strconv.Quote(pat)+" (not checked here: Go's RE2 cannot compile it).")
+					continue
+				}
+				out = append(out, kv{k, pat})
 			default:
 				out = append(out, kv{k, plainJSON(val)})
+			}
+		}
+		if len(notes) > 0 {
+			note := strings.Join(notes, " ")
+			if len(out) > 0 && out[0].k == "description" {
+				out[0].v = out[0].v.(string) + " " + note
+			} else {
+				out = append(orderedJSON{{"description", note}}, out...)
 			}
 		}
 		return out
@@ -623,7 +685,7 @@ func plainJSON(v any) any {
 	switch t := v.(type) {
 	case *object:
 		o := orderedJSON{}
-		t.each(func(k string, e any) { o = append(o, kv{k, plainJSON(e)}) })
+		t.Each(func(k string, e any) { o = append(o, kv{k, plainJSON(e)}) })
 		return o
 	case []any:
 		out := make([]any, len(t))
@@ -644,9 +706,9 @@ type kv struct {
 // orderedJSON is a JSON object that marshals its members in order.
 type orderedJSON []kv
 
-func (o orderedJSON) has(k string) bool { return o.get(k) != nil }
+func (o orderedJSON) Has(k string) bool { return o.Get(k) != nil }
 
-func (o orderedJSON) get(k string) any {
+func (o orderedJSON) Get(k string) any {
 	for _, m := range o {
 		if m.k == k {
 			return m.v

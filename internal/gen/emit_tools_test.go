@@ -118,7 +118,7 @@ func TestSharedArgDocs(t *testing.T) {
 	}
 	for _, args := range argsOf {
 		for _, a := range args {
-			has := a.schema.(orderedJSON).has("description")
+			has := a.schema.(orderedJSON).Has("description")
 			if keep := want[a.name] == ""; has != keep {
 				t.Errorf("%s (%s): description kept %v, want %v", a.name, a.in, has, keep)
 			}

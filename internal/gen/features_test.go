@@ -259,6 +259,24 @@ var featureCases = []featureCase{
 		},
 	},
 	{
+		// Alternatives: every listed scope accepted, the least privileged
+		// required; read/write words win over admin; a GET is read when only
+		// the scope's name speaks; schemes in document order; extensions.
+		spec:   "scopealts.json",
+		scopes: true,
+		want: map[string][]string{
+			"operations_gen.go": {
+				`opOrgsList: { ID: "orgs.list", Method: "GET", Path: "/orgs", Scope: "org:read", Tier: TierRead,`,
+				`opOrgsCreate: { ID: "orgs.create", Method: "POST", Path: "/orgs", Scope: "org:write", Tier: TierWrite,`,
+				`opOrgsGet: { ID: "orgs.get", Method: "GET", Path: "/orgs/{id}", Scope: "org:admin", Tier: TierRead,`,
+				`opOrgsDelete: { ID: "orgs.delete", Method: "DELETE", Path: "/orgs/{id}", Scope: "org:admin", Tier: TierDestructive,`,
+				`opPairsPut: { ID: "pairs.put", Method: "PUT", Path: "/pairs", Scope: "b:write", Tier: TierWrite,`,
+				`opPairsPatch: { ID: "pairs.patch", Method: "PATCH", Path: "/pairs", Scope: "org:write", Tier: TierWrite,`,
+			},
+			"scopes.go": {`ScopeOrgRead Scope = "org:read"`, `ScopeAWrite Scope = "a:write"`, `ScopeAll Scope = "*"`},
+		},
+	},
+	{
 		spec:   "security.json",
 		scopes: true,
 		want: map[string][]string{

@@ -24,7 +24,7 @@ func (d *document) assignIDs(ops []*operation) {
 	for _, op := range ops {
 		op.resource = resourceKey(op)
 		action := ""
-		if opID := strings.TrimSpace(op.obj.str("operationId")); opID != "" {
+		if opID := strings.TrimSpace(op.obj.Str("operationId")); opID != "" {
 			action = actionFromOperationID(opID, op.resource)
 		}
 		if action == "" {

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"errors"
-	"net/url"
-	"strconv"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
-// maxRefHops bounds a chain of $refs, so a cycle of references ends.
-const maxRefHops = 32
-
-// document is a loaded OpenAPI document.
+// document is a loaded OpenAPI document: the shared reader's document plus
+// the warnings the generator collects.
 type document struct {
+	*openapi.Document
 	root    *object
 	version string // the "openapi" field, such as "3.1.0"
 	// warnings collects what the generator noticed but could not honour.
@@ -21,18 +19,15 @@ type document struct {
 // loadDocument parses an OpenAPI 3.0 or 3.1 JSON document. Only malformed
 // JSON, or JSON that is not an object, is an error.
 func loadDocument(data []byte) (*document, error) {
-	v, err := decodeJSON(data)
+	od, err := openapi.Load(data)
 	if err != nil {
 		return nil, err
 	}
-	root, ok := v.(*object)
-	if !ok {
-		return nil, errors.New("the spec is not a JSON object")
-	}
-	d := &document{root: root, version: root.str("openapi")}
+	root := od.Root
+	d := &document{Document: od, root: root, version: od.Version}
 	switch {
-	case d.version == "" && root.str("swagger") != "":
-		d.warn("Swagger " + root.str("swagger") + " documents are not supported; generating from what fits OpenAPI 3")
+	case d.version == "" && root.Str("swagger") != "":
+		d.warn("Swagger " + root.Str("swagger") + " documents are not supported; generating from what fits OpenAPI 3")
 	case d.version == "":
 		d.warn("no \"openapi\" version field; reading the document as OpenAPI 3.1")
 	case !strings.HasPrefix(d.version, "3."):
@@ -46,70 +41,14 @@ func (d *document) warn(msg string) { d.warnings = append(d.warnings, msg) }
 // pointer resolves a local JSON reference such as
 // "#/components/schemas/Server"; references to other documents are not
 // followed.
-func (d *document) pointer(ref string) (any, bool) {
-	frag, ok := strings.CutPrefix(ref, "#")
-	if !ok {
-		return nil, false
-	}
-	if frag == "" {
-		return d.root, true
-	}
-	if frag[0] != '/' {
-		return nil, false
-	}
-	var cur any = d.root
-	for _, tok := range strings.Split(frag[1:], "/") {
-		tok = unescapePointer(tok)
-		switch c := cur.(type) {
-		case *object:
-			v, ok := c.get(tok)
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
+func (d *document) pointer(ref string) (any, bool) { return d.Pointer(ref) }
 
-// unescapePointer decodes one JSON-pointer token, including the
-// percent-encoding of a URI fragment.
-func unescapePointer(tok string) string {
-	if strings.Contains(tok, "%") {
-		if u, err := url.PathUnescape(tok); err == nil {
-			tok = u
-		}
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-}
+// unescapePointer decodes one JSON-pointer token.
+func unescapePointer(tok string) string { return openapi.UnescapePointer(tok) }
 
 // follow resolves the $ref chain of a parameter, response, request body or
 // header object and returns the object it ends at.
-func (d *document) follow(v any) (*object, bool) {
-	for range maxRefHops {
-		o, ok := v.(*object)
-		if !ok {
-			return nil, false
-		}
-		ref, isRef := o.get("$ref")
-		if !isRef {
-			return o, true
-		}
-		s, _ := ref.(string)
-		if v, ok = d.pointer(s); !ok {
-			return nil, false
-		}
-	}
-	return nil, false
-}
+func (d *document) follow(v any) (*object, bool) { return d.Follow(v) }
 
 // componentSchemaName returns Name for a reference of the form
 // "#/components/schemas/Name".
@@ -124,39 +63,18 @@ func componentSchemaName(ref string) (string, bool) {
 // componentSchemas returns the component schemas in document order.
 func (d *document) componentSchemas() []property {
 	var out []property
-	d.root.obj("components").obj("schemas").each(func(k string, v any) {
+	d.root.Obj("components").Obj("schemas").Each(func(k string, v any) {
 		out = append(out, property{name: k, schema: readSchema(v)})
 	})
 	return out
 }
 
-// scopeTiers maps each scope of the document's x-scopes lists to its tier.
-func (d *document) scopeTiers() map[string]string {
-	m := map[string]string{}
-	for _, l := range d.scopeLists() {
-		for _, s := range l.scopes {
-			if _, ok := m[s]; !ok {
-				m[s] = l.tier
-			}
-		}
-	}
-	return m
-}
-
 // scopeList is one tier's list in x-scopes.
-type scopeList struct {
-	tier   string
-	scopes []string
-}
+type scopeList = openapi.ScopeList
 
 // scopeLists reads x-scopes: every key whose value is an array of strings is
 // a tier ("read", "write", "destructive"), in document order.
-func (d *document) scopeLists() []scopeList {
-	var out []scopeList
-	d.root.obj("x-scopes").each(func(k string, v any) {
-		if _, ok := v.([]any); ok && !strings.HasPrefix(k, "x-") {
-			out = append(out, scopeList{tier: k, scopes: stringsOf(v)})
-		}
-	})
-	return out
-}
+func (d *document) scopeLists() []scopeList { return d.ScopeLists() }
+
+// maxRefHops bounds a chain of $refs, so a cycle of references ends.
+const maxRefHops = openapi.MaxRefHops

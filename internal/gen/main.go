@@ -140,6 +140,7 @@ func run(args []string, stderr io.Writer) error {
 	if o.toolsOnly {
 		return nil
 	}
+	oldTable, _ := os.ReadFile(filepath.Join(o.out, "operations_gen.go"))
 	if err := writeFiles(o.out, o.pkg, res.files, underGoGenerate()); err != nil {
 		return err
 	}
@@ -153,6 +154,15 @@ func run(args []string, stderr io.Writer) error {
 		} else if err := writeIfChanged(o.scopes, src); err != nil {
 			return err
 		}
+		// The hand-written code of the module (the root holds scopes.go)
+		// that names what this spec lacks is what a person must edit.
+		stale, err := staleNames(filepath.Dir(o.scopes), scopeConstsIn(src), operationIDsIn(oldTable), operationIDsIn(res.files["operations_gen.go"]))
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		reportStaleNames(&buf, stale, 40)
+		stderr.Write(buf.Bytes())
 	}
 	if o.verbose {
 		fmt.Fprintf(stderr, "restorehub-gen: %d operations (%d documented, %d inferred) in %d services, %d files\n",

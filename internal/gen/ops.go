@@ -29,7 +29,8 @@ type operation struct {
 
 	summary, description string
 	scope, tier          string
-	otherScopes          []string
+	otherScopes          []string // accepted besides scope
+	accepted             []string // every accepted scope, scope among them
 	idempotent           bool
 	inferred             bool
 	existenceDocumented  bool
@@ -90,14 +91,14 @@ type pathPart struct {
 // order given, and methods in the order each path item lists them.
 func (d *document) readOperations() []*operation {
 	var ops []*operation
-	d.root.obj("paths").each(func(path string, v any) {
+	d.root.Obj("paths").Each(func(path string, v any) {
 		item, ok := d.follow(v)
 		if !ok {
 			d.warn(fmt.Sprintf("path %q: cannot resolve the path item", path))
 			return
 		}
-		shared := item.arr("parameters")
-		item.each(func(k string, ov any) {
+		shared := item.Arr("parameters")
+		item.Each(func(k string, ov any) {
 			if !httpMethods[strings.ToLower(k)] {
 				return
 			}
@@ -109,7 +110,7 @@ func (d *document) readOperations() []*operation {
 			if op == nil {
 				return
 			}
-			item.each(func(other string, _ any) {
+			item.Each(func(other string, _ any) {
 				if httpMethods[strings.ToLower(other)] && !strings.EqualFold(other, k) {
 					op.siblings = append(op.siblings, strings.ToUpper(other))
 				}
@@ -133,28 +134,26 @@ func (d *document) readOperation(path, method string, o *object, shared []any) *
 		return nil
 	}
 	op.template = tmpl
-	op.summary = strings.TrimSpace(o.str("summary"))
-	op.description = strings.TrimSpace(o.str("description"))
+	op.summary = strings.TrimSpace(o.Str("summary"))
+	op.description = strings.TrimSpace(o.Str("description"))
 	if op.summary == "" {
 		op.summary = firstSentence(op.description)
 	}
-	op.inferred = o.isTrue("x-inferred")
-	op.existenceDocumented = o.isTrue("x-existence-documented")
-	op.deprecated = o.isTrue("deprecated")
+	op.inferred = o.IsTrue("x-inferred")
+	op.existenceDocumented = o.IsTrue("x-existence-documented")
+	op.deprecated = o.IsTrue("deprecated")
 	op.idempotent = slices.Contains([]string{"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"}, method)
-	if b, ok := o.boolean("x-idempotent"); ok {
+	if b, ok := o.Boolean("x-idempotent"); ok {
 		op.idempotent = b
 	}
-	op.scope, op.otherScopes = d.operationScope(o)
-	op.tier = strings.ToLower(o.str("x-scope-tier"))
-	if op.tier == "" && op.scope != "" {
-		op.tier = d.scopeTiers()[op.scope]
+	sc := d.Scopes(o)
+	op.scope, op.accepted = sc.Required, sc.Accepted
+	for _, s := range sc.Accepted {
+		if s != sc.Required {
+			op.otherScopes = append(op.otherScopes, s)
+		}
 	}
-	if knownTiers[op.tier] == "" {
-		// A tier the SDK has no Tier for ("admin") says nothing it can
-		// act on: infer one from the scope's name as if none were given.
-		op.tier = tierFromScopeName(op.scope)
-	}
+	op.tier, _ = d.OperationTier(method, o, op.scope)
 	d.readPagination(op)
 	d.readPace(op)
 	d.readParams(op, shared)
@@ -172,47 +171,8 @@ func firstSentence(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// operationScope returns the scope an operation needs: the first scope of
-// its own security requirements, else x-required-scope, else the first
-// scope of the document's security requirements.
-func (d *document) operationScope(o *object) (string, []string) {
-	if sec, ok := o.get("security"); ok {
-		if s, rest := requirementScopes(sec); s != "" {
-			return s, rest
-		}
-	}
-	if s := strings.TrimSpace(o.str("x-required-scope")); s != "" {
-		return s, nil
-	}
-	if _, own := o.get("security"); !own {
-		if sec, ok := d.root.get("security"); ok {
-			return requirementScopes(sec)
-		}
-	}
-	return "", nil
-}
-
-// requirementScopes reads the first requirement with scopes.
-func requirementScopes(sec any) (string, []string) {
-	for _, r := range asArray(sec) {
-		req, _ := r.(*object)
-		var found []string
-		req.each(func(_ string, v any) {
-			if found == nil {
-				if s := stringsOf(v); len(s) > 0 {
-					found = s
-				}
-			}
-		})
-		if len(found) > 0 {
-			return found[0], found[1:]
-		}
-	}
-	return "", nil
-}
-
 func (d *document) readPagination(op *operation) {
-	v, ok := op.obj.get("x-pagination")
+	v, ok := op.obj.Get("x-pagination")
 	if !ok {
 		return
 	}
@@ -221,7 +181,7 @@ func (d *document) readPagination(op *operation) {
 		op.pagination = strings.ToLower(t)
 	case *object:
 		op.paginationCfg = t
-		op.pagination = strings.ToLower(t.str("style"))
+		op.pagination = strings.ToLower(t.Str("style"))
 	}
 	switch op.pagination {
 	case "none", "cursor", "page":
@@ -232,7 +192,7 @@ func (d *document) readPagination(op *operation) {
 }
 
 func (d *document) readPace(op *operation) {
-	v, ok := op.obj.get("x-rate-limit")
+	v, ok := op.obj.Get("x-rate-limit")
 	if !ok {
 		return
 	}
@@ -240,10 +200,10 @@ func (d *document) readPace(op *operation) {
 	case string:
 		op.rateText = strings.TrimSpace(t)
 	case *object:
-		op.rateText = strings.TrimSpace(t.str("description"))
-		p := &pace{per: t.str("per"), count: t.str("count"), description: op.rateText}
-		p.limit, _ = t.integer("limit")
-		p.intervalText = t.str("interval")
+		op.rateText = strings.TrimSpace(t.Str("description"))
+		p := &pace{per: t.Str("per"), count: t.Str("count"), description: op.rateText}
+		p.limit, _ = t.Integer("limit")
+		p.intervalText = t.Str("interval")
 		iv, err := parseInterval(p.intervalText)
 		if p.per == "" || p.limit <= 0 || err != nil || iv <= 0 {
 			d.warn(fmt.Sprintf("%s %s: x-rate-limit needs per, a positive limit and an interval such as \"1m\"; kept as documentation only", op.method, op.path))
@@ -281,24 +241,24 @@ func (d *document) readParams(op *operation, shared []any) {
 				continue
 			}
 			p := &param{
-				name:        po.str("name"),
-				in:          strings.ToLower(po.str("in")),
-				description: strings.TrimSpace(po.str("description")),
-				required:    po.isTrue("required"),
-				deprecated:  po.isTrue("deprecated"),
-				style:       po.str("style"),
+				name:        po.Str("name"),
+				in:          strings.ToLower(po.Str("in")),
+				description: strings.TrimSpace(po.Str("description")),
+				required:    po.IsTrue("required"),
+				deprecated:  po.IsTrue("deprecated"),
+				style:       po.Str("style"),
 			}
-			if b, ok := po.boolean("explode"); ok {
+			if b, ok := po.Boolean("explode"); ok {
 				p.explode = &b
 			}
-			if sv, ok := po.get("schema"); ok {
+			if sv, ok := po.Get("schema"); ok {
 				p.schema = readSchema(sv)
-			} else if c := po.obj("content"); c.len() > 0 {
-				p.schema = readSchema(mustGet(c.obj(c.keys[0]), "schema"))
+			} else if c := po.Obj("content"); c.Len() > 0 {
+				p.schema = readSchema(mustGet(c.Obj(c.Keys()[0]), "schema"))
 			} else {
 				p.schema = &schema{types: []string{"string"}}
 			}
-			if ex, ok := po.get("example"); ok {
+			if ex, ok := po.Get("example"); ok {
 				p.example = ex
 			} else if p.schema.example != nil {
 				p.example = p.schema.example
@@ -314,7 +274,7 @@ func (d *document) readParams(op *operation, shared []any) {
 		}
 	}
 	add(shared)
-	add(op.obj.arr("parameters"))
+	add(op.obj.Arr("parameters"))
 
 	// Path parameters follow the template (resources.PathTemplate's
 	// pieces); one it names but the spec does not declare is a required
@@ -347,10 +307,10 @@ func (d *document) readParams(op *operation, shared []any) {
 // pickJSON chooses the JSON media type of a content map: application/json,
 // then any other JSON type. It returns "" when there is none.
 func pickJSON(content *object) string {
-	if content.has("application/json") {
+	if content.Has("application/json") {
 		return "application/json"
 	}
-	for _, k := range content.keys {
+	for _, k := range content.Keys() {
 		mt, _, _ := strings.Cut(strings.ToLower(k), ";")
 		mt = strings.TrimSpace(mt)
 		if strings.HasSuffix(mt, "+json") || strings.Contains(mt, "/json") || strings.HasPrefix(mt, "application/json") {
@@ -361,7 +321,7 @@ func pickJSON(content *object) string {
 }
 
 func (d *document) readBody(op *operation) {
-	v, ok := op.obj.get("requestBody")
+	v, ok := op.obj.Get("requestBody")
 	if !ok {
 		return
 	}
@@ -372,19 +332,19 @@ func (d *document) readBody(op *operation) {
 	}
 	op.body = d.readPayload(rb)
 	if op.body != nil {
-		op.body.required = rb.isTrue("required")
+		op.body.required = rb.IsTrue("required")
 	}
 }
 
 func (d *document) readPayload(o *object) *payload {
-	p := &payload{description: strings.TrimSpace(o.str("description"))}
-	content := o.obj("content")
-	if content.len() == 0 {
+	p := &payload{description: strings.TrimSpace(o.Str("description"))}
+	content := o.Obj("content")
+	if content.Len() == 0 {
 		return nil
 	}
 	if mt := pickJSON(content); mt != "" {
 		p.mediaType = mt
-		sv, ok := content.obj(mt).get("schema")
+		sv, ok := content.Obj(mt).Get("schema")
 		if !ok {
 			p.schema = &schema{}
 			p.raw = mt + " content without a schema"
@@ -393,16 +353,16 @@ func (d *document) readPayload(o *object) *payload {
 		p.schema = readSchema(sv)
 		return p
 	}
-	p.mediaType = content.keys[0]
+	p.mediaType = content.Keys()[0]
 	p.schema = &schema{}
 	p.raw = p.mediaType + " content (the Backend sends and reads JSON, so the bytes are passed as they are)"
 	return p
 }
 
 func (d *document) readResponse(op *operation) {
-	resps := op.obj.obj("responses")
+	resps := op.obj.Obj("responses")
 	var codes []string
-	for _, k := range resps.keys {
+	for _, k := range resps.Keys() {
 		if len(k) == 3 && k[0] == '2' {
 			codes = append(codes, strings.ToUpper(k))
 		}
@@ -412,7 +372,7 @@ func (d *document) readResponse(op *operation) {
 	})
 	for _, c := range codes {
 		key := c
-		if !resps.has(key) {
+		if !resps.Has(key) {
 			key = strings.ToLower(c)
 		}
 		ro, ok := d.follow(mustGet(resps, key))

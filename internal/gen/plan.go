@@ -90,9 +90,9 @@ func buildPlan(d *document, reserved []string) *plan {
 	bySvc := map[string]*service{}
 	fields := newNamespace()
 	tagDocs := map[string]string{}
-	for _, t := range d.root.arr("tags") {
+	for _, t := range d.root.Arr("tags") {
 		if to, ok := t.(*object); ok {
-			tagDocs[kebab(to.str("name"))] = strings.TrimSpace(to.str("description"))
+			tagDocs[kebab(to.Str("name"))] = strings.TrimSpace(to.Str("description"))
 		}
 	}
 	for _, op := range ops {
@@ -337,7 +337,7 @@ func (pl *plan) planPagination(p *opPlan) {
 		fail("the response is not an object")
 		return
 	}
-	items := fieldByJSON(resp, cfg.str("items"), "data", "items", "results")
+	items := fieldByJSON(resp, cfg.Str("items"), "data", "items", "results")
 	if items == nil {
 		var slicesFound []*field
 		for _, f := range resp.fields {
@@ -353,10 +353,10 @@ func (pl *plan) planPagination(p *opPlan) {
 		fail("the response has no array of items")
 		return
 	}
-	cursor := fieldByJSON(p.params, cfg.str("cursorParam"), "cursor", "after", "starting_after", "page_token", "pageToken")
-	next := fieldByJSON(resp, cfg.str("nextCursor"), "nextCursor", "next_cursor", "nextPageToken", "next_page_token", "cursor", "next")
-	page := fieldByJSON(p.params, cfg.str("pageParam"), "page", "pageNumber", "page_number")
-	total := fieldByJSON(resp, cfg.str("totalPages"), "totalPages", "total_pages", "pageCount", "page_count", "pages")
+	cursor := fieldByJSON(p.params, cfg.Str("cursorParam"), "cursor", "after", "starting_after", "page_token", "pageToken")
+	next := fieldByJSON(resp, cfg.Str("nextCursor"), "nextCursor", "next_cursor", "nextPageToken", "next_page_token", "cursor", "next")
+	page := fieldByJSON(p.params, cfg.Str("pageParam"), "page", "pageNumber", "page_number")
+	total := fieldByJSON(resp, cfg.Str("totalPages"), "totalPages", "total_pages", "pageCount", "page_count", "pages")
 	if style == "" {
 		switch {
 		case cursor != nil && next != nil:

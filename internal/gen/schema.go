@@ -76,14 +76,14 @@ func readSchemaDepth(v any, depth int) *schema {
 
 func readSchemaObject(o *object, depth int) *schema {
 	s := &schema{required: map[string]bool{}}
-	s.ref = o.str("$ref")
-	s.format = o.str("format")
-	s.title = o.str("title")
-	s.description = o.str("description")
-	s.inferred = o.isTrue("x-inferred")
-	s.goTypeName = o.str("x-go-type")
-	s.deprecated = o.isTrue("deprecated")
-	if o.isTrue("nullable") || o.isTrue("x-nullable") {
+	s.ref = o.Str("$ref")
+	s.format = o.Str("format")
+	s.title = o.Str("title")
+	s.description = o.Str("description")
+	s.inferred = o.IsTrue("x-inferred")
+	s.goTypeName = o.Str("x-go-type")
+	s.deprecated = o.IsTrue("deprecated")
+	if o.IsTrue("nullable") || o.IsTrue("x-nullable") {
 		s.nullable = true
 	}
 	switch t := mustGet(o, "type").(type) {
@@ -96,7 +96,7 @@ func readSchemaObject(o *object, depth int) *schema {
 			}
 		}
 	}
-	if ev, ok := o.get("enum"); ok {
+	if ev, ok := o.Get("enum"); ok {
 		for _, e := range asArray(ev) {
 			if e == nil {
 				s.nullable = true
@@ -105,37 +105,37 @@ func readSchemaObject(o *object, depth int) *schema {
 			s.enum = append(s.enum, e)
 		}
 	}
-	if cv, ok := o.get("const"); ok {
+	if cv, ok := o.Get("const"); ok {
 		if cv == nil {
 			s.nullable = true
 		} else {
 			s.hasConst, s.constVal = true, cv
 		}
 	}
-	if ex, ok := o.get("example"); ok {
+	if ex, ok := o.Get("example"); ok {
 		s.example = ex
-	} else if exs := o.arr("examples"); len(exs) > 0 {
+	} else if exs := o.Arr("examples"); len(exs) > 0 {
 		s.example = exs[0]
 	}
-	if props := o.obj("properties"); props != nil {
-		props.each(func(k string, pv any) {
+	if props := o.Obj("properties"); props != nil {
+		props.Each(func(k string, pv any) {
 			s.props = append(s.props, property{name: k, schema: readSchemaDepth(pv, depth+1)})
 		})
 	}
 	for _, r := range stringsOf(mustGet(o, "required")) {
 		s.required[r] = true
 	}
-	if iv, ok := o.get("items"); ok {
+	if iv, ok := o.Get("items"); ok {
 		if _, isArr := iv.([]any); isArr {
 			s.items = &schema{bad: "tuple items (an array of schemas)"}
 		} else {
 			s.items = readSchemaDepth(iv, depth+1)
 		}
 	}
-	if o.has("prefixItems") && s.items == nil {
+	if o.Has("prefixItems") && s.items == nil {
 		s.items = &schema{bad: "tuple items (prefixItems)"}
 	}
-	if av, ok := o.get("additionalProperties"); ok {
+	if av, ok := o.Get("additionalProperties"); ok {
 		s.addlSet = true
 		switch a := av.(type) {
 		case bool:
@@ -174,7 +174,7 @@ func readSchemaList(v any, depth int) []*schema {
 }
 
 func mustGet(o *object, k string) any {
-	v, _ := o.get(k)
+	v, _ := o.Get(k)
 	return v
 }
 
@@ -237,7 +237,7 @@ func jsonPlain(v any) any {
 	switch t := v.(type) {
 	case *object:
 		m := map[string]any{}
-		t.each(func(k string, e any) { m[k] = jsonPlain(e) })
+		t.Each(func(k string, e any) { m[k] = jsonPlain(e) })
 		return m
 	case []any:
 		out := make([]any, len(t))

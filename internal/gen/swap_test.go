@@ -68,7 +68,11 @@ func swapSpecs(t *testing.T) []string {
 	if err != nil || len(specs) == 0 {
 		t.Fatalf("no specs under testdata: %v", err)
 	}
-	return append([]string{"openapi.json"}, specs...)
+	corpus, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.json"))
+	if err != nil || len(corpus) < 12 {
+		t.Fatalf("the real-world corpus has %d documents, want at least 12: %v", len(corpus), err)
+	}
+	return append(append([]string{"openapi.json"}, specs...), corpus...)
 }
 
 // TestSpecSwap proves the swap on every spec: in a copy of the module it
@@ -112,6 +116,13 @@ func TestSpecSwap(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			began := time.Now()
+			defer func() {
+				if !t.Failed() {
+					mu.Lock()
+					timings = append(timings, filepath.Base(spec)+" "+time.Since(began).Round(100*time.Millisecond).String())
+					mu.Unlock()
+				}
+			}()
 			mod := t.TempDir()
 			for _, rel := range files {
 				copyFile(t, filepath.Join(root, rel), filepath.Join(mod, rel))
@@ -119,6 +130,7 @@ func TestSpecSwap(t *testing.T) {
 			copyFile(t, spec, filepath.Join(mod, "internal", "gen", "openapi.json"))
 			run := func(args ...string) {
 				t.Helper()
+				defer func(began time.Time) { t.Logf("go %s: %v", args[0], time.Since(began).Round(100*time.Millisecond)) }(time.Now())
 				cmd := exec.Command(goBin, args...)
 				cmd.Dir = mod
 				cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
@@ -146,6 +158,25 @@ func TestSpecSwap(t *testing.T) {
 			if out, err := agent.CombinedOutput(); err != nil {
 				t.Fatalf("agent: go vet ./...: %v\n%s", err, out)
 			}
+			// The toolkit starts with every scope the spec declares and
+			// every read tool answers against the fake, without a panic
+			// (net/http would recover one and log it) or a hang.
+			if p := fakeUnservablePath(t, spec); p != "" {
+				// TODO(issue 17 item 7): the fake's router panics on a path
+				// with a trailing slash ("has an empty segment") or a
+				// parameter inside a segment ("v{version}"); another change
+				// fixes it. Until then these documents skip the probe.
+				t.Logf("agent probe skipped: the fake cannot serve %q yet (issue 17 item 7)", p)
+				return
+			}
+			copyFile(t, filepath.Join("testdata", "swapprobe_test.go.txt"), filepath.Join(mod, "agent", "swapprobe_test.go"))
+			probe := exec.Command(goBin, "test", "-count=1", "-vet=off", "-run", "^TestSwapProbe$", "-v", ".")
+			probe.Dir = filepath.Join(mod, "agent")
+			probe.Env = agent.Env
+			out, err := probe.CombinedOutput()
+			if err != nil || bytes.Contains(out, []byte("panic")) {
+				t.Fatalf("agent probe: %v\n%s", err, out)
+			}
 			if spec == "openapi.json" {
 				// The project spec regenerates the checked-in files exactly.
 				for _, rel := range files {
@@ -158,11 +189,34 @@ func TestSpecSwap(t *testing.T) {
 					}
 				}
 			}
-			mu.Lock()
-			timings = append(timings, filepath.Base(spec)+" "+time.Since(began).Round(100*time.Millisecond).String())
-			mu.Unlock()
 		})
 	}
+}
+
+// fakeUnservablePath returns the first path of spec that the fake's router
+// cannot serve yet (issue 17 item 7): one that ends in "/" (other than "/")
+// or has a parameter inside a segment, such as "/v{version}/x"; else "".
+func fakeUnservablePath(t *testing.T, spec string) string {
+	t.Helper()
+	data, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := loadDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range d.Operations(nil) {
+		if len(op.Path) > 1 && strings.HasSuffix(op.Path, "/") {
+			return op.Path
+		}
+		for _, seg := range strings.Split(op.Path, "/") {
+			if strings.Contains(seg, "{") && !(strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && strings.Count(seg, "{") == 1) {
+				return op.Path
+			}
+		}
+	}
+	return ""
 }
 
 // moduleFiles lists the files of the module at root that the swap needs,

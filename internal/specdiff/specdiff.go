@@ -3,11 +3,10 @@
 // and paging style. restorehub.CompareSpec and cmd/restorehub-drift use it to
 // compare a live spec with the operation table compiled into the SDK.
 //
-// The rules mirror internal/gen/ops.go and plan.go:
+// Documents are read by internal/openapi, the reader the generator uses, so
+// an operation's scope here is the generator's by construction:
 //
-//   - scope: the first scope of the operation's own security requirements,
-//     else x-required-scope, else (when the operation has no security of its
-//     own) the first scope of the document's security requirements;
+//   - scope: [openapi.Document.Scopes], the least privileged accepted scope;
 //   - tier: x-scope-tier, else the tier of the document's x-scopes list that
 //     names the scope, else "" (the caller may derive it from the scope);
 //   - pagination: x-pagination (a style string, or an object with "style"),
@@ -26,6 +25,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/restorehub/restorehub-go/internal/openapi"
 	"github.com/restorehub/restorehub-go/resources"
 )
 
@@ -37,8 +37,11 @@ type Op struct {
 	Path string
 	// OperationID is the spec's operationId, or "".
 	OperationID string
-	// Scope is the scope the operation needs, or "" when none is given.
+	// Scope is the scope the operation requires (the least privileged of
+	// Accepted), or "" when none is given.
 	Scope string
+	// Accepted are the scopes any of which the operation accepts.
+	Accepted []string
 	// Tier is "read", "write", "destructive", or "" when the spec does not say.
 	Tier string
 	// Pagination is "none", "cursor" or "page".
@@ -64,8 +67,6 @@ type Spec struct {
 // ErrNotOpenAPI is wrapped by Parse's error when the input is JSON but not an
 // OpenAPI document with paths.
 var ErrNotOpenAPI = errors.New("specdiff: not an OpenAPI document")
-
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 // Shape returns path with every template parameter's name removed, so that
 // "/backups/{backupId}" and "/backups/{id}" have the same shape "/backups/{}"
@@ -102,19 +103,19 @@ func Parse(data []byte) (*Spec, error) {
 }
 
 // ParseContext is Parse bounded by ctx and by budget: the total length of
-// the $ref pointers resolved plus the hops taken, over the whole document.
-// It returns ctx's error when ctx ends first, and ErrBudget when the budget
-// runs out.
+// the $ref pointers resolved plus the hops taken, over the whole document
+// (openapi.Document.Bound). It returns ctx's error when ctx ends first, and
+// ErrBudget when the budget runs out.
 func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var root any
-	if err := json.Unmarshal(data, &root); err != nil {
+	var probe any
+	if err := json.Unmarshal(data, &probe); err != nil {
 		return nil, fmt.Errorf("specdiff: the spec is not valid JSON: %w", err)
 	}
-	doc, ok := root.(map[string]any)
-	if !ok {
+	doc, isObject := probe.(map[string]any)
+	if !isObject {
 		return nil, fmt.Errorf("%w: the top level is not an object", ErrNotOpenAPI)
 	}
 	if _, isSwagger := doc["swagger"]; isSwagger {
@@ -128,193 +129,48 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 			return nil, fmt.Errorf("%w: it has no \"openapi\" version field (such as \"3.1.0\")", ErrNotOpenAPI)
 		}
 	}
-	paths, ok := doc["paths"].(map[string]any)
-	if !ok {
+	d, err := openapi.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotOpenAPI, err)
+	}
+	d.Bound(ctx, budget, ErrBudget)
+	if _, ok := d.Root.Get("paths"); !ok || d.Root.Obj("paths") == nil {
 		return nil, fmt.Errorf("%w: it has no \"paths\" object", ErrNotOpenAPI)
 	}
-	r := &reader{root: doc, ctx: ctx, left: budget}
-	info, _ := doc["info"].(map[string]any)
-	spec := &Spec{Title: str(info, "title"), Version: str(info, "version")}
-	tiers := scopeTiers(doc)
-	for path, v := range paths {
-		item, ok := r.follow(v)
-		if r.err != nil {
-			return nil, r.err
+	info := d.Root.Obj("info")
+	spec := &Spec{Title: info.Str("title"), Version: info.Str("version")}
+	tiers := d.ListedTiers()
+	for _, o := range d.Operations(nil) {
+		op := Op{
+			Method:      o.Method,
+			Path:        o.Path,
+			OperationID: o.Object.Str("operationId"),
+			Summary:     strings.TrimSpace(o.Object.Str("summary")),
+			Inferred:    o.Object.IsTrue("x-inferred"),
 		}
-		if !ok {
-			continue
+		sc := d.Scopes(o.Object)
+		op.Scope, op.Accepted = sc.Required, sc.Accepted
+		op.Tier = strings.ToLower(strings.TrimSpace(o.Object.Str("x-scope-tier")))
+		if op.Tier == "" && op.Scope != "" {
+			op.Tier = tiers[op.Scope]
 		}
-		shared, _ := item["parameters"].([]any)
-		for _, m := range httpMethods {
-			o, ok := item[m].(map[string]any)
-			if !ok {
-				continue
-			}
-			op := Op{
-				Method:      strings.ToUpper(m),
-				Path:        path,
-				OperationID: str(o, "operationId"),
-				Summary:     strings.TrimSpace(str(o, "summary")),
-				Inferred:    o["x-inferred"] == true,
-			}
-			op.Scope = operationScope(doc, o)
-			op.Tier = strings.ToLower(strings.TrimSpace(str(o, "x-scope-tier")))
-			if op.Tier == "" && op.Scope != "" {
-				op.Tier = tiers[op.Scope]
-			}
-			op.Pagination = r.pagination(op.Method, o, shared)
-			if r.err != nil {
-				return nil, r.err
-			}
-			spec.Ops = append(spec.Ops, op)
+		op.Pagination = pagination(d, op.Method, o.Object, o.Item.Arr("parameters"))
+		if err := d.Err(); err != nil {
+			return nil, err
 		}
+		spec.Ops = append(spec.Ops, op)
 	}
-	sort.Slice(spec.Ops, func(i, j int) bool {
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(spec.Ops, func(i, j int) bool {
 		a, b := spec.Ops[i], spec.Ops[j]
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
-		return slices.Index(httpMethods, strings.ToLower(a.Method)) < slices.Index(httpMethods, strings.ToLower(b.Method))
+		return slices.Index(openapi.HTTPMethods, strings.ToLower(a.Method)) < slices.Index(openapi.HTTPMethods, strings.ToLower(b.Method))
 	})
 	return spec, nil
-}
-
-// reader resolves local $refs of one document, within a budget of work
-// for the whole document and until its context ends.
-type reader struct {
-	root  map[string]any
-	ctx   context.Context
-	left  int   // work left: pointer bytes resolved plus hops
-	steps int   // spends so far, to check ctx now and then
-	err   error // ErrBudget or ctx's error, once either stopped the reading
-}
-
-// spend takes n units of work from the budget; it reports false (and sets
-// r.err) once the budget is spent or the context ended.
-func (r *reader) spend(n int) bool {
-	if r.err != nil {
-		return false
-	}
-	r.left -= n
-	if r.left < 0 {
-		r.err = ErrBudget
-		return false
-	}
-	if r.steps++; r.steps%256 == 0 {
-		if err := r.ctx.Err(); err != nil {
-			r.err = err
-			return false
-		}
-	}
-	return true
-}
-
-// follow returns v as an object, resolving local "$ref"s (at most 32 deep, so
-// a cycle cannot loop; and each hop is paid from the document's budget, so
-// many references to a long chain cannot add up without end).
-func (r *reader) follow(v any) (map[string]any, bool) {
-	for range 32 {
-		o, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		ref, isRef := o["$ref"].(string)
-		if !isRef {
-			return o, true
-		}
-		if !r.spend(1 + len(ref)) {
-			return nil, false
-		}
-		if v, ok = r.pointer(ref); !ok {
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
-// pointer resolves a "#/a/b" JSON pointer in the document.
-func (r *reader) pointer(ref string) (any, bool) {
-	rest, ok := strings.CutPrefix(ref, "#/")
-	if !ok {
-		return nil, false
-	}
-	var cur any = r.root
-	for _, tok := range strings.Split(rest, "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch c := cur.(type) {
-		case map[string]any:
-			if cur, ok = c[tok]; !ok {
-				return nil, false
-			}
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// operationScope mirrors internal/gen's operationScope.
-func operationScope(doc, o map[string]any) string {
-	if sec, ok := o["security"]; ok {
-		if s := requirementScope(sec); s != "" {
-			return s
-		}
-	}
-	if s := strings.TrimSpace(str(o, "x-required-scope")); s != "" {
-		return s
-	}
-	if _, own := o["security"]; !own {
-		return requirementScope(doc["security"])
-	}
-	return ""
-}
-
-// requirementScope returns the first scope of the first security requirement
-// that names scopes. Within a requirement, schemes are read in name order.
-func requirementScope(sec any) string {
-	reqs, _ := sec.([]any)
-	for _, rv := range reqs {
-		req, _ := rv.(map[string]any)
-		names := make([]string, 0, len(req))
-		for k := range req {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			list, _ := req[k].([]any)
-			for _, s := range list {
-				if s, ok := s.(string); ok && strings.TrimSpace(s) != "" {
-					return strings.TrimSpace(s)
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// scopeTiers maps each scope of the document's x-scopes lists to its tier.
-func scopeTiers(doc map[string]any) map[string]string {
-	m := map[string]string{}
-	xs, _ := doc["x-scopes"].(map[string]any)
-	tiers := make([]string, 0, len(xs))
-	for k := range xs {
-		tiers = append(tiers, k)
-	}
-	sort.Strings(tiers)
-	for _, tier := range tiers {
-		list, ok := xs[tier].([]any)
-		if !ok || strings.HasPrefix(tier, "x-") {
-			continue
-		}
-		for _, s := range list {
-			if s, ok := s.(string); ok {
-				if _, seen := m[s]; !seen {
-					m[s] = strings.ToLower(tier)
-				}
-			}
-		}
-	}
-	return m
 }
 
 var (
@@ -324,14 +180,14 @@ var (
 
 // pagination mirrors internal/gen's readPagination and, when the spec
 // declares no style, the query-parameter half of planPagination.
-func (r *reader) pagination(method string, o map[string]any, shared []any) string {
-	if v, ok := o["x-pagination"]; ok {
+func pagination(d *openapi.Document, method string, o *openapi.Object, shared []any) string {
+	if v, ok := o.Get("x-pagination"); ok {
 		var style string
 		switch t := v.(type) {
 		case string:
 			style = t
-		case map[string]any:
-			style = str(t, "style")
+		case *openapi.Object:
+			style = t.Str("style")
 		}
 		switch style = strings.ToLower(strings.TrimSpace(style)); style {
 		case "none", "cursor", "page":
@@ -342,12 +198,11 @@ func (r *reader) pagination(method string, o map[string]any, shared []any) strin
 	if method != "GET" {
 		return "none"
 	}
-	own, _ := o["parameters"].([]any)
 	var query []string
-	for _, pv := range append(slices.Clip(shared), own...) {
-		p, ok := r.follow(pv)
-		if ok && strings.EqualFold(str(p, "in"), "query") {
-			query = append(query, str(p, "name"))
+	for _, pv := range append(slices.Clip(shared), o.Arr("parameters")...) {
+		p, ok := d.Follow(pv)
+		if ok && strings.EqualFold(p.Str("in"), "query") {
+			query = append(query, p.Str("name"))
 		}
 	}
 	for _, name := range query {
@@ -363,16 +218,11 @@ func (r *reader) pagination(method string, o map[string]any, shared []any) strin
 	return "none"
 }
 
-// quoteValue is v as JSON, cut to 40 bytes, for an error message.
+// quoteValue shows a JSON value in an error, at most 40 bytes of it.
 func quoteValue(v any) string {
 	b, _ := json.Marshal(v)
 	if len(b) > 40 {
 		b = append(b[:40:40], "…"...)
 	}
 	return string(b)
-}
-
-func str(o map[string]any, k string) string {
-	s, _ := o[k].(string)
-	return s
 }

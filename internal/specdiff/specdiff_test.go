@@ -2,6 +2,7 @@ package specdiff
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -69,11 +70,11 @@ func TestParse(t *testing.T) {
 	got := map[string]Op{}
 	for _, op := range s.Ops {
 		k := op.Key()
-		op.Method, op.Path = "", ""
+		op.Method, op.Path, op.Accepted = "", "", nil
 		got[k] = op
 	}
 	for k, w := range want {
-		if got[k] != w {
+		if !reflect.DeepEqual(got[k], w) {
 			t.Errorf("%s = %+v, want %+v", k, got[k], w)
 		}
 	}

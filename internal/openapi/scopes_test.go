@@ -1,4 +1,4 @@
-package main
+package openapi
 
 import "testing"
 
@@ -17,11 +17,15 @@ func TestTierFromScopeName(t *testing.T) {
 		{"templates:apply", "destructive"},
 		{"marketplace:payout", "destructive"},
 		{"Admin", "destructive"},
+		{"org:admin", "destructive"},
+		{"admin:read", "read"},
+		{"admin:org:write", "write"},
+		{"repo:manage", "write"},
 		{"*", ""},
 		{"", ""},
 	} {
-		if got := tierFromScopeName(tc.scope); got != tc.want {
-			t.Errorf("tierFromScopeName(%q) = %q, want %q", tc.scope, got, tc.want)
+		if got := TierFromScopeName(tc.scope); got != tc.want {
+			t.Errorf("TierFromScopeName(%q) = %q, want %q", tc.scope, got, tc.want)
 		}
 	}
 }
