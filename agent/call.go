@@ -34,6 +34,10 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	e := tk.listed[name]
 	tk.mu.Unlock()
 	if e == nil {
+		// A call of a tool that is not listed is audited too, so that an
+		// agent probing for tools is seen; its name is the caller's text,
+		// so it is escaped and shortened.
+		tk.audit(ctx, auditRecord{tool: auditName(name), outcome: "unknown_tool"})
 		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
 	rec := auditRecord{tool: name, scope: e.class.Scope}
@@ -81,6 +85,22 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
 	return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data)), Data: data}
+}
+
+// auditName is a tool name the caller gave, fit for the audit log: as it
+// is when it is a plain name, else quoted in ASCII and shortened.
+func auditName(name string) string {
+	plain := name != "" && len(name) <= 64
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return shorten(strconv.QuoteToASCII(name), 80)
 }
 
 // notSent reports whether err proves the client refused the request before

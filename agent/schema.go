@@ -94,7 +94,9 @@ func decodeJSON(data []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// Anything but space after the value is refused: dec.More alone says
+	// nothing of a "]" or "}" that closes no value, as in {"a":1}]{"b":2}.
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return nil, errors.New("unexpected data after the JSON value")
 	}
 	return v, nil
