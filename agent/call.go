@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -61,6 +62,7 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
+	e = tk.callClass(e, p)
 	var slot *time.Time // the destructive limit's slot this call holds
 	if e.class.Destructive {
 		res, s := tk.confirm(ctx, e, canon, digest, p, rec)
@@ -84,7 +86,29 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err != nil {
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
+	if clean := withheldKeys(data); len(clean) != len(data) || !bytes.Equal(clean, data) {
+		return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON). "+
+			"It held an API key's secret, which is withheld from you (shown as %s): never ask for it. "+
+			"Tell the user the key exists; a user who needs its secret should create the key themselves.", e.def.name, len(clean), withheldKey), Data: clean}
+	}
 	return &Result{Text: fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data)), Data: data}
+}
+
+// keyLike finds anything that looks like a Restore Hub API key.
+var keyLike = regexp.MustCompile(`(?i)rh_[0-9A-Za-z]{6,}`)
+
+// withheldKey replaces every API key in a result's data.
+const withheldKey = "rh_[WITHHELD]"
+
+// withheldKeys removes every API key from a response's JSON before it
+// reaches the model: the client has already removed its own key in every
+// spelling, and this removes any other, such as the secret of a key the
+// call minted. A model never holds a credential.
+func withheldKeys(data []byte) []byte {
+	if !bytes.Contains(bytes.ToLower(data), []byte("rh_")) {
+		return data
+	}
+	return keyLike.ReplaceAllLiteral(data, []byte(withheldKey))
 }
 
 // auditName is a tool name the caller gave, fit for the audit log: as it

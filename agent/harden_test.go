@@ -5,9 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	restorehub "github.com/restorehub/restorehub-go"
 	"github.com/restorehub/restorehub-go/agent"
@@ -65,5 +70,114 @@ func TestUnknownToolAudited(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "tail") || len(lines[1]) > 300 {
 		t.Errorf("hostile name not escaped and bounded: %q", lines[1])
+	}
+}
+
+// stub is a server answering every request with status and body, and a
+// client for it; the counter counts requests.
+func stub(t *testing.T, status int, body string) (*restorehub.Client, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := restorehub.New(testKey, restorehub.WithBaseURL(srv.URL), restorehub.WithMaxRetries(0), restorehub.WithoutPacing())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &n
+}
+
+// TestKeyEscalationIsDestructive: minting or widening a key within the
+// toolkit's own scopes is an ordinary write; beyond them (a scope the key
+// lacks, or "*") it needs confirmation, is refused without a confirmer and
+// counts against the destructive limit.
+func TestKeyEscalationIsDestructive(t *testing.T) {
+	own := []restorehub.Scope{restorehub.ScopeAPIKeysWrite, restorehub.ScopeBackupsRead}
+	const minted = `{"id":"k1","name":"n","scopes":["backups:read"],"key":"rh_newSecretKey0123456789abcdef"}`
+	var asked []agent.Confirmation
+	confirm := func(_ context.Context, c agent.Confirmation) error { asked = append(asked, c); return nil }
+	c, n := stub(t, 200, minted)
+	tk, err := agent.New(c, agent.WithScopes(own...), agent.WithConfirm(confirm), agent.WithDestructiveLimit(1, time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	call := func(tool, args string) *agent.Result {
+		t.Helper()
+		res, err := tk.Call(ctx, tool, json.RawMessage(args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := call("api-keys_create", `{"name":"n","scopes":["backups:read"]}`); res.IsError || len(asked) != 0 || n.Load() != 1 {
+		t.Fatalf("narrow mint: %+v, asked %d, sent %d", res, len(asked), n.Load())
+	}
+	if res := call("api-keys_update", `{"keyId":"k1","name":"renamed"}`); res.IsError || len(asked) != 0 {
+		t.Fatalf("rename: %+v, asked %d", res, len(asked))
+	}
+	if res := call("api-keys_create", `{"name":"n","scopes":["*"]}`); res.IsError || len(asked) != 1 || !strings.Contains(asked[0].Reason, "escalation") {
+		t.Fatalf("wildcard mint: %+v, asked %+v", res, asked)
+	}
+	sent := n.Load()
+	if res := call("api-keys_update", `{"keyId":"k1","scopes":["backups:restore"]}`); !res.IsError || !strings.Contains(res.Text, "destructive calls") || n.Load() != sent {
+		t.Fatalf("widening past the limit: %+v, sent %d", res, n.Load()-sent)
+	}
+
+	// Without a confirmer, the tools are listed but an escalation is refused.
+	tk2, err := agent.New(c, agent.WithScopes(own...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent = n.Load()
+	for _, args := range []string{`{"name":"n","scopes":["servers:delete"]}`, `{"name":"n","scopes":["*"]}`} {
+		res, err := tk2.Call(ctx, "api-keys_create", json.RawMessage(args))
+		if err != nil || !res.IsError || n.Load() != sent {
+			t.Fatalf("%s without a confirmer: %+v, %v, sent %d", args, res, err, n.Load()-sent)
+		}
+	}
+}
+
+// TestSecretsWithheldFromData: a minted key's secret and an echo of the
+// toolkit's own key (in any spelling) never reach Result.Data, and the
+// model is told a secret was withheld.
+func TestSecretsWithheldFromData(t *testing.T) {
+	body := strings.TrimPrefix(testKey, "rh_")
+	esc := ""
+	for _, r := range body {
+		esc += fmt.Sprintf(`\u%04x`, r)
+	}
+	for name, payload := range map[string]string{
+		"minted":      `{"id":"k1","name":"n","scopes":["backups:read"],"key":"rh_newSecretKey0123456789abcdef"}`,
+		"own raw":     `{"id":"k1","name":"` + testKey + `","scopes":[],"key":"x"}`,
+		"own bare":    `{"id":"k1","name":"` + body + `","scopes":[],"key":"x"}`,
+		"own escaped": `{"id":"k1","name":"` + esc + `","scopes":[],"key":"x"}`,
+		"upper":       `{"id":"k1","name":"RH_NEWSECRETKEY0123","scopes":[],"key":"x"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := stub(t, 200, payload)
+			tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAPIKeysWrite, restorehub.ScopeBackupsRead))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := tk.Call(context.Background(), "api-keys_create", json.RawMessage(`{"name":"n","scopes":["backups:read"]}`))
+			if err != nil || res.IsError {
+				t.Fatalf("%+v, %v", res, err)
+			}
+			low := strings.ToLower(string(res.Data))
+			for _, secret := range []string{"newsecretkey", strings.ToLower(body)} {
+				if strings.Contains(low, secret) {
+					t.Fatalf("a secret reached the model: %s", res.Data)
+				}
+			}
+			if (name == "minted" || name == "upper") && !strings.Contains(res.Text, "withheld") {
+				t.Errorf("the model is not told: %s", res.Text)
+			}
+		})
 	}
 }
