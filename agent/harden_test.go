@@ -226,3 +226,33 @@ func TestServerTextQuoted(t *testing.T) {
 		})
 	}
 }
+
+// TestAllArgumentProblemsReported: every problem of the arguments is named
+// at once, up to ten, and nothing is sent.
+func TestAllArgumentProblemsReported(t *testing.T) {
+	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
+	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := tk.Call(context.Background(), "backups_restore", json.RawMessage(`{"backupId":7,"roles":"yes","bogus":1}`))
+	if !res.IsError {
+		t.Fatalf("%+v", res)
+	}
+	for _, want := range []string{`"targetServerId" is required`, `"backupId" must be a string`, `"roles" must be a boolean`, `"bogus" is not a known argument`, "4 problems"} {
+		if !strings.Contains(res.Text, want) {
+			t.Errorf("text lacks %q: %s", want, res.Text)
+		}
+	}
+	many := map[string]int{}
+	for i := range 25 {
+		many[fmt.Sprintf("extra%02d", i)] = i
+	}
+	res, _ = tk.Call(context.Background(), "backups_restore", mustJSON(many))
+	if !res.IsError || !strings.Contains(res.Text, "10 problems") || !strings.Contains(res.Text, "and more") || len(res.Text) > 4000 {
+		t.Fatalf("%d bytes: %s", len(res.Text), res.Text)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
