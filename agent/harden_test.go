@@ -16,6 +16,7 @@ import (
 
 	restorehub "github.com/restorehub/restorehub-go"
 	"github.com/restorehub/restorehub-go/agent"
+	"github.com/restorehub/restorehub-go/resources"
 )
 
 // TestTrailingDataRefused: arguments with anything after the JSON value,
@@ -254,5 +255,34 @@ func TestAllArgumentProblemsReported(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// TestIdempotentHintMatchesTable: every tool's Idempotent hint is the
+// operation table's, DELETE tools included (they are idempotent).
+func TestIdempotentHintMatchesTable(t *testing.T) {
+	_, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
+	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deletes := 0
+	for _, tool := range tk.Tools() {
+		spec, ok := resources.LookupOperation(tool.Operation)
+		if !ok {
+			t.Fatalf("%s: no operation %s", tool.Name, tool.Operation)
+		}
+		if tool.Idempotent != spec.Idempotent {
+			t.Errorf("%s: Idempotent %v, table %v", tool.Name, tool.Idempotent, spec.Idempotent)
+		}
+		if spec.Method == http.MethodDelete {
+			deletes++
+			if !tool.Idempotent {
+				t.Errorf("%s: a DELETE not idempotent", tool.Name)
+			}
+		}
+	}
+	if deletes == 0 {
+		t.Fatal("no DELETE tool listed")
 	}
 }

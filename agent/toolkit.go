@@ -38,7 +38,10 @@ type Tool struct {
 	// toolkit's own (privilege escalation); without WithConfirm such a call
 	// is refused. The secret of a minted key never reaches Result.Data.
 	Destructive bool
-	// Idempotent reports that calling the tool twice has the effect of once.
+	// Idempotent reports that calling the tool twice with the same
+	// arguments has the effect of once, as the operation table says (a
+	// DELETE is). It is a hint for the model; the client still never resends
+	// a destructive call on its own (restorehub.Class.Idempotent).
 	Idempotent bool
 	// OpenWorld reports that the tool reaches beyond Restore Hub (Discord,
 	// payment providers, webhooks); it is true for every tool.
@@ -77,7 +80,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 				Name: d.name, Title: d.title, Description: d.description,
 				InputSchema: json.RawMessage(d.schema), Operation: d.operation,
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
-				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
+				Idempotent: class.Spec.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
 			},
 		})
 	}
