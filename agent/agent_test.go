@@ -194,6 +194,9 @@ func sample(s map[string]any) any {
 	}
 	switch typ {
 	case "string":
+		if s["contentEncoding"] == "base64" {
+			return "aGVsbG8="
+		}
 		switch s["format"] {
 		case "date-time":
 			return "2026-01-02T15:04:05Z"

@@ -286,3 +286,46 @@ func TestIdempotentHintMatchesTable(t *testing.T) {
 		t.Fatal("no DELETE tool listed")
 	}
 }
+
+// TestSchemasUseStrictFormats: no tool schema carries an OpenAPI-only
+// format (int64, byte, ...) or a type array, which strict clients warn
+// about; nullable values are anyOf with {"type":"null"}.
+func TestSchemasUseStrictFormats(t *testing.T) {
+	_, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
+	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
+	if err != nil {
+		t.Fatal(err)
+	}
+	strict := map[string]bool{"date-time": true, "date": true, "time": true, "duration": true, "email": true, "idn-email": true,
+		"hostname": true, "idn-hostname": true, "ipv4": true, "ipv6": true, "uri": true, "uri-reference": true, "iri": true,
+		"iri-reference": true, "uuid": true, "uri-template": true, "json-pointer": true, "relative-json-pointer": true, "regex": true}
+	var walk func(tool, where string, v any)
+	walk = func(tool, where string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if f, ok := x["format"].(string); ok && !strict[f] {
+				t.Errorf("%s %s: format %q", tool, where, f)
+			}
+			if _, ok := x["type"].([]any); ok {
+				t.Errorf("%s %s: type array %v", tool, where, x["type"])
+			}
+			for k, e := range x {
+				if k == "enum" || k == "const" || k == "default" {
+					continue
+				}
+				walk(tool, where+"/"+k, e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(tool, fmt.Sprintf("%s/%d", where, i), e)
+			}
+		}
+	}
+	for _, tool := range tk.Tools() {
+		var v any
+		if err := json.Unmarshal(tool.InputSchema, &v); err != nil {
+			t.Fatal(err)
+		}
+		walk(tool.Name, "", v)
+	}
+}

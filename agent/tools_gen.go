@@ -773,7 +773,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Create marketplace listing. Sends POST /marketplace. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MarketplaceListingCreate)
 			if err := p.object(body, "title", "title", "description", "description", "priceCents", "priceCents", "currency", "currency"); err != nil {
@@ -805,7 +805,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Update marketplace listing. Sends PATCH /marketplace/{listingId}. Scope marketplace:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer","format":"int64"}},"required":["listingId"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"listingId":{"description":"Identifier of the resource; its type and format are not documented.","type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
 			if err := p.decode("listingId", &listingID); err != nil {
@@ -825,7 +825,7 @@ var toolDefs = []toolDef{
 		toolset:     "marketplace",
 		inferred:    true,
 		description: "Request a marketplace payout (moves money). Sends POST /marketplace/payouts. Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer","format":"int64"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PayoutRequest)
 			if err := p.object(body, "amountCents", "amountCents", "currency", "currency"); err != nil {
@@ -1318,7 +1318,7 @@ var toolDefs = []toolDef{
 		toolset:     "upload",
 		inferred:    true,
 		description: "Upload a file. Sends POST /upload. Scope upload:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","format":"byte"}},"required":["fileName","data"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
 			if err := p.object(body, "fileName", "fileName", "contentType", "contentType", "data", "data"); err != nil {
@@ -1346,7 +1346,7 @@ var toolDefs = []toolDef{
 		toolset:     "verify-page",
 		inferred:    true,
 		description: "Update verification-page settings. Sends PATCH /verify-page. Scope verify-page:write (write tier). Inferred, not documented: it may fail with 404 or 400.",
-		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"type":["string","null"],"format":"uri"}},"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"anyOf":[{"type":"string","format":"uri"},{"type":"null"}]}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.VerifyPageUpdate)
 			if err := p.object(body, "title", "title", "description", "description", "accentColor", "accentColor", "logoUrl", "logoUrl"); err != nil {

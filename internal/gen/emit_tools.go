@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"math"
 	"slices"
 	"strings"
 )
@@ -513,6 +514,11 @@ func convertSchema(d *document, v any, stack []string) any {
 				} else if len(types) > 1 {
 					out = append(out, kv{k, types})
 				}
+			case "format":
+				str, _ := val.(string)
+				if jsonSchemaFormats[str] {
+					out = append(out, kv{k, str})
+				}
 			case "enum":
 				vals := asArray(val)
 				if nullable && !slices.Contains(vals, nil) {
@@ -539,9 +545,74 @@ func convertSchema(d *document, v any, stack []string) any {
 				out = append(out, kv{k, plainJSON(val)})
 			}
 		}
-		return out
+		return nullAsAnyOf(withFormatBounds(out, s.str("format")))
 	}
 	return orderedJSON{}
+}
+
+// jsonSchemaFormats are the formats of JSON Schema 2020-12, which strict
+// clients accept; an OpenAPI-only format (int32, int64, float, double,
+// byte, binary, password) is dropped, and withFormatBounds says what it
+// meant in keywords every client knows.
+var jsonSchemaFormats = map[string]bool{
+	"date-time": true, "date": true, "time": true, "duration": true,
+	"email": true, "idn-email": true, "hostname": true, "idn-hostname": true,
+	"ipv4": true, "ipv6": true, "uri": true, "uri-reference": true,
+	"iri": true, "iri-reference": true, "uuid": true, "uri-template": true,
+	"json-pointer": true, "relative-json-pointer": true, "regex": true,
+}
+
+// withFormatBounds adds to out what an OpenAPI-only format meant, unless
+// out already says it: int32's range as minimum and maximum, and byte's
+// base64 as contentEncoding and a pattern. int64 adds nothing: its bounds
+// are beyond what a JSON number holds exactly, and the typed call refuses
+// a number that does not fit.
+func withFormatBounds(out orderedJSON, format string) orderedJSON {
+	add := func(k string, v any) {
+		if !out.has(k) {
+			out = append(out, kv{k, v})
+		}
+	}
+	switch format {
+	case "int32":
+		add("minimum", math.MinInt32)
+		add("maximum", math.MaxInt32)
+	case "byte":
+		add("contentEncoding", "base64")
+		add("pattern", `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
+	}
+	return out
+}
+
+// nullAsAnyOf rewrites a schema whose type list allows null beside other
+// types (OpenAPI's nullable, or a type array) as anyOf the schema without
+// null and {"type":"null"}, a form strict clients accept; its description
+// stays outside.
+func nullAsAnyOf(out orderedJSON) orderedJSON {
+	types, ok := out.get("type").([]string)
+	if !ok || !slices.Contains(types, "null") {
+		return out
+	}
+	rest := slices.DeleteFunc(slices.Clone(types), func(t string) bool { return t == "null" })
+	var inner, outer orderedJSON
+	for _, m := range out {
+		switch m.k {
+		case "description":
+			outer = append(outer, m)
+		case "type":
+			if len(rest) == 1 {
+				inner = append(inner, kv{"type", rest[0]})
+			} else {
+				inner = append(inner, kv{"type", rest})
+			}
+		case "enum":
+			vals, _ := m.v.([]any)
+			inner = append(inner, kv{"enum", slices.DeleteFunc(slices.Clone(vals), func(v any) bool { return v == nil })})
+		default:
+			inner = append(inner, m)
+		}
+	}
+	return append(outer, kv{"anyOf", []any{inner, orderedJSON{{"type", "null"}}}})
 }
 
 // oneLine collapses whitespace, so descriptions stay on one line.
