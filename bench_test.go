@@ -121,7 +121,7 @@ func BenchmarkDecodeSuccess(b *testing.B) {
 	stream := func(r io.Reader, out any) error { return json.NewDecoder(r).Decode(out) }
 	client := func(r io.Reader, out any) error {
 		rec := &callRecord{method: http.MethodGet, path: "/backups"}
-		return c.decodeBody(context.Background(), rec, &http.Response{StatusCode: 200, Body: io.NopCloser(r)}, out)
+		return c.decodeBody(context.Background(), rec, &http.Response{StatusCode: 200, Body: io.NopCloser(r), ContentLength: int64(r.(*bytes.Reader).Len())}, out)
 	}
 	b.Run("baseline", func(b *testing.B) { benchDecode(b, typical, stream) })
 	b.Run("redacted", func(b *testing.B) { benchDecode(b, typical, client) })

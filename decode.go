@@ -314,9 +314,22 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 	// The body is read whole before it is decoded, so that the client's
 	// own keys, in whatever spelling a server echoed them, are removed
 	// before any caller (typed, raw or an agent's model) can see them.
-	raw, err := io.ReadAll(&rec.body)
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead) // one allocation for a body of announced length
+	}
+	_, err := buf.ReadFrom(&rec.body)
 	if err == nil {
-		err = json.NewDecoder(bytes.NewReader(c.redactor.success(raw))).Decode(out)
+		raw := c.redactor.success(buf.Bytes())
+		// Unmarshal decodes in place; a body it refuses is decoded again as
+		// a stream, which, as before, takes the first JSON value and
+		// ignores what follows it, and reads an empty body as nothing.
+		if err = json.Unmarshal(raw, out); err != nil {
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) {
+				err = json.NewDecoder(bytes.NewReader(raw)).Decode(out)
+			}
+		}
 		if err == nil || errors.Is(err, io.EOF) {
 			return nil
 		}

@@ -85,3 +85,32 @@ func TestSuccessBodyEchoRedacted(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSuccessBody: whatever a server sends in a 2xx body, what the client
+// decodes from it holds none of the client's key (raw, bare, or behind
+// JSON or percent escapes), and valid JSON stays valid JSON.
+func FuzzSuccessBody(f *testing.F) {
+	body := strings.TrimPrefix(testKey, "rh_")
+	for _, s := range []string{`{"a":"` + testKey + `"}`, `{"a":"` + jsonEscaped(body) + `"}`, `["` + percentEncoded(body) + `"]`,
+		`{"` + body[:4] + `\u00` + fmt.Sprintf("%x", body[4]) + body[5:] + `":1}`, `"%41"`, `{}`, ``, `[1,2`} {
+		f.Add([]byte(s))
+	}
+	r := &redactor{}
+	r.addKey(testKey)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		out := r.success(raw)
+		var v any
+		if json.Valid(raw) {
+			if err := json.Unmarshal(out, &v); err != nil {
+				t.Fatalf("valid JSON %q became invalid %q", raw, out)
+			}
+			flat := fmt.Sprint(v)
+			if unesc, err := url.PathUnescape(flat); strings.Contains(flat, body) || (err == nil && strings.Contains(unesc, body)) {
+				t.Fatalf("key left in %q -> %q", raw, out)
+			}
+		}
+		if strings.Contains(string(out), body) {
+			t.Fatalf("key left in %q -> %q", raw, out)
+		}
+	})
+}
