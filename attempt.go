@@ -45,6 +45,10 @@ type callRecord struct {
 	maxWait    time.Duration
 	paceWaited time.Duration // the operation's own pacing wait, before the first attempt
 
+	// callHeaders are the call's WithHeader headers, never sent off the
+	// API host (checkRedirect).
+	callHeaders http.Header
+
 	redirected bool          // the request the caller made was answered with a redirect
 	attempts   int           // attempts begun, counting one refused by the budget
 	sent       int           // attempts that reached the network

@@ -301,7 +301,8 @@ func contextError(ctx context.Context, err error) error {
 }
 
 // decodeBody decodes a 2xx body into out, reading at most
-// WithMaxResponseBytes of it once decoded. A body cut by the context (or
+// WithMaxResponseBytes of it once decoded, with the client's own keys
+// removed from it first (redactor.success). A body cut by the context (or
 // the per-attempt timeout) is reported as that, matching
 // context.DeadlineExceeded or context.Canceled, not as malformed.
 func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Response, out any) error {
@@ -310,9 +311,28 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 		limit = DefaultMaxResponseBytes
 	}
 	rec.body = cappedReader{r: resp.Body, n: limit} // in the record: no allocation of its own
-	err := json.NewDecoder(&rec.body).Decode(out)
-	if err == nil || errors.Is(err, io.EOF) {
-		return nil
+	// The body is read whole before it is decoded, so that the client's
+	// own keys, in whatever spelling a server echoed them, are removed
+	// before any caller (typed, raw or an agent's model) can see them.
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf.Grow(int(n) + bytes.MinRead) // one allocation for a body of announced length
+	}
+	_, err := buf.ReadFrom(&rec.body)
+	if err == nil {
+		raw := c.redactor.success(buf.Bytes())
+		// Unmarshal decodes in place; a body it refuses is decoded again as
+		// a stream, which, as before, takes the first JSON value and
+		// ignores what follows it, and reads an empty body as nothing.
+		if err = json.Unmarshal(raw, out); err != nil {
+			var syntax *json.SyntaxError
+			if errors.As(err, &syntax) {
+				err = json.NewDecoder(bytes.NewReader(raw)).Decode(out)
+			}
+		}
+		if err == nil || errors.Is(err, io.EOF) {
+			return nil
+		}
 	}
 	where := fmt.Sprintf("restorehub: %s %s: %d response", rec.method, c.redactor.text(rec.path), resp.StatusCode)
 	switch {

@@ -82,7 +82,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		if cfg.Err != nil {
 			return nil, cfg.Err
 		}
-		if err := checkCallHeaders(cfg.Header); err != nil {
+		if err := c.checkCallHeaders(cfg.Header); err != nil {
 			return nil, err
 		}
 		callMax = cfg.MaxWait
@@ -124,6 +124,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		return nil, err
 	}
 	rec := newCallRecord(ctx, method, req.Path, class, c.callMaxWait(callMax))
+	if cfg != nil {
+		rec.callHeaders = cfg.Header
+	}
 
 	if class.Spec != nil && class.Spec.Pace != nil {
 		paceStart := time.Now()

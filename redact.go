@@ -121,8 +121,12 @@ func (r *redactor) bytes(b []byte) []byte {
 // encoded is text for a value that may spell a key percent-encoded (a
 // Location, a query echoed back): when the decoded value carries a key, the
 // decoded value is returned with it removed; otherwise s with keys removed.
-func (r *redactor) encoded(s string) string {
-	s = r.text(s)
+func (r *redactor) encoded(s string) string { return r.unescaped(s, r.text) }
+
+// unescaped applies clean to s and, when s is percent-encoded, to what it
+// decodes to, returning the decoded value cleaned when that removed a key.
+func (r *redactor) unescaped(s string, clean func(string) string) string {
+	s = clean(s)
 	if !strings.Contains(s, "%") {
 		return s
 	}
@@ -133,10 +137,82 @@ func (r *redactor) encoded(s string) string {
 	if err != nil || u == s {
 		return s
 	}
-	if clean := r.text(u); clean != u {
-		return clean
+	if c := clean(u); c != u {
+		return c
 	}
 	return s
+}
+
+// ownText removes only the client's own keys from s, with or without their
+// "rh_" prefix, and leaves any other key alone.
+func (r *redactor) ownText(s string) string {
+	for _, body := range r.own() {
+		s = strings.ReplaceAll(s, body, redactedBody)
+	}
+	return s
+}
+
+// success removes the client's own keys from a 2xx body in every spelling
+// (raw, without "rh_", JSON \u-escaped, percent-encoded), and leaves other
+// keys alone: a body that creates a key must still carry the new one to its
+// caller. It returns raw itself when there is nothing to remove; the JSON
+// is decoded and encoded again only when it holds an escape that could
+// spell a key's character.
+func (r *redactor) success(raw []byte) []byte {
+	own := r.own()
+	if len(own) == 0 {
+		return raw
+	}
+	for _, body := range own {
+		if bytes.Contains(raw, []byte(body)) {
+			raw = bytes.ReplaceAll(raw, []byte(body), []byte(redactedBody))
+		}
+	}
+	if !mayEscapeKey(raw) {
+		return raw
+	}
+	return scrubJSON(raw, func(s string) string { return r.unescaped(s, r.ownText) })
+}
+
+// mayEscapeKey reports whether b holds a JSON \u escape or a percent
+// escape of a character a key can hold (a letter, a digit or "_"): only
+// then can a key be in b without being in its bytes.
+func mayEscapeKey(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		var hex []byte
+		switch {
+		case b[i] == '%' && i+2 < len(b):
+			hex = b[i+1 : i+3]
+		case b[i] == '\\' && i+5 < len(b) && b[i+1] == 'u' && b[i+2] == '0' && b[i+3] == '0':
+			hex = b[i+4 : i+6]
+		case b[i] == '\\' && i+1 < len(b):
+			i++ // an escaped character: never the start of another escape
+			continue
+		default:
+			continue
+		}
+		hi, lo := unhex(hex[0]), unhex(hex[1])
+		if hi < 0 || lo < 0 {
+			continue
+		}
+		if c := byte(hi<<4 | lo); isBase62(c) || c == '_' {
+			return true
+		}
+	}
+	return false
+}
+
+// unhex is the value of a hex digit, or -1.
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // body removes keys from a response body in every spelling: as text, and in

@@ -18,7 +18,8 @@ import (
 //     destructive (ErrRedirectChangesOperation, see checkReroute).
 //
 // Before the caller's redirect policy (or Go's default limit of 10) is
-// applied, authorize removes the key from a redirect off the API host.
+// applied, authorize removes the key from a redirect off the API host, and
+// the call's WithHeader headers are removed from it too.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if rec := recordOf(req.Context()); rec != nil {
 		rec.redirected = true
@@ -39,6 +40,13 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	// host name on another port.
 	c.authorize(req, true)
 	if !c.sameHost(req.URL) {
+		// Go forwards every header but credentials it knows of to another
+		// host; a call's own headers (WithHeader) are for the API only.
+		if rec := recordOf(req.Context()); rec != nil {
+			for k := range rec.callHeaders {
+				req.Header.Del(k)
+			}
+		}
 		if original != http.MethodGet && original != http.MethodHead {
 			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, original)
 		}

@@ -1,7 +1,13 @@
 package restorehub
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/restorehub/restorehub-go/resources"
@@ -47,8 +53,15 @@ func WithCallMaxWait(d time.Duration) RequestOption { return resources.WithCallM
 // tracing. It cannot replace what the client sets itself: Authorization,
 // Proxy-Authorization, Cookie, Host, Content-Length, Content-Type,
 // Transfer-Encoding, User-Agent (see WithUserAgent) and Accept are refused,
-// as is a value holding an API key; a refused header fails the call before
-// anything is sent. Logged headers are redacted as the client's own are.
+// as is a name or value holding an API key (the client's own in any
+// spelling: without "rh_", in another case, percent- or \u-escaped or in
+// base64) and a method-override header (X-HTTP-Method-Override,
+// X-HTTP-Method, X-Method-Override): the client classifies and guards the
+// method it sends, so a header asking the server to run another is refused
+// rather than trusted. A refused header fails the call before anything is
+// sent, and its error never quotes the name or value. Logged headers are
+// redacted as the client's own are. The headers are sent to the API host
+// only: a redirect to another host goes without them.
 func WithHeader(key, value string) RequestOption { return resources.WithHeader(key, value) }
 
 // report hands r (nil when no response arrived) to the call's
@@ -61,18 +74,69 @@ func report(cfg *resources.RequestConfig, r *Response) {
 
 // checkCallHeaders applies WithHeader's rules to every header in h, so that
 // an option that fills RequestConfig.Header itself cannot replace the
-// client's credentials either.
-func checkCallHeaders(h http.Header) error {
+// client's credentials either, and refuses a header whose name or value
+// holds one of the client's own keys in any spelling (see spellsKey). Its
+// errors never quote the header's name or value.
+func (c *Client) checkCallHeaders(h http.Header) error {
 	for k, vs := range h {
+		if c.spellsKey(k) {
+			return errors.New("restorehub: WithHeader: a header name holds the client's API key; the client sends the key itself")
+		}
 		for _, v := range vs {
 			var probe resources.RequestConfig
 			resources.WithHeader(k, v)(&probe)
 			if probe.Err != nil {
 				return probe.Err
 			}
+			if c.spellsKey(v) {
+				return fmt.Errorf("restorehub: WithHeader: the value of %s holds the client's API key; the client sends the key itself", http.CanonicalHeaderKey(k))
+			}
 		}
 	}
 	return nil
+}
+
+// spellsKey reports whether s holds one of the client's keys, with or
+// without its "rh_" prefix, in any letter case, percent-encoded, with JSON
+// \u escapes, or in base64 (standard or URL alphabet, padded or not, as a
+// whole value or as one of its words, such as Basic credentials). A key is
+// case-sensitive, but a value that differs from it only in case is refused
+// too: nothing legitimate spells it so, and a lenient server might accept it.
+func (c *Client) spellsKey(s string) bool {
+	own := c.redactor.own()
+	if len(own) == 0 {
+		return false
+	}
+	forms := []string{s}
+	if u, err := url.QueryUnescape(s); err == nil && u != s {
+		forms = append(forms, u)
+	}
+	if u, err := url.PathUnescape(s); err == nil && u != s {
+		forms = append(forms, u)
+	}
+	if strings.Contains(s, `\`) {
+		var u string
+		if json.Unmarshal([]byte(`"`+strings.ReplaceAll(s, `"`, `\"`)+`"`), &u) == nil {
+			forms = append(forms, u)
+		}
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(" \t,;=", r) })
+	for _, word := range words {
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			if b, err := enc.DecodeString(word); err == nil {
+				forms = append(forms, string(b))
+			}
+		}
+	}
+	for _, f := range forms {
+		low := strings.ToLower(f)
+		for _, body := range own {
+			if strings.Contains(low, strings.ToLower(body)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addCallHeaders adds a call's WithHeader headers to h. WithHeader has

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -39,6 +40,10 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	e := tk.listed[name]
 	tk.mu.Unlock()
 	if e == nil {
+		// A call of a tool that is not listed is audited too, so that an
+		// agent probing for tools is seen; its name is the caller's text,
+		// so it is escaped and shortened.
+		tk.audit(ctx, auditRecord{tool: auditName(name), outcome: "unknown_tool"})
 		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
 	return tk.run(ctx, e, args), nil
@@ -76,6 +81,7 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
+	e = tk.callClass(e, p)
 	var slot *time.Time // the destructive limit's slot this call holds
 	if e.class.Destructive {
 		res, s := tk.confirm(ctx, e, canon, digest, p, rec)
@@ -99,12 +105,53 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err != nil {
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
+	withheld := false
+	if clean := withheldKeys(data); len(clean) != len(data) || !bytes.Equal(clean, data) {
+		data, withheld = clean, true
+	}
 	data, note := tk.shape(e, data, fields)
 	text := fmt.Sprintf("%s succeeded; the response is in the data (%d bytes of JSON).", e.def.name, len(data))
+	if withheld {
+		text += fmt.Sprintf(" It held an API key's secret, which is withheld from you (shown as %s): never ask for it. "+
+			"Tell the user the key exists; a user who needs its secret should create the key themselves.", withheldKey)
+	}
 	if note != "" {
 		text += " " + note
 	}
 	return &Result{Text: text, Data: data}
+}
+
+// keyLike finds anything that looks like a Restore Hub API key.
+var keyLike = regexp.MustCompile(`(?i)rh_[0-9A-Za-z]{6,}`)
+
+// withheldKey replaces every API key in a result's data.
+const withheldKey = "rh_[WITHHELD]"
+
+// withheldKeys removes every API key from a response's JSON before it
+// reaches the model: the client has already removed its own key in every
+// spelling, and this removes any other, such as the secret of a key the
+// call minted. A model never holds a credential.
+func withheldKeys(data []byte) []byte {
+	if !bytes.Contains(bytes.ToLower(data), []byte("rh_")) {
+		return data
+	}
+	return keyLike.ReplaceAllLiteral(data, []byte(withheldKey))
+}
+
+// auditName is a tool name the caller gave, fit for the audit log: as it
+// is when it is a plain name, else quoted in ASCII and shortened.
+func auditName(name string) string {
+	plain := name != "" && len(name) <= 64
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
+	return shorten(strconv.QuoteToASCII(name), 80)
 }
 
 // notSent reports whether err proves the client refused the request before

@@ -30,8 +30,8 @@ import (
 //     date-time, date, email, uri/url, byte and uuid.
 //
 // Before asking the library, explain walks the keywords the generator emits
-// (internal/gen/emit_tools.go) and gives the first problem in words a model
-// can act on: which argument, and what is expected. What only the library
+// (internal/gen/emit_tools.go) and names every problem (up to maxProblems)
+// in words a model can act on: which argument, and what is expected. What only the library
 // refuses gets the library's own reason.
 type argSchema struct {
 	root     *jsonschema.Schema
@@ -94,7 +94,9 @@ func decodeJSON(data []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// Anything but space after the value is refused: dec.More alone says
+	// nothing of a "]" or "}" that closes no value, as in {"a":1}]{"b":2}.
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return nil, errors.New("unexpected data after the JSON value")
 	}
 	return v, nil
@@ -150,59 +152,110 @@ func libraryProblem(err error) error {
 	return fmt.Errorf("the arguments do not match the tool's input schema (%s)", reason)
 }
 
+// maxProblems bounds how many problems an argument error lists.
+const maxProblems = 10
+
+// problems collects the problems explain finds, up to maxProblems.
+type problems struct {
+	list []error
+	more bool // some were left out
+}
+
+func (p *problems) add(err error) {
+	if len(p.list) == maxProblems {
+		p.more = true
+		return
+	}
+	p.list = append(p.list, err)
+}
+
+// err is nil, the one problem, or all of them in one error.
+func (p *problems) err() error {
+	switch len(p.list) {
+	case 0:
+		return nil
+	case 1:
+		return p.list[0]
+	}
+	parts := make([]string, len(p.list))
+	for i, e := range p.list {
+		parts[i] = fmt.Sprintf("(%d) %v", i+1, e)
+	}
+	more := ""
+	if p.more {
+		more = fmt.Sprintf("; and more (only the first %d are listed)", maxProblems)
+	}
+	return fmt.Errorf("%d problems: %s%s", len(p.list), strings.Join(parts, "; "), more)
+}
+
 // explain checks v against the keywords of n the generator emits, and
-// names the first problem and the argument it is in.
+// names every problem (up to maxProblems) and the argument it is in.
 func (s *argSchema) explain(n *jsonschema.Schema, v any, where string) error {
+	var p problems
+	s.collect(n, v, where, &p)
+	return p.err()
+}
+
+// collect adds the problems of v against n to p. A value of the wrong
+// type, or outside its enum or const, is one problem: its inner keywords
+// are not checked.
+func (s *argSchema) collect(n *jsonschema.Schema, v any, where string, p *problems) {
 	if isFalseSchema(n) {
-		return fmt.Errorf("%s is not allowed", where)
+		p.add(fmt.Errorf("%s is not allowed", where))
+		return
 	}
 	types := n.Types
 	if n.Type != "" {
 		types = []string{n.Type}
 	}
 	if len(types) > 0 && !slices.ContainsFunc(types, func(t string) bool { return hasType(v, t) }) {
-		return fmt.Errorf("%s must be %s, not %s", where, typeList(types), describe(v))
+		p.add(fmt.Errorf("%s must be %s, not %s", where, typeList(types), describe(v)))
+		return
 	}
 	if len(n.Enum) > 0 && !slices.ContainsFunc(n.Enum, func(e any) bool { return sameJSON(e, v) }) {
-		return fmt.Errorf("%s must be one of %s, not %s", where, enumList(n.Enum), describe(v))
+		p.add(fmt.Errorf("%s must be one of %s, not %s", where, enumList(n.Enum), describe(v)))
+		return
 	}
 	if n.Const != nil && !sameJSON(*n.Const, v) {
-		return fmt.Errorf("%s must be %s", where, enumList([]any{*n.Const}))
+		p.add(fmt.Errorf("%s must be %s", where, enumList([]any{*n.Const})))
+		return
 	}
 	switch x := v.(type) {
 	case string:
 		if err := s.checkString(n, x, where); err != nil {
-			return err
+			p.add(err)
 		}
 	case json.Number:
 		if err := checkNumber(n, x, where); err != nil {
-			return err
+			p.add(err)
 		}
 	case []any:
 		if n.MinItems != nil && len(x) < *n.MinItems {
-			return fmt.Errorf("%s must have at least %d items", where, *n.MinItems)
+			p.add(fmt.Errorf("%s must have at least %d items", where, *n.MinItems))
 		}
 		if n.MaxItems != nil && len(x) > *n.MaxItems {
-			return fmt.Errorf("%s must have at most %d items", where, *n.MaxItems)
+			p.add(fmt.Errorf("%s must have at most %d items", where, *n.MaxItems))
 		}
 		if n.Items != nil {
 			for i, e := range x {
-				if err := s.explain(n.Items, e, fmt.Sprintf("%s[%d]", where, i)); err != nil {
-					return err
+				if p.more {
+					return
 				}
+				s.collect(n.Items, e, fmt.Sprintf("%s[%d]", where, i), p)
 			}
 		}
 	case map[string]any:
 		for _, r := range n.Required {
 			if _, ok := x[r]; !ok {
-				return fmt.Errorf("%s is required", child(where, r))
+				p.add(fmt.Errorf("%s is required", child(where, r)))
 			}
 		}
 		for _, k := range slices.Sorted(maps.Keys(x)) {
-			if p, ok := n.Properties[k]; ok {
-				if err := s.explain(p, x[k], child(where, k)); err != nil {
-					return err
-				}
+			if p.more {
+				return
+			}
+			if sub, ok := n.Properties[k]; ok {
+				s.collect(sub, x[k], child(where, k), p)
 				continue
 			}
 			if isFalseSchema(n.AdditionalProperties) {
@@ -210,22 +263,19 @@ func (s *argSchema) explain(n *jsonschema.Schema, v any, where string) error {
 				if len(n.Properties) > 0 {
 					known = strings.Join(slices.Sorted(maps.Keys(n.Properties)), ", ")
 				}
-				return fmt.Errorf("%s is not a known argument (allowed: %s)", child(where, k), known)
+				p.add(fmt.Errorf("%s is not a known argument (allowed: %s)", child(where, k), known))
+				continue
 			}
 			if n.AdditionalProperties != nil {
-				if err := s.explain(n.AdditionalProperties, x[k], child(where, k)); err != nil {
-					return err
-				}
+				s.collect(n.AdditionalProperties, x[k], child(where, k), p)
 			}
 		}
 	}
 	for _, a := range n.AllOf {
-		if err := s.explain(a, v, where); err != nil {
-			return err
-		}
+		s.collect(a, v, where, p)
 	}
 	if len(n.AnyOf) > 0 && !slices.ContainsFunc(n.AnyOf, func(a *jsonschema.Schema) bool { return s.explain(a, v, where) == nil }) {
-		return fmt.Errorf("%s matches none of the allowed forms", where)
+		p.add(fmt.Errorf("%s matches none of the allowed forms", where))
 	}
 	if len(n.OneOf) > 0 {
 		matched := 0
@@ -235,10 +285,9 @@ func (s *argSchema) explain(n *jsonschema.Schema, v any, where string) error {
 			}
 		}
 		if matched != 1 {
-			return fmt.Errorf("%s must match exactly one of the allowed forms (it matches %d)", where, matched)
+			p.add(fmt.Errorf("%s must match exactly one of the allowed forms (it matches %d)", where, matched))
 		}
 	}
-	return nil
 }
 
 // isFalseSchema reports whether n is the schema false, which the library

@@ -38,9 +38,16 @@ type Tool struct {
 	// ReadOnly reports that the tool cannot change state.
 	ReadOnly bool
 	// Destructive reports that the tool needs confirmation: a
-	// destructive-tier scope or a DELETE.
+	// destructive-tier scope or a DELETE. A call of a tool that mints or
+	// changes an API key (scope api-keys:write) is also confirmed, and
+	// counted by WithDestructiveLimit, when it grants scopes beyond the
+	// toolkit's own (privilege escalation); without WithConfirm such a call
+	// is refused. The secret of a minted key never reaches Result.Data.
 	Destructive bool
-	// Idempotent reports that calling the tool twice has the effect of once.
+	// Idempotent reports that calling the tool twice with the same
+	// arguments has the effect of once, as the operation table says (a
+	// DELETE is). It is a hint for the model; the client still never resends
+	// a destructive call on its own (restorehub.Class.Idempotent).
 	Idempotent bool
 	// OpenWorld reports that the tool reaches beyond Restore Hub (Discord,
 	// payment providers, webhooks); it is true for every operation's tool
@@ -82,7 +89,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 				Name: d.name, Title: d.title, Description: d.description,
 				InputSchema: listedSchema(d.schema), Operation: d.operation,
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
-				Idempotent: class.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
+				Idempotent: class.Spec.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,
 			},
 		}
 		if takesFields(e) {
@@ -220,6 +227,46 @@ func (tk *Toolkit) allowsLocked(e *entry) bool {
 		return false
 	}
 	return true
+}
+
+// grantsKey reports whether e mints or changes an API key: a call that is
+// not read-only under the scope api-keys:write. Such a call can hand out
+// more than the toolkit's own key holds, so callClass decides per call
+// whether it escalates.
+func grantsKey(e *entry) bool {
+	return e.class.Scope == restorehub.ScopeAPIKeysWrite && !e.class.ReadOnly
+}
+
+// callClass is the one decision of what a call of e with arguments p is:
+// e's Class, except that a call that mints or widens an API key beyond the
+// scopes the toolkit knows its own key holds (every known set must allow
+// each scope asked for, "*" included) is privilege escalation and is
+// classified as destructive: it needs confirmation and counts against
+// WithDestructiveLimit. Scopes that cannot be read count as escalation.
+func (tk *Toolkit) callClass(e *entry, p args) *entry {
+	if !grantsKey(e) || e.class.Destructive {
+		return e
+	}
+	raw, ok := p["scopes"]
+	if !ok {
+		return e // the call grants no scopes (an update of the name only)
+	}
+	var asked []restorehub.Scope
+	beyond := json.Unmarshal(raw, &asked) != nil
+	tk.mu.Lock()
+	for _, s := range asked {
+		if s == "" || !tk.keyScopes.Allows(s) || (tk.clientScopes != nil && !tk.clientScopes.Allows(s)) || (tk.serverScopes != nil && !tk.serverScopes.Allows(s)) {
+			beyond = true
+		}
+	}
+	tk.mu.Unlock()
+	if !beyond {
+		return e
+	}
+	up := *e
+	up.class.Destructive, up.class.Idempotent, up.class.ReadOnly = true, false, false
+	up.class.Reason = "it grants an API key scopes beyond those of the toolkit's own key (privilege escalation)"
+	return &up
 }
 
 // relistLocked recomputes the listed tools and reports whether they changed.

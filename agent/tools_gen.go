@@ -1338,7 +1338,7 @@ var toolDefs = []toolDef{
 		toolset:     "upload",
 		inferred:    true,
 		description: "Upload a file. Scope upload:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64"}},"required":["fileName","data"],"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
 			if err := p.object(body, "fileName", "fileName", "contentType", "contentType", "data", "data"); err != nil {
@@ -1366,7 +1366,7 @@ var toolDefs = []toolDef{
 		toolset:     "verify-page",
 		inferred:    true,
 		description: "Update verification-page settings. Scope verify-page:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"type":["string","null"],"format":"uri"}},"additionalProperties":false}`,
+		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"anyOf":[{"type":"string","format":"uri"},{"type":"null"}]}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.VerifyPageUpdate)
 			if err := p.object(body, "title", "title", "description", "description", "accentColor", "accentColor", "logoUrl", "logoUrl"); err != nil {

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -67,19 +68,30 @@ var reservedHeaders = map[string]bool{
 // It refuses, by failing the call before anything is sent, a header that
 // carries credentials or that the client sets itself (Authorization,
 // Proxy-Authorization, Cookie, Host, Content-Length, Content-Type,
-// Transfer-Encoding, User-Agent, Accept), an invalid name or value, and a
-// value that holds a Restore Hub API key. restorehub.WithHeader is the same function.
+// Transfer-Encoding, User-Agent, Accept), a method-override header
+// (X-HTTP-Method-Override, X-HTTP-Method, X-Method-Override, in any case),
+// an invalid name or value, and a name or value that holds a Restore Hub
+// API key. An error never quotes the name or value it refuses.
+// restorehub.WithHeader is the same function.
 func WithHeader(key, value string) RequestOption {
 	return func(cfg *RequestConfig) {
 		name := http.CanonicalHeaderKey(strings.TrimSpace(key))
 		switch {
 		case !validHeaderName(name):
-			cfg.Fail(fmt.Errorf("restorehub: WithHeader: invalid header name %q", truncateText(key, 40)))
+			// The name is not quoted: a caller who passed a key or a
+			// value in its place must not find it in an error or a log.
+			cfg.Fail(fmt.Errorf("restorehub: WithHeader: invalid header name (%d bytes): a name is a non-empty token of letters, digits and !#$%%&'*+-.^_`|~", len(key)))
+		case strings.Contains(strings.ToLower(name), "rh_"):
+			cfg.Fail(errors.New("restorehub: WithHeader: a header name looks like an API key; the client sends the key itself"))
+		case methodOverrideHeaders[http.CanonicalHeaderKey(strings.ReplaceAll(name, "_", "-"))]:
+			// A server or proxy that honours one would run another method
+			// than the one the client classified and guarded.
+			cfg.Fail(fmt.Errorf("restorehub: WithHeader: %s would make the server run another method than the one the client checked; call the operation you mean instead", name))
 		case reservedHeaders[name]:
 			cfg.Fail(fmt.Errorf("restorehub: WithHeader: %s is set by the client and cannot be overridden per call", name))
 		case strings.ContainsAny(value, "\r\n\x00"):
 			cfg.Fail(fmt.Errorf("restorehub: WithHeader: the value of %s holds a line break or NUL", name))
-		case strings.Contains(value, "rh_"):
+		case strings.Contains(strings.ToLower(value), "rh_"):
 			cfg.Fail(fmt.Errorf("restorehub: WithHeader: the value of %s looks like an API key; the client sends the key itself", name))
 		default:
 			if cfg.Header == nil {
@@ -105,12 +117,12 @@ func WithCallMaxWait(d time.Duration) RequestOption {
 	}
 }
 
-// truncateText shortens s to n bytes for an error message.
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+// methodOverrideHeaders name the headers with which servers and proxies
+// let a request run as another method; WithHeader refuses them.
+var methodOverrideHeaders = map[string]bool{
+	"X-Http-Method-Override": true,
+	"X-Http-Method":          true,
+	"X-Method-Override":      true,
 }
 
 // validHeaderName reports whether name is a non-empty HTTP token.

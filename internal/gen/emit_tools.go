@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"maps"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -535,14 +536,6 @@ var schemaKeywords = []string{
 	"properties", "required", "additionalProperties", "items", "allOf", "oneOf", "anyOf",
 }
 
-// openAPIOnlyFormats are OpenAPI's formats that JSON Schema 2020-12 does not
-// define; tool schemas leave them out so strict validators do not warn
-// ("byte" and "binary" become contentEncoding base64 instead).
-var openAPIOnlyFormats = map[string]bool{
-	"int32": true, "int64": true, "float": true, "double": true,
-	"byte": true, "binary": true, "password": true,
-}
-
 // convertSchema turns a raw OpenAPI schema into a self-contained JSON
 // Schema: references are inlined (a recursive one becomes {}), extension
 // and documentation-only keywords are dropped.
@@ -602,6 +595,11 @@ func convertSchema(d *document, v any, stack []string) any {
 				} else if len(types) > 1 {
 					out = append(out, kv{k, types})
 				}
+			case "format":
+				str, _ := val.(string)
+				if jsonSchemaFormats[str] {
+					out = append(out, kv{k, str})
+				}
 			case "enum":
 				vals := asArray(val)
 				if nullable && !slices.Contains(vals, nil) {
@@ -644,14 +642,6 @@ func convertSchema(d *document, v any, stack []string) any {
 				if _, isBool := val.(bool); !isBool {
 					out = append(out, kv{k, plainJSON(val)})
 				}
-			case "format":
-				switch f, _ := val.(string); {
-				case f == "byte" || f == "binary":
-					// Bytes travel in JSON as base64 (encoding/json's []byte).
-					out = append(out, kv{"contentEncoding", "base64"})
-				case f != "" && !openAPIOnlyFormats[f]:
-					out = append(out, kv{k, f})
-				}
 			case "pattern":
 				pat, _ := val.(string)
 				if _, err := regexp.Compile(pat); err != nil {
@@ -671,9 +661,77 @@ func convertSchema(d *document, v any, stack []string) any {
 				out = append(orderedJSON{{"description", note}}, out...)
 			}
 		}
-		return out
+		return nullAsAnyOf(withFormatBounds(out, s.Str("format")))
 	}
 	return orderedJSON{}
+}
+
+// jsonSchemaFormats are the formats of JSON Schema 2020-12, which strict
+// clients accept; an OpenAPI-only format (int32, int64, float, double,
+// byte, binary, password) is dropped, and withFormatBounds says what it
+// meant in keywords every client knows.
+var jsonSchemaFormats = map[string]bool{
+	"date-time": true, "date": true, "time": true, "duration": true,
+	"email": true, "idn-email": true, "hostname": true, "idn-hostname": true,
+	"ipv4": true, "ipv6": true, "uri": true, "uri-reference": true,
+	"iri": true, "iri-reference": true, "uuid": true, "uri-template": true,
+	"json-pointer": true, "relative-json-pointer": true, "regex": true,
+}
+
+// withFormatBounds adds to out what an OpenAPI-only format meant, unless
+// out already says it: int32's range as minimum and maximum, and byte's
+// base64 as contentEncoding and a pattern. int64 adds nothing: its bounds
+// are beyond what a JSON number holds exactly, and the typed call refuses
+// a number that does not fit.
+func withFormatBounds(out orderedJSON, format string) orderedJSON {
+	add := func(k string, v any) {
+		if !out.Has(k) {
+			out = append(out, kv{k, v})
+		}
+	}
+	switch format {
+	case "int32":
+		add("minimum", math.MinInt32)
+		add("maximum", math.MaxInt32)
+	case "binary":
+		// Bytes travel in JSON as base64 (encoding/json's []byte).
+		add("contentEncoding", "base64")
+	case "byte":
+		add("contentEncoding", "base64")
+		add("pattern", `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
+	}
+	return out
+}
+
+// nullAsAnyOf rewrites a schema whose type list allows null beside other
+// types (OpenAPI's nullable, or a type array) as anyOf the schema without
+// null and {"type":"null"}, a form strict clients accept; its description
+// stays outside.
+func nullAsAnyOf(out orderedJSON) orderedJSON {
+	types, ok := out.Get("type").([]string)
+	if !ok || !slices.Contains(types, "null") {
+		return out
+	}
+	rest := slices.DeleteFunc(slices.Clone(types), func(t string) bool { return t == "null" })
+	var inner, outer orderedJSON
+	for _, m := range out {
+		switch m.k {
+		case "description":
+			outer = append(outer, m)
+		case "type":
+			if len(rest) == 1 {
+				inner = append(inner, kv{"type", rest[0]})
+			} else {
+				inner = append(inner, kv{"type", rest})
+			}
+		case "enum":
+			vals, _ := m.v.([]any)
+			inner = append(inner, kv{"enum", slices.DeleteFunc(slices.Clone(vals), func(v any) bool { return v == nil })})
+		default:
+			inner = append(inner, m)
+		}
+	}
+	return append(outer, kv{"anyOf", []any{inner, orderedJSON{{"type", "null"}}}})
 }
 
 // oneLine collapses whitespace, so descriptions stay on one line.
