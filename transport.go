@@ -50,6 +50,9 @@ func (c *Client) checkRetryHook(ctx context.Context, resp *http.Response, err er
 	}
 	retry, reason, stop := c.shouldRetry(ctx, rec, resp, err)
 	rec.lastReason = reason
+	if c.obs != nil {
+		c.obs.retry(ctx, RetryDecision{Attempt: rec.attempts, Retry: retry, Reason: string(reason)})
+	}
 	return retry, stop
 }
 
@@ -58,6 +61,13 @@ func (c *Client) backoffHook(lo, hi time.Duration, attempt int, resp *http.Respo
 	var rec *callRecord
 	if resp != nil && resp.Request != nil {
 		rec = recordOf(resp.Request.Context())
+	}
+	if c.obs != nil && rec != nil {
+		// Reported once over: at the next attempt, or at the call's end.
+		rec.pending = pendingWait{cause: WaitBackoff, start: time.Now()}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			rec.pending.cause = WaitRetryAfter
+		}
 	}
 	return c.retryWait(rec, lo, hi, attempt, resp)
 }
