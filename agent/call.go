@@ -37,8 +37,18 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
 	rec := auditRecord{tool: name, scope: e.class.Scope}
+	var done func(outcome string, status int)
+	if tk.cfg.observe != nil {
+		var octx context.Context
+		if octx, done = tk.cfg.observe(ctx, name, e.class.Scope); octx != nil {
+			ctx = octx
+		}
+	}
 	res := tk.call(ctx, e, args, &rec)
 	tk.audit(ctx, rec)
+	if done != nil {
+		done(rec.outcome, rec.status)
+	}
 	return res, nil
 }
 

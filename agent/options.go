@@ -22,6 +22,7 @@ type config struct {
 	audit          *slog.Logger
 	limitN         int
 	limitPer       time.Duration
+	observe        func(ctx context.Context, tool string, scope restorehub.Scope) (context.Context, func(outcome string, status int))
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes
