@@ -50,6 +50,12 @@ const (
 	MetricInFlight    = "restorehub.client.calls.active"  // up-down counter: calls in flight by operation
 )
 
+// MinWaitSpan is the shortest wait that gets a span of its own; a refused
+// wait always does. Every wait is recorded in the MetricWait histogram,
+// however short, so that its distribution includes the calls that did not
+// wait.
+const MinWaitSpan = time.Millisecond
+
 // Option configures a Telemetry.
 type Option func(*config)
 
@@ -282,7 +288,10 @@ func (t *Telemetry) attempt(ctx context.Context, e restorehub.Attempt) {
 	_, span := t.tracer.Start(trace.ContextWithSpan(ctx, c.span), "restorehub attempt",
 		trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(start), trace.WithAttributes(attrs...))
 	if e.Err != "" {
-		span.SetStatus(codes.Error, e.Err)
+		// Not the error's text: a transport error may quote what a hostile
+		// server sent (a malformed header holding a key split by a control
+		// character) in a form no redaction recognises.
+		span.SetStatus(codes.Error, "transport error")
 	} else if e.StatusCode >= 400 {
 		span.SetStatus(codes.Error, "")
 	}
@@ -313,6 +322,9 @@ func (t *Telemetry) wait(ctx context.Context, e restorehub.Wait) {
 		parent = trace.ContextWithSpan(ctx, c.span)
 	}
 	t.waits.Record(ctx, e.Duration.Seconds(), metric.WithAttributes(append(op, cause)...))
+	if e.Duration < MinWaitSpan && !e.Refused {
+		return // taking a free slot is not a wait worth a span; the histogram has it
+	}
 	_, span := t.tracer.Start(parent, "restorehub wait "+string(e.Cause),
 		trace.WithTimestamp(e.Start), trace.WithAttributes(cause, AttrWaitRefused.Bool(e.Refused)))
 	if e.Refused {
