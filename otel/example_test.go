@@ -93,7 +93,7 @@ func show(attrs []attribute.KeyValue, names ...string) string {
 	for _, n := range names {
 		for _, a := range attrs {
 			if string(a.Key) == n {
-				out = append(out, n+"="+a.Value.Emit())
+				out = append(out, n+"="+a.Value.String())
 			}
 		}
 	}
