@@ -25,11 +25,9 @@ func (c *Client) requestID(h http.Header) string {
 
 // cleanRequestID is requestID without the header; scrub removes keys.
 func cleanRequestID(v string, scrub func(string) string) string {
-	if len(v) > 4*maxRequestID {
-		// A bound before the work below, cut again after it; what the cut
-		// may have left of a key at its end goes.
-		v = string(dropCutTail([]byte(v[:4*maxRequestID])))
-	}
+	// No cut before the key is removed: a cut could leave part of a key
+	// no rule recognises. The header's size is bounded by the transport
+	// (net/http reads at most 1 MB of response header).
 	clean := true
 	for i := 0; i < len(v); i++ {
 		if v[i] < 0x20 || v[i] > 0x7e {
