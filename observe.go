@@ -206,9 +206,7 @@ func newObservers(c *Client) *observers {
 	if c.cfg.logger != nil {
 		list = append(list, Observer{OnAttempt: c.logAttempt})
 	}
-	for _, o := range c.cfg.observers {
-		list = append(list, o)
-	}
+	list = append(list, c.cfg.observers...)
 	if len(list) == 0 {
 		return nil
 	}
