@@ -230,3 +230,21 @@ func TestNoObserverByDefault(t *testing.T) {
 		t.Fatal("WithObserver set no observer")
 	}
 }
+
+// TestObserverBackoffAfterNetworkError: the backoff after a failed dial
+// (no response, so go-retryablehttp's Backoff gets none) is reported as a
+// retry_backoff wait before the next attempt.
+func TestObserverBackoffAfterNetworkError(t *testing.T) {
+	var log eventLog
+	c := newTestClient(t, "http://127.0.0.1:1", WithMaxRetries(1), WithObserver(log.observer()))
+	_, err := c.Do(context.Background(), &Request{Path: "/account"}, nil)
+	if err == nil {
+		t.Fatal("a closed port answered")
+	}
+	got := log.String()
+	for _, want := range []string{"retry 1 true " + string(retryNeverSent), "wait retry_backoff before=2 refused=false", "end transport_error status=0 attempts=2 sent=2"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("events lack %q:\n%s", want, got)
+		}
+	}
+}

@@ -52,6 +52,16 @@ func (c *Client) checkRetryHook(ctx context.Context, resp *http.Response, err er
 	rec.lastReason = reason
 	if c.obs != nil {
 		c.obs.retry(ctx, RetryDecision{Attempt: rec.attempts, Retry: retry, Reason: string(reason)})
+		if retry && rec.attempts <= c.cfg.maxRetries {
+			// go-retryablehttp waits next (Backoff): the wait is reported
+			// once over, at the next attempt or at the call's end. It is
+			// noted here, not in backoffHook, which gets no response (so
+			// no record) after a network error.
+			rec.pending = pendingWait{cause: WaitBackoff, start: time.Now()}
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				rec.pending.cause = WaitRetryAfter
+			}
+		}
 	}
 	return retry, stop
 }
@@ -61,13 +71,6 @@ func (c *Client) backoffHook(lo, hi time.Duration, attempt int, resp *http.Respo
 	var rec *callRecord
 	if resp != nil && resp.Request != nil {
 		rec = recordOf(resp.Request.Context())
-	}
-	if c.obs != nil && rec != nil {
-		// Reported once over: at the next attempt, or at the call's end.
-		rec.pending = pendingWait{cause: WaitBackoff, start: time.Now()}
-		if resp.StatusCode == http.StatusTooManyRequests {
-			rec.pending.cause = WaitRetryAfter
-		}
 	}
 	return c.retryWait(rec, lo, hi, attempt, resp)
 }
