@@ -57,6 +57,7 @@ type callRecord struct {
 	rl         RateLimit     // what the last response from the API host reported
 	rlResp     *http.Response
 	lastReason retryReason // why the last attempt was or was not retried
+	pending    pendingWait // a retry's wait not yet reported to the observers
 
 	// response is the Response Do returns, and body the capped reader of a
 	// 2xx body, both allocated with the record.
@@ -143,16 +144,29 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 
 	// 1. Wait for the request rate and the budget.
 	rec.attempts++
+	if c.obs != nil && rec.pending.cause != "" {
+		c.reportRetryWait(req.Context(), rec)
+	}
 	slot, err := c.waitTurn(req.Context(), rec)
 	if err != nil {
-		c.logAttempt(req.Context(), req, rec, nil, RateLimit{}, err)
+		if c.obs != nil {
+			c.observeAttempt(req, rec, nil, RateLimit{}, time.Time{}, time.Time{}, err)
+		}
 		return nil, err
 	}
 	rec.sent++
-	// 2. Set the credentials, after every wait, so that a request that
-	// waited while the key rotated goes out with the new one.
+	// 2. Set the observers' headers (a traceparent), then the credentials,
+	// after every wait, so that a request that waited while the key rotated
+	// goes out with the new one, and no observer can set or remove them.
+	if c.obs != nil {
+		c.obs.inject(req.Context(), req.Header)
+	}
 	req = c.authorize(req, false)
 	// 3. Send.
+	var sentAt time.Time
+	if c.obs != nil {
+		sentAt = time.Now()
+	}
 	resp, err := t.send(req)
 	at := time.Now()
 	var rl RateLimit
@@ -169,8 +183,10 @@ func (c *Client) attempt(t *transport, req *http.Request) (*http.Response, error
 		c.teachBudget(req.Context(), slot, resp.StatusCode, rl, remainingOK, at)
 	}
 	slot.release(at)
-	// 6. Log.
-	c.logAttempt(req.Context(), req, rec, resp, rl, err)
+	// 6. Tell the observers (the logger is one).
+	if c.obs != nil {
+		c.observeAttempt(req, rec, resp, rl, sentAt, at, err)
+	}
 	return resp, err
 }
 
@@ -215,7 +231,14 @@ func (c *Client) waitTurn(ctx context.Context, rec *callRecord) (budgetSlot, err
 	rec.wait = 0
 	allowed := rec.attemptAllowance()
 	if c.cfg.requestLimit != nil {
+		var start time.Time
+		if c.obs != nil {
+			start = time.Now()
+		}
 		waited, err := waitRequestRate(ctx, c.cfg.requestLimit, allowed)
+		if c.obs != nil && (waited > 0 || err != nil) {
+			c.observeWait(ctx, rec, WaitRequestRate, start, err)
+		}
 		if err != nil {
 			return budgetSlot{}, err
 		}
@@ -227,7 +250,14 @@ func (c *Client) waitTurn(ctx context.Context, rec *callRecord) (budgetSlot, err
 	if c.budget == nil {
 		return budgetSlot{}, nil
 	}
+	var start time.Time
+	if c.obs != nil {
+		start = time.Now()
+	}
 	grant, err := c.budget.Acquire(ctx, allowed)
+	if c.obs != nil && (grant.Waited > 0 || err != nil) {
+		c.observeWait(ctx, rec, WaitBudget, start, err)
+	}
 	if err != nil {
 		return budgetSlot{}, err
 	}

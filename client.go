@@ -54,6 +54,7 @@ type Client struct {
 	budget    Budget
 	paces     *opPacer
 	retry     *retryablehttp.Client
+	obs       *observers // nil when nothing observes the calls
 	lastMu    sync.Mutex
 	last      RateLimit // reported by the last response that carried a budget
 	// seen is the BudgetState the client's own responses show, for a
@@ -97,6 +98,7 @@ func New(apiKey string, opts ...Option) (*Client, error) {
 			c.budget = NewMemoryBudget()
 		}
 	}
+	c.obs = newObservers(c)
 	c.retry = c.newRetryClient()
 	c.Services = resources.NewServices(backend{c})
 	return c, nil

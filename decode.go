@@ -25,7 +25,14 @@ import (
 func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
-	return buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
+	err := buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
+	if id := c.requestID(resp.Header); id != "" {
+		var api *APIError
+		if errors.As(err, &api) {
+			api.RequestID = id
+		}
+	}
+	return err
 }
 
 // envelopeFields are the documented error fields, each looked for at the

@@ -49,6 +49,12 @@ type Response struct {
 	Header http.Header
 	// RateLimit is the budget state the response reported.
 	RateLimit RateLimit
+	// RequestID is the final response's X-Request-Id header, "" when it
+	// has none. Restore Hub's docs name no request ID header: X-Request-Id
+	// is an assumption, the common convention. A server's value is cut to
+	// 128 bytes and keeps only printable ASCII, and API keys in it are
+	// redacted.
+	RequestID string
 }
 
 // Do sends req and decodes a 2xx JSON response into out (nil discards it).
@@ -76,7 +82,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...RequestO
 // It decides what the request is, refuses what must not be sent, waits for
 // the operation's own pace, and hands the request to go-retryablehttp, whose
 // every attempt runs the attempt path (attempt.go).
-func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.RequestConfig) (*Response, error) {
+func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.RequestConfig) (r *Response, err error) {
 	var callMax time.Duration
 	if cfg != nil {
 		if cfg.Err != nil {
@@ -102,6 +108,12 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	} else {
 		class = Classify(method, req.Path, req.Scope)
 	}
+	var rec *callRecord
+	if c.obs != nil {
+		st := c.callStartOf(method, &class, time.Now())
+		ctx = c.obs.callStart(ctx, st)
+		defer func() { c.endCall(ctx, st, rec, r, err) }()
+	}
 	var body []byte
 	switch b := req.Body.(type) {
 	case nil:
@@ -123,7 +135,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	if err := c.preflight(ctx, method, req, class); err != nil {
 		return nil, err
 	}
-	rec := newCallRecord(ctx, method, req.Path, class, c.callMaxWait(callMax))
+	rec = newCallRecord(ctx, method, req.Path, class, c.callMaxWait(callMax))
 	if cfg != nil {
 		rec.callHeaders = cfg.Header
 	}
@@ -132,6 +144,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		paceStart := time.Now()
 		release, err := c.paces.reserve(ctx, class.Spec, body, rec.maxWait)
 		rec.paceWaited = time.Since(paceStart)
+		if c.obs != nil {
+			c.observeWait(ctx, rec, WaitPace, paceStart, err)
+		}
 		if err != nil {
 			var rle *RateLimitError
 			if errors.As(err, &rle) {
@@ -176,8 +191,8 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 		rl, _ = rateLimitOf(resp, time.Now())
 	}
 	rec.rlResp = nil // the Response Do returns keeps the record alive, not the raw response
-	r := &rec.response
-	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl}
+	r = &rec.response
+	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl, RequestID: c.requestID(resp.Header)}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return r, c.decodeError(resp, rec)
 	}
@@ -197,6 +212,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 		case class.Scope == "" && !class.Matched():
 			// Nothing says what this request needs: it cannot be shown to
 			// be allowed.
+			c.decided(ctx, DecisionScope, false, class.Scope)
 			return &MissingScopeError{
 				APIError: &APIError{
 					StatusCode: 0, Method: method, Path: req.Path, Local: true,
@@ -205,6 +221,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				YourScopes: c.cfg.scopes.Scopes(),
 			}
 		case !c.cfg.scopes.Allows(class.Scope):
+			c.decided(ctx, DecisionScope, false, class.Scope)
 			return &MissingScopeError{
 				APIError: &APIError{
 					StatusCode: 0, Method: method, Path: req.Path, Local: true,
@@ -214,6 +231,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				YourScopes:    c.cfg.scopes.Scopes(),
 			}
 		}
+		c.decided(ctx, DecisionScope, true, class.Scope)
 	}
 	if class.Destructive && c.cfg.guard != nil {
 		op := Operation{
@@ -225,8 +243,10 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 			op.Inferred, op.Summary = class.Spec.Inferred, class.Spec.Summary
 		}
 		if err := c.cfg.guard(ctx, op); err != nil {
+			c.decided(ctx, DecisionGuard, false, class.Scope)
 			return &GuardError{Operation: op, Err: err}
 		}
+		c.decided(ctx, DecisionGuard, true, class.Scope)
 	}
 	return nil
 }

@@ -56,6 +56,18 @@ type APIError struct {
 	// It is the one Local field: the errors that embed an APIError read it
 	// (as e.Local) through the embedding.
 	Local bool
+	// RequestID is the response's request ID header (see
+	// Response.RequestID; X-Request-Id is an assumption), "" when it had
+	// none. The error's text shows it, for a support ticket.
+	RequestID string
+}
+
+// requestIDNote is " (request id ID)" for an error with a request ID, else "".
+func (e *APIError) requestIDNote() string {
+	if e == nil || e.RequestID == "" {
+		return ""
+	}
+	return " (request id " + e.RequestID + ")"
 }
 
 // Error returns a short description with what to do about it.
@@ -79,6 +91,7 @@ func (e *APIError) Error() string {
 	if hint := statusHint(e.StatusCode); hint != "" {
 		b.WriteString(" (" + hint + ")")
 	}
+	b.WriteString(e.requestIDNote())
 	return b.String()
 }
 
@@ -151,8 +164,8 @@ func (e *MissingScopeError) Error() string {
 		return fmt.Sprintf("restorehub: %s%s: %s (%s)",
 			requestOf(e.APIError), where, e.APIError.Message, scopeCount(e.YourScopes))
 	}
-	return fmt.Sprintf("restorehub: %s%s: key lacks scope %s (%s); %s",
-		requestOf(e.APIError), where, e.RequiredScope, scopeCount(e.YourScopes), e.Remedy())
+	return fmt.Sprintf("restorehub: %s%s: key lacks scope %s (%s); %s%s",
+		requestOf(e.APIError), where, e.RequiredScope, scopeCount(e.YourScopes), e.Remedy(), e.APIError.requestIDNote())
 }
 
 // Remedy says how to get the missing scope, with the dashboard page's full
@@ -209,7 +222,7 @@ func (e *UpgradeRequiredError) Error() string {
 	if e == nil {
 		return "restorehub: <nil UpgradeRequiredError>"
 	}
-	return fmt.Sprintf("restorehub: %s403: Free-plan keys may only read; upgrade at %s to make writes", requestOf(e.APIError), e.UpgradeURL)
+	return fmt.Sprintf("restorehub: %s403: Free-plan keys may only read; upgrade at %s to make writes%s", requestOf(e.APIError), e.UpgradeURL, e.APIError.requestIDNote())
 }
 
 // Unwrap returns the underlying *APIError.
@@ -254,7 +267,7 @@ func (e *RateLimitError) Error() string {
 		}
 		msg += ")"
 	}
-	return msg + "; lower concurrency, or upgrade the plan if this keeps happening"
+	return msg + "; lower concurrency, or upgrade the plan if this keeps happening" + e.APIError.requestIDNote()
 }
 
 // Unwrap returns the underlying *APIError, if the server sent one.

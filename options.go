@@ -32,6 +32,7 @@ type config struct {
 	scopes       *ScopeSet
 	guard        func(context.Context, Operation) error
 	requestLimit *rate.Limiter
+	observers    []Observer
 	// maxResponseBytes bounds a 2xx body once decoded; see WithMaxResponseBytes.
 	maxResponseBytes int64
 }

@@ -50,6 +50,19 @@ func (c *Client) checkRetryHook(ctx context.Context, resp *http.Response, err er
 	}
 	retry, reason, stop := c.shouldRetry(ctx, rec, resp, err)
 	rec.lastReason = reason
+	if c.obs != nil {
+		c.obs.retry(ctx, RetryDecision{Attempt: rec.attempts, Retry: retry, Reason: string(reason)})
+		if retry && rec.attempts <= c.cfg.maxRetries {
+			// go-retryablehttp waits next (Backoff): the wait is reported
+			// once over, at the next attempt or at the call's end. It is
+			// noted here, not in backoffHook, which gets no response (so
+			// no record) after a network error.
+			rec.pending = pendingWait{cause: WaitBackoff, start: time.Now()}
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				rec.pending.cause = WaitRetryAfter
+			}
+		}
+	}
 	return retry, stop
 }
 

@@ -49,12 +49,23 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	return tk.run(ctx, e, args), nil
 }
 
-// run calls the listed operation e and audits the call: the one path of
-// every call, whether through its own tool or through CallTool.
+// run calls the listed operation e, audits the call and reports it to the
+// WithToolObserver hook: the one path of every call, whether through its
+// own tool or through CallTool.
 func (tk *Toolkit) run(ctx context.Context, e *entry, args json.RawMessage) *Result {
 	rec := auditRecord{tool: e.def.name, scope: e.class.Scope}
+	var done func(outcome string, status int)
+	if tk.cfg.observe != nil {
+		var octx context.Context
+		if octx, done = tk.cfg.observe(ctx, e.def.name, e.class.Scope); octx != nil {
+			ctx = octx
+		}
+	}
 	res := tk.call(ctx, e, args, &rec)
 	tk.audit(ctx, rec)
+	if done != nil {
+		done(rec.outcome, rec.status)
+	}
 	return res
 }
 

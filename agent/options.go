@@ -24,6 +24,7 @@ type config struct {
 	limitPer       time.Duration
 	discovery      bool
 	maxResult      int
+	observe        func(ctx context.Context, tool string, scope restorehub.Scope) (context.Context, func(outcome string, status int))
 }
 
 // WithScopes declares the scopes the key holds. Only operations these scopes
