@@ -115,6 +115,10 @@ func TestUnknownNotPacedAcrossProcesses(t *testing.T) {
 	if m := unknownMark(t, rdb, a); m != "1" {
 		t.Fatalf("the unknown mark in Redis is %q, want \"1\"", m)
 	}
+	// The mark is in the budget's hashed meta key, which expires when idle.
+	if ttl, err := rdb.PTTL(ctx, a.RedisKeys()[3]).Result(); err != nil || ttl <= 0 || ttl > DefaultIdleTTL {
+		t.Errorf("the meta key holding the mark: PTTL %s (%v), want an expiry within the idle TTL", ttl, err)
+	}
 	wait, took := run(a, b, noHeaders)
 	t.Logf("%d calls from two Budgets, unknown limit: %s in all, acquire wait %s in total (%s each); "+
 		"known limit of a million per second: %s in all, acquire wait %s in total",
