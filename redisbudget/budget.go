@@ -372,13 +372,27 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 		local.Release(time.Now())
 		return g, err
 	}
+	g.Observe = b.sharedObserver(local.Observe)
 	if g.Release == nil { // Redis failed again: the local slot is the grant
-		local.Waited = g.Waited
+		local.Waited, local.Observe = g.Waited, g.Observe
 		return local, nil
 	}
 	shared := g.Release
 	g.Release = func(at time.Time) { local.Release(at); shared(at) }
 	return g, nil
+}
+
+// sharedObserver returns the Observe of a Grant that holds a slot of the
+// fallback, whose own Observe is slot (nil when it has none): the response
+// teaches the shared budget, and the fallback's slot only this process's
+// share. Passing the fallback's Grant on with its own Observe would teach
+// the fallback the whole limit, and every process would then spend all of
+// it while Redis is unavailable.
+func (b *Budget) sharedObserver(slot func(restorehub.RateLimit, time.Time)) func(restorehub.RateLimit, time.Time) {
+	if slot == nil {
+		slot = b.cfg.fallback.Observe
+	}
+	return func(rl restorehub.RateLimit, at time.Time) { b.observe(rl, at, slot) }
 }
 
 // acquireShared takes a slot in Redis, waiting in the queue of tickets, or
@@ -500,6 +514,7 @@ func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, sta
 		return g, err
 	}
 	g.Waited = time.Since(start)
+	g.Observe = b.sharedObserver(g.Observe)
 	b.mu.Lock()
 	b.fbInflight++
 	b.mu.Unlock()
@@ -637,7 +652,15 @@ func (b *Budget) flushPending() {
 // empty, or the keys expired) after this process had learned a limit: the
 // budget then paces at the floor until a response reports the limit again.
 func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
-	b.cfg.fallback.Observe(b.shareOf(rl), at)
+	b.observe(rl, at, b.cfg.fallback.Observe)
+}
+
+// observe is Observe, teaching the fallback this process's share through
+// teach: the fallback's Observe, or the Observe of the fallback's own Grant
+// when the response is to a request that the fallback granted (it then
+// reconciles with what that slot knows).
+func (b *Budget) observe(rl restorehub.RateLimit, at time.Time, teach func(restorehub.RateLimit, time.Time)) {
+	teach(b.shareOf(rl), at)
 	known := rl.Known()
 	k := "0"
 	switch {
