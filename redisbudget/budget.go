@@ -22,6 +22,14 @@
 // back only beyond what the budget's own concurrent requests, which the
 // server may not have counted yet, could explain.
 //
+// An unknown limit is not a small one: when a response shows that the
+// server sends no believable limit before any limit was learned, the budget
+// becomes unknown for every process (restorehub.BudgetUnknown), grants every
+// acquire at once and holds them back only for a Retry-After, until a
+// response reports a limit. A limit once learned stays, also when later
+// responses omit the headers. Budget.BudgetState reports the state, and so
+// restorehub.Client.BudgetState.
+//
 // Each operation is one Lua script, so it is atomic, and reads the Redis
 // server's clock, so processes with skewed clocks agree. The Redis keys are
 // named by a SHA-256 prefix of the API key, never the key itself, and expire
@@ -130,6 +138,8 @@ type Budget struct {
 	procsAt  atomic.Int64 // when procs was last raised or renewed (Unix ns)
 	answered atomic.Bool  // Redis has answered at least once
 	window   atomic.Int64 // the learned window (ns), 0 until known
+	state    atomic.Int32 // the shared budget's state at the last Redis reply (a scriptState)
+	fbKnown  atomic.Bool  // the fallback reported a known limit (it keeps it)
 
 	mu           sync.Mutex
 	down         bool      // the last Redis call failed
@@ -362,13 +372,27 @@ func (b *Budget) Acquire(ctx context.Context, maxWait time.Duration) (restorehub
 		local.Release(time.Now())
 		return g, err
 	}
+	g.Observe = b.sharedObserver(local.Observe)
 	if g.Release == nil { // Redis failed again: the local slot is the grant
-		local.Waited = g.Waited
+		local.Waited, local.Observe = g.Waited, g.Observe
 		return local, nil
 	}
 	shared := g.Release
 	g.Release = func(at time.Time) { local.Release(at); shared(at) }
 	return g, nil
+}
+
+// sharedObserver returns the Observe of a Grant that holds a slot of the
+// fallback, whose own Observe is slot (nil when it has none): the response
+// teaches the shared budget, and the fallback's slot only this process's
+// share. Passing the fallback's Grant on with its own Observe would teach
+// the fallback the whole limit, and every process would then spend all of
+// it while Redis is unavailable.
+func (b *Budget) sharedObserver(slot func(restorehub.RateLimit, time.Time)) func(restorehub.RateLimit, time.Time) {
+	if slot == nil {
+		slot = b.cfg.fallback.Observe
+	}
+	return func(rl restorehub.RateLimit, at time.Time) { b.observe(rl, at, slot) }
 }
 
 // acquireShared takes a slot in Redis, waiting in the queue of tickets, or
@@ -490,6 +514,7 @@ func (b *Budget) acquireFallback(ctx context.Context, maxWait time.Duration, sta
 		return g, err
 	}
 	g.Waited = time.Since(start)
+	g.Observe = b.sharedObserver(g.Observe)
 	b.mu.Lock()
 	b.fbInflight++
 	b.mu.Unlock()
@@ -515,14 +540,15 @@ type acquireResult struct {
 	window  time.Duration
 	procs   int
 	ticket  int64
+	state   scriptState
 }
 
 func parseAcquire(v any) (acquireResult, bool) {
 	a, ok := v.([]any)
-	if !ok || len(a) != 6 {
+	if !ok || len(a) != 7 {
 		return acquireResult{}, false
 	}
-	var n [6]int64
+	var n [7]int64
 	for i, x := range a {
 		if n[i], ok = x.(int64); !ok {
 			return acquireResult{}, false
@@ -539,6 +565,7 @@ func parseAcquire(v any) (acquireResult, bool) {
 		window:  time.Duration(n[3]) * time.Microsecond,
 		procs:   int(n[4]),
 		ticket:  n[5],
+		state:   scriptState(n[6]),
 	}, true
 }
 
@@ -612,26 +639,53 @@ func (b *Budget) flushPending() {
 // Retry-After. at is when the response arrived. Reset is not used: the
 // budget knows when each of its slots frees. The fallback is told this
 // process's share (see WithFallback).
+//
+// An rl that is neither Known nor has a RetryAfter stands for a response
+// that showed the server sends no believable limit (the Client observes
+// that only for a response that shows it, see restorehub.Budget). Before
+// any limit was learned, it makes the shared budget unknown for every
+// process (restorehub.BudgetUnknown): an unknown budget is not a small one,
+// so acquires are then granted at once, and only a Retry-After holds them
+// back, until a response reports a limit. A limit once learned stays: a
+// server that sends its headers once and then omits them is still paced to
+// that limit, and so is one whose shared state Redis lost (it restarted
+// empty, or the keys expired) after this process had learned a limit: the
+// budget then paces at the floor until a response reports the limit again.
 func (b *Budget) Observe(rl restorehub.RateLimit, at time.Time) {
-	b.cfg.fallback.Observe(b.shareOf(rl), at)
+	b.observe(rl, at, b.cfg.fallback.Observe)
+}
+
+// observe is Observe, teaching the fallback this process's share through
+// teach: the fallback's Observe, or the Observe of the fallback's own Grant
+// when the response is to a request that the fallback granted (it then
+// reconciles with what that slot knows).
+func (b *Budget) observe(rl restorehub.RateLimit, at time.Time, teach func(restorehub.RateLimit, time.Time)) {
+	teach(b.shareOf(rl), at)
 	known := rl.Known()
-	if known {
+	k := "0"
+	switch {
+	case known:
 		b.window.Store(int64(rl.Window))
-	}
-	if !known && rl.RetryAfter <= 0 {
-		return
+		b.state.Store(int32(stateKnown))
+		k = "1"
+	case rl.RetryAfter <= 0:
+		// Only a budget still at the floor has something to learn from
+		// it: an unknown one knows, a known one keeps its limit.
+		if scriptState(b.state.Load()) != stateFloor || b.window.Load() > 0 {
+			return
+		}
+		k = "2"
 	}
 	if !b.tryRedis() {
 		return
 	}
-	k := "0"
-	if known {
-		k = "1"
-	}
-	_, _ = b.run(context.Background(), observeScript, []any{
+	v, err := b.run(context.Background(), observeScript, []any{
 		k, rl.Limit, micros(rl.Window), max(rl.Remaining, 0), micros(max(rl.RetryAfter, 0)),
 		micros(max(time.Since(at), 0)), micros(b.cfg.inflight), millis(b.cfg.idleTTL), b.channel,
 	}, nil)
+	if n, ok := v.(int64); err == nil && ok {
+		b.setState(scriptState(n))
+	}
 }
 
 // tryRedis reports whether to call Redis now: yes while it is up, and for

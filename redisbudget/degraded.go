@@ -23,7 +23,9 @@ import (
 // the others' fallback spending reaches Redis only when they are back.
 
 // shareOf scales what a response reported to this process's share, for the
-// fallback.
+// fallback. Only a known limit is divided: a response without one passes
+// unchanged, so that an unknown budget stays unknown in the fallback (not
+// paced) rather than becoming a small share of the floor.
 func (b *Budget) shareOf(rl restorehub.RateLimit) restorehub.RateLimit {
 	n := int(b.procs.Load())
 	if !rl.Known() || n <= 1 {
@@ -50,6 +52,8 @@ func (b *Budget) learn(res acquireResult) {
 	if res.window > 0 {
 		b.window.Store(int64(res.window))
 	}
+	b.setState(res.state)
+	b.teachFallback(res)
 }
 
 // windowOrFloor is the learned window, or the floor's before one is known.

@@ -30,7 +30,8 @@ const (
 //	KEYS[3] extra     sorted set: slots another user of the key spent, as
 //	                  deduced from X-RateLimit-Remaining, scored by when they free
 //	KEYS[4] meta      hash: limit, window (µs), block (µs, a 429's Retry-After
-//	                  holds every acquire until then), seq (ids for extra),
+//	                  holds every acquire until then), unknown ("1": responses
+//	                  arrived but none reported a limit), seq (ids for extra),
 //	                  tseq (ticket numbers)
 //	KEYS[5] queue     sorted set: tickets of waiting acquires, scored by
 //	                  arrival (tseq); a ticket is "<process id>:<n>"
@@ -44,7 +45,12 @@ const (
 // ticket left, a slot was handed back, or a response freed slots.
 //
 // Until a response has reported the limit and window (meta has none), the
-// scripts count with the floor, FLOOR_LIMIT per FLOOR_WINDOW.
+// scripts count with the floor, FLOOR_LIMIT per FLOOR_WINDOW, unless a
+// response showed that the server sends no believable limit (meta's
+// unknown): an unknown budget is not a small one, so it counts no slots then
+// and only a Retry-After holds acquires back, as in restorehub.MemoryBudget.
+// A learned limit is never made unknown again, and learning one clears the
+// mark.
 //
 // Every script ends by setting an expiry on all six keys, long enough that
 // no slot can outlive its key.
@@ -53,6 +59,8 @@ const (
 var prelude = `
 local FLOOR_LIMIT = ` + strconv.Itoa(floorLimit) + `
 local FLOOR_WINDOW = ` + strconv.FormatInt(floorWindow.Microseconds(), 10) + `
+-- the free slots of an unknown budget: more than any queue can hold
+local UNCOUNTED = 2147483647
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -79,6 +87,19 @@ local function expire(idle_ms, inflight_us)
   for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
 
+-- the state for the reply: 0 the floor, 1 a known limit, 2 unknown
+local function state_of(limit, window, unknown)
+  if limit > 0 and window > 0 then return 1 end
+  if unknown == '1' then return 2 end
+  return 0
+end
+
+-- whether a released slot counts: not while the budget is unknown
+local function counts_slots()
+  local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
+  return state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]) ~= 2
+end
+
 local function first_score(key)
   local r = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   if #r == 0 then return nil end
@@ -97,12 +118,18 @@ end
 // the head, so a dead process never blocks the queue; a ticket that is gone
 // (Redis restarted empty) is queued again at the back.
 //
+// While the budget is unknown every ticket is granted at once, queued ones
+// included, unless a Retry-After blocks: no slot is counted, so the queue
+// adds no wait. The taken slot is still recorded in flight, so that a limit
+// learned later counts it.
+//
 // ARGV: ticket, in-flight timeout (µs), idle TTL (ms), process id, channel,
 // process liveness (µs), counting window for processes (µs).
 // Returns {granted (0/1), wait (µs; -1: wait for a wake-up), limit, window
-// (µs), processes seen, ticket number}: when not granted, wait is the least
-// time until a slot can free. limit and window are the learned ones, 0
-// before a response reported them (the floor is used then).
+// (µs), processes seen, ticket number, state}: when not granted, wait is the
+// least time until a slot can free. limit and window are the learned ones, 0
+// before a response reported them (the floor is used then, or nothing while
+// unknown). state is 0 at the floor, 1 with a learned limit, 2 unknown.
 var acquireScript = redis.NewScript(prelude + `
 local inflight_us = tonumber(ARGV[2])
 local proc = ARGV[4]
@@ -121,13 +148,19 @@ while true do
   redis.call('ZREM', KEYS[5], h[1])
   dropped = true
 end
-local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'block')
+local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'block', 'unknown')
 local limit = tonumber(m[1]) or 0
 local window = tonumber(m[2]) or 0
 local block = tonumber(m[3]) or 0
+local state = state_of(limit, window, m[4])
 local cap, win = effective(limit, window)
 local inflight = redis.call('ZCARD', KEYS[1])
-local free = cap - inflight - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
+local free
+if state == 2 then
+  free = UNCOUNTED -- counts no slots: every ticket may go
+else
+  free = cap - inflight - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
+end
 if block > now then free = 0 end
 local queued = redis.call('ZCARD', KEYS[5])
 local rank = redis.call('ZRANK', KEYS[5], ARGV[1])
@@ -136,7 +169,7 @@ if rank == false or rank == nil then
   if queued == 0 and free > 0 then
     redis.call('ZADD', KEYS[1], now + inflight_us, ARGV[1])
     expire(tonumber(ARGV[3]), inflight_us)
-    return {1, 0, limit, window, procs, 0}
+    return {1, 0, limit, window, procs, 0, state}
   end
   seq = redis.call('HINCRBY', KEYS[4], 'tseq', 1)
   redis.call('ZADD', KEYS[5], seq, ARGV[1])
@@ -147,16 +180,16 @@ if rank < free then
   redis.call('ZADD', KEYS[1], now + inflight_us, ARGV[1])
   if free - 1 > 0 and queued > 1 then redis.call('PUBLISH', ARGV[5], '1') end
   expire(tonumber(ARGV[3]), inflight_us)
-  return {1, 0, limit, window, procs, seq}
+  return {1, 0, limit, window, procs, seq, state}
 end
 if dropped then redis.call('PUBLISH', ARGV[5], '1') end
 expire(tonumber(ARGV[3]), inflight_us)
 if block > now then
-  return {0, block - now, limit, window, procs, seq}
+  return {0, block - now, limit, window, procs, seq, state}
 end
 if free > 0 then
   -- slots are free but earlier tickets take them first: wait to be woken
-  return {0, -1, limit, window, procs, seq}
+  return {0, -1, limit, window, procs, seq, state}
 end
 local wait = nil
 local function consider(w)
@@ -173,7 +206,7 @@ if inflight > 0 then
   consider(win)
 end
 if wait == nil or wait < 0 then wait = 0 end
-return {0, wait, limit, window, procs, seq}
+return {0, wait, limit, window, procs, seq, state}
 `)
 
 // leaveScript takes a ticket out of the queue (its caller stopped waiting)
@@ -210,8 +243,9 @@ return 1
 `)
 
 // releaseScript ends a slot's flight: with charge "1" it then counts until a
-// window after the response arrived; with "0" (an acquire the caller gave up
-// on) it frees at once.
+// window after the response arrived (unless the budget is unknown: it
+// counts no slots); with "0" (an acquire the caller gave up on) it frees at
+// once.
 //
 // ARGV: slot id, age of the response (µs), charge, in-flight timeout (µs),
 // idle TTL (ms), channel.
@@ -220,7 +254,7 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[3] ~= '1' and removed == 1 and redis.call('ZCARD', KEYS[5]) > 0 then
   redis.call('PUBLISH', ARGV[6], '1')
 end
-if ARGV[3] == '1' then
+if ARGV[3] == '1' and counts_slots() then
   local _, window = effective(tonumber(redis.call('HGET', KEYS[4], 'limit')) or 0,
     tonumber(redis.call('HGET', KEYS[4], 'window')) or 0)
   local free = now - tonumber(ARGV[2]) + window
@@ -246,8 +280,17 @@ return 1
 // would free a slot the server still counts, and the next request would get
 // a 429. A shortfall is always taken: it can only make the budget stricter.
 //
-// ARGV: known (0/1), limit, window (µs), remaining, retry after (µs), age of
+// A response that shows the server sends no believable limit (known "2")
+// makes a budget that has not learned one unknown: it forgets the floor's
+// counted slots, counts none from then on, and wakes the waiting tickets.
+// It changes nothing once a limit was learned: a server that sent its
+// headers once and then omits them is still paced to that limit. A limit
+// clears the mark.
+//
+// ARGV: known (0: nothing learned but a Retry-After, 1: a limit, 2: no
+// believable limit), limit, window (µs), remaining, retry after (µs), age of
 // the response (µs), in-flight timeout (µs), idle TTL (ms), channel.
+// Returns the budget's state afterwards, as acquireScript does.
 var observeScript = redis.NewScript(prelude + `
 local at = now - tonumber(ARGV[6])
 local retry = tonumber(ARGV[5])
@@ -255,11 +298,20 @@ if retry > 0 then
   local block = tonumber(redis.call('HGET', KEYS[4], 'block')) or 0
   if at + retry > block then redis.call('HSET', KEYS[4], 'block', at + retry) end
 end
+if ARGV[1] == '2' then
+  local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
+  if state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]) == 0 then
+    redis.call('HSET', KEYS[4], 'unknown', '1')
+    redis.call('DEL', KEYS[2], KEYS[3])
+    if redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
+  end
+end
 if ARGV[1] == '1' then
   local limit = tonumber(ARGV[2])
   local window = tonumber(ARGV[3])
-  local before = effective(tonumber(redis.call('HGET', KEYS[4], 'limit')) or 0,
-    tonumber(redis.call('HGET', KEYS[4], 'window')) or 0)
+  local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
+  local before = effective(tonumber(m[1]) or 0, tonumber(m[2]) or 0)
+  if m[3] then redis.call('HDEL', KEYS[4], 'unknown') end
   redis.call('HSET', KEYS[4], 'limit', limit, 'window', window)
   if limit > before and redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
   local free = limit - redis.call('ZCARD', KEYS[1]) - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
@@ -286,5 +338,6 @@ if ARGV[1] == '1' then
   end
 end
 expire(tonumber(ARGV[8]), tonumber(ARGV[7]))
-return 1
+local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
+return state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3])
 `)
