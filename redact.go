@@ -130,14 +130,21 @@ func (r *redactor) errText(s string) string {
 
 // bytes is text for a response body; it returns b itself when there is
 // nothing to remove.
+// Like text, it removes the client's own keys, in any spelling, before the
+// pattern runs.
 func (r *redactor) bytes(b []byte) []byte {
-	b = redactBytes(b)
-	for _, body := range r.own() {
+	own := r.own()
+	for _, body := range own {
 		if bytes.Contains(b, []byte(body)) {
 			b = bytes.ReplaceAll(b, []byte(body), []byte(redactedBody))
 		}
 	}
-	return b
+	if len(own) > 0 && mayHideKey(string(b)) {
+		if s := r.spelled(string(b), false); s != string(b) {
+			b = []byte(s)
+		}
+	}
+	return redactBytes(b)
 }
 
 // encoded is text for a value that may spell a key percent-encoded (a
