@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +70,8 @@ func hostileResponses(key string) map[string]string {
 		"error chunk size":  "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + key + "\r\n{}\r\n0\r\n\r\n",
 		"location":          "HTTP/1.1 302 Found\r\nLocation: /api/v1/account?k=" + key + "\r\nContent-Length: 0\r\n\r\n",
 		"location host":     "HTTP/1.1 302 Found\r\nLocation: http://" + key + ".example/\r\nContent-Length: 0\r\n\r\n",
+		// Valid: followed until the redirect limit, the URL in the error.
+		"location escaped": "HTTP/1.1 302 Found\r\nLocation: /api/v1/account?k=" + url.QueryEscape(key) + "\r\nContent-Length: 0\r\n\r\n",
 	}
 }
 
