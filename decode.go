@@ -25,7 +25,7 @@ import (
 func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
-	err := buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
+	err := buildError(resp.StatusCode, resp.Header, raw, c.redactor.error(readErr), rec.method, c.redactor.text(rec.path))
 	if id := c.requestID(resp.Header); id != "" {
 		var api *APIError
 		if errors.As(err, &api) {
@@ -351,8 +351,8 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 	case contextError(ctx, err) != nil:
 		cerr := contextError(ctx, err)
 		return &wrapError{
-			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.text(cerr.Error())),
-			errs: []error{cerr, err},
+			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.errText(cerr.Error())),
+			errs: []error{c.redactor.error(cerr), c.redactor.error(err)},
 		}
 	}
 	var syntax *json.SyntaxError
@@ -361,12 +361,12 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 		// The body could not be read (the connection broke): not a
 		// malformed body, a transport failure.
 		return &wrapError{
-			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.text(err.Error())),
-			errs: []error{err},
+			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.errText(err.Error())),
+			errs: []error{c.redactor.error(err)},
 		}
 	}
 	return &wrapError{
-		msg:  fmt.Sprintf("%s: malformed response body: %s", where, c.redactor.text(err.Error())),
-		errs: []error{ErrMalformedResponse, err},
+		msg:  fmt.Sprintf("%s: malformed response body: %s", where, c.redactor.errText(err.Error())),
+		errs: []error{ErrMalformedResponse, c.redactor.error(err)},
 	}
 }

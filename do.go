@@ -276,7 +276,9 @@ func (c *Client) transportError(ctx context.Context, rec *callRecord, err error)
 		return localized(rle, rec)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-		return fmt.Errorf("restorehub: %s %s: %w", rec.method, rec.path, ctxErr)
+		return fmt.Errorf("restorehub: %s %s: %w", rec.method, c.redactor.text(rec.path), ctxErr)
 	}
-	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", rec.method, c.redactor.text(rec.path), rec.sent, redactedError{err: err, scrub: c.redactor.text})
+	// What net/http returned may quote what a hostile server sent: its
+	// whole chain is redacted, not only its text.
+	return fmt.Errorf("restorehub: %s %s: after %d attempt(s) sent: %w", rec.method, c.redactor.text(rec.path), rec.sent, redactedError{err: c.redactor.error(err), scrub: c.redactor.errText})
 }

@@ -36,10 +36,11 @@ func (c *Client) logAttempt(ctx context.Context, e Attempt) {
 	if e.Err != "" {
 		attrs = append(attrs, slog.String("error", e.Err))
 	}
-	if c.cfg.logHeaders {
-		attrs = append(attrs, slog.Any("request_headers", c.redactor.headersForLog(e.reqHeader)))
+	if e.headers != nil {
+		req, resp := e.headers()
+		attrs = append(attrs, slog.Any("request_headers", c.redactor.headersForLog(req)))
 		if e.StatusCode != 0 {
-			attrs = append(attrs, slog.Any("response_headers", c.redactor.headersForLog(e.respHeader)))
+			attrs = append(attrs, slog.Any("response_headers", c.redactor.headersForLog(resp)))
 		}
 	}
 	l.LogAttrs(ctx, level, "restorehub request", attrs...)

@@ -125,9 +125,13 @@ type Attempt struct {
 	// attempt: it never reached the network.
 	NotSent bool
 
-	class      *Class      // for the logger
-	reqHeader  http.Header // for the logger's WithLogHeaders only; never exported
-	respHeader http.Header
+	class *Class // for the logger
+	// headers returns the request's headers (credentials included) and the
+	// response's as received, for the logger's WithLogHeaders only. A func,
+	// so that an Observer formatting the event (%v, %+v, %#v, %s) prints
+	// an address, not the Authorization header or a header a server
+	// echoed the key in: fmt prints unexported map fields in full.
+	headers func() (req, resp http.Header)
 }
 
 // RetryDecision says whether a call retries after an attempt.
@@ -357,14 +361,14 @@ func (c *Client) observeWait(ctx context.Context, rec *callRecord, cause WaitCau
 func (c *Client) observeAttempt(req *http.Request, rec *callRecord, resp *http.Response, rl RateLimit, sentAt, at time.Time, err error) {
 	e := Attempt{
 		Number: rec.attempts, Method: req.Method, Path: c.redactor.text(req.URL.Path),
-		Waited: rec.wait, Start: sentAt, class: &rec.class, reqHeader: req.Header,
+		Waited: rec.wait, Start: sentAt, class: &rec.class,
 		NotSent: sentAt.IsZero(),
 	}
 	if !sentAt.IsZero() {
 		e.Duration = at.Sub(sentAt)
 	}
 	if resp != nil {
-		e.StatusCode, e.respHeader = resp.StatusCode, resp.Header
+		e.StatusCode = resp.StatusCode
 		e.RateLimit = rl
 		if resp.StatusCode == http.StatusTooManyRequests {
 			e.RateLimit.RetryAfter = rec.retryAfter
@@ -372,7 +376,15 @@ func (c *Client) observeAttempt(req *http.Request, rec *callRecord, resp *http.R
 		e.RequestID = c.requestID(resp.Header)
 	}
 	if err != nil {
-		e.Err = c.redactor.text(err.Error())
+		e.Err = c.redactor.errText(err.Error())
+	}
+	if c.cfg.logHeaders {
+		e.headers = func() (http.Header, http.Header) {
+			if resp != nil {
+				return req.Header, resp.Header
+			}
+			return req.Header, nil
+		}
 	}
 	c.obs.attempt(req.Context(), e)
 }

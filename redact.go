@@ -97,25 +97,54 @@ func (r *redactor) hasKey(s string) bool {
 }
 
 // text removes keys from s: anything that looks like a key, and the
-// client's own keys without their prefix.
+// client's own keys without their prefix, in any spelling: plain, or
+// with escapes and control characters interleaved (see spelled).
+//
+// The client's own keys are removed before the pattern runs: the pattern
+// would otherwise cut an own key where a control character splits it and
+// leave its second part unrecognised.
 func (r *redactor) text(s string) string {
-	s = redact(s)
 	for _, body := range r.own() {
 		s = strings.ReplaceAll(s, body, redactedBody)
 	}
-	return s
+	if mayHideKey(s) {
+		s = r.spelled(s, false)
+	}
+	return redact(s)
+}
+
+// errText is text for the text of an error or of a failure an observer is
+// told about: it also removes every run of at least minKeyFragment
+// characters of the client's keys, in any spelling, since a transport error
+// may quote a part of a line a server broke or cut.
+func (r *redactor) errText(s string) string {
+	own := r.own()
+	if len(own) == 0 {
+		return r.text(s)
+	}
+	for _, body := range own {
+		s = strings.ReplaceAll(s, body, redactedBody)
+	}
+	return redact(r.spelled(s, true))
 }
 
 // bytes is text for a response body; it returns b itself when there is
 // nothing to remove.
+// Like text, it removes the client's own keys, in any spelling, before the
+// pattern runs.
 func (r *redactor) bytes(b []byte) []byte {
-	b = redactBytes(b)
-	for _, body := range r.own() {
+	own := r.own()
+	for _, body := range own {
 		if bytes.Contains(b, []byte(body)) {
 			b = bytes.ReplaceAll(b, []byte(body), []byte(redactedBody))
 		}
 	}
-	return b
+	if len(own) > 0 && mayHideKey(string(b)) {
+		if s := r.spelled(string(b), false); s != string(b) {
+			b = []byte(s)
+		}
+	}
+	return redactBytes(b)
 }
 
 // encoded is text for a value that may spell a key percent-encoded (a
@@ -229,7 +258,7 @@ func (r *redactor) body(raw []byte) []byte {
 func (r *redactor) header(h http.Header) {
 	for _, vs := range h {
 		for i, v := range vs {
-			if strings.Contains(v, "rh_") || strings.Contains(v, "%") || r.hasKey(v) {
+			if strings.Contains(v, "rh_") || mayHideKey(v) || r.hasKey(v) {
 				vs[i] = r.encoded(v)
 			}
 		}
@@ -330,7 +359,8 @@ func dropCutTail(b []byte) []byte {
 }
 
 // redactedError wraps an error so that its text cannot carry a key, while
-// errors.Is and errors.As still reach the original. It also drops the
+// errors.Is and errors.As still reach what it wraps (which the client makes
+// with redactor.error, so that no key is reachable there). It also drops the
 // "restorehub: " prefix of errors the client made itself deeper down, since
 // the text that wraps it starts with one already.
 type redactedError struct {

@@ -27,7 +27,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "https" {
 		for _, prev := range via {
 			if prev.URL.Scheme == "https" {
-				return fmt.Errorf("%w (to %s)", ErrInsecureRedirect, req.URL.Host)
+				return fmt.Errorf("%w (to %s)", ErrInsecureRedirect, c.redactor.text(req.URL.Host))
 			}
 		}
 	}
@@ -48,7 +48,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 			}
 		}
 		if original != http.MethodGet && original != http.MethodHead {
-			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, req.URL.Host, original)
+			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, c.redactor.text(req.URL.Host), original)
 		}
 	} else if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		if err := c.checkReroute(req); err != nil {
@@ -84,7 +84,7 @@ func (c *Client) checkReroute(req *http.Request) error {
 	}
 	orig, _, _ := strings.Cut(rec.path, "?")
 	if next.Destructive && (!inside || strings.TrimSuffix(path, "/") != strings.TrimSuffix(orig, "/")) {
-		return fmt.Errorf("%w (%s %s: %s)", ErrRedirectChangesOperation, req.Method, truncate(c.redactor.text(full), 80), next.Reason)
+		return fmt.Errorf("%w (%s %s: %s)", ErrRedirectChangesOperation, req.Method, truncate(c.redactor.errText(full), 80), next.Reason)
 	}
 	return nil
 }
