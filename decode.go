@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,7 +26,17 @@ import (
 func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
-	return buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
+	err := buildError(resp.StatusCode, resp.Header, raw, readErr, rec.method, c.redactor.text(rec.path))
+	if ms, ok := err.(*MissingScopeError); ok && ms.RequiredScope != "" && slices.Contains(rec.class.AcceptedScopes, ms.RequiredScope) {
+		// The server named one scope; the operation table knows the
+		// others that would do.
+		for _, s := range rec.class.AcceptedScopes {
+			if s != ms.RequiredScope {
+				ms.AlsoAccepted = append(ms.AlsoAccepted, s)
+			}
+		}
+	}
+	return err
 }
 
 // envelopeFields are the documented error fields, each looked for at the

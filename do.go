@@ -201,13 +201,15 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				},
 				YourScopes: c.cfg.scopes.Scopes(),
 			}
-		case !c.cfg.scopes.Allows(class.Scope):
+		case !c.cfg.scopes.Allows(class.Scope) && !c.cfg.scopes.AllowsAny(class.AcceptedScopes...):
+			// The key may hold any one of the scopes the operation accepts.
 			return &MissingScopeError{
 				APIError: &APIError{
 					StatusCode: 0, Method: method, Path: req.Path, Local: true,
 					Message: "Missing required scope: " + string(class.Scope),
 				},
 				RequiredScope: class.Scope,
+				AlsoAccepted:  class.alsoAccepted(),
 				YourScopes:    c.cfg.scopes.Scopes(),
 			}
 		}
