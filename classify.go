@@ -74,7 +74,8 @@ func (c Class) Matched() bool { return c.Spec != nil }
 // the operation table by method and path template (a HEAD by the GET of the
 // same path); a match gives the operation's scope, tier, idempotency and
 // pace. A named scope can make a request more dangerous than the operation it
-// matches, never safer.
+// matches, never safer; naming one of the scopes the operation accepts
+// changes nothing where the table states the operation's tier.
 func Classify(method, path string, named Scope) Class {
 	method = normalizeMethod(method)
 	return classifyMatched(method, matchOperation(method, path), named)
