@@ -161,27 +161,31 @@ func (e *MissingScopeError) Error() string {
 		requestOf(e.APIError), where, e.RequiredScope, e.alternatives(), scopeCount(e.YourScopes), e.Remedy())
 }
 
-// alternatives says which other scopes would do, as " or any of a, b", or
-// "" when there are none. It names at most maxAlternatives of them.
+// alternatives says which other scopes would do, as " (or a, which the
+// operation also accepts)" or " (or one of a, b, ...)", or "" when there
+// are none. It names at most maxAlternatives of them.
 func (e *MissingScopeError) alternatives() string {
 	const maxAlternatives = 8
 	others := e.AlsoAccepted
 	if len(others) == 0 {
 		return ""
 	}
-	words := "one of"
-	if len(others) == 1 {
-		words = ""
+	var b strings.Builder
+	b.WriteString(" (or ")
+	if len(others) > 1 {
+		b.WriteString("one of ")
 	}
-	names := make([]string, 0, min(len(others), maxAlternatives))
-	for _, s := range others[:min(len(others), maxAlternatives)] {
-		names = append(names, truncate(redact(string(s)), 60))
+	for i, s := range others[:min(len(others), maxAlternatives)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(truncate(redact(string(s)), 60))
 	}
-	more := ""
 	if n := len(others) - maxAlternatives; n > 0 {
-		more = fmt.Sprintf(" and %d more", n)
+		fmt.Fprintf(&b, " and %d more", n)
 	}
-	return strings.TrimRight(" (or "+words, " ") + " " + strings.Join(names, ", ") + more + ", which the operation also accepts)"
+	b.WriteString(", which the operation also accepts)")
+	return b.String()
 }
 
 // Remedy says how to get the missing scope, with the dashboard page's full

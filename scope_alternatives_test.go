@@ -191,6 +191,13 @@ func TestMissingScopeErrorAlternativesText(t *testing.T) {
 		{[]Scope{"org:admin"}, "key lacks scope org:read (or org:admin, which the operation also accepts)", "one of"},
 		{many, "(or one of s:a, s:b, s:c, s:d, s:e, s:f, s:g, s:h and 3 more, which the operation also accepts)", "s:i"},
 	}
+	// A hostile or careless alternative: a key, and a very long name.
+	e := &MissingScopeError{APIError: &APIError{Method: "GET", Path: "/orgs"}, RequiredScope: "org:read", AlsoAccepted: []Scope{Scope(testKey), Scope(strings.Repeat("x", 5000))}}
+	msg := e.Error()
+	assertNoKey(t, "Error()", msg)
+	if len(msg) > 600 {
+		t.Errorf("Error() is %d bytes long", len(msg))
+	}
 	for _, tt := range tests {
 		e := &MissingScopeError{APIError: &APIError{Local: true, Method: "GET", Path: "/orgs"}, RequiredScope: "org:read", AlsoAccepted: tt.also}
 		msg := e.Error()
