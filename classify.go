@@ -3,6 +3,7 @@ package restorehub
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -35,9 +36,18 @@ type Class struct {
 	// scope is unknown (an unmatched raw request that names none) or, for
 	// a matched operation, that the operation needs no scope.
 	Scope Scope
-	// Tier is the request's tier: Scope's, or the matched operation's when
-	// the table gives a higher one. A scope or tier the SDK does not know
-	// counts as TierDestructive; TierUnknown means there is none.
+	// AcceptedScopes are the scopes any one of which allows the request:
+	// the matched operation's (resources.OperationSpec.Accepted), Scope
+	// the least privileged of them; Scope alone when the caller named a
+	// more dangerous one; nil when Scope is "". WithScopes and the agent
+	// toolkit allow the request when the key holds any of them.
+	AcceptedScopes []Scope
+	// Tier is the request's tier: the matched operation's as the table
+	// states it (the spec's x-scope-tier, its scope lists, or the
+	// generator's inference, by which a GET is read), else its scope's; or
+	// the tier of the scope the caller named when that is higher. A scope
+	// or tier the SDK does not know, where no tier is stated, counts as
+	// TierDestructive; TierUnknown means there is none.
 	Tier Tier
 	// Destructive reports that the request goes through the destructive
 	// guard and is never resent after a 5xx: a destructive-tier scope, any
@@ -64,7 +74,8 @@ func (c Class) Matched() bool { return c.Spec != nil }
 // the operation table by method and path template (a HEAD by the GET of the
 // same path); a match gives the operation's scope, tier, idempotency and
 // pace. A named scope can make a request more dangerous than the operation it
-// matches, never safer.
+// matches, never safer; naming one of the scopes the operation accepts
+// changes nothing where the table states the operation's tier.
 func Classify(method, path string, named Scope) Class {
 	method = normalizeMethod(method)
 	return classifyMatched(method, matchOperation(method, path), named)
@@ -103,20 +114,23 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 	unknownTier := false
 	if spec != nil {
 		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
-		c.Scope = spec.Scope
-		c.Tier = c.Scope.Tier()
-		if spec.Scope != "" && c.Tier == TierUnknown {
-			// A scope the SDK does not know: assume the worst.
-			c.Tier = TierDestructive
-		}
+		c.Scope, c.AcceptedScopes = spec.Scope, spec.Accepted()
 		switch t := spec.Tier; {
-		case t == TierUnknown:
 		case t >= TierRead && t <= TierDestructive:
-			// The table's tier counts when it is higher than the scope's.
-			c.Tier = max(c.Tier, t)
-		default:
+			// The table's tier is what the spec states (or the generator
+			// inferred, a GET being read): it wins over the scope's, so a
+			// GET that also accepts an admin scope stays a read.
+			c.Tier = t
+		case t != TierUnknown:
 			// A Tier the SDK does not know is the worst.
 			c.Tier = TierDestructive
+		default:
+			c.Tier = c.Scope.Tier()
+			if spec.Scope != "" && c.Tier == TierUnknown {
+				// No stated tier and a scope the SDK does not know:
+				// assume the worst.
+				c.Tier = TierDestructive
+			}
 		}
 		unknownTier = c.Tier == TierUnknown
 		c.Idempotent = spec.Idempotent
@@ -124,9 +138,12 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 		// Only the named scope, if any, says what it needs (below).
 		c.Idempotent = safeMethod
 	}
-	if named != "" && named != c.Scope {
+	// A named scope the operation accepts says nothing new where the
+	// table states the operation's tier.
+	stated := spec != nil && spec.Tier >= TierRead && spec.Tier <= TierDestructive
+	if named != "" && named != c.Scope && !(stated && slices.Contains(c.AcceptedScopes, named)) {
 		if t := named.Tier(); t > c.Tier || (t == TierUnknown && named != ScopeAll) {
-			c.Scope = named
+			c.Scope, c.AcceptedScopes = named, []Scope{named}
 			c.Tier = t
 			if t == TierUnknown {
 				c.Tier = TierDestructive
@@ -140,6 +157,8 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 		switch scopeTier := c.Scope.Tier(); {
 		case scopeTier == TierDestructive:
 			c.Reason = "its scope " + string(c.Scope) + " is in the destructive tier"
+		case stated && c.Scope == spec.Scope:
+			c.Reason = "the operation " + c.ID + " is in the destructive tier"
 		case c.Scope != "" && scopeTier == TierUnknown:
 			c.Reason = "its scope " + truncate(redact(string(c.Scope)), 60) + " is not one the SDK knows, so it is taken as destructive"
 		default:
@@ -232,4 +251,16 @@ func (c *Class) logAttrs(attrs []slog.Attr) []slog.Attr {
 		attrs = append(attrs, slog.Bool("destructive", true), slog.String("reason", c.Reason))
 	}
 	return attrs
+}
+
+// alsoAccepted returns the scopes of c.AcceptedScopes other than c.Scope,
+// in order; nil when there are none.
+func (c *Class) alsoAccepted() []Scope {
+	var out []Scope
+	for _, s := range c.AcceptedScopes {
+		if s != c.Scope {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -26,6 +27,15 @@ func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
 	err := buildError(resp.StatusCode, resp.Header, raw, c.redactor.error(readErr), rec.method, c.redactor.text(rec.path))
+	if ms, ok := err.(*MissingScopeError); ok && ms.RequiredScope != "" && slices.Contains(rec.class.AcceptedScopes, ms.RequiredScope) {
+		// The server named one scope; the operation table knows the
+		// others that would do.
+		for _, s := range rec.class.AcceptedScopes {
+			if s != ms.RequiredScope {
+				ms.AlsoAccepted = append(ms.AlsoAccepted, s)
+			}
+		}
+	}
 	if id := c.requestID(resp.Header); id != "" {
 		var api *APIError
 		if errors.As(err, &api) {

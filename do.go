@@ -220,7 +220,8 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				},
 				YourScopes: c.cfg.scopes.Scopes(),
 			}
-		case !c.cfg.scopes.Allows(class.Scope):
+		case !c.cfg.scopes.Allows(class.Scope) && !c.cfg.scopes.AllowsAny(class.AcceptedScopes...):
+			// The key may hold any one of the scopes the operation accepts.
 			c.decided(ctx, DecisionScope, false, class.Scope)
 			return &MissingScopeError{
 				APIError: &APIError{
@@ -228,6 +229,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 					Message: "Missing required scope: " + string(class.Scope),
 				},
 				RequiredScope: class.Scope,
+				AlsoAccepted:  class.alsoAccepted(),
 				YourScopes:    c.cfg.scopes.Scopes(),
 			}
 		}

@@ -141,8 +141,14 @@ func statusHint(status int) string {
 // StatusCode is 0 and nothing was sent). It also matches ErrForbidden.
 type MissingScopeError struct {
 	*APIError
-	// RequiredScope is the scope the operation needs.
+	// RequiredScope is the scope the operation needs: the least privileged
+	// of the scopes it accepts.
 	RequiredScope Scope
+	// AlsoAccepted are the other scopes the operation accepts instead of
+	// RequiredScope, any one of which would do, in the spec's order; nil
+	// when RequiredScope is the only one or the operation is not known
+	// (resources.OperationSpec.AcceptedScopes).
+	AlsoAccepted []Scope
 	// YourScopes are the scopes the key holds: in the server's order, or
 	// sorted when the refusal was local (from WithScopes, APIError.Local).
 	YourScopes []Scope
@@ -164,8 +170,35 @@ func (e *MissingScopeError) Error() string {
 		return fmt.Sprintf("restorehub: %s%s: %s (%s)",
 			requestOf(e.APIError), where, e.APIError.Message, scopeCount(e.YourScopes))
 	}
-	return fmt.Sprintf("restorehub: %s%s: key lacks scope %s (%s); %s%s",
-		requestOf(e.APIError), where, e.RequiredScope, scopeCount(e.YourScopes), e.Remedy(), e.APIError.requestIDNote())
+	return fmt.Sprintf("restorehub: %s%s: key lacks scope %s%s (%s); %s%s",
+		requestOf(e.APIError), where, e.RequiredScope, e.alternatives(), scopeCount(e.YourScopes), e.Remedy(), e.APIError.requestIDNote())
+}
+
+// alternatives says which other scopes would do, as " (or a, which the
+// operation also accepts)" or " (or one of a, b, ...)", or "" when there
+// are none. It names at most maxAlternatives of them.
+func (e *MissingScopeError) alternatives() string {
+	const maxAlternatives = 8
+	others := e.AlsoAccepted
+	if len(others) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(" (or ")
+	if len(others) > 1 {
+		b.WriteString("one of ")
+	}
+	for i, s := range others[:min(len(others), maxAlternatives)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(truncate(redact(string(s)), 60))
+	}
+	if n := len(others) - maxAlternatives; n > 0 {
+		fmt.Fprintf(&b, " and %d more", n)
+	}
+	b.WriteString(", which the operation also accepts)")
+	return b.String()
 }
 
 // Remedy says how to get the missing scope, with the dashboard page's full
@@ -173,6 +206,9 @@ func (e *MissingScopeError) Error() string {
 func (e *MissingScopeError) Remedy() string {
 	if e == nil {
 		return "mint a key with the scope needed at " + DashboardAPIKeysURL
+	}
+	if len(e.AlsoAccepted) > 0 {
+		return fmt.Sprintf("mint a key with scope %s (the least privileged one accepted), or add it to this key, at %s", e.RequiredScope, DashboardAPIKeysURL)
 	}
 	return fmt.Sprintf("mint a key with scope %s, or add it to this key, at %s", e.RequiredScope, DashboardAPIKeysURL)
 }

@@ -50,7 +50,10 @@ type Operation struct {
 
 // RequiredScopes answers "which scopes must a key hold to run these
 // operations": the minimal set, sorted, for operation IDs such as
-// "servers.list" and "backups.restore". An unknown ID is an error.
+// "servers.list" and "backups.restore". An unknown ID is an error. For an
+// operation that accepts several scopes (resources.OperationSpec.AcceptedScopes)
+// it names the least privileged one, OperationSpec.Scope; a key holding any
+// other of them may call it too.
 func RequiredScopes(opIDs ...string) ([]Scope, error) {
 	seen := make(map[Scope]bool)
 	var out []Scope

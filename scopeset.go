@@ -98,6 +98,18 @@ func (set ScopeSet) Allows(s Scope) bool {
 	return ok
 }
 
+// AllowsAny reports whether a key with this set may call an operation that
+// accepts any one of scopes, such as Class.AcceptedScopes or
+// resources.OperationSpec.Accepted: the set allows at least one of them. An
+// operation that accepts no scope (scopes empty) is always allowed, as
+// Allows("") is.
+func (set ScopeSet) AllowsAny(scopes ...Scope) bool {
+	if len(scopes) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(scopes, set.Allows)
+}
+
 // Scopes returns the members of the set, sorted.
 func (set ScopeSet) Scopes() []Scope {
 	out := make([]Scope, 0, len(set.scopes))

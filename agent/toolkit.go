@@ -204,14 +204,16 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 // all of these hold:
 //
 //   - every known scope set of the key (keyScopes, clientScopes,
-//     serverScopes) allows e's scope;
+//     serverScopes) allows one of the scopes e accepts
+//     (Class.AcceptedScopes);
 //   - with ReadOnly, e is read-only;
 //   - e is not destructive, or WithConfirm set a confirmer;
 //   - with WithToolsets, e's toolset is one of them;
 //   - with DocumentedOnly, e is documented, not inferred.
 func (tk *Toolkit) allowsLocked(e *entry) bool {
-	s := e.class.Scope
-	if !tk.keyScopes.Allows(s) || (tk.clientScopes != nil && !tk.clientScopes.Allows(s)) || (tk.serverScopes != nil && !tk.serverScopes.Allows(s)) {
+	// A key may call e when it holds any one of the scopes e accepts.
+	s := e.class.AcceptedScopes
+	if !tk.keyScopes.AllowsAny(s...) || (tk.clientScopes != nil && !tk.clientScopes.AllowsAny(s...)) || (tk.serverScopes != nil && !tk.serverScopes.AllowsAny(s...)) {
 		return false
 	}
 	if tk.cfg.readOnly && !e.class.ReadOnly {

@@ -58,8 +58,15 @@ type OperationSpec struct {
 	// Path is the path template below the base URL, such as "/backups/{backupId}/restore".
 	Path string
 	// Scope is the scope the key needs (ScopeBackupsRestore's
-	// "backups:restore"), or "" when none is documented.
+	// "backups:restore"), or "" when none is documented. When the spec
+	// accepts several (AcceptedScopes), it is the least privileged of them.
 	Scope Scope
+	// AcceptedScopes are the scopes any one of which lets a key call the
+	// operation, in the spec's order, Scope among them: every scope of the
+	// operation's security alternatives or scope extension. It is nil when
+	// Scope is the only one (or there is none), as for every operation of
+	// Restore Hub's spec; Accepted gives the list either way.
+	AcceptedScopes []Scope
 	// Tier is the scope's tier as the spec gives it (x-scope-tier, else the
 	// spec's scope lists), else as inferred from the scope's name;
 	// TierUnknown when the operation needs no scope.
@@ -94,6 +101,19 @@ type OperationSpec struct {
 // every DELETE, and an operation of unknown tier that is not a GET or HEAD,
 // as destructive; use it to know what the guard will be asked about.
 func (op *OperationSpec) Destructive() bool { return op.Tier == TierDestructive }
+
+// Accepted returns the scopes any one of which lets a key call the
+// operation: a copy of AcceptedScopes, or Scope alone when that is nil,
+// or nil when the operation needs no scope.
+func (op *OperationSpec) Accepted() []Scope {
+	switch {
+	case len(op.AcceptedScopes) > 0:
+		return append([]Scope(nil), op.AcceptedScopes...)
+	case op.Scope != "":
+		return []Scope{op.Scope}
+	}
+	return nil
+}
 
 // Backend sends an operation's request. restorehub.Client implements it for
 // its services; a test can implement it to fake the whole API.

@@ -48,7 +48,7 @@ func TestServices(t *testing.T) {
 			if !ok {
 				t.Fatalf("no operation %q", c.ID)
 			}
-			if *call.Op != want {
+			if !reflect.DeepEqual(*call.Op, want) {
 				t.Errorf("operation = %+v, want %+v", *call.Op, want)
 			}
 			if call.Op.Method != c.Method || call.Path != c.Path {

@@ -33,6 +33,13 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 		if op.scope != "" {
 			w.line("Scope: %s,", goQuote(op.scope))
 		}
+		if len(op.accepted) > 1 || len(op.accepted) == 1 && op.accepted[0] != op.scope {
+			quoted := make([]string, len(op.accepted))
+			for i, s := range op.accepted {
+				quoted[i] = goQuote(s)
+			}
+			w.line("AcceptedScopes: []Scope{%s},", strings.Join(quoted, ", "))
+		}
 		if t := knownTiers[op.tier]; t != "" {
 			w.line("Tier: %s,", t)
 		}

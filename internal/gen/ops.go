@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/restorehub/restorehub-go/resources"
+	"github.com/restorehub/restorehub-go/internal/pathtemplate"
 )
 
 // httpMethods are the operation keys of a path item.
@@ -48,8 +48,8 @@ type operation struct {
 	resp        *payload
 	respStatus  string
 	pathParts   []pathPart
-	template    resources.PathTemplate // the path, parsed
-	siblings    []string               // the other methods of the same path, upper case
+	template    pathtemplate.Template // the path, parsed
+	siblings    []string              // the other methods of the same path, upper case
 }
 
 // param is one parameter of an operation.
@@ -128,7 +128,7 @@ func (d *document) readOperation(path, method string, o *object, shared []any) *
 	// The template is read by the SDK's own parser: an operation whose
 	// template the client, its fake and its agent could not match or fill
 	// is left out here, never generated to fail at run time.
-	tmpl, err := resources.ParsePathTemplate(path)
+	tmpl, err := pathtemplate.Parse(path)
 	if err != nil {
 		d.warn(fmt.Sprintf("%s %s: left out: %v", method, path, err))
 		return nil

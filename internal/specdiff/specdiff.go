@@ -26,7 +26,7 @@ import (
 	"strings"
 
 	"github.com/restorehub/restorehub-go/internal/openapi"
-	"github.com/restorehub/restorehub-go/resources"
+	"github.com/restorehub/restorehub-go/internal/pathtemplate"
 )
 
 // Op is one operation of a spec.
@@ -73,7 +73,7 @@ var ErrNotOpenAPI = errors.New("specdiff: not an OpenAPI document")
 // (resources.PathTemplate.Shape, the shape the SDK's fake and generator
 // compare). A path that is no template the SDK can parse is its own shape.
 func Shape(path string) string {
-	tmpl, err := resources.ParsePathTemplate(path)
+	tmpl, err := pathtemplate.Parse(path)
 	if err != nil {
 		return path
 	}
