@@ -72,7 +72,7 @@ func looksLikeList(id string) bool {
 
 // paginated reports whether op pages its results.
 func paginated(op *resources.OperationSpec) bool {
-	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage
+	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage || op.Pagination == resources.PaginationOffset
 }
 
 // newRouter classifies every operation of ops.
