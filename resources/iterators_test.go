@@ -89,6 +89,17 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 						next = "c" + strconv.Itoa(n+1)
 					}
 					return page(t, c, false, next), nil
+				case "offset":
+					if n == 1 {
+						if o, err := strconv.Atoi(call.Query.Get(c.Pages.Param)); err == nil && o > 0 {
+							start = o
+						} else {
+							start = 0
+						}
+					}
+					// With a total, the third page reaches it; without
+					// one, an empty fourth page ends the walk.
+					return page(t, c, n > 3, start+3*per), nil
 				default:
 					if n == 1 {
 						if p, err := strconv.Atoi(call.Query.Get(c.Pages.Param)); err == nil && p > 0 {
@@ -108,7 +119,7 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 			}
 			calls := rec.Calls()
 			wantCalls := 3
-			if c.Pages.Style == "page" && c.Pages.Next == "" {
+			if c.Pages.Style != "cursor" && c.Pages.Next == "" {
 				wantCalls = 4
 			}
 			if len(calls) != wantCalls {
@@ -125,8 +136,11 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 					continue
 				}
 				want := "c" + strconv.Itoa(i+1)
-				if c.Pages.Style == "page" {
+				switch c.Pages.Style {
+				case "page":
 					want = strconv.Itoa(start + i)
+				case "offset":
+					want = strconv.Itoa(start + i*per)
 				}
 				if g := call.Query.Get(c.Pages.Param); g != want {
 					t.Errorf("request %d: %s=%q, want %q", i+1, c.Pages.Param, g, want)
@@ -154,7 +168,7 @@ func TestIteratorsStopAtTheFirstError(t *testing.T) {
 				if calls == 2 {
 					return nil, boom
 				}
-				return page(t, c, false, map[string]any{"cursor": "c2", "page": 3}[c.Pages.Style]), nil
+				return page(t, c, false, map[string]any{"cursor": "c2", "page": 3, "offset": 1000}[c.Pages.Style]), nil
 			}}
 			n, err := c.Pages.All(context.Background(), resources.NewServices(rec))
 			if !errors.Is(err, boom) || calls != 2 || n != countItems(t, c) {

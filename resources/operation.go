@@ -30,6 +30,10 @@ const (
 	PaginationCursor Pagination = "cursor"
 	// PaginationPage sends page and limit, and reads total and totalPages back.
 	PaginationPage Pagination = "page"
+	// PaginationOffset sends offset (how many items to skip) and limit; the
+	// next page's offset is this one's plus the items it held. A total
+	// field, when the response has one, says when the list ends.
+	PaginationOffset Pagination = "offset"
 )
 
 // Pace is an operation's own budget on top of the key's rate limit, such as

@@ -163,6 +163,49 @@ func pagePages[P any](start int, fetch func(page int) (P, int, int, error)) iter
 	}
 }
 
+// offsetSeq yields the items of successive pages of an offset-paginated
+// list. fetch gets the page that skips offset items and returns its items
+// and the total number of items (0 when the response does not say). The
+// sequence starts at start (0 when start is negative), fetches a page only
+// when the loop wants more items, keeps only the current page, and ends
+// after yielding the first error, at an empty page, or once the offset
+// reaches the total.
+func offsetSeq[T any](start int, fetch func(offset int) ([]T, int, error)) iter.Seq2[T, error] {
+	pages := offsetPages(start, func(offset int) ([]T, int, int, error) {
+		items, total, err := fetch(offset)
+		return items, len(items), total, err
+	})
+	return itemsOf(pages)
+}
+
+// offsetPages yields successive pages of an offset-paginated list, whole.
+// fetch gets the page that skips offset items and returns it, how many
+// items it holds and the total number of items (0 when the response does
+// not say). It starts at start (0 when start is negative); each next offset
+// is the last plus the items the page held, so it only grows and a server
+// cannot make it loop. It stops after yielding the first error, after an
+// empty page, once the offset reaches the total, and before the offset
+// would overflow.
+func offsetPages[P any](start int, fetch func(offset int) (P, int, int, error)) iter.Seq2[P, error] {
+	return func(yield func(P, error) bool) {
+		offset := max(start, 0)
+		for {
+			got, n, total, err := fetch(offset)
+			if err != nil {
+				var zero P
+				yield(zero, err)
+				return
+			}
+			if !yield(got, nil) || n <= 0 || n > math.MaxInt-offset {
+				return
+			}
+			if offset += n; total > 0 && offset >= total {
+				return
+			}
+		}
+	}
+}
+
 // Ptr returns a pointer to v, for the optional fields of params and request
 // bodies, as in &resources.ServerUpdate{Name: resources.Ptr("new name")}.
 func Ptr[T any](v T) *T { return &v }

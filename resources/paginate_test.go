@@ -3,6 +3,7 @@ package resources
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 )
@@ -166,6 +167,54 @@ func TestPageSeq(t *testing.T) {
 			}
 			if !slices.Equal(pages, tc.wantPages) {
 				t.Errorf("fetched pages %v, want %v", pages, tc.wantPages)
+			}
+		})
+	}
+}
+
+// TestOffsetSeq: the offset grows by each page's item count; the walk ends
+// at the first error, at an empty page, once the offset reaches a known
+// total, and before the offset would overflow, so a server that never
+// sends an empty page cannot make it loop.
+func TestOffsetSeq(t *testing.T) {
+	boom := errors.New("boom")
+	for _, tc := range []struct {
+		name        string
+		start       int
+		total       int
+		sizes       map[int]int // items per offset
+		errAt       int
+		want        int // items
+		wantErr     error
+		wantOffsets []int
+	}{
+		{name: "stops at the total", total: 5, sizes: map[int]int{0: 2, 2: 2, 4: 1}, want: 5, wantOffsets: []int{0, 2, 4}},
+		{name: "unknown total stops at an empty page", sizes: map[int]int{0: 3, 3: 3}, want: 6, wantOffsets: []int{0, 3, 6}},
+		{name: "negative start is 0", start: -7, total: 1, sizes: map[int]int{0: 1}, want: 1, wantOffsets: []int{0}},
+		{name: "starts at the given offset", start: 10, total: 12, sizes: map[int]int{10: 2}, want: 2, wantOffsets: []int{10}},
+		{name: "short pages still advance by what they held", total: 4, sizes: map[int]int{0: 1, 1: 1, 2: 2}, want: 4, wantOffsets: []int{0, 1, 2}},
+		{name: "empty page stops before the total", total: 100, sizes: map[int]int{0: 1}, want: 1, wantOffsets: []int{0, 1}},
+		{name: "error", total: 9, sizes: map[int]int{0: 2}, errAt: 2, want: 2, wantErr: boom, wantOffsets: []int{0, 2}},
+		{name: "no overflow", start: math.MaxInt - 1, sizes: map[int]int{math.MaxInt - 1: 1, math.MaxInt: 5}, want: 6, wantOffsets: []int{math.MaxInt - 1, math.MaxInt}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var offsets []int
+			seq := offsetSeq(tc.start, func(o int) ([]string, int, error) {
+				offsets = append(offsets, o)
+				if len(offsets) > 10 {
+					t.Fatal("more than 10 pages")
+				}
+				if o == tc.errAt && tc.errAt != 0 {
+					return nil, 0, boom
+				}
+				return make([]string, tc.sizes[o]), tc.total, nil
+			})
+			got, err := collect(t, seq)
+			if len(got) != tc.want || !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Errorf("got %d items, %v; want %d, %v", len(got), err, tc.want, tc.wantErr)
+			}
+			if !slices.Equal(offsets, tc.wantOffsets) {
+				t.Errorf("fetched offsets %v, want %v", offsets, tc.wantOffsets)
 			}
 		})
 	}

@@ -166,7 +166,7 @@ func TestListFilterSemantics(t *testing.T) {
 }
 
 // TestListShapeFromTable serves lists whose paging fields have the names
-// a swapped spec gives them, in both styles and unpaginated.
+// a swapped spec gives them, in every style and unpaginated.
 func TestListShapeFromTable(t *testing.T) {
 	ops := []resources.OperationSpec{
 		{ID: "users.list", Method: "GET", Path: "/users", Pagination: resources.PaginationCursor,
@@ -175,9 +175,12 @@ func TestListShapeFromTable(t *testing.T) {
 			List: &resources.ListShape{Items: "items", Cursor: "pageNumber", Next: "pages", Limit: "per_page"}},
 		{ID: "tags.list", Method: "GET", Path: "/tags", Pagination: resources.PaginationNone,
 			List: &resources.ListShape{Items: "entries"}},
+		{ID: "events.list", Method: "GET", Path: "/events", Pagination: resources.PaginationOffset,
+			List: &resources.ListShape{Items: "rows", Cursor: "skip", Next: "count", Limit: "take"}},
+		{ID: "logs.list", Method: "GET", Path: "/logs", Pagination: resources.PaginationOffset},
 	}
 	srv, _ := newServer(t, restorehubtest.WithOperations(ops))
-	for _, p := range []string{"/users", "/groups", "/tags"} {
+	for _, p := range []string{"/users", "/groups", "/tags", "/events", "/logs"} {
 		seedAt(t, srv, p, map[string]any{"n": 1}, map[string]any{"n": 2}, map[string]any{"n": 3})
 	}
 	r := send(t, srv, "GET", "/users?page_size=2", allKey, nil).json(t)
@@ -196,6 +199,21 @@ func TestListShapeFromTable(t *testing.T) {
 		t.Fatalf("page style %v", r)
 	}
 	wantStatus(t, send(t, srv, "GET", "/groups?pageNumber=0", allKey, nil), http.StatusBadRequest)
+
+	r = send(t, srv, "GET", "/events?take=2&skip=2", allKey, nil).json(t)
+	if len(r["rows"].([]any)) != 1 || r["count"] != 3.0 || len(r) != 2 {
+		t.Fatalf("offset style %v", r)
+	}
+	r = send(t, srv, "GET", "/events?skip=9", allKey, nil).json(t)
+	if len(r["rows"].([]any)) != 0 || r["count"] != 3.0 {
+		t.Fatalf("offset past the end %v", r)
+	}
+	wantStatus(t, send(t, srv, "GET", "/events?skip=-1", allKey, nil), http.StatusBadRequest)
+	// Without a ListShape, offset, limit, data and total.
+	r = send(t, srv, "GET", "/logs?limit=1&offset=1", allKey, nil).json(t)
+	if len(r["data"].([]any)) != 1 || r["total"] != 3.0 {
+		t.Fatalf("offset style by default %v", r)
+	}
 
 	r = send(t, srv, "GET", "/tags", allKey, nil).json(t)
 	if len(r["entries"].([]any)) != 3 || len(r) != 1 {

@@ -1,6 +1,7 @@
 package restorehubtest
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -256,6 +257,19 @@ func (s *Server) listLocked(c *call) *reply {
 		if ls.Next != "" {
 			body[ls.Next] = (len(items) + limit - 1) / limit
 		}
+		return jsonReply(http.StatusOK, c.h, body)
+	}
+	if c.rt.op.Pagination == resources.PaginationOffset {
+		from := 0
+		if v := c.query.Get(ls.Cursor); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return badQuery(c.h, ls.Cursor, "expected a non-negative integer")
+			}
+			from = min(n, len(items))
+		}
+		body[ls.Items] = items[from:min(from+limit, len(items))]
+		body[cmp.Or(ls.Next, totalField)] = len(items)
 		return jsonReply(http.StatusOK, c.h, body)
 	}
 	from := 0

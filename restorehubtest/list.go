@@ -16,11 +16,13 @@ const (
 	defaultItems      = "data"
 	defaultCursor     = "cursor"
 	defaultPage       = "page"
+	defaultOffset     = "offset"
 	defaultNext       = "nextCursor"
 	defaultTotalPages = "totalPages"
 	defaultLimit      = "limit"
-	// totalField is the count of all matching items a page-style list
-	// adds next to its page count.
+	// totalField is the count of all matching items a page-style list adds
+	// next to its page count, and an offset-style one sends when its
+	// ListShape names no total field.
 	totalField = "total"
 )
 
@@ -40,6 +42,8 @@ func listShape(op *resources.OperationSpec) resources.ListShape {
 			ls.Cursor, ls.Next, ls.Limit = defaultCursor, defaultNext, defaultLimit
 		case resources.PaginationPage:
 			ls.Cursor, ls.Next, ls.Limit = defaultPage, defaultTotalPages, defaultLimit
+		case resources.PaginationOffset:
+			ls.Cursor, ls.Next, ls.Limit = defaultOffset, totalField, defaultLimit
 		}
 	}
 	return ls

@@ -72,7 +72,7 @@ func looksLikeList(id string) bool {
 
 // paginated reports whether op pages its results.
 func paginated(op *resources.OperationSpec) bool {
-	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage
+	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage || op.Pagination == resources.PaginationOffset
 }
 
 // newRouter classifies every operation of ops.
@@ -182,7 +182,10 @@ func (rt *router) findModels() {
 	}
 	for _, r := range rt.routes {
 		n := len(r.segs)
-		if lit, ok := r.segs[max(n-2, 0)].Literal(); r.kind == kindGet && n >= 2 && ok && strings.EqualFold(lit, "jobs") {
+		if r.kind != kindGet || n < 2 {
+			continue // "/" has no segments at all
+		}
+		if lit, ok := r.segs[n-2].Literal(); ok && strings.EqualFold(lit, "jobs") {
 			rt.jobs = r.normalize(n - 1)
 			return
 		}

@@ -82,3 +82,23 @@ func TestFakeRoutesAsEveryRouter(t *testing.T) {
 		})
 	}
 }
+
+// TestRootPathOperations: a spec whose operations sit at "/" and "/{id}"
+// with models (the noopid feature spec's shape) starts the fake without a
+// panic (looking for a jobs collection indexed the segment before the last
+// of a path that has none) and serves both paths.
+func TestRootPathOperations(t *testing.T) {
+	ops := []resources.OperationSpec{
+		{ID: "root.get", Method: "GET", Path: "/", Model: "Index"},
+		{ID: "root.item", Method: "GET", Path: "/{id}", Model: "Item"},
+	}
+	srv := restorehubtest.NewServer(restorehubtest.WithOperations(ops), restorehubtest.WithKey(allKey, "*"))
+	t.Cleanup(srv.Close)
+	for _, p := range []string{"/", "/it_1"} {
+		srv.Reset()
+		r := send(t, srv, "GET", p, allKey, nil)
+		if reqs := srv.Requests(); r.status == http.StatusMethodNotAllowed || len(reqs) != 1 || reqs[0].OperationID == "" {
+			t.Errorf("GET %s: status %d, recorded %+v", p, r.status, reqs)
+		}
+	}
+}

@@ -68,13 +68,18 @@ func preformatted(para string) bool {
 }
 
 // wrap breaks s at spaces into lines of at most width runes where possible.
+// The first line always holds the first two words: a doc comment starts with
+// the name it documents and the word after it ("LongName is …"), and a name
+// longer than width alone on the first line would read to go doc and linters
+// as a comment that does not start with the name.
 func wrap(s string, width int) []string {
 	var lines []string
 	var cur strings.Builder
-	n := 0
+	n, words := 0, 0
 	for _, w := range strings.Fields(s) {
 		wl := len([]rune(w))
-		if n > 0 && n+1+wl > width {
+		words++
+		if n > 0 && n+1+wl > width && !(len(lines) == 0 && words == 2) {
 			lines = append(lines, cur.String())
 			cur.Reset()
 			n = 0
@@ -112,6 +117,11 @@ func sentence(s string) string {
 func docSentence(name, desc, what string) string {
 	desc = strings.TrimSpace(desc)
 	if desc == "" {
+		return name + " is the " + what + "."
+	}
+	if strings.TrimRight(desc, ".!?:; ") == name {
+		// A description that only repeats the name says nothing; a bare
+		// "Name." would not be a sentence about it.
 		return name + " is the " + what + "."
 	}
 	first, _, _ := strings.Cut(desc, " ")

@@ -30,10 +30,21 @@ func (pl *plan) casesFile(specPath, pkg, resPkg, importPath string) ([]byte, err
 	w.line("func Cases() []Case {")
 	w.line("return []Case{")
 	for _, p := range pl.ops {
-		sm.emitCase(&w, p)
+		w.line("%s(),", caseFunc(p))
 	}
 	w.line("}")
 	w.line("}")
+	// One small function per case rather than one literal of them all:
+	// the compiler's time grows faster than linearly with the size of one
+	// function, and a 242-operation document's single literal took minutes
+	// to build.
+	for _, p := range pl.ops {
+		w.line("")
+		w.line("func %s() Case {", caseFunc(p))
+		w.line("return Case{")
+		sm.emitCase(&w, p)
+		w.line("}")
+	}
 	return finalizeCases(specPath, pkg, resPkg, importPath, w.Bytes())
 }
 
@@ -331,10 +342,9 @@ func queryText(v sample) string {
 	return v.json
 }
 
-// emitCase writes one Case literal.
+// emitCase writes the fields and the closing brace of one Case literal.
 func (sm *sampler) emitCase(w *writer, p *opPlan) {
 	op := p.op
-	w.line("{")
 	w.line("ID: %s, Method: %s, Path: %s,", goQuote(op.id), goQuote(op.method), goQuote(sm.samplePath(p)))
 	if op.scope != "" {
 		w.line("Scope: %s,", goQuote(op.scope))
@@ -411,7 +421,12 @@ func (sm *sampler) emitCase(w *writer, p *opPlan) {
 		w.line("},")
 		w.line("},")
 	}
-	w.line("},")
+	w.line("}")
+}
+
+// caseFunc names the function that returns p's case.
+func caseFunc(p *opPlan) string {
+	return "case" + p.svc.field + p.name
 }
 
 // samplePath fills the path template with the path arguments' samples,

@@ -265,6 +265,8 @@ func iteratorDoc(p *opPlan) string {
 		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
 	case "page":
 		text += " It stops after yielding the first error, at an empty page, and after the last page the response reports."
+	case "offset":
+		text += offsetStops(p, "at")
 	}
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s iterates from there.", p.iter)
@@ -337,9 +339,61 @@ func emitIterator(w *writer, p *opPlan) {
 		w.line("}")
 		w.line("return resp.%s, %s, nil", pg.items.name, total)
 		w.line("})")
+	case "offset":
+		emitOffsetFetch(w, p, "offsetSeq", "[]"+pg.item, "resp."+pg.items.name)
 	}
 	w.line("}")
 	w.line("")
+}
+
+// offsetStops says when an offset iterator stops; at is "at" for the item
+// iterator and "after" for the page iterator.
+func offsetStops(p *opPlan, at string) string {
+	text := fmt.Sprintf(" Each page's %s is the last one's plus the items it held. It stops after yielding the first error, %s an empty page", p.pag.cursor.jsonName, at)
+	if p.pag.next != nil {
+		text += fmt.Sprintf(", and once the offset reaches the response's %s", p.pag.next.jsonName)
+	}
+	return text + "."
+}
+
+// emitOffsetFetch writes the return statement of an offset iterator: seq
+// (offsetSeq or offsetPages) over a fetch that sets the offset, calls the
+// list method and returns what (the items or the whole page) with the
+// page's item count (offsetPages only) and total.
+func emitOffsetFetch(w *writer, p *opPlan, seq, ret, what string) {
+	pg := p.pag
+	_, forward := signature(p, "params")
+	forward = append(forward, "opts...")
+	start := toInt("p."+pg.cursor.name, pg.cursor)
+	total := "0"
+	if pg.next != nil {
+		total = toInt("resp."+pg.next.name, pg.next)
+	}
+	counts := "int, error"
+	zero := "nil, 0, err"
+	result := fmt.Sprintf("%s, %s, nil", what, total)
+	if seq == "offsetPages" {
+		counts = "int, int, error"
+		zero = "nil, 0, 0, err"
+		result = fmt.Sprintf("%s, len(resp.%s), %s, nil", what, pg.items.name, total)
+	}
+	w.line("return %s(%s, func(offset int) (%s, %s) {", seq, start, ret, counts)
+	conv := "offset"
+	if pg.cursor.typ.expr != "int" {
+		conv = pg.cursor.typ.expr + "(offset)"
+	}
+	w.line("q := p")
+	if pg.cursor.pointer {
+		w.line("q.%s = optional(%s)", pg.cursor.name, conv)
+	} else {
+		w.line("q.%s = %s", pg.cursor.name, conv)
+	}
+	w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+	w.line("if err != nil {")
+	w.line("return %s", zero)
+	w.line("}")
+	w.line("return %s", result)
+	w.line("})")
 }
 
 // toInt reads an integer field as an int.
@@ -361,6 +415,8 @@ func pagesDoc(p *opPlan) string {
 		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
 	case "page":
 		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
+	case "offset":
+		text += offsetStops(p, "after")
 	}
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
@@ -436,6 +492,8 @@ func emitPages(w *writer, p *opPlan) {
 		w.line("}")
 		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, total)
 		w.line("})")
+	case "offset":
+		emitOffsetFetch(w, p, "offsetPages", pageType, "resp")
 	}
 	w.line("}")
 	w.line("")

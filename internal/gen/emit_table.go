@@ -74,6 +74,8 @@ func paginationConst(style string) string {
 		return "PaginationCursor"
 	case "page":
 		return "PaginationPage"
+	case "offset":
+		return "PaginationOffset"
 	}
 	return "PaginationNone"
 }

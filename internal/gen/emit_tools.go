@@ -78,7 +78,10 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 			w.line("inferred: true,")
 		}
 		w.line("description: %s,", goQuote(toolDescription(p)))
-		schema := toolSchema(args)
+		schema, err := budgetedToolSchema(args)
+		if err != nil {
+			return nil, fmt.Errorf("tool %s: %w", toolName(op.id), err)
+		}
 		if err := checkToolSchema(schema); err != nil {
 			return nil, fmt.Errorf("tool %s: its input schema would not compile: %w", toolName(op.id), err)
 		}

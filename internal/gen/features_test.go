@@ -338,18 +338,30 @@ var featureCases = []featureCase{
 				"return pageSeq(p.Page, func(page int) ([]string, int, error) { q := p q.Page = page",
 				"return resp.Things, 0, nil",
 			},
+			"events_gen.go": {
+				"func (s *EventsService) All(ctx context.Context, params *EventsListParams, opts ...RequestOption) iter.Seq2[User, error]",
+				"return offsetSeq(valueOf(p.Offset), func(offset int) ([]User, int, error) { q := p q.Offset = optional(offset)",
+				"return resp.Data, resp.Total, nil",
+				"func (s *EventsService) PagesLogs(ctx context.Context, params *EventsListLogsParams, opts ...RequestOption) iter.Seq2[*EventsListLogsResponse, error]",
+				"return offsetPages(int(valueOf(p.Skip)), func(offset int) (*EventsListLogsResponse, int, int, error) { q := p q.Skip = optional(int32(offset))",
+				"return resp, len(resp.Entries), 0, nil",
+				"Each page's offset is the last one's plus the items it held. It stops after yielding the first error, at an empty page, and once the offset reaches the response's total.",
+			},
 			"operations_gen.go": {
 				`opUsersList: { ID: "users.list", Method: "GET", Path: "/users", Idempotent: true, Pagination: PaginationCursor, List: &ListShape{ Items: "data", Cursor: "cursor", Next: "nextCursor", Limit: "limit", }, Model: "User", }`,
 				`opGroupsList: { ID: "groups.list", Method: "GET", Path: "/groups", Idempotent: true, Pagination: PaginationPage, List: &ListShape{ Items: "data", Cursor: "page", Next: "totalPages", Limit: "limit", }, }`,
 				`opGroupsListMembers: { ID: "groups.listMembers", Method: "GET", Path: "/groups/{groupId}/members", Idempotent: true, Pagination: PaginationCursor, List: &ListShape{ Items: "results", Cursor: "after", Next: "next_after", },`,
+				`opEventsList: { ID: "events.list", Method: "GET", Path: "/events", Idempotent: true, Pagination: PaginationOffset, List: &ListShape{ Items: "data", Cursor: "offset", Next: "total", Limit: "limit",`,
+				`opEventsListNoBody: { ID: "events.listNoBody", Method: "GET", Path: "/no-body-offset", Idempotent: true, Pagination: PaginationNone,`,
 				`opDetectedListWrong: { ID: "detected.listWrong", Method: "GET", Path: "/declared-but-wrong", Idempotent: true, Pagination: PaginationNone, }`,
 				`opDetectedListNone: { ID: "detected.listNone", Method: "GET", Path: "/none", Idempotent: true, Pagination: PaginationNone, List: &ListShape{ Items: "data", Filters: []QueryParam{ {Name: "cursor", Type: "string"}, }, },`,
 			},
 		},
-		absent: map[string][]string{"detected_gen.go": {"AllWrong", "AllNone", "AllOdd"}},
+		absent: map[string][]string{"detected_gen.go": {"AllWrong", "AllNone", "AllOdd"}, "events_gen.go": {"AllNoBody"}},
 		warnings: []string{
-			`x-pagination style "offset" is not one of none, cursor, page`,
+			`x-pagination style "keyset" is not one of none, cursor, page, offset`,
 			`detected.listWrong: x-pagination "cursor" but the response is not an object`,
+			`events.listNoBody: x-pagination "offset" but it has no JSON response`,
 		},
 	},
 	{
@@ -441,7 +453,7 @@ func runtimeFiles(t *testing.T) map[string][]byte {
 // runtimeUse keeps staticcheck from reporting the runtime helpers a small
 // generated package does not happen to use.
 const runtimeUse = `
-var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
+var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], offsetSeq[int], offsetPages[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
 `
 
 // scopesStub declares what the root package gives scopes.go: the Scope

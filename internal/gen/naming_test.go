@@ -3,6 +3,7 @@ package main
 import (
 	"go/token"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -116,6 +117,10 @@ func TestDocSentence(t *testing.T) {
 		{"Limit", "Page size.", `Limit is the "limit" field: Page size.`},
 		{"Name", "", `Name is the "limit" field.`},
 		{"URL", "URL of the thing.", `URL of the thing.`},
+		// A description that is only the name is no description.
+		{"Name", "Name", `Name is the "limit" field.`},
+		{"Name", "Name.", `Name is the "limit" field.`},
+		{"Name", " Name: ", `Name is the "limit" field.`},
 	} {
 		if got := docSentence(tc.name, tc.desc, `"limit" field`); got != tc.want {
 			t.Errorf("docSentence(%q, %q) = %q, want %q", tc.name, tc.desc, got, tc.want)
@@ -134,6 +139,26 @@ func TestCommentLines(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("commentLines = %q, want %q", got, want)
+	}
+}
+
+// TestWrapLongName: a name longer than the comment width keeps the next
+// word on its line, so that the comment still starts "Name is"; later long
+// words still get lines of their own.
+func TestWrapLongName(t *testing.T) {
+	long := strings.Repeat("Incident", 12)
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{long + " is the thing.", []string{long + " is", "the thing."}},
+		{long, []string{long}},
+		{"A " + long + " b", []string{"A " + long, "b"}},
+		{"short words then " + long + " tail", []string{"short words then", long, "tail"}},
+	} {
+		if got := wrap(tc.in, commentWidth); !slices.Equal(got, tc.want) {
+			t.Errorf("wrap(%.20q…) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

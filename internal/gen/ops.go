@@ -36,7 +36,7 @@ type operation struct {
 	existenceDocumented  bool
 	deprecated           bool
 
-	pagination    string  // declared style: "", "none", "cursor", "page"
+	pagination    string  // declared style: "", "none", "cursor", "page", "offset"
 	paginationCfg *object // x-pagination when it is an object
 	pace          *pace
 	rateText      string
@@ -184,9 +184,9 @@ func (d *document) readPagination(op *operation) {
 		op.pagination = strings.ToLower(t.Str("style"))
 	}
 	switch op.pagination {
-	case "none", "cursor", "page":
+	case "none", "cursor", "page", "offset":
 	default:
-		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, cursor, page; treated as none", op.method, op.path, op.pagination))
+		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, cursor, page, offset; treated as none", op.method, op.path, op.pagination))
 		op.pagination = "none"
 	}
 }

@@ -10,13 +10,13 @@ import (
 // package declare; generated names never take them. The generator also
 // reserves whatever the non-generated files of the output directory declare.
 var runtimeNames = []string{
-	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage", "QueryParam", "ListShape",
+	"OperationSpec", "Pace", "Pagination", "PaginationNone", "PaginationCursor", "PaginationPage", "PaginationOffset", "QueryParam", "ListShape",
 	"Backend", "Operations", "LookupOperation", "Services", "NewServices", "Ptr",
 	"RequestOption", "RequestConfig", "NewRequestConfig", "WithHeader", "WithCallMaxWait",
 	"Scope", "Tier", "TierUnknown", "TierRead", "TierWrite", "TierDestructive", "DocumentedScopes",
 	"scopeInfo", "scopeTiers", "scopeTable", "scopeWildcard",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
-	"cursorPages", "pagePages",
+	"cursorPages", "pagePages", "offsetSeq", "offsetPages",
 }
 
 // localNames are the identifiers generated method bodies use; parameters
@@ -64,11 +64,11 @@ type arg struct {
 
 // pagePlan says how an iterator walks a list operation.
 type pagePlan struct {
-	style  string // "cursor" or "page"
+	style  string // "cursor", "page" or "offset"
 	items  *field // the response's slice of items
 	item   string // the item type expression
-	cursor *field // the query field set per page: cursor or page number
-	next   *field // cursor: the next cursor; page: the page count (may be nil)
+	cursor *field // the query field set per page: cursor, page number or offset
+	next   *field // cursor: the next cursor; page: the page count; offset: the total (may be nil)
 }
 
 // plan is the whole generated API.
@@ -322,7 +322,7 @@ func fieldByJSON(d *typeDecl, names ...string) *field {
 func (pl *plan) planPagination(p *opPlan) {
 	op := p.op
 	style := op.pagination
-	if style == "none" || (style == "" && op.method != "GET") || p.resp == nil {
+	if style == "none" || (style == "" && op.method != "GET") {
 		return
 	}
 	cfg := op.paginationCfg
@@ -331,6 +331,10 @@ func (pl *plan) planPagination(p *opPlan) {
 			pl.doc.warn(fmt.Sprintf("%s: x-pagination %q but %s; no iterator generated", op.id, style, why))
 		}
 		op.pagination = "none"
+	}
+	if p.resp == nil {
+		fail("it has no JSON response")
+		return
 	}
 	resp := valueStruct(*p.resp)
 	if resp == nil {
@@ -357,12 +361,16 @@ func (pl *plan) planPagination(p *opPlan) {
 	next := fieldByJSON(resp, cfg.Str("nextCursor"), "nextCursor", "next_cursor", "nextPageToken", "next_page_token", "cursor", "next")
 	page := fieldByJSON(p.params, cfg.Str("pageParam"), "page", "pageNumber", "page_number")
 	total := fieldByJSON(resp, cfg.Str("totalPages"), "totalPages", "total_pages", "pageCount", "page_count", "pages")
+	offset := fieldByJSON(p.params, cfg.Str("offsetParam"), "offset", "skip")
+	count := fieldByJSON(resp, cfg.Str("total"), "total", "totalCount", "total_count", "total_results", "totalResults")
 	if style == "" {
 		switch {
 		case cursor != nil && next != nil:
 			style = "cursor"
 		case page != nil:
 			style = "page"
+		case offset != nil && offset.typ.underlying().kind == kInt:
+			style = "offset"
 		default:
 			return
 		}
@@ -382,6 +390,15 @@ func (pl *plan) planPagination(p *opPlan) {
 			return
 		}
 		pp.cursor, pp.next = page, total
+	case "offset":
+		if offset == nil || offset.typ.underlying().kind != kInt {
+			fail("it lacks an integer offset query parameter")
+			return
+		}
+		if count != nil && count.typ.underlying().kind != kInt {
+			count = nil
+		}
+		pp.cursor, pp.next = offset, count
 	}
 	p.pag = pp
 }

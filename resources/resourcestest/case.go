@@ -41,14 +41,15 @@ type Case struct {
 // Pages describes the iterator of a list operation: how it pages, and a
 // call that walks it with the same arguments as Case.Call.
 type Pages struct {
-	// Style is "cursor" or "page".
+	// Style is "cursor", "page" or "offset".
 	Style string
 	// Param is the query parameter that carries the cursor or page number.
 	Param string
 	// Items is the response field that holds the page's items.
 	Items string
-	// Next is the response field that holds the next cursor (cursor style)
-	// or the number of pages (page style; "" when the response has none).
+	// Next is the response field that holds the next cursor (cursor style),
+	// the number of pages (page style) or of items (offset style); "" when
+	// the response has none.
 	Next string
 	// All walks the iterator to its end and returns how many items it
 	// yielded, and the error that ended it, if any.

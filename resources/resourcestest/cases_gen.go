@@ -13,1110 +13,1450 @@ import (
 // of resources.Operations. Each call returns fresh values.
 func Cases() []Case {
 	return []Case{
-		{
-			ID: "meta.getOpenAPISpec", Method: "GET", Path: "/openapi.json",
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Meta.GetOpenAPISpec(ctx) },
-			Response: `{"key":"sample"}`,
-			Want:     resources.OpenAPIDocument{"key": "sample"},
+		caseMetaGetOpenAPISpec(),
+		caseMetaGetDataModelSchema(),
+		caseAccountGet(),
+		caseAccountUpdate(),
+		caseAccountDelete(),
+		caseAccountLink(),
+		caseAdsList(),
+		caseAdsCreate(),
+		caseAdsGet(),
+		caseAdsUpdate(),
+		caseAdsDelete(),
+		caseAlertsList(),
+		caseAlertsCreate(),
+		caseAlertsGet(),
+		caseAlertsUpdate(),
+		caseAlertsDelete(),
+		caseAnalyticsGet(),
+		caseAPIKeysList(),
+		caseAPIKeysCreate(),
+		caseAPIKeysGet(),
+		caseAPIKeysUpdate(),
+		caseAPIKeysDelete(),
+		caseAuditListEvents(),
+		caseBackupsList(),
+		caseBackupsCreate(),
+		caseBackupsGet(),
+		caseBackupsDelete(),
+		caseBackupsRestore(),
+		caseBillingGet(),
+		caseBillingUpdate(),
+		caseBlacklistListEntries(),
+		caseBlacklistCreateEntry(),
+		caseBlacklistDeleteEntry(),
+		caseBotsList(),
+		caseBotsCreate(),
+		caseBotsGet(),
+		caseBotsUpdate(),
+		caseBotsDelete(),
+		caseDiscordListGuilds(),
+		caseDomainsList(),
+		caseDomainsCreate(),
+		caseDomainsGet(),
+		caseDomainsDelete(),
+		caseFirewallGet(),
+		caseFirewallUpdate(),
+		caseMarketplaceListListings(),
+		caseMarketplaceCreateListing(),
+		caseMarketplaceGetListing(),
+		caseMarketplaceUpdateListing(),
+		caseMarketplaceCreatePayout(),
+		caseMembersList(),
+		caseMembersGet(),
+		caseMembersUpdate(),
+		caseMembersMassVerify(),
+		caseMembersMassDM(),
+		caseMembersPull(),
+		casePanelsList(),
+		casePanelsCreate(),
+		casePanelsGet(),
+		casePanelsUpdate(),
+		casePanelsDelete(),
+		caseReferralsList(),
+		caseServersList(),
+		caseServersCreate(),
+		caseServersGet(),
+		caseServersUpdate(),
+		caseServersDelete(),
+		caseTeamsList(),
+		caseTeamsCreate(),
+		caseTeamsGet(),
+		caseTeamsUpdate(),
+		caseTeamsDelete(),
+		caseTemplatesList(),
+		caseTemplatesCreate(),
+		caseTemplatesGet(),
+		caseTemplatesUpdate(),
+		caseTemplatesApply(),
+		caseUploadCreate(),
+		caseVerifyPageGet(),
+		caseVerifyPageUpdate(),
+		caseWhitelistListEntries(),
+		caseWhitelistCreateEntry(),
+		caseWhitelistDeleteEntry(),
+		caseWidgetGet(),
+		caseWidgetUpdate(),
+	}
+}
+
+func caseMetaGetOpenAPISpec() Case {
+	return Case{
+		ID: "meta.getOpenAPISpec", Method: "GET", Path: "/openapi.json",
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Meta.GetOpenAPISpec(ctx) },
+		Response: `{"key":"sample"}`,
+		Want:     resources.OpenAPIDocument{"key": "sample"},
+	}
+}
+
+func caseMetaGetDataModelSchema() Case {
+	return Case{
+		ID: "meta.getDataModelSchema", Method: "GET", Path: "/public/schema.json",
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Meta.GetDataModelSchema(ctx) },
+		Response: `{"key":"sample"}`,
+		Want:     resources.DataModelDocument{"key": "sample"},
+	}
+}
+
+func caseAccountGet() Case {
+	return Case{
+		ID: "account.get", Method: "GET", Path: "/account",
+		Scope:    "account:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Account.Get(ctx) },
+		Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAccountUpdate() Case {
+	return Case{
+		ID: "account.update", Method: "PATCH", Path: "/account",
+		Scope:  "account:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"username":"sample","email":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Account.Update(ctx, &resources.AccountUpdate{Username: ptr("sample"), Email: ptr("sample")})
 		},
-		{
-			ID: "meta.getDataModelSchema", Method: "GET", Path: "/public/schema.json",
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Meta.GetDataModelSchema(ctx) },
-			Response: `{"key":"sample"}`,
-			Want:     resources.DataModelDocument{"key": "sample"},
+		Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAccountDelete() Case {
+	return Case{
+		ID: "account.delete", Method: "DELETE", Path: "/account",
+		Scope:  "account:delete",
+		Tier:   resources.TierDestructive,
+		Status: 204,
+		Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Account.Delete(ctx) },
+	}
+}
+
+func caseAccountLink() Case {
+	return Case{
+		ID: "account.link", Method: "POST", Path: "/account/link",
+		Scope:  "account:link",
+		Tier:   resources.TierWrite,
+		Body:   `{"provider":"sample","code":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Account.Link(ctx, &resources.AccountLinkRequest{Provider: "sample", Code: ptr("sample")})
 		},
-		{
-			ID: "account.get", Method: "GET", Path: "/account",
-			Scope:    "account:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Account.Get(ctx) },
-			Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAdsList() Case {
+	return Case{
+		ID: "ads.list", Method: "GET", Path: "/ads",
+		Scope:  "ads:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Ads.List(ctx, &resources.AdsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "account.update", Method: "PATCH", Path: "/account",
-			Scope:  "account:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"username":"sample","email":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Account.Update(ctx, &resources.AccountUpdate{Username: ptr("sample"), Email: ptr("sample")})
-			},
-			Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
-		},
-		{
-			ID: "account.delete", Method: "DELETE", Path: "/account",
-			Scope:  "account:delete",
-			Tier:   resources.TierDestructive,
-			Status: 204,
-			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Account.Delete(ctx) },
-		},
-		{
-			ID: "account.link", Method: "POST", Path: "/account/link",
-			Scope:  "account:link",
-			Tier:   resources.TierWrite,
-			Body:   `{"provider":"sample","code":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Account.Link(ctx, &resources.AccountLinkRequest{Provider: "sample", Code: ptr("sample")})
-			},
-			Response: `{"id":"sample","username":"sample","email":"sample","plan":"sample","discordId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Account{ID: "sample", Username: ptr("sample"), Email: ptr("sample"), Plan: "sample", DiscordID: ptr("sample"), CreatedAt: ptr(t0)},
-		},
-		{
-			ID: "ads.list", Method: "GET", Path: "/ads",
-			Scope:  "ads:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Ads.List(ctx, &resources.AdsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.AdPage{Data: []resources.Ad{{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Ads.All(ctx, &resources.AdsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.AdPage{Data: []resources.Ad{{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Ads.All(ctx, &resources.AdsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "ads.create", Method: "POST", Path: "/ads",
-			Scope:  "ads:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"title":"sample","url":"sample","active":true}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Ads.Create(ctx, &resources.AdCreate{Title: "sample", URL: ptr("sample"), Active: ptr(true)})
-			},
-			Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAdsCreate() Case {
+	return Case{
+		ID: "ads.create", Method: "POST", Path: "/ads",
+		Scope:  "ads:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"title":"sample","url":"sample","active":true}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Ads.Create(ctx, &resources.AdCreate{Title: "sample", URL: ptr("sample"), Active: ptr(true)})
 		},
-		{
-			ID: "ads.get", Method: "GET", Path: "/ads/sample",
-			Scope:    "ads:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Ads.Get(ctx, "sample") },
-			Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAdsGet() Case {
+	return Case{
+		ID: "ads.get", Method: "GET", Path: "/ads/sample",
+		Scope:    "ads:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Ads.Get(ctx, "sample") },
+		Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAdsUpdate() Case {
+	return Case{
+		ID: "ads.update", Method: "PATCH", Path: "/ads/sample",
+		Scope:  "ads:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"title":"sample","url":"sample","active":true}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Ads.Update(ctx, "sample", &resources.AdUpdate{Title: ptr("sample"), URL: ptr("sample"), Active: ptr(true)})
 		},
-		{
-			ID: "ads.update", Method: "PATCH", Path: "/ads/sample",
-			Scope:  "ads:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"title":"sample","url":"sample","active":true}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Ads.Update(ctx, "sample", &resources.AdUpdate{Title: ptr("sample"), URL: ptr("sample"), Active: ptr(true)})
-			},
-			Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","title":"sample","url":"sample","active":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Ad{ID: "sample", Title: "sample", URL: ptr("sample"), Active: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAdsDelete() Case {
+	return Case{
+		ID: "ads.delete", Method: "DELETE", Path: "/ads/sample",
+		Scope:  "ads:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Ads.Delete(ctx, "sample") },
+	}
+}
+
+func caseAlertsList() Case {
+	return Case{
+		ID: "alerts.list", Method: "GET", Path: "/alerts",
+		Scope:  "alerts:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Alerts.List(ctx, &resources.AlertsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "ads.delete", Method: "DELETE", Path: "/ads/sample",
-			Scope:  "ads:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Ads.Delete(ctx, "sample") },
-		},
-		{
-			ID: "alerts.list", Method: "GET", Path: "/alerts",
-			Scope:  "alerts:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Alerts.List(ctx, &resources.AlertsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.AlertPage{Data: []resources.Alert{{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Alerts.All(ctx, &resources.AlertsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.AlertPage{Data: []resources.Alert{{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Alerts.All(ctx, &resources.AlertsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "alerts.create", Method: "POST", Path: "/alerts",
-			Scope:  "alerts:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"type":"sample","message":"sample","serverId":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Alerts.Create(ctx, &resources.AlertCreate{Type: "sample", Message: ptr("sample"), ServerID: ptr("sample")})
-			},
-			Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAlertsCreate() Case {
+	return Case{
+		ID: "alerts.create", Method: "POST", Path: "/alerts",
+		Scope:  "alerts:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"type":"sample","message":"sample","serverId":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Alerts.Create(ctx, &resources.AlertCreate{Type: "sample", Message: ptr("sample"), ServerID: ptr("sample")})
 		},
-		{
-			ID: "alerts.get", Method: "GET", Path: "/alerts/sample",
-			Scope:    "alerts:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Alerts.Get(ctx, "sample") },
-			Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAlertsGet() Case {
+	return Case{
+		ID: "alerts.get", Method: "GET", Path: "/alerts/sample",
+		Scope:    "alerts:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Alerts.Get(ctx, "sample") },
+		Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAlertsUpdate() Case {
+	return Case{
+		ID: "alerts.update", Method: "PATCH", Path: "/alerts/sample",
+		Scope:  "alerts:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"message":"sample","read":true}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Alerts.Update(ctx, "sample", &resources.AlertUpdate{Message: ptr("sample"), Read: ptr(true)})
 		},
-		{
-			ID: "alerts.update", Method: "PATCH", Path: "/alerts/sample",
-			Scope:  "alerts:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"message":"sample","read":true}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Alerts.Update(ctx, "sample", &resources.AlertUpdate{Message: ptr("sample"), Read: ptr(true)})
-			},
-			Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","message":"sample","read":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Alert{ID: "sample", Type: ptr("sample"), Message: ptr("sample"), Read: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseAlertsDelete() Case {
+	return Case{
+		ID: "alerts.delete", Method: "DELETE", Path: "/alerts/sample",
+		Scope:  "alerts:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Alerts.Delete(ctx, "sample")
 		},
-		{
-			ID: "alerts.delete", Method: "DELETE", Path: "/alerts/sample",
-			Scope:  "alerts:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Alerts.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseAnalyticsGet() Case {
+	return Case{
+		ID: "analytics.get", Method: "GET", Path: "/analytics",
+		Scope:    "analytics:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Analytics.Get(ctx) },
+		Response: `{"servers":1,"members":1,"verifications":1,"pulls":1,"backups":1,"updatedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Analytics{Servers: ptr[int64](1), Members: ptr[int64](1), Verifications: ptr[int64](1), Pulls: ptr[int64](1), Backups: ptr[int64](1), UpdatedAt: ptr(t0)},
+	}
+}
+
+func caseAPIKeysList() Case {
+	return Case{
+		ID: "api-keys.list", Method: "GET", Path: "/api-keys",
+		Scope:  "api-keys:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.APIKeys.List(ctx, &resources.APIKeysListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "analytics.get", Method: "GET", Path: "/analytics",
-			Scope:    "analytics:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Analytics.Get(ctx) },
-			Response: `{"servers":1,"members":1,"verifications":1,"pulls":1,"backups":1,"updatedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Analytics{Servers: ptr[int64](1), Members: ptr[int64](1), Verifications: ptr[int64](1), Pulls: ptr[int64](1), Backups: ptr[int64](1), UpdatedAt: ptr(t0)},
-		},
-		{
-			ID: "api-keys.list", Method: "GET", Path: "/api-keys",
-			Scope:  "api-keys:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.APIKeys.List(ctx, &resources.APIKeysListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.APIKeyPage{Data: []resources.APIKey{{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.APIKeys.All(ctx, &resources.APIKeysListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.APIKeyPage{Data: []resources.APIKey{{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.APIKeys.All(ctx, &resources.APIKeysListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "api-keys.create", Method: "POST", Path: "/api-keys",
-			Scope:  "api-keys:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","scopes":["sample"]}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.APIKeys.Create(ctx, &resources.APIKeyCreate{Name: "sample", Scopes: []resources.Scope{"sample"}})
-			},
-			Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z","key":"sample"}`,
-			Want:     &resources.APIKeyWithSecret{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0), Key: "sample"},
+	}
+}
+
+func caseAPIKeysCreate() Case {
+	return Case{
+		ID: "api-keys.create", Method: "POST", Path: "/api-keys",
+		Scope:  "api-keys:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","scopes":["sample"]}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.APIKeys.Create(ctx, &resources.APIKeyCreate{Name: "sample", Scopes: []resources.Scope{"sample"}})
 		},
-		{
-			ID: "api-keys.get", Method: "GET", Path: "/api-keys/sample",
-			Scope:    "api-keys:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.APIKeys.Get(ctx, "sample") },
-			Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.APIKey{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z","key":"sample"}`,
+		Want:     &resources.APIKeyWithSecret{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0), Key: "sample"},
+	}
+}
+
+func caseAPIKeysGet() Case {
+	return Case{
+		ID: "api-keys.get", Method: "GET", Path: "/api-keys/sample",
+		Scope:    "api-keys:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.APIKeys.Get(ctx, "sample") },
+		Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.APIKey{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)},
+	}
+}
+
+func caseAPIKeysUpdate() Case {
+	return Case{
+		ID: "api-keys.update", Method: "PATCH", Path: "/api-keys/sample",
+		Scope:  "api-keys:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","scopes":["sample"]}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.APIKeys.Update(ctx, "sample", &resources.APIKeyUpdate{Name: ptr("sample"), Scopes: []resources.Scope{"sample"}})
 		},
-		{
-			ID: "api-keys.update", Method: "PATCH", Path: "/api-keys/sample",
-			Scope:  "api-keys:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","scopes":["sample"]}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.APIKeys.Update(ctx, "sample", &resources.APIKeyUpdate{Name: ptr("sample"), Scopes: []resources.Scope{"sample"}})
-			},
-			Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.APIKey{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","prefix":"sample","scopes":["sample"],"createdAt":"2026-01-02T03:04:05Z","lastUsedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.APIKey{ID: "sample", Name: "sample", Prefix: ptr("sample"), Scopes: []resources.Scope{"sample"}, CreatedAt: ptr(t0), LastUsedAt: ptr(t0)},
+	}
+}
+
+func caseAPIKeysDelete() Case {
+	return Case{
+		ID: "api-keys.delete", Method: "DELETE", Path: "/api-keys/sample",
+		Scope:  "api-keys:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.APIKeys.Delete(ctx, "sample")
 		},
-		{
-			ID: "api-keys.delete", Method: "DELETE", Path: "/api-keys/sample",
-			Scope:  "api-keys:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.APIKeys.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseAuditListEvents() Case {
+	return Case{
+		ID: "audit.listEvents", Method: "GET", Path: "/audit",
+		Scope:  "audit:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"action": {"sample"}, "limit": {"1"}, "page": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Audit.ListEvents(ctx, &resources.AuditListEventsParams{Action: ptr("sample"), Page: ptr(1), Limit: ptr(1)})
 		},
-		{
-			ID: "audit.listEvents", Method: "GET", Path: "/audit",
-			Scope:  "audit:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"action": {"sample"}, "limit": {"1"}, "page": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Audit.ListEvents(ctx, &resources.AuditListEventsParams{Action: ptr("sample"), Page: ptr(1), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","action":"sample","actorId":"sample","targetId":"sample","metadata":{"key":"sample"},"createdAt":"2026-01-02T03:04:05Z"}],"total":1,"totalPages":1}`,
-			Want:     &resources.AuditEventPage{Data: []resources.AuditEvent{{ID: "sample", Action: "sample", ActorID: ptr("sample"), TargetID: ptr("sample"), Metadata: map[string]any{"key": "sample"}, CreatedAt: t0}}, Total: ptr(1), TotalPages: ptr(1)},
-			Pages: &Pages{Style: "page", Param: "page", Items: "data", Next: "totalPages",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Audit.AllEvents(ctx, &resources.AuditListEventsParams{Action: ptr("sample"), Page: ptr(1), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","action":"sample","actorId":"sample","targetId":"sample","metadata":{"key":"sample"},"createdAt":"2026-01-02T03:04:05Z"}],"total":1,"totalPages":1}`,
+		Want:     &resources.AuditEventPage{Data: []resources.AuditEvent{{ID: "sample", Action: "sample", ActorID: ptr("sample"), TargetID: ptr("sample"), Metadata: map[string]any{"key": "sample"}, CreatedAt: t0}}, Total: ptr(1), TotalPages: ptr(1)},
+		Pages: &Pages{Style: "page", Param: "page", Items: "data", Next: "totalPages",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Audit.AllEvents(ctx, &resources.AuditListEventsParams{Action: ptr("sample"), Page: ptr(1), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "backups.list", Method: "GET", Path: "/backups",
-			Scope:  "backups:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Backups.List(ctx, &resources.BackupsListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.BackupPage{Data: []resources.Backup{{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Backups.All(ctx, &resources.BackupsListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+	}
+}
+
+func caseBackupsList() Case {
+	return Case{
+		ID: "backups.list", Method: "GET", Path: "/backups",
+		Scope:  "backups:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Backups.List(ctx, &resources.BackupsListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)})
+		},
+		Response: `{"data":[{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.BackupPage{Data: []resources.Backup{{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Backups.All(ctx, &resources.BackupsListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "backups.create", Method: "POST", Path: "/backups",
-			Scope:  "backups:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"serverId":"sample","name":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Backups.Create(ctx, &resources.BackupCreate{ServerID: "sample", Name: ptr("sample")})
-			},
-			Response: `{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Backup{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)},
+	}
+}
+
+func caseBackupsCreate() Case {
+	return Case{
+		ID: "backups.create", Method: "POST", Path: "/backups",
+		Scope:  "backups:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"serverId":"sample","name":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Backups.Create(ctx, &resources.BackupCreate{ServerID: "sample", Name: ptr("sample")})
 		},
-		{
-			ID: "backups.get", Method: "GET", Path: "/backups/sample",
-			Scope:    "backups:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Backups.Get(ctx, "sample") },
-			Response: `{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Backup{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)},
+		Response: `{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Backup{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)},
+	}
+}
+
+func caseBackupsGet() Case {
+	return Case{
+		ID: "backups.get", Method: "GET", Path: "/backups/sample",
+		Scope:    "backups:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Backups.Get(ctx, "sample") },
+		Response: `{"id":"sample","serverId":"sample","name":"sample","status":"pending","sizeBytes":1,"createdAt":"2026-01-02T03:04:05Z","completedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Backup{ID: "sample", ServerID: "sample", Name: ptr("sample"), Status: resources.BackupStatusPending, SizeBytes: ptr[int64](1), CreatedAt: t0, CompletedAt: ptr(t0)},
+	}
+}
+
+func caseBackupsDelete() Case {
+	return Case{
+		ID: "backups.delete", Method: "DELETE", Path: "/backups/sample",
+		Scope:  "backups:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Backups.Delete(ctx, "sample")
 		},
-		{
-			ID: "backups.delete", Method: "DELETE", Path: "/backups/sample",
-			Scope:  "backups:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Backups.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseBackupsRestore() Case {
+	return Case{
+		ID: "backups.restore", Method: "POST", Path: "/backups/sample/restore",
+		Scope:  "backups:restore",
+		Tier:   resources.TierDestructive,
+		Body:   `{"targetServerId":"sample","roles":true,"channels":true,"settings":true}`,
+		Status: 202,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Backups.Restore(ctx, "sample", &resources.BackupRestore{TargetServerID: "sample", Roles: ptr(true), Channels: ptr(true), Settings: ptr(true)})
 		},
-		{
-			ID: "backups.restore", Method: "POST", Path: "/backups/sample/restore",
-			Scope:  "backups:restore",
-			Tier:   resources.TierDestructive,
-			Body:   `{"targetServerId":"sample","roles":true,"channels":true,"settings":true}`,
-			Status: 202,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Backups.Restore(ctx, "sample", &resources.BackupRestore{TargetServerID: "sample", Roles: ptr(true), Channels: ptr(true), Settings: ptr(true)})
-			},
-			Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+	}
+}
+
+func caseBillingGet() Case {
+	return Case{
+		ID: "billing.get", Method: "GET", Path: "/billing",
+		Scope:    "billing:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Billing.Get(ctx) },
+		Response: `{"plan":"sample","status":"sample","renewsAt":"2026-01-02T03:04:05Z","cancelAtPeriodEnd":true}`,
+		Want:     &resources.Billing{Plan: "sample", Status: ptr("sample"), RenewsAt: ptr(t0), CancelAtPeriodEnd: ptr(true)},
+	}
+}
+
+func caseBillingUpdate() Case {
+	return Case{
+		ID: "billing.update", Method: "PATCH", Path: "/billing",
+		Scope:  "billing:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"plan":"sample","cancelAtPeriodEnd":true}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Billing.Update(ctx, &resources.BillingUpdate{Plan: ptr[resources.Plan]("sample"), CancelAtPeriodEnd: ptr(true)})
 		},
-		{
-			ID: "billing.get", Method: "GET", Path: "/billing",
-			Scope:    "billing:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Billing.Get(ctx) },
-			Response: `{"plan":"sample","status":"sample","renewsAt":"2026-01-02T03:04:05Z","cancelAtPeriodEnd":true}`,
-			Want:     &resources.Billing{Plan: "sample", Status: ptr("sample"), RenewsAt: ptr(t0), CancelAtPeriodEnd: ptr(true)},
+		Response: `{"plan":"sample","status":"sample","renewsAt":"2026-01-02T03:04:05Z","cancelAtPeriodEnd":true}`,
+		Want:     &resources.Billing{Plan: "sample", Status: ptr("sample"), RenewsAt: ptr(t0), CancelAtPeriodEnd: ptr(true)},
+	}
+}
+
+func caseBlacklistListEntries() Case {
+	return Case{
+		ID: "blacklist.listEntries", Method: "GET", Path: "/blacklist",
+		Scope:  "blacklist:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Blacklist.ListEntries(ctx, &resources.BlacklistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "billing.update", Method: "PATCH", Path: "/billing",
-			Scope:  "billing:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"plan":"sample","cancelAtPeriodEnd":true}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Billing.Update(ctx, &resources.BillingUpdate{Plan: ptr[resources.Plan]("sample"), CancelAtPeriodEnd: ptr(true)})
-			},
-			Response: `{"plan":"sample","status":"sample","renewsAt":"2026-01-02T03:04:05Z","cancelAtPeriodEnd":true}`,
-			Want:     &resources.Billing{Plan: "sample", Status: ptr("sample"), RenewsAt: ptr(t0), CancelAtPeriodEnd: ptr(true)},
-		},
-		{
-			ID: "blacklist.listEntries", Method: "GET", Path: "/blacklist",
-			Scope:  "blacklist:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Blacklist.ListEntries(ctx, &resources.BlacklistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.ListEntryPage{Data: []resources.ListEntry{{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Blacklist.AllEntries(ctx, &resources.BlacklistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.ListEntryPage{Data: []resources.ListEntry{{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Blacklist.AllEntries(ctx, &resources.BlacklistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "blacklist.createEntry", Method: "POST", Path: "/blacklist",
-			Scope:  "blacklist:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"userId":"sample","reason":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Blacklist.CreateEntry(ctx, &resources.ListEntryCreate{UserID: "sample", Reason: ptr("sample")})
-			},
-			Response: `{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.ListEntry{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBlacklistCreateEntry() Case {
+	return Case{
+		ID: "blacklist.createEntry", Method: "POST", Path: "/blacklist",
+		Scope:  "blacklist:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"userId":"sample","reason":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Blacklist.CreateEntry(ctx, &resources.ListEntryCreate{UserID: "sample", Reason: ptr("sample")})
 		},
-		{
-			ID: "blacklist.deleteEntry", Method: "DELETE", Path: "/blacklist/sample",
-			Scope:  "blacklist:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Blacklist.DeleteEntry(ctx, "sample")
-			},
+		Response: `{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.ListEntry{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBlacklistDeleteEntry() Case {
+	return Case{
+		ID: "blacklist.deleteEntry", Method: "DELETE", Path: "/blacklist/sample",
+		Scope:  "blacklist:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Blacklist.DeleteEntry(ctx, "sample")
 		},
-		{
-			ID: "bots.list", Method: "GET", Path: "/bots",
-			Scope:  "bots:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Bots.List(ctx, &resources.BotsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.BotPage{Data: []resources.Bot{{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Bots.All(ctx, &resources.BotsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+	}
+}
+
+func caseBotsList() Case {
+	return Case{
+		ID: "bots.list", Method: "GET", Path: "/bots",
+		Scope:  "bots:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Bots.List(ctx, &resources.BotsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
+		},
+		Response: `{"data":[{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.BotPage{Data: []resources.Bot{{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Bots.All(ctx, &resources.BotsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "bots.create", Method: "POST", Path: "/bots",
-			Scope:  "bots:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","token":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Bots.Create(ctx, &resources.BotCreate{Name: "sample", Token: "sample"})
-			},
-			Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBotsCreate() Case {
+	return Case{
+		ID: "bots.create", Method: "POST", Path: "/bots",
+		Scope:  "bots:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","token":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Bots.Create(ctx, &resources.BotCreate{Name: "sample", Token: "sample"})
 		},
-		{
-			ID: "bots.get", Method: "GET", Path: "/bots/sample",
-			Scope:    "bots:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Bots.Get(ctx, "sample") },
-			Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBotsGet() Case {
+	return Case{
+		ID: "bots.get", Method: "GET", Path: "/bots/sample",
+		Scope:    "bots:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Bots.Get(ctx, "sample") },
+		Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBotsUpdate() Case {
+	return Case{
+		ID: "bots.update", Method: "PATCH", Path: "/bots/sample",
+		Scope:  "bots:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","token":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Bots.Update(ctx, "sample", &resources.BotUpdate{Name: ptr("sample"), Token: ptr("sample")})
 		},
-		{
-			ID: "bots.update", Method: "PATCH", Path: "/bots/sample",
-			Scope:  "bots:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","token":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Bots.Update(ctx, "sample", &resources.BotUpdate{Name: ptr("sample"), Token: ptr("sample")})
-			},
-			Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","clientId":"sample","online":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Bot{ID: "sample", Name: "sample", ClientID: ptr("sample"), Online: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseBotsDelete() Case {
+	return Case{
+		ID: "bots.delete", Method: "DELETE", Path: "/bots/sample",
+		Scope:  "bots:delete",
+		Tier:   resources.TierDestructive,
+		Status: 204,
+		Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Bots.Delete(ctx, "sample") },
+	}
+}
+
+func caseDiscordListGuilds() Case {
+	return Case{
+		ID: "discord.listGuilds", Method: "GET", Path: "/discord/guilds",
+		Scope:    "discord:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Discord.ListGuilds(ctx) },
+		Response: `{"data":[{"id":"sample","name":"sample","icon":"sample","owner":true}]}`,
+		Want:     &resources.DiscordGuildList{Data: []resources.DiscordGuild{{ID: "sample", Name: "sample", Icon: ptr("sample"), Owner: ptr(true)}}},
+	}
+}
+
+func caseDomainsList() Case {
+	return Case{
+		ID: "domains.list", Method: "GET", Path: "/domains",
+		Scope:  "domains:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Domains.List(ctx, &resources.DomainsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "bots.delete", Method: "DELETE", Path: "/bots/sample",
-			Scope:  "bots:delete",
-			Tier:   resources.TierDestructive,
-			Status: 204,
-			Call:   func(ctx context.Context, s resources.Services) (any, error) { return nil, s.Bots.Delete(ctx, "sample") },
-		},
-		{
-			ID: "discord.listGuilds", Method: "GET", Path: "/discord/guilds",
-			Scope:    "discord:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Discord.ListGuilds(ctx) },
-			Response: `{"data":[{"id":"sample","name":"sample","icon":"sample","owner":true}]}`,
-			Want:     &resources.DiscordGuildList{Data: []resources.DiscordGuild{{ID: "sample", Name: "sample", Icon: ptr("sample"), Owner: ptr(true)}}},
-		},
-		{
-			ID: "domains.list", Method: "GET", Path: "/domains",
-			Scope:  "domains:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Domains.List(ctx, &resources.DomainsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.DomainPage{Data: []resources.Domain{{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Domains.All(ctx, &resources.DomainsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.DomainPage{Data: []resources.Domain{{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Domains.All(ctx, &resources.DomainsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "domains.create", Method: "POST", Path: "/domains",
-			Scope:  "domains:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"hostname":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Domains.Create(ctx, &resources.DomainCreate{Hostname: "sample"})
-			},
-			Response: `{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Domain{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseDomainsCreate() Case {
+	return Case{
+		ID: "domains.create", Method: "POST", Path: "/domains",
+		Scope:  "domains:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"hostname":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Domains.Create(ctx, &resources.DomainCreate{Hostname: "sample"})
 		},
-		{
-			ID: "domains.get", Method: "GET", Path: "/domains/sample",
-			Scope:    "domains:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Domains.Get(ctx, "sample") },
-			Response: `{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Domain{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Domain{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseDomainsGet() Case {
+	return Case{
+		ID: "domains.get", Method: "GET", Path: "/domains/sample",
+		Scope:    "domains:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Domains.Get(ctx, "sample") },
+		Response: `{"id":"sample","hostname":"sample","verified":true,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Domain{ID: "sample", Hostname: "sample", Verified: ptr(true), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseDomainsDelete() Case {
+	return Case{
+		ID: "domains.delete", Method: "DELETE", Path: "/domains/sample",
+		Scope:  "domains:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Domains.Delete(ctx, "sample")
 		},
-		{
-			ID: "domains.delete", Method: "DELETE", Path: "/domains/sample",
-			Scope:  "domains:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Domains.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseFirewallGet() Case {
+	return Case{
+		ID: "firewall.get", Method: "GET", Path: "/firewall",
+		Scope:    "firewall:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Firewall.Get(ctx) },
+		Response: `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
+		Want:     &resources.Firewall{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}},
+	}
+}
+
+func caseFirewallUpdate() Case {
+	return Case{
+		ID: "firewall.update", Method: "PATCH", Path: "/firewall",
+		Scope:  "firewall:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Firewall.Update(ctx, &resources.FirewallUpdate{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}})
 		},
-		{
-			ID: "firewall.get", Method: "GET", Path: "/firewall",
-			Scope:    "firewall:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Firewall.Get(ctx) },
-			Response: `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
-			Want:     &resources.Firewall{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}},
+		Response: `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
+		Want:     &resources.Firewall{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}},
+	}
+}
+
+func caseMarketplaceListListings() Case {
+	return Case{
+		ID: "marketplace.listListings", Method: "GET", Path: "/marketplace",
+		Scope:  "marketplace:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Marketplace.ListListings(ctx, &resources.MarketplaceListListingsParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "firewall.update", Method: "PATCH", Path: "/firewall",
-			Scope:  "firewall:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Firewall.Update(ctx, &resources.FirewallUpdate{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}})
-			},
-			Response: `{"enabled":true,"blockVpn":true,"minAccountAgeDays":1,"blockedCountries":["sample"]}`,
-			Want:     &resources.Firewall{Enabled: ptr(true), BlockVPN: ptr(true), MinAccountAgeDays: ptr(1), BlockedCountries: []string{"sample"}},
-		},
-		{
-			ID: "marketplace.listListings", Method: "GET", Path: "/marketplace",
-			Scope:  "marketplace:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Marketplace.ListListings(ctx, &resources.MarketplaceListListingsParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.MarketplaceListingPage{Data: []resources.MarketplaceListing{{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Marketplace.AllListings(ctx, &resources.MarketplaceListListingsParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.MarketplaceListingPage{Data: []resources.MarketplaceListing{{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Marketplace.AllListings(ctx, &resources.MarketplaceListListingsParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "marketplace.createListing", Method: "POST", Path: "/marketplace",
-			Scope:  "marketplace:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"title":"sample","description":"sample","priceCents":1,"currency":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Marketplace.CreateListing(ctx, &resources.MarketplaceListingCreate{Title: "sample", Description: ptr("sample"), PriceCents: 1, Currency: ptr("sample")})
-			},
-			Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMarketplaceCreateListing() Case {
+	return Case{
+		ID: "marketplace.createListing", Method: "POST", Path: "/marketplace",
+		Scope:  "marketplace:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"title":"sample","description":"sample","priceCents":1,"currency":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Marketplace.CreateListing(ctx, &resources.MarketplaceListingCreate{Title: "sample", Description: ptr("sample"), PriceCents: 1, Currency: ptr("sample")})
 		},
-		{
-			ID: "marketplace.getListing", Method: "GET", Path: "/marketplace/sample",
-			Scope:  "marketplace:read",
-			Tier:   resources.TierRead,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Marketplace.GetListing(ctx, "sample")
-			},
-			Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMarketplaceGetListing() Case {
+	return Case{
+		ID: "marketplace.getListing", Method: "GET", Path: "/marketplace/sample",
+		Scope:  "marketplace:read",
+		Tier:   resources.TierRead,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Marketplace.GetListing(ctx, "sample")
 		},
-		{
-			ID: "marketplace.updateListing", Method: "PATCH", Path: "/marketplace/sample",
-			Scope:  "marketplace:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"title":"sample","description":"sample","priceCents":1}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Marketplace.UpdateListing(ctx, "sample", &resources.MarketplaceListingUpdate{Title: ptr("sample"), Description: ptr("sample"), PriceCents: ptr[int64](1)})
-			},
-			Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMarketplaceUpdateListing() Case {
+	return Case{
+		ID: "marketplace.updateListing", Method: "PATCH", Path: "/marketplace/sample",
+		Scope:  "marketplace:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"title":"sample","description":"sample","priceCents":1}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Marketplace.UpdateListing(ctx, "sample", &resources.MarketplaceListingUpdate{Title: ptr("sample"), Description: ptr("sample"), PriceCents: ptr[int64](1)})
 		},
-		{
-			ID: "marketplace.createPayout", Method: "POST", Path: "/marketplace/payouts",
-			Scope:  "marketplace:payout",
-			Tier:   resources.TierDestructive,
-			Body:   `{"amountCents":1,"currency":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Marketplace.CreatePayout(ctx, &resources.PayoutRequest{AmountCents: 1, Currency: ptr("sample")})
-			},
-			Response: `{"id":"sample","amountCents":1,"currency":"sample","status":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Payout{ID: "sample", AmountCents: 1, Currency: ptr("sample"), Status: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","title":"sample","description":"sample","priceCents":1,"currency":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.MarketplaceListing{ID: "sample", Title: "sample", Description: ptr("sample"), PriceCents: ptr[int64](1), Currency: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMarketplaceCreatePayout() Case {
+	return Case{
+		ID: "marketplace.createPayout", Method: "POST", Path: "/marketplace/payouts",
+		Scope:  "marketplace:payout",
+		Tier:   resources.TierDestructive,
+		Body:   `{"amountCents":1,"currency":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Marketplace.CreatePayout(ctx, &resources.PayoutRequest{AmountCents: 1, Currency: ptr("sample")})
 		},
-		{
-			ID: "members.list", Method: "GET", Path: "/members",
-			Scope:  "members:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Members.List(ctx, &resources.MembersListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.MemberPage{Data: []resources.Member{{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Members.All(ctx, &resources.MembersListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"id":"sample","amountCents":1,"currency":"sample","status":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Payout{ID: "sample", AmountCents: 1, Currency: ptr("sample"), Status: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMembersList() Case {
+	return Case{
+		ID: "members.list", Method: "GET", Path: "/members",
+		Scope:  "members:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}, "serverId": {"sample"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Members.List(ctx, &resources.MembersListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)})
+		},
+		Response: `{"data":[{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.MemberPage{Data: []resources.Member{{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Members.All(ctx, &resources.MembersListParams{ServerID: ptr("sample"), Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "members.get", Method: "GET", Path: "/members/sample",
-			Scope:    "members:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Members.Get(ctx, "sample") },
-			Response: `{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Member{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMembersGet() Case {
+	return Case{
+		ID: "members.get", Method: "GET", Path: "/members/sample",
+		Scope:    "members:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Members.Get(ctx, "sample") },
+		Response: `{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Member{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMembersUpdate() Case {
+	return Case{
+		ID: "members.update", Method: "PATCH", Path: "/members/sample",
+		Scope:  "members:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"note":"sample","verified":true}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Members.Update(ctx, "sample", &resources.MemberUpdate{Note: ptr("sample"), Verified: ptr(true)})
 		},
-		{
-			ID: "members.update", Method: "PATCH", Path: "/members/sample",
-			Scope:  "members:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"note":"sample","verified":true}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Members.Update(ctx, "sample", &resources.MemberUpdate{Note: ptr("sample"), Verified: ptr(true)})
-			},
-			Response: `{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Member{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","userId":"sample","serverId":"sample","username":"sample","verified":true,"verifiedAt":"2026-01-02T03:04:05Z","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Member{ID: "sample", UserID: "sample", ServerID: ptr("sample"), Username: ptr("sample"), Verified: ptr(true), VerifiedAt: ptr(t0), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseMembersMassVerify() Case {
+	return Case{
+		ID: "members.massVerify", Method: "POST", Path: "/members/mass-verify",
+		Scope:  "members:mass-verify",
+		Tier:   resources.TierWrite,
+		Body:   `{"serverId":"sample","memberIds":["sample"]}`,
+		Status: 202,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Members.MassVerify(ctx, &resources.MassVerifyRequest{ServerID: "sample", MemberIDs: []string{"sample"}})
 		},
-		{
-			ID: "members.massVerify", Method: "POST", Path: "/members/mass-verify",
-			Scope:  "members:mass-verify",
-			Tier:   resources.TierWrite,
-			Body:   `{"serverId":"sample","memberIds":["sample"]}`,
-			Status: 202,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Members.MassVerify(ctx, &resources.MassVerifyRequest{ServerID: "sample", MemberIDs: []string{"sample"}})
-			},
-			Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+	}
+}
+
+func caseMembersMassDM() Case {
+	return Case{
+		ID: "members.massDM", Method: "POST", Path: "/members/massdm",
+		Scope:  "members:massdm",
+		Tier:   resources.TierWrite,
+		Body:   `{"serverId":"sample","message":"sample","memberIds":["sample"]}`,
+		Status: 202,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Members.MassDM(ctx, &resources.MassDMRequest{ServerID: "sample", Message: "sample", MemberIDs: []string{"sample"}})
 		},
-		{
-			ID: "members.massDM", Method: "POST", Path: "/members/massdm",
-			Scope:  "members:massdm",
-			Tier:   resources.TierWrite,
-			Body:   `{"serverId":"sample","message":"sample","memberIds":["sample"]}`,
-			Status: 202,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Members.MassDM(ctx, &resources.MassDMRequest{ServerID: "sample", Message: "sample", MemberIDs: []string{"sample"}})
-			},
-			Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+	}
+}
+
+func caseMembersPull() Case {
+	return Case{
+		ID: "members.pull", Method: "POST", Path: "/members/pull",
+		Scope:  "members:pull",
+		Tier:   resources.TierDestructive,
+		Body:   `{"targetServerId":"sample","memberIds":["sample"]}`,
+		Status: 202,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Members.Pull(ctx, &resources.MemberPullRequest{TargetServerID: "sample", MemberIDs: []string{"sample"}})
 		},
-		{
-			ID: "members.pull", Method: "POST", Path: "/members/pull",
-			Scope:  "members:pull",
-			Tier:   resources.TierDestructive,
-			Body:   `{"targetServerId":"sample","memberIds":["sample"]}`,
-			Status: 202,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Members.Pull(ctx, &resources.MemberPullRequest{TargetServerID: "sample", MemberIDs: []string{"sample"}})
-			},
-			Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+	}
+}
+
+func casePanelsList() Case {
+	return Case{
+		ID: "panels.list", Method: "GET", Path: "/panels",
+		Scope:  "panels:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Panels.List(ctx, &resources.PanelsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "panels.list", Method: "GET", Path: "/panels",
-			Scope:  "panels:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Panels.List(ctx, &resources.PanelsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.PanelPage{Data: []resources.Panel{{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Panels.All(ctx, &resources.PanelsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.PanelPage{Data: []resources.Panel{{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Panels.All(ctx, &resources.PanelsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "panels.create", Method: "POST", Path: "/panels",
-			Scope:  "panels:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"serverId":"sample","channelId":"sample","title":"sample","description":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Panels.Create(ctx, &resources.PanelCreate{ServerID: "sample", ChannelID: "sample", Title: ptr("sample"), Description: ptr("sample")})
-			},
-			Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func casePanelsCreate() Case {
+	return Case{
+		ID: "panels.create", Method: "POST", Path: "/panels",
+		Scope:  "panels:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"serverId":"sample","channelId":"sample","title":"sample","description":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Panels.Create(ctx, &resources.PanelCreate{ServerID: "sample", ChannelID: "sample", Title: ptr("sample"), Description: ptr("sample")})
 		},
-		{
-			ID: "panels.get", Method: "GET", Path: "/panels/sample",
-			Scope:    "panels:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Panels.Get(ctx, "sample") },
-			Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func casePanelsGet() Case {
+	return Case{
+		ID: "panels.get", Method: "GET", Path: "/panels/sample",
+		Scope:    "panels:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Panels.Get(ctx, "sample") },
+		Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func casePanelsUpdate() Case {
+	return Case{
+		ID: "panels.update", Method: "PATCH", Path: "/panels/sample",
+		Scope:  "panels:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"channelId":"sample","title":"sample","description":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Panels.Update(ctx, "sample", &resources.PanelUpdate{ChannelID: ptr("sample"), Title: ptr("sample"), Description: ptr("sample")})
 		},
-		{
-			ID: "panels.update", Method: "PATCH", Path: "/panels/sample",
-			Scope:  "panels:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"channelId":"sample","title":"sample","description":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Panels.Update(ctx, "sample", &resources.PanelUpdate{ChannelID: ptr("sample"), Title: ptr("sample"), Description: ptr("sample")})
-			},
-			Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","serverId":"sample","channelId":"sample","title":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Panel{ID: "sample", ServerID: "sample", ChannelID: ptr("sample"), Title: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func casePanelsDelete() Case {
+	return Case{
+		ID: "panels.delete", Method: "DELETE", Path: "/panels/sample",
+		Scope:  "panels:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Panels.Delete(ctx, "sample")
 		},
-		{
-			ID: "panels.delete", Method: "DELETE", Path: "/panels/sample",
-			Scope:  "panels:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Panels.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseReferralsList() Case {
+	return Case{
+		ID: "referrals.list", Method: "GET", Path: "/referrals",
+		Scope:  "referrals:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"limit": {"1"}, "page": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Referrals.List(ctx, &resources.ReferralsListParams{Page: ptr(1), Limit: ptr(1)})
 		},
-		{
-			ID: "referrals.list", Method: "GET", Path: "/referrals",
-			Scope:  "referrals:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"limit": {"1"}, "page": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Referrals.List(ctx, &resources.ReferralsListParams{Page: ptr(1), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","code":"sample","referredUserId":"sample","rewardCents":1,"createdAt":"2026-01-02T03:04:05Z"}],"total":1,"totalPages":1}`,
-			Want:     &resources.ReferralPage{Data: []resources.Referral{{ID: "sample", Code: ptr("sample"), ReferredUserID: ptr("sample"), RewardCents: ptr[int64](1), CreatedAt: ptr(t0)}}, Total: ptr(1), TotalPages: ptr(1)},
-			Pages: &Pages{Style: "page", Param: "page", Items: "data", Next: "totalPages",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Referrals.All(ctx, &resources.ReferralsListParams{Page: ptr(1), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","code":"sample","referredUserId":"sample","rewardCents":1,"createdAt":"2026-01-02T03:04:05Z"}],"total":1,"totalPages":1}`,
+		Want:     &resources.ReferralPage{Data: []resources.Referral{{ID: "sample", Code: ptr("sample"), ReferredUserID: ptr("sample"), RewardCents: ptr[int64](1), CreatedAt: ptr(t0)}}, Total: ptr(1), TotalPages: ptr(1)},
+		Pages: &Pages{Style: "page", Param: "page", Items: "data", Next: "totalPages",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Referrals.All(ctx, &resources.ReferralsListParams{Page: ptr(1), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "servers.list", Method: "GET", Path: "/servers",
-			Scope:  "servers:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Servers.List(ctx, &resources.ServersListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.ServerPage{Data: []resources.Server{{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Servers.All(ctx, &resources.ServersListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+	}
+}
+
+func caseServersList() Case {
+	return Case{
+		ID: "servers.list", Method: "GET", Path: "/servers",
+		Scope:  "servers:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Servers.List(ctx, &resources.ServersListParams{Cursor: ptr("sample"), Limit: ptr(1)})
+		},
+		Response: `{"data":[{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.ServerPage{Data: []resources.Server{{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Servers.All(ctx, &resources.ServersListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "servers.create", Method: "POST", Path: "/servers",
-			Scope:  "servers:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"guildId":"sample","name":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Servers.Create(ctx, &resources.ServerCreate{GuildID: "sample", Name: ptr("sample")})
-			},
-			Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+	}
+}
+
+func caseServersCreate() Case {
+	return Case{
+		ID: "servers.create", Method: "POST", Path: "/servers",
+		Scope:  "servers:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"guildId":"sample","name":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Servers.Create(ctx, &resources.ServerCreate{GuildID: "sample", Name: ptr("sample")})
 		},
-		{
-			ID: "servers.get", Method: "GET", Path: "/servers/sample",
-			Scope:    "servers:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Servers.Get(ctx, "sample") },
-			Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+		Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+	}
+}
+
+func caseServersGet() Case {
+	return Case{
+		ID: "servers.get", Method: "GET", Path: "/servers/sample",
+		Scope:    "servers:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Servers.Get(ctx, "sample") },
+		Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+	}
+}
+
+func caseServersUpdate() Case {
+	return Case{
+		ID: "servers.update", Method: "PATCH", Path: "/servers/sample",
+		Scope:  "servers:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Servers.Update(ctx, "sample", &resources.ServerUpdate{Name: ptr("sample")})
 		},
-		{
-			ID: "servers.update", Method: "PATCH", Path: "/servers/sample",
-			Scope:  "servers:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Servers.Update(ctx, "sample", &resources.ServerUpdate{Name: ptr("sample")})
-			},
-			Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+		Response: `{"id":"sample","name":"sample","guildId":"sample","ownerId":"sample","memberCount":1,"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Server{ID: "sample", Name: "sample", GuildID: "sample", OwnerID: ptr("sample"), MemberCount: ptr[int64](1), CreatedAt: t0},
+	}
+}
+
+func caseServersDelete() Case {
+	return Case{
+		ID: "servers.delete", Method: "DELETE", Path: "/servers/sample",
+		Scope:  "servers:delete",
+		Tier:   resources.TierDestructive,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Servers.Delete(ctx, "sample")
 		},
-		{
-			ID: "servers.delete", Method: "DELETE", Path: "/servers/sample",
-			Scope:  "servers:delete",
-			Tier:   resources.TierDestructive,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Servers.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseTeamsList() Case {
+	return Case{
+		ID: "teams.list", Method: "GET", Path: "/teams",
+		Scope:  "teams:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Teams.List(ctx, &resources.TeamsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "teams.list", Method: "GET", Path: "/teams",
-			Scope:  "teams:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Teams.List(ctx, &resources.TeamsListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.TeamPage{Data: []resources.Team{{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Teams.All(ctx, &resources.TeamsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.TeamPage{Data: []resources.Team{{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Teams.All(ctx, &resources.TeamsListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "teams.create", Method: "POST", Path: "/teams",
-			Scope:  "teams:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","memberIds":["sample"]}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Teams.Create(ctx, &resources.TeamCreate{Name: "sample", MemberIDs: []string{"sample"}})
-			},
-			Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTeamsCreate() Case {
+	return Case{
+		ID: "teams.create", Method: "POST", Path: "/teams",
+		Scope:  "teams:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","memberIds":["sample"]}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Teams.Create(ctx, &resources.TeamCreate{Name: "sample", MemberIDs: []string{"sample"}})
 		},
-		{
-			ID: "teams.get", Method: "GET", Path: "/teams/sample",
-			Scope:    "teams:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Teams.Get(ctx, "sample") },
-			Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTeamsGet() Case {
+	return Case{
+		ID: "teams.get", Method: "GET", Path: "/teams/sample",
+		Scope:    "teams:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Teams.Get(ctx, "sample") },
+		Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTeamsUpdate() Case {
+	return Case{
+		ID: "teams.update", Method: "PATCH", Path: "/teams/sample",
+		Scope:  "teams:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","memberIds":["sample"]}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Teams.Update(ctx, "sample", &resources.TeamUpdate{Name: ptr("sample"), MemberIDs: []string{"sample"}})
 		},
-		{
-			ID: "teams.update", Method: "PATCH", Path: "/teams/sample",
-			Scope:  "teams:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","memberIds":["sample"]}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Teams.Update(ctx, "sample", &resources.TeamUpdate{Name: ptr("sample"), MemberIDs: []string{"sample"}})
-			},
-			Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","memberIds":["sample"],"createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Team{ID: "sample", Name: "sample", MemberIDs: []string{"sample"}, CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTeamsDelete() Case {
+	return Case{
+		ID: "teams.delete", Method: "DELETE", Path: "/teams/sample",
+		Scope:  "teams:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Teams.Delete(ctx, "sample")
 		},
-		{
-			ID: "teams.delete", Method: "DELETE", Path: "/teams/sample",
-			Scope:  "teams:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Teams.Delete(ctx, "sample")
-			},
+	}
+}
+
+func caseTemplatesList() Case {
+	return Case{
+		ID: "templates.list", Method: "GET", Path: "/templates",
+		Scope:  "templates:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Templates.List(ctx, &resources.TemplatesListParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "templates.list", Method: "GET", Path: "/templates",
-			Scope:  "templates:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Templates.List(ctx, &resources.TemplatesListParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.TemplatePage{Data: []resources.Template{{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Templates.All(ctx, &resources.TemplatesListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.TemplatePage{Data: []resources.Template{{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Templates.All(ctx, &resources.TemplatesListParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "templates.create", Method: "POST", Path: "/templates",
-			Scope:  "templates:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","description":"sample","sourceServerId":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Templates.Create(ctx, &resources.TemplateCreate{Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample")})
-			},
-			Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTemplatesCreate() Case {
+	return Case{
+		ID: "templates.create", Method: "POST", Path: "/templates",
+		Scope:  "templates:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","description":"sample","sourceServerId":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Templates.Create(ctx, &resources.TemplateCreate{Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample")})
 		},
-		{
-			ID: "templates.get", Method: "GET", Path: "/templates/sample",
-			Scope:    "templates:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Templates.Get(ctx, "sample") },
-			Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTemplatesGet() Case {
+	return Case{
+		ID: "templates.get", Method: "GET", Path: "/templates/sample",
+		Scope:    "templates:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Templates.Get(ctx, "sample") },
+		Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTemplatesUpdate() Case {
+	return Case{
+		ID: "templates.update", Method: "PATCH", Path: "/templates/sample",
+		Scope:  "templates:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"name":"sample","description":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Templates.Update(ctx, "sample", &resources.TemplateUpdate{Name: ptr("sample"), Description: ptr("sample")})
 		},
-		{
-			ID: "templates.update", Method: "PATCH", Path: "/templates/sample",
-			Scope:  "templates:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"name":"sample","description":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Templates.Update(ctx, "sample", &resources.TemplateUpdate{Name: ptr("sample"), Description: ptr("sample")})
-			},
-			Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+		Response: `{"id":"sample","name":"sample","description":"sample","sourceServerId":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Template{ID: "sample", Name: "sample", Description: ptr("sample"), SourceServerID: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseTemplatesApply() Case {
+	return Case{
+		ID: "templates.apply", Method: "POST", Path: "/templates/sample/apply",
+		Scope:  "templates:apply",
+		Tier:   resources.TierDestructive,
+		Body:   `{"targetServerId":"sample"}`,
+		Status: 202,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Templates.Apply(ctx, "sample", &resources.TemplateApply{TargetServerID: "sample"})
 		},
-		{
-			ID: "templates.apply", Method: "POST", Path: "/templates/sample/apply",
-			Scope:  "templates:apply",
-			Tier:   resources.TierDestructive,
-			Body:   `{"targetServerId":"sample"}`,
-			Status: 202,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Templates.Apply(ctx, "sample", &resources.TemplateApply{TargetServerID: "sample"})
-			},
-			Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+		Response: `{"id":"sample","type":"sample","status":"queued","progress":1,"total":1,"createdAt":"2026-01-02T03:04:05Z","finishedAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.Job{ID: "sample", Type: ptr("sample"), Status: resources.JobStatusQueued, Progress: ptr(1), Total: ptr(1), CreatedAt: t0, FinishedAt: ptr(t0)},
+	}
+}
+
+func caseUploadCreate() Case {
+	return Case{
+		ID: "upload.create", Method: "POST", Path: "/upload",
+		Scope:  "upload:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"fileName":"sample","contentType":"sample","data":"c2FtcGxl"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Upload.Create(ctx, &resources.UploadCreate{FileName: "sample", ContentType: ptr("sample"), Data: []byte("sample")})
 		},
-		{
-			ID: "upload.create", Method: "POST", Path: "/upload",
-			Scope:  "upload:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"fileName":"sample","contentType":"sample","data":"c2FtcGxl"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Upload.Create(ctx, &resources.UploadCreate{FileName: "sample", ContentType: ptr("sample"), Data: []byte("sample")})
-			},
-			Response: `{"id":"sample","url":"sample","size":1}`,
-			Want:     &resources.Upload{ID: "sample", URL: "sample", Size: ptr[int64](1)},
+		Response: `{"id":"sample","url":"sample","size":1}`,
+		Want:     &resources.Upload{ID: "sample", URL: "sample", Size: ptr[int64](1)},
+	}
+}
+
+func caseVerifyPageGet() Case {
+	return Case{
+		ID: "verify-page.get", Method: "GET", Path: "/verify-page",
+		Scope:    "verify-page:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.VerifyPage.Get(ctx) },
+		Response: `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample","domainId":"sample"}`,
+		Want:     &resources.VerifyPage{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample"), DomainID: ptr("sample")},
+	}
+}
+
+func caseVerifyPageUpdate() Case {
+	return Case{
+		ID: "verify-page.update", Method: "PATCH", Path: "/verify-page",
+		Scope:  "verify-page:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample"}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.VerifyPage.Update(ctx, &resources.VerifyPageUpdate{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample")})
 		},
-		{
-			ID: "verify-page.get", Method: "GET", Path: "/verify-page",
-			Scope:    "verify-page:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.VerifyPage.Get(ctx) },
-			Response: `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample","domainId":"sample"}`,
-			Want:     &resources.VerifyPage{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample"), DomainID: ptr("sample")},
+		Response: `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample","domainId":"sample"}`,
+		Want:     &resources.VerifyPage{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample"), DomainID: ptr("sample")},
+	}
+}
+
+func caseWhitelistListEntries() Case {
+	return Case{
+		ID: "whitelist.listEntries", Method: "GET", Path: "/whitelist",
+		Scope:  "whitelist:read",
+		Tier:   resources.TierRead,
+		Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Whitelist.ListEntries(ctx, &resources.WhitelistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)})
 		},
-		{
-			ID: "verify-page.update", Method: "PATCH", Path: "/verify-page",
-			Scope:  "verify-page:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample"}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.VerifyPage.Update(ctx, &resources.VerifyPageUpdate{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample")})
-			},
-			Response: `{"title":"sample","description":"sample","accentColor":"sample","logoUrl":"sample","domainId":"sample"}`,
-			Want:     &resources.VerifyPage{Title: ptr("sample"), Description: ptr("sample"), AccentColor: ptr("sample"), LogoURL: ptr("sample"), DomainID: ptr("sample")},
-		},
-		{
-			ID: "whitelist.listEntries", Method: "GET", Path: "/whitelist",
-			Scope:  "whitelist:read",
-			Tier:   resources.TierRead,
-			Query:  url.Values{"cursor": {"sample"}, "limit": {"1"}},
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Whitelist.ListEntries(ctx, &resources.WhitelistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)})
-			},
-			Response: `{"data":[{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
-			Want:     &resources.ListEntryPage{Data: []resources.ListEntry{{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
-			Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
-				All: func(ctx context.Context, s resources.Services) (int, error) {
-					n := 0
-					for _, err := range s.Whitelist.AllEntries(ctx, &resources.WhitelistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
-						if err != nil {
-							return n, err
-						}
-						n++
+		Response: `{"data":[{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}],"nextCursor":"sample"}`,
+		Want:     &resources.ListEntryPage{Data: []resources.ListEntry{{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)}}, NextCursor: ptr("sample")},
+		Pages: &Pages{Style: "cursor", Param: "cursor", Items: "data", Next: "nextCursor",
+			All: func(ctx context.Context, s resources.Services) (int, error) {
+				n := 0
+				for _, err := range s.Whitelist.AllEntries(ctx, &resources.WhitelistListEntriesParams{Cursor: ptr("sample"), Limit: ptr(1)}) {
+					if err != nil {
+						return n, err
 					}
-					return n, nil
-				},
+					n++
+				}
+				return n, nil
 			},
 		},
-		{
-			ID: "whitelist.createEntry", Method: "POST", Path: "/whitelist",
-			Scope:  "whitelist:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"userId":"sample","reason":"sample"}`,
-			Status: 201,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Whitelist.CreateEntry(ctx, &resources.ListEntryCreate{UserID: "sample", Reason: ptr("sample")})
-			},
-			Response: `{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
-			Want:     &resources.ListEntry{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseWhitelistCreateEntry() Case {
+	return Case{
+		ID: "whitelist.createEntry", Method: "POST", Path: "/whitelist",
+		Scope:  "whitelist:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"userId":"sample","reason":"sample"}`,
+		Status: 201,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Whitelist.CreateEntry(ctx, &resources.ListEntryCreate{UserID: "sample", Reason: ptr("sample")})
 		},
-		{
-			ID: "whitelist.deleteEntry", Method: "DELETE", Path: "/whitelist/sample",
-			Scope:  "whitelist:write",
-			Tier:   resources.TierWrite,
-			Status: 204,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return nil, s.Whitelist.DeleteEntry(ctx, "sample")
-			},
+		Response: `{"id":"sample","userId":"sample","reason":"sample","createdAt":"2026-01-02T03:04:05Z"}`,
+		Want:     &resources.ListEntry{ID: "sample", UserID: "sample", Reason: ptr("sample"), CreatedAt: ptr(t0)},
+	}
+}
+
+func caseWhitelistDeleteEntry() Case {
+	return Case{
+		ID: "whitelist.deleteEntry", Method: "DELETE", Path: "/whitelist/sample",
+		Scope:  "whitelist:write",
+		Tier:   resources.TierWrite,
+		Status: 204,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return nil, s.Whitelist.DeleteEntry(ctx, "sample")
 		},
-		{
-			ID: "widget.get", Method: "GET", Path: "/widget",
-			Scope:    "widget:read",
-			Tier:     resources.TierRead,
-			Status:   200,
-			Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Widget.Get(ctx) },
-			Response: `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
-			Want:     &resources.Widget{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}},
+	}
+}
+
+func caseWidgetGet() Case {
+	return Case{
+		ID: "widget.get", Method: "GET", Path: "/widget",
+		Scope:    "widget:read",
+		Tier:     resources.TierRead,
+		Status:   200,
+		Call:     func(ctx context.Context, s resources.Services) (any, error) { return s.Widget.Get(ctx) },
+		Response: `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
+		Want:     &resources.Widget{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}},
+	}
+}
+
+func caseWidgetUpdate() Case {
+	return Case{
+		ID: "widget.update", Method: "PATCH", Path: "/widget",
+		Scope:  "widget:write",
+		Tier:   resources.TierWrite,
+		Body:   `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
+		Status: 200,
+		Call: func(ctx context.Context, s resources.Services) (any, error) {
+			return s.Widget.Update(ctx, &resources.WidgetUpdate{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}})
 		},
-		{
-			ID: "widget.update", Method: "PATCH", Path: "/widget",
-			Scope:  "widget:write",
-			Tier:   resources.TierWrite,
-			Body:   `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
-			Status: 200,
-			Call: func(ctx context.Context, s resources.Services) (any, error) {
-				return s.Widget.Update(ctx, &resources.WidgetUpdate{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}})
-			},
-			Response: `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
-			Want:     &resources.Widget{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}},
-		},
+		Response: `{"enabled":true,"theme":"sample","allowedOrigins":["sample"]}`,
+		Want:     &resources.Widget{Enabled: ptr(true), Theme: ptr("sample"), AllowedOrigins: []string{"sample"}},
 	}
 }

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// docNamesSpec has the two shapes that broke doc comments: a schema whose
+// name is longer than the comment width, and descriptions that only repeat
+// the name.
+const docNamesSpec = `{"openapi": "3.1.0", "info": {"title": "names", "version": "1"},
+ "paths": {"/incidents": {"get": {"operationId": "listIncidents", "tags": ["incidents"],
+  "responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+   {"$ref": "#/components/schemas/IncidentWorkflowStepsItemActionConfigurationInlineStepsInputsItemValueLiteralReference"}}}}}}}},
+ "components": {"schemas": {
+  "IncidentWorkflowStepsItemActionConfigurationInlineStepsInputsItemValueLiteralReference": {
+   "type": "object", "description": "the value of one input of a step, given literally or by reference to another step's output",
+   "properties": {"status": {"type": "string", "description": "Status"}, "kind": {"type": "string", "enum": ["a", "b"], "description": "Kind."},
+    "label": {"$ref": "#/components/schemas/Label"}}},
+  "Label": {"type": "string", "description": "Label"}}}}`
+
+// TestCorpusDocComments generates the resources package of every corpus
+// document (and of docNamesSpec) and checks what resources' TestDocComments checks of the
+// project's: every exported name has a doc comment, and a declaration's
+// starts with its name followed by a space (so neither a name longer than
+// the comment width alone on the first line, nor a bare "Name." sentence).
+func TestCorpusDocComments(t *testing.T) {
+	specs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.json"))
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	names := filepath.Join(t.TempDir(), "docnames.json")
+	if err := os.WriteFile(names, []byte(docNamesSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs = append(specs, names)
+	for _, spec := range specs {
+		t.Run(strings.TrimSuffix(filepath.Base(spec), ".json"), func(t *testing.T) {
+			out := t.TempDir()
+			var stderr bytes.Buffer
+			if err := run([]string{"-spec", spec, "-out", out, "-package", "resources"}, &stderr); err != nil {
+				t.Fatalf("%v\n%s", err, &stderr)
+			}
+			files, _ := filepath.Glob(filepath.Join(out, "*_gen.go"))
+			fset := token.NewFileSet()
+			bad := 0
+			check := func(name string, doc *ast.CommentGroup, pos token.Pos, field bool) {
+				if !ast.IsExported(name) {
+					return
+				}
+				text := doc.Text()
+				if text == "" || !field && !strings.HasPrefix(text, name+" ") || strings.TrimSpace(text) == name+"." {
+					if bad++; bad <= 5 {
+						t.Errorf("%s: doc comment of %s: %.80q", fset.Position(pos), name, text)
+					}
+				}
+			}
+			for _, path := range files {
+				f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, decl := range f.Decls {
+					switch d := decl.(type) {
+					case *ast.FuncDecl:
+						check(d.Name.Name, d.Doc, d.Pos(), false)
+					case *ast.GenDecl:
+						for _, s := range d.Specs {
+							switch s := s.(type) {
+							case *ast.TypeSpec:
+								doc := s.Doc
+								if doc == nil {
+									doc = d.Doc
+								}
+								check(s.Name.Name, doc, s.Pos(), false)
+								if st, ok := s.Type.(*ast.StructType); ok && ast.IsExported(s.Name.Name) {
+									for _, fl := range st.Fields.List {
+										for _, n := range fl.Names {
+											check(n.Name, fl.Doc, n.Pos(), true)
+										}
+									}
+								}
+							case *ast.ValueSpec:
+								doc := s.Doc
+								if doc == nil && len(d.Specs) == 1 {
+									doc = d.Doc
+								}
+								for _, n := range s.Names {
+									check(n.Name, doc, n.Pos(), false)
+								}
+							}
+						}
+					}
+				}
+			}
+			if bad > 5 {
+				t.Errorf("%d doc comments in all", bad)
+			}
+		})
+	}
+}
