@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/restorehub/restorehub-go/internal/pathtemplate"
 	"github.com/restorehub/restorehub-go/resources"
 )
 
@@ -191,25 +192,48 @@ func matchOperation(method, path string) *resources.OperationSpec {
 	return operationTemplates().match(method, path)
 }
 
-// match is matchOperation in table.
+// match is matchOperation in table. Only the operations of the request's
+// method whose templates have as many segments as path are compared (no
+// other can match), in table order, so the precedence rule and its last
+// tie-break (the earlier in the table) are MatchPathTemplate's.
 func (table *parsedOperations) match(method, path string) *resources.OperationSpec {
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	i := resources.MatchPathTemplate(table.templates, path, func(i int) bool { return table.specs[i].Method == method })
+	group := table.groups[routeKey{method, pathtemplate.SegmentCount(path)}]
+	if group == nil {
+		return nil
+	}
+	i := resources.MatchPathTemplate(group.templates, path, nil)
 	if i < 0 {
 		return nil
 	}
-	return &table.specs[i]
+	return &table.specs[group.index[i]]
 }
 
 // parsedOperations is the operation table and each operation's parsed
-// path template (the same index). An operation whose template does not
-// parse keeps a method no request has, so it matches nothing.
+// path template (the same index), grouped by method and segment count. An
+// operation whose template does not parse is in no group, so it matches
+// nothing.
 type parsedOperations struct {
 	specs     []resources.OperationSpec
 	templates []resources.PathTemplate
 	byText    map[string]resources.PathTemplate
+	groups    map[routeKey]*routeGroup
+}
+
+// routeKey is what a request must share with a template to match it: the
+// method and the number of path segments.
+type routeKey struct {
+	method   string
+	segments int
+}
+
+// routeGroup is the templates of one routeKey in table order, with each
+// one's index in the table.
+type routeGroup struct {
+	templates []resources.PathTemplate
+	index     []int
 }
 
 // operationTemplates is the operation table, copied once and parsed, with
@@ -218,7 +242,7 @@ var operationTemplates = sync.OnceValue(func() *parsedOperations { return parseO
 
 // parseOperations parses the path template of every operation of specs.
 func parseOperations(specs []resources.OperationSpec) *parsedOperations {
-	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}}
+	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}, groups: map[routeKey]*routeGroup{}}
 	table.templates = make([]resources.PathTemplate, len(table.specs))
 	for i, op := range table.specs {
 		tmpl, err := resources.ParsePathTemplate(op.Path)
@@ -228,6 +252,14 @@ func parseOperations(specs []resources.OperationSpec) *parsedOperations {
 		}
 		table.templates[i] = tmpl
 		table.byText[op.Path] = tmpl
+		key := routeKey{op.Method, tmpl.Len()}
+		g := table.groups[key]
+		if g == nil {
+			g = &routeGroup{}
+			table.groups[key] = g
+		}
+		g.templates = append(g.templates, tmpl)
+		g.index = append(g.index, i)
 	}
 	return table
 }

@@ -406,6 +406,21 @@ func (t Template) Matches(path string) bool {
 	return true
 }
 
+// SegmentCount is the number of segments Matches compares for path: a
+// template matches path only if it has exactly this many segments. Routers
+// use it to look at only the templates that can match.
+func SegmentCount(path string) int {
+	rest := routedPath(path)
+	if rest == "" {
+		return 0
+	}
+	return strings.Count(rest, "/") + 1
+}
+
+// Len is the number of the template's segments (SegmentCount of the paths
+// it can match).
+func (t Template) Len() int { return len(t.segments) }
+
 // routedPath is path as the routers compare it: cut at a "?" or "#", so a
 // query smuggled into it does not hide the operation it names, and
 // without leading or trailing slashes.
