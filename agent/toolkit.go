@@ -236,8 +236,14 @@ func (tk *Toolkit) allowsLocked(e *entry) bool {
 // more than the toolkit's own key holds, so callClass decides per call
 // whether it escalates.
 func grantsKey(e *entry) bool {
-	return e.class.Scope == restorehub.ScopeAPIKeysWrite && !e.class.ReadOnly
+	return e.class.Scope == keyWriteScope && !e.class.ReadOnly
 }
+
+// keyWriteScope is Restore Hub's scope for creating and changing API keys.
+// It is named by its value, not by the generated constant, so that the
+// agent still compiles when the spec is swapped for one without it (then
+// no tool is under it and grantsKey is false).
+const keyWriteScope restorehub.Scope = "api-keys:write"
 
 // callClass is the one decision of what a call of e with arguments p is:
 // e's Class, except that a call that mints or widens an API key beyond the
