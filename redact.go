@@ -55,6 +55,9 @@ func redactBytes(b []byte) []byte {
 type redactor struct {
 	mu   sync.Mutex               // serialises addKey, so that concurrent rotations lose no key
 	keys atomic.Pointer[[]string] // the part after "rh_" of every key; replaced only under mu
+	// keyBytes holds the same bodies as bytes, so that scanning every 2xx
+	// body (success) converts nothing per call; replaced with keys.
+	keyBytes atomic.Pointer[[][]byte]
 }
 
 // addKey adds key to the keys removed. It is called before the key can be
@@ -74,6 +77,11 @@ func (r *redactor) addKey(key string) {
 		}
 	}
 	bodies = append(bodies, body)
+	asBytes := make([][]byte, len(bodies))
+	for i, b := range bodies {
+		asBytes[i] = []byte(b)
+	}
+	r.keyBytes.Store(&asBytes)
 	r.keys.Store(&bodies)
 }
 
@@ -188,13 +196,13 @@ func (r *redactor) ownText(s string) string {
 // is decoded and encoded again only when it holds an escape that could
 // spell a key's character.
 func (r *redactor) success(raw []byte) []byte {
-	own := r.own()
-	if len(own) == 0 {
+	p := r.keyBytes.Load()
+	if p == nil || len(*p) == 0 {
 		return raw
 	}
-	for _, body := range own {
-		if bytes.Contains(raw, []byte(body)) {
-			raw = bytes.ReplaceAll(raw, []byte(body), []byte(redactedBody))
+	for _, body := range *p {
+		if bytes.Contains(raw, body) {
+			raw = bytes.ReplaceAll(raw, body, []byte(redactedBody))
 		}
 	}
 	if !mayEscapeKey(raw) {
