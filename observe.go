@@ -228,44 +228,33 @@ func (o *observers) callStart(ctx context.Context, e CallStart) context.Context 
 	return ctx
 }
 
-func (o *observers) callEnd(ctx context.Context, e CallEnd) {
+// notify calls hook(x) of every observer x that sets it, in order, with e.
+func notify[E any](ctx context.Context, o *observers, e E, hook func(Observer) func(context.Context, E)) {
 	for _, x := range o.list {
-		if x.OnCallEnd != nil {
-			x.OnCallEnd(ctx, e)
+		if fn := hook(x); fn != nil {
+			fn(ctx, e)
 		}
 	}
+}
+
+func (o *observers) callEnd(ctx context.Context, e CallEnd) {
+	notify(ctx, o, e, func(x Observer) func(context.Context, CallEnd) { return x.OnCallEnd })
 }
 
 func (o *observers) attempt(ctx context.Context, e Attempt) {
-	for _, x := range o.list {
-		if x.OnAttempt != nil {
-			x.OnAttempt(ctx, e)
-		}
-	}
+	notify(ctx, o, e, func(x Observer) func(context.Context, Attempt) { return x.OnAttempt })
 }
 
 func (o *observers) retry(ctx context.Context, e RetryDecision) {
-	for _, x := range o.list {
-		if x.OnRetry != nil {
-			x.OnRetry(ctx, e)
-		}
-	}
+	notify(ctx, o, e, func(x Observer) func(context.Context, RetryDecision) { return x.OnRetry })
 }
 
 func (o *observers) wait(ctx context.Context, e Wait) {
-	for _, x := range o.list {
-		if x.OnWait != nil {
-			x.OnWait(ctx, e)
-		}
-	}
+	notify(ctx, o, e, func(x Observer) func(context.Context, Wait) { return x.OnWait })
 }
 
 func (o *observers) decision(ctx context.Context, e Decision) {
-	for _, x := range o.list {
-		if x.OnDecision != nil {
-			x.OnDecision(ctx, e)
-		}
-	}
+	notify(ctx, o, e, func(x Observer) func(context.Context, Decision) { return x.OnDecision })
 }
 
 // inject lets every observer add headers to h through a setter that refuses
