@@ -323,17 +323,7 @@ func emitIterator(w *writer, p *opPlan) {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
 		w.line("return pageSeq(%s, func(page int) ([]%s, int, error) {", start, pg.item)
-		conv := "page"
-		if pg.cursor.typ.expr != "int" {
-			conv = pg.cursor.typ.expr + "(page)"
-		}
-		w.line("q := p")
-		if pg.cursor.pointer {
-			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
-		} else {
-			w.line("q.%s = %s", pg.cursor.name, conv)
-		}
-		w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+		emitNumberedPageCall(w, p, pg, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, err")
 		w.line("}")
@@ -378,17 +368,7 @@ func emitOffsetFetch(w *writer, p *opPlan, seq, ret, what string) {
 		result = fmt.Sprintf("%s, len(resp.%s), %s, nil", what, pg.items.name, total)
 	}
 	w.line("return %s(%s, func(offset int) (%s, %s) {", seq, start, ret, counts)
-	conv := "offset"
-	if pg.cursor.typ.expr != "int" {
-		conv = pg.cursor.typ.expr + "(offset)"
-	}
-	w.line("q := p")
-	if pg.cursor.pointer {
-		w.line("q.%s = optional(%s)", pg.cursor.name, conv)
-	} else {
-		w.line("q.%s = %s", pg.cursor.name, conv)
-	}
-	w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
+	emitNumberedPageCall(w, p, pg, forward, "offset")
 	w.line("if err != nil {")
 	w.line("return %s", zero)
 	w.line("}")
@@ -497,4 +477,22 @@ func emitPages(w *writer, p *opPlan) {
 	}
 	w.line("}")
 	w.line("")
+}
+
+// emitNumberedPageCall writes the body's first lines of a numbered
+// iterator's page function (page and offset styles alike): a copy of the
+// params with the page number or offset, held in the variable arg, set on
+// the cursor parameter, then the list call into resp and err.
+func emitNumberedPageCall(w *writer, p *opPlan, pg *pagePlan, forward []string, arg string) {
+	conv := arg
+	if pg.cursor.typ.expr != "int" {
+		conv = pg.cursor.typ.expr + "(" + arg + ")"
+	}
+	w.line("q := p")
+	if pg.cursor.pointer {
+		w.line("q.%s = optional(%s)", pg.cursor.name, conv)
+	} else {
+		w.line("q.%s = %s", pg.cursor.name, conv)
+	}
+	w.line("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
 }
