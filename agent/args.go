@@ -10,8 +10,15 @@ import (
 
 // toolDef is one generated tool (tools_gen.go).
 type toolDef struct {
-	name, operation, title, toolset, description string
-	inferred                                     bool
+	name, operation, title, toolset string
+	// description says what the tool does; the toolkit adds the scope,
+	// tier, confirmation and inferred marks (listedDescription).
+	description string
+	// pacing says how the calls are paced, when the spec says.
+	pacing string
+	// inferred marks an operation the spec marks x-inferred;
+	// partlyInferred one of those whose existence is documented.
+	inferred, partlyInferred bool
 	// schema is the tool's input JSON Schema.
 	schema string
 	// call decodes the validated arguments and calls the typed service

@@ -36,9 +36,11 @@ const MinResultBytes = 256
 // the top-level fields of what they return.
 const fieldsArg = "fields"
 
-// fieldsSchema is the fields argument's schema; its meaning is said once in
-// Instructions.
-const fieldsSchema = `{"type":"array","items":{"type":"string"}}`
+// fieldsSchema is the fields argument's schema as tools list it: a
+// comma-separated string of field names, as in many REST APIs' "fields"
+// query parameter, the shortest schema for it (37 tools list it). Its
+// meaning is said once in Instructions. An array of names is accepted too.
+const fieldsSchema = `{"type":"string"}`
 
 // maxFields bounds the fields argument.
 const maxFields = 64
@@ -95,8 +97,14 @@ func takeFields(raw json.RawMessage) ([]string, json.RawMessage, error) {
 		return nil, rest, nil
 	}
 	var fields []string
-	if err := json.Unmarshal(f, &fields); err != nil {
-		return nil, raw, errors.New(`argument "fields" must be an array of field names`)
+	var list string
+	if json.Unmarshal(f, &list) == nil {
+		fields = strings.Split(list, ",")
+		for i := range fields {
+			fields[i] = strings.TrimSpace(fields[i])
+		}
+	} else if err := json.Unmarshal(f, &fields); err != nil {
+		return nil, raw, errors.New(`argument "fields" must be a string of comma-separated field names`)
 	}
 	if len(fields) == 0 || len(fields) > maxFields || slices.Contains(fields, "") {
 		return nil, raw, fmt.Errorf(`argument "fields" must name between 1 and %d non-empty fields`, maxFields)

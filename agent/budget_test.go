@@ -35,39 +35,43 @@ func TestFieldsArgument(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	res, err := tk.Call(ctx, "servers_list", json.RawMessage(`{"fields":["id"]}`))
-	if err != nil || res.IsError {
-		t.Fatalf("%+v %v", res, err)
-	}
-	var page struct {
-		Data []map[string]any `json:"data"`
-	}
-	if err := json.Unmarshal(res.Data, &page); err != nil || len(page.Data) == 0 {
-		t.Fatalf("%s: %v", res.Data, err)
-	}
-	for _, it := range page.Data {
-		if len(it) != 1 || it["id"] == nil {
-			t.Fatalf("item %v, want only id", it)
+	// The listed form is a comma-separated string; an array of names is
+	// taken too.
+	for _, good := range []string{`{"fields":"id"}`, `{"fields":" id , name"}`, `{"fields":["id"]}`} {
+		res, err := tk.Call(ctx, "servers_list", json.RawMessage(good))
+		if err != nil || res.IsError {
+			t.Fatalf("%s: %+v %v", good, res, err)
+		}
+		var page struct {
+			Data []map[string]any `json:"data"`
+		}
+		if err := json.Unmarshal(res.Data, &page); err != nil || len(page.Data) == 0 {
+			t.Fatalf("%s: %s: %v", good, res.Data, err)
+		}
+		for _, it := range page.Data {
+			if it["id"] == nil || len(it) > 2 || len(it) == 2 && it["name"] == nil {
+				t.Fatalf("%s: item %v, want only the fields named", good, it)
+			}
 		}
 	}
 	if q := srv.Requests()[0].Query; q.Has("fields") {
 		t.Fatalf("fields was sent: %v", q)
 	}
-	for _, bad := range []string{`{"fields":"id"}`, `{"fields":[]}`, `{"fields":[""]}`, `{"fields":[1]}`} {
+	for _, bad := range []string{`{"fields":""}`, `{"fields":"id,,name"}`, `{"fields":[]}`, `{"fields":[""]}`, `{"fields":[1]}`, `{"fields":7}`} {
 		res, err := tk.Call(ctx, "servers_list", json.RawMessage(bad))
 		if err != nil || !res.IsError || !strings.Contains(res.Text, `"fields"`) {
 			t.Errorf("%s: %+v %v", bad, res, err)
 		}
 	}
-	res, _ = tk.Call(ctx, "servers_list", json.RawMessage(`{"fields":["nosuch"]}`))
+	res, _ := tk.Call(ctx, "servers_list", json.RawMessage(`{"fields":["nosuch"]}`))
 	if res.IsError || !strings.Contains(res.Text, "None of the fields nosuch") {
 		t.Errorf("unknown field: %+v", res)
 	}
 	if res, _ := tk.Call(ctx, "backups_create", json.RawMessage(`{"serverId":"server_0001","fields":["id"]}`)); !res.IsError || !strings.Contains(res.Text, "fields") {
 		t.Errorf("a write tool took fields: %+v", res)
 	}
-	if n := len(srv.Requests()); n != 2 {
-		t.Fatalf("%d requests, want 2 (the two accepted lists)", n)
+	if n := len(srv.Requests()); n != 4 {
+		t.Fatalf("%d requests, want 4 (the four accepted lists)", n)
 	}
 }
 

@@ -296,7 +296,7 @@ func TestInstructionsSayOnceWhatToolsShare(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := all.Instructions()
-	for _, want := range []string{`"Inferred."`, "404 or 400", "only the arguments its schema lists", "cursor: Cursor from the previous page's nextCursor", "adId, alertId"} {
+	for _, want := range []string{`"Documented."`, "404 or 400", "only the arguments their schemas list", "cursor: Cursor from the previous page's nextCursor", "adId, alertId"} {
 		if !strings.Contains(in, want) {
 			t.Errorf("instructions lack %q:\n%s", want, in)
 		}

@@ -6,12 +6,15 @@ import (
 	"strings"
 )
 
-// inferredNote explains once the markers the tool descriptions carry.
-const inferredNote = `"Inferred." in a description marks an operation guessed from its scope's name, not documented by Restore Hub: ` +
-	`its path or arguments may be wrong, so it may fail with 404 or 400. "Partly inferred." marks one documented to exist ` +
-	`whose path and arguments are guesses. "a human must confirm each call" marks a call that asks the user before anything is sent. ` +
-	`Every tool takes only the arguments its schema lists: any other is refused, and nothing is sent. ` +
-	`"fields" (list and get tools) names the top-level fields to return, of the object or of each listed item; omit it for all. ` +
+// sharedNote explains once the scope rule and the safety markers the tool
+// descriptions carry.
+const sharedNote = `A tool needs its toolset's scope (its name before "_") with ":read" if it only reads, ":write" if it changes state, ` +
+	`unless its description names scopes or says "No scope.". "Writes." marks a call that changes state; ` +
+	`"a human must confirm each call" one that asks the user before anything is sent. `
+
+// argumentsNote says once what every tool's arguments and results share.
+const argumentsNote = `Tools take only the arguments their schemas list; any other is refused and nothing is sent. ` +
+	`"fields" (list and get tools): the top-level fields to return, comma-separated, of the object or of each item; omit for all. ` +
 	`A result over the size budget is cut and says how to get the rest.`
 
 // Instructions is what every tool of the toolkit shares, said once rather
@@ -29,7 +32,9 @@ func (tk *Toolkit) Instructions() string {
 	}
 	tk.mu.Unlock()
 	var b strings.Builder
-	b.WriteString(inferredNote)
+	b.WriteString(sharedNote)
+	b.WriteString(inferenceNote())
+	b.WriteString(argumentsNote)
 	if tk.cfg.discovery {
 		return b.String()
 	}

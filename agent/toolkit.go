@@ -86,7 +86,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		e := &entry{
 			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
 			tool: Tool{
-				Name: d.name, Title: d.title, Description: d.description,
+				Name: d.name, Title: d.title, Description: listedDescription(d, class, inferenceMarks()),
 				InputSchema: listedSchema(d.schema), Operation: d.operation,
 				Scope: class.Scope, ReadOnly: class.ReadOnly, Destructive: class.Destructive,
 				Idempotent: class.Spec.Idempotent, OpenWorld: true, Inferred: d.inferred, Toolset: d.toolset,

@@ -37,7 +37,7 @@ var toolDefs = []toolDef{
 		operation:   "meta.getOpenAPISpec",
 		title:       "Fetch the OpenAPI 3.x description of the REST API",
 		toolset:     "meta",
-		description: "Fetch the OpenAPI 3.x description of the REST API. No scope documented.",
+		description: "Fetch the OpenAPI 3.x description of the REST API.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Meta.GetOpenAPISpec(ctx)
@@ -48,7 +48,7 @@ var toolDefs = []toolDef{
 		operation:   "meta.getDataModelSchema",
 		title:       "Fetch the public data-model JSON",
 		toolset:     "meta",
-		description: "Fetch the public data-model JSON. No scope documented.",
+		description: "Fetch the public data-model JSON.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Meta.GetDataModelSchema(ctx)
@@ -59,7 +59,7 @@ var toolDefs = []toolDef{
 		operation:   "account.get",
 		title:       "Get the account that owns the API key",
 		toolset:     "account",
-		description: "Get the account that owns the API key. Scope account:read.",
+		description: "Get the account that owns the API key.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Account.Get(ctx)
@@ -71,7 +71,7 @@ var toolDefs = []toolDef{
 		title:       "Update account settings",
 		toolset:     "account",
 		inferred:    true,
-		description: "Update account settings. Scope account:write (write). Inferred.",
+		description: "Update account settings.",
 		schema:      `{"type":"object","properties":{"username":{"description":"The new display name.","type":"string"},"email":{"description":"The new e-mail address.","type":"string","format":"email"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountUpdate)
@@ -87,7 +87,7 @@ var toolDefs = []toolDef{
 		title:       "Delete the account",
 		toolset:     "account",
 		inferred:    true,
-		description: "Delete the account. Scope account:delete (destructive tier): a human must confirm each call. Inferred.",
+		description: "Delete the account.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return nil, s.Services.Account.Delete(ctx)
@@ -99,7 +99,7 @@ var toolDefs = []toolDef{
 		title:       "Link an account (what is linked is undocumented)",
 		toolset:     "account",
 		inferred:    true,
-		description: "Link an account (what is linked is undocumented). Scope account:link (write). Inferred.",
+		description: "Link an account (what is linked is undocumented).",
 		schema:      `{"type":"object","properties":{"provider":{"description":"The provider to link, such as \"discord\".","type":"string"},"code":{"description":"The OAuth authorization code from the provider.","type":"string"}},"required":["provider"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AccountLinkRequest)
@@ -115,7 +115,7 @@ var toolDefs = []toolDef{
 		title:       "List ads",
 		toolset:     "ads",
 		inferred:    true,
-		description: "List ads. Scope ads:read. Inferred.",
+		description: "List ads.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AdsListParams
@@ -134,7 +134,7 @@ var toolDefs = []toolDef{
 		title:       "Create ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Create ad. Scope ads:write (write). Inferred.",
+		description: "Create ad.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["title"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AdCreate)
@@ -150,7 +150,7 @@ var toolDefs = []toolDef{
 		title:       "Get one ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Get one ad. Scope ads:read. Inferred.",
+		description: "Get one ad.",
 		schema:      `{"type":"object","properties":{"adId":{"type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -166,7 +166,7 @@ var toolDefs = []toolDef{
 		title:       "Update ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Update ad. Scope ads:write (write). Inferred.",
+		description: "Update ad.",
 		schema:      `{"type":"object","properties":{"adId":{"type":"string"},"title":{"type":"string"},"url":{"type":"string","format":"uri"},"active":{"type":"boolean"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -186,7 +186,7 @@ var toolDefs = []toolDef{
 		title:       "Delete ad",
 		toolset:     "ads",
 		inferred:    true,
-		description: "Delete ad. Scope ads:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete ad.",
 		schema:      `{"type":"object","properties":{"adId":{"type":"string"}},"required":["adId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var adID string
@@ -202,7 +202,7 @@ var toolDefs = []toolDef{
 		title:       "List alerts",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "List alerts. Scope alerts:read. Inferred.",
+		description: "List alerts.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AlertsListParams
@@ -221,7 +221,7 @@ var toolDefs = []toolDef{
 		title:       "Create alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Create alert. Scope alerts:write (write). Inferred.",
+		description: "Create alert.",
 		schema:      `{"type":"object","properties":{"type":{"type":"string"},"message":{"type":"string"},"serverId":{"description":"The server the alert watches.","type":"string"}},"required":["type"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.AlertCreate)
@@ -237,7 +237,7 @@ var toolDefs = []toolDef{
 		title:       "Get one alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Get one alert. Scope alerts:read. Inferred.",
+		description: "Get one alert.",
 		schema:      `{"type":"object","properties":{"alertId":{"type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -253,7 +253,7 @@ var toolDefs = []toolDef{
 		title:       "Update alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Update alert. Scope alerts:write (write). Inferred.",
+		description: "Update alert.",
 		schema:      `{"type":"object","properties":{"alertId":{"type":"string"},"message":{"type":"string"},"read":{"type":"boolean"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -273,7 +273,7 @@ var toolDefs = []toolDef{
 		title:       "Delete alert",
 		toolset:     "alerts",
 		inferred:    true,
-		description: "Delete alert. Scope alerts:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete alert.",
 		schema:      `{"type":"object","properties":{"alertId":{"type":"string"}},"required":["alertId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var alertID string
@@ -289,7 +289,7 @@ var toolDefs = []toolDef{
 		title:       "Get analytics",
 		toolset:     "analytics",
 		inferred:    true,
-		description: "Get analytics. Scope analytics:read. Inferred.",
+		description: "Get analytics.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Analytics.Get(ctx)
@@ -301,7 +301,7 @@ var toolDefs = []toolDef{
 		title:       "List API keys",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "List API keys. Scope api-keys:read. Inferred.",
+		description: "List API keys.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.APIKeysListParams
@@ -320,8 +320,8 @@ var toolDefs = []toolDef{
 		title:       "Create API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Create API key. Scope api-keys:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["name","scopes"],"additionalProperties":false}`,
+		description: "Create API key.",
+		schema:      `{"type":"object","properties":{"name":{"type":"string"},"scopes":{"description":"The scopes to grant; grant the fewest that work.","type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes.","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["name","scopes"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.APIKeyCreate)
 			if err := p.object(body, "name", "name", "scopes", "scopes"); err != nil {
@@ -336,7 +336,7 @@ var toolDefs = []toolDef{
 		title:       "Get one API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Get one API key. Scope api-keys:read. Inferred.",
+		description: "Get one API key.",
 		schema:      `{"type":"object","properties":{"keyId":{"type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
@@ -352,8 +352,8 @@ var toolDefs = []toolDef{
 		title:       "Update API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Update API key. Scope api-keys:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"keyId":{"type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes. Source: https://restorehub.net/docs/authentication","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["keyId"],"additionalProperties":false}`,
+		description: "Update API key.",
+		schema:      `{"type":"object","properties":{"keyId":{"type":"string"},"name":{"type":"string"},"scopes":{"type":"array","items":{"description":"API-key scope in resource:action form. 23 read, 23 write and 7 destructive scopes, plus the wildcard '*' which grants everything including destructive scopes.","type":"string","enum":["account:read","ads:read","alerts:read","analytics:read","api-keys:read","audit:read","backups:read","billing:read","blacklist:read","bots:read","discord:read","domains:read","firewall:read","marketplace:read","members:read","panels:read","referrals:read","servers:read","teams:read","templates:read","verify-page:read","whitelist:read","widget:read","account:link","account:write","ads:write","alerts:write","api-keys:write","backups:write","billing:write","blacklist:write","bots:write","domains:write","firewall:write","marketplace:write","members:mass-verify","members:massdm","members:write","panels:write","servers:write","teams:write","templates:write","upload:write","verify-page:write","whitelist:write","widget:write","account:delete","backups:restore","bots:delete","marketplace:payout","members:pull","servers:delete","templates:apply","*"]}}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
 			if err := p.decode("keyId", &keyID); err != nil {
@@ -372,7 +372,7 @@ var toolDefs = []toolDef{
 		title:       "Delete API key",
 		toolset:     "api-keys",
 		inferred:    true,
-		description: "Delete API key. Scope api-keys:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete API key.",
 		schema:      `{"type":"object","properties":{"keyId":{"type":"string"}},"required":["keyId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var keyID string
@@ -388,7 +388,7 @@ var toolDefs = []toolDef{
 		title:       "List audit-log entries",
 		toolset:     "audit",
 		inferred:    true,
-		description: "List audit-log entries. Scope audit:read. Inferred.",
+		description: "List audit-log entries.",
 		schema:      `{"type":"object","properties":{"action":{"description":"Only entries with this action. Inferred filter.","type":"string"},"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.AuditListEventsParams
@@ -410,7 +410,7 @@ var toolDefs = []toolDef{
 		title:       "List backups",
 		toolset:     "backups",
 		inferred:    true,
-		description: "List backups. Scope backups:read. Inferred.",
+		description: "List backups.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Only backups of this server. Inferred filter.","type":"string"},"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BackupsListParams
@@ -432,7 +432,7 @@ var toolDefs = []toolDef{
 		title:       "Create backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Create backup. Scope backups:write (write). Inferred.",
+		description: "Create backup.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"The server to back up.","type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BackupCreate)
@@ -448,7 +448,7 @@ var toolDefs = []toolDef{
 		title:       "Get one backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Get one backup. Scope backups:read. Inferred.",
+		description: "Get one backup.",
 		schema:      `{"type":"object","properties":{"backupId":{"type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -464,7 +464,7 @@ var toolDefs = []toolDef{
 		title:       "Delete backup",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Delete backup. Scope backups:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete backup.",
 		schema:      `{"type":"object","properties":{"backupId":{"type":"string"}},"required":["backupId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -480,7 +480,7 @@ var toolDefs = []toolDef{
 		title:       "Restore a backup (overwrites the current state of the target)",
 		toolset:     "backups",
 		inferred:    true,
-		description: "Restore a backup (overwrites the current state of the target). Scope backups:restore (destructive tier): a human must confirm each call. Inferred.",
+		description: "Restore a backup (overwrites the current state of the target).",
 		schema:      `{"type":"object","properties":{"backupId":{"type":"string"},"targetServerId":{"description":"The server to restore into; its current state is overwritten.","type":"string"},"roles":{"description":"Whether to restore roles.","type":"boolean"},"channels":{"description":"Whether to restore channels.","type":"boolean"},"settings":{"description":"Whether to restore server settings.","type":"boolean"}},"required":["backupId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var backupID string
@@ -500,7 +500,7 @@ var toolDefs = []toolDef{
 		title:       "Get billing information",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Get billing information. Scope billing:read. Inferred.",
+		description: "Get billing information.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Billing.Get(ctx)
@@ -512,8 +512,8 @@ var toolDefs = []toolDef{
 		title:       "Change billing settings",
 		toolset:     "billing",
 		inferred:    true,
-		description: "Change billing settings. Scope billing:write (write). Inferred.",
-		schema:      `{"type":"object","properties":{"plan":{"description":"The subscription plan as it appears in error bodies. Only 'PREMIUM' is shown verbatim (429 example); the plans are named Free, Premium, Business and Enterprise, so FREE/BUSINESS/ENTERPRISE are the likely spellings (inferred). Kept as a free string so unknown values do not break decoding. Source: https://restorehub.net/ja/docs/rate-limits","type":"string"},"cancelAtPeriodEnd":{"type":"boolean"}},"additionalProperties":false}`,
+		description: "Change billing settings.",
+		schema:      `{"type":"object","properties":{"plan":{"description":"The subscription plan as it appears in error bodies. Only 'PREMIUM' is shown verbatim (429 example); the plans are named Free, Premium, Business and Enterprise, so FREE/BUSINESS/ENTERPRISE are the likely spellings (inferred). Kept as a free string so unknown values do not break decoding.","type":"string"},"cancelAtPeriodEnd":{"type":"boolean"}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BillingUpdate)
 			if err := p.object(body, "plan", "plan", "cancelAtPeriodEnd", "cancelAtPeriodEnd"); err != nil {
@@ -528,7 +528,7 @@ var toolDefs = []toolDef{
 		title:       "List blacklist entries",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "List blacklist entries. Scope blacklist:read. Inferred.",
+		description: "List blacklist entries.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BlacklistListEntriesParams
@@ -547,7 +547,7 @@ var toolDefs = []toolDef{
 		title:       "Create blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Create blacklist entry. Scope blacklist:write (write). Inferred.",
+		description: "Create blacklist entry.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -563,7 +563,7 @@ var toolDefs = []toolDef{
 		title:       "Delete blacklist entry",
 		toolset:     "blacklist",
 		inferred:    true,
-		description: "Delete blacklist entry. Scope blacklist:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete blacklist entry.",
 		schema:      `{"type":"object","properties":{"entryId":{"type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
@@ -579,7 +579,7 @@ var toolDefs = []toolDef{
 		title:       "List bots",
 		toolset:     "bots",
 		inferred:    true,
-		description: "List bots. Scope bots:read. Inferred.",
+		description: "List bots.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.BotsListParams
@@ -598,7 +598,7 @@ var toolDefs = []toolDef{
 		title:       "Create bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Create bot. Scope bots:write (write). Inferred.",
+		description: "Create bot.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"token":{"description":"The Discord bot token.","type":"string"}},"required":["name","token"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.BotCreate)
@@ -614,7 +614,7 @@ var toolDefs = []toolDef{
 		title:       "Get one bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Get one bot. Scope bots:read. Inferred.",
+		description: "Get one bot.",
 		schema:      `{"type":"object","properties":{"botId":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -630,7 +630,7 @@ var toolDefs = []toolDef{
 		title:       "Update bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Update bot. Scope bots:write (write). Inferred.",
+		description: "Update bot.",
 		schema:      `{"type":"object","properties":{"botId":{"type":"string"},"name":{"type":"string"},"token":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -650,7 +650,7 @@ var toolDefs = []toolDef{
 		title:       "Delete bot",
 		toolset:     "bots",
 		inferred:    true,
-		description: "Delete bot. Scope bots:delete (destructive tier): a human must confirm each call. Inferred.",
+		description: "Delete bot.",
 		schema:      `{"type":"object","properties":{"botId":{"type":"string"}},"required":["botId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var botID string
@@ -666,7 +666,7 @@ var toolDefs = []toolDef{
 		title:       "Read Discord-side data (what exactly is undocumented)",
 		toolset:     "discord",
 		inferred:    true,
-		description: "Read Discord-side data (what exactly is undocumented). Scope discord:read. Inferred.",
+		description: "Read Discord-side data (what exactly is undocumented).",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Discord.ListGuilds(ctx)
@@ -678,7 +678,7 @@ var toolDefs = []toolDef{
 		title:       "List domains",
 		toolset:     "domains",
 		inferred:    true,
-		description: "List domains. Scope domains:read. Inferred.",
+		description: "List domains.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.DomainsListParams
@@ -697,7 +697,7 @@ var toolDefs = []toolDef{
 		title:       "Create domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Create domain. Scope domains:write (write). Inferred.",
+		description: "Create domain.",
 		schema:      `{"type":"object","properties":{"hostname":{"type":"string"}},"required":["hostname"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.DomainCreate)
@@ -713,7 +713,7 @@ var toolDefs = []toolDef{
 		title:       "Get one domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Get one domain. Scope domains:read. Inferred.",
+		description: "Get one domain.",
 		schema:      `{"type":"object","properties":{"domainId":{"type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
@@ -729,7 +729,7 @@ var toolDefs = []toolDef{
 		title:       "Delete domain",
 		toolset:     "domains",
 		inferred:    true,
-		description: "Delete domain. Scope domains:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete domain.",
 		schema:      `{"type":"object","properties":{"domainId":{"type":"string"}},"required":["domainId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var domainID string
@@ -745,7 +745,7 @@ var toolDefs = []toolDef{
 		title:       "Get firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Get firewall settings. Scope firewall:read. Inferred.",
+		description: "Get firewall settings.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Firewall.Get(ctx)
@@ -757,7 +757,7 @@ var toolDefs = []toolDef{
 		title:       "Update firewall settings",
 		toolset:     "firewall",
 		inferred:    true,
-		description: "Update firewall settings. Scope firewall:write (write). Inferred.",
+		description: "Update firewall settings.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"blockVpn":{"type":"boolean"},"minAccountAgeDays":{"type":"integer"},"blockedCountries":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.FirewallUpdate)
@@ -773,7 +773,7 @@ var toolDefs = []toolDef{
 		title:       "List marketplace listings",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "List marketplace listings. Scope marketplace:read. Inferred.",
+		description: "List marketplace listings.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MarketplaceListListingsParams
@@ -792,7 +792,7 @@ var toolDefs = []toolDef{
 		title:       "Create marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Create marketplace listing. Scope marketplace:write (write). Inferred.",
+		description: "Create marketplace listing.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"},"currency":{"type":"string"}},"required":["title","priceCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MarketplaceListingCreate)
@@ -808,7 +808,7 @@ var toolDefs = []toolDef{
 		title:       "Get one marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Get one marketplace listing. Scope marketplace:read. Inferred.",
+		description: "Get one marketplace listing.",
 		schema:      `{"type":"object","properties":{"listingId":{"type":"string"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
@@ -824,7 +824,7 @@ var toolDefs = []toolDef{
 		title:       "Update marketplace listing",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Update marketplace listing. Scope marketplace:write (write). Inferred.",
+		description: "Update marketplace listing.",
 		schema:      `{"type":"object","properties":{"listingId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"priceCents":{"type":"integer"}},"required":["listingId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var listingID string
@@ -844,7 +844,7 @@ var toolDefs = []toolDef{
 		title:       "Request a marketplace payout (moves money)",
 		toolset:     "marketplace",
 		inferred:    true,
-		description: "Request a marketplace payout (moves money). Scope marketplace:payout (destructive tier): a human must confirm each call. Inferred.",
+		description: "Request a marketplace payout (moves money).",
 		schema:      `{"type":"object","properties":{"amountCents":{"type":"integer"},"currency":{"type":"string"}},"required":["amountCents"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PayoutRequest)
@@ -860,7 +860,7 @@ var toolDefs = []toolDef{
 		title:       "List members",
 		toolset:     "members",
 		inferred:    true,
-		description: "List members. Scope members:read. Inferred.",
+		description: "List members.",
 		schema:      `{"type":"object","properties":{"serverId":{"description":"Only members verified in this server. Inferred filter.","type":"string"},"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.MembersListParams
@@ -882,7 +882,7 @@ var toolDefs = []toolDef{
 		title:       "Get one member",
 		toolset:     "members",
 		inferred:    true,
-		description: "Get one member. Scope members:read. Inferred.",
+		description: "Get one member.",
 		schema:      `{"type":"object","properties":{"memberId":{"type":"string"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
@@ -898,7 +898,7 @@ var toolDefs = []toolDef{
 		title:       "Update a member record",
 		toolset:     "members",
 		inferred:    true,
-		description: "Update a member record. Scope members:write (write). Inferred.",
+		description: "Update a member record.",
 		schema:      `{"type":"object","properties":{"memberId":{"type":"string"},"note":{"description":"A free-text note.","type":"string"},"verified":{"type":"boolean"}},"required":["memberId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var memberID string
@@ -918,7 +918,7 @@ var toolDefs = []toolDef{
 		title:       "Mass-verify members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Mass-verify members. Scope members:mass-verify (write). Inferred.",
+		description: "Mass-verify members.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"memberIds":{"description":"The members to verify; all pending ones when empty.","type":"array","items":{"type":"string"}}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassVerifyRequest)
@@ -934,7 +934,7 @@ var toolDefs = []toolDef{
 		title:       "Send a mass DM to members",
 		toolset:     "members",
 		inferred:    true,
-		description: "Send a mass DM to members. Scope members:massdm (write). Inferred.",
+		description: "Send a mass DM to members.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"message":{"description":"The text to send.","type":"string"},"memberIds":{"description":"The recipients; everyone when empty.","type":"array","items":{"type":"string"}}},"required":["serverId","message"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MassDMRequest)
@@ -945,13 +945,15 @@ var toolDefs = []toolDef{
 		},
 	},
 	{
-		name:        "members_pull",
-		operation:   "members.pull",
-		title:       "Pull (join) verified members into a target server",
-		toolset:     "members",
-		inferred:    true,
-		description: "Pull (join) verified members into a target server. Scope members:pull (destructive tier): a human must confirm each call. Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches. Partly inferred.",
-		schema:      `{"type":"object","properties":{"targetServerId":{"description":"The server to pull members into; the pacing budget is kept per target server.","type":"string"},"memberIds":{"description":"The members to pull; each one spends one unit of the 50-per-minute budget.","type":"array","items":{"type":"string"}}},"required":["targetServerId"],"additionalProperties":false}`,
+		name:           "members_pull",
+		operation:      "members.pull",
+		title:          "Pull (join) verified members into a target server",
+		toolset:        "members",
+		inferred:       true,
+		partlyInferred: true,
+		description:    "Pull (join) verified members into a target server.",
+		pacing:         "Paced: at most 50 entries of memberIds per minute per targetServerId; the call waits for budget, and more than 50 entries of memberIds in one call is refused, so split large batches.",
+		schema:         `{"type":"object","properties":{"targetServerId":{"description":"The server to pull members into; the pacing budget is kept per target server.","type":"string"},"memberIds":{"description":"The members to pull; each one spends one unit of the 50-per-minute budget.","type":"array","items":{"type":"string"}}},"required":["targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.MemberPullRequest)
 			if err := p.object(body, "targetServerId", "targetServerId", "memberIds", "memberIds"); err != nil {
@@ -966,7 +968,7 @@ var toolDefs = []toolDef{
 		title:       "List panels",
 		toolset:     "panels",
 		inferred:    true,
-		description: "List panels. Scope panels:read. Inferred.",
+		description: "List panels.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.PanelsListParams
@@ -985,7 +987,7 @@ var toolDefs = []toolDef{
 		title:       "Create panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Create panel. Scope panels:write (write). Inferred.",
+		description: "Create panel.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["serverId","channelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.PanelCreate)
@@ -1001,7 +1003,7 @@ var toolDefs = []toolDef{
 		title:       "Get one panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Get one panel. Scope panels:read. Inferred.",
+		description: "Get one panel.",
 		schema:      `{"type":"object","properties":{"panelId":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -1017,7 +1019,7 @@ var toolDefs = []toolDef{
 		title:       "Update panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Update panel. Scope panels:write (write). Inferred.",
+		description: "Update panel.",
 		schema:      `{"type":"object","properties":{"panelId":{"type":"string"},"channelId":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -1037,7 +1039,7 @@ var toolDefs = []toolDef{
 		title:       "Delete panel",
 		toolset:     "panels",
 		inferred:    true,
-		description: "Delete panel. Scope panels:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete panel.",
 		schema:      `{"type":"object","properties":{"panelId":{"type":"string"}},"required":["panelId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var panelID string
@@ -1053,7 +1055,7 @@ var toolDefs = []toolDef{
 		title:       "List referrals / referral stats",
 		toolset:     "referrals",
 		inferred:    true,
-		description: "List referrals / referral stats. Scope referrals:read. Inferred.",
+		description: "List referrals / referral stats.",
 		schema:      `{"type":"object","properties":{"page":{"description":"1-based page number. The pagination style is inferred, not documented.","type":"integer","minimum":1},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ReferralsListParams
@@ -1072,7 +1074,7 @@ var toolDefs = []toolDef{
 		title:       "List servers",
 		toolset:     "servers",
 		inferred:    true,
-		description: "List servers. Scope servers:read. Inferred.",
+		description: "List servers.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.ServersListParams
@@ -1091,7 +1093,7 @@ var toolDefs = []toolDef{
 		title:       "Create server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Create server. Scope servers:write (write). Inferred.",
+		description: "Create server.",
 		schema:      `{"type":"object","properties":{"guildId":{"description":"The Discord guild ID.","type":"string"},"name":{"type":"string"}},"required":["guildId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ServerCreate)
@@ -1107,7 +1109,7 @@ var toolDefs = []toolDef{
 		title:       "Get one server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Get one server. Scope servers:read. Inferred.",
+		description: "Get one server.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1123,7 +1125,7 @@ var toolDefs = []toolDef{
 		title:       "Update server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Update server. Scope servers:write (write). Inferred.",
+		description: "Update server.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"},"name":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1143,7 +1145,7 @@ var toolDefs = []toolDef{
 		title:       "Delete server",
 		toolset:     "servers",
 		inferred:    true,
-		description: "Delete server. Scope servers:delete (destructive tier): a human must confirm each call. Inferred.",
+		description: "Delete server.",
 		schema:      `{"type":"object","properties":{"serverId":{"type":"string"}},"required":["serverId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var serverID string
@@ -1159,7 +1161,7 @@ var toolDefs = []toolDef{
 		title:       "List teams",
 		toolset:     "teams",
 		inferred:    true,
-		description: "List teams. Scope teams:read. Inferred.",
+		description: "List teams.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TeamsListParams
@@ -1178,7 +1180,7 @@ var toolDefs = []toolDef{
 		title:       "Create team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Create team. Scope teams:write (write). Inferred.",
+		description: "Create team.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TeamCreate)
@@ -1194,7 +1196,7 @@ var toolDefs = []toolDef{
 		title:       "Get one team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Get one team. Scope teams:read. Inferred.",
+		description: "Get one team.",
 		schema:      `{"type":"object","properties":{"teamId":{"type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1210,7 +1212,7 @@ var toolDefs = []toolDef{
 		title:       "Update team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Update team. Scope teams:write (write). Inferred.",
+		description: "Update team.",
 		schema:      `{"type":"object","properties":{"teamId":{"type":"string"},"name":{"type":"string"},"memberIds":{"type":"array","items":{"type":"string"}}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1230,7 +1232,7 @@ var toolDefs = []toolDef{
 		title:       "Delete team",
 		toolset:     "teams",
 		inferred:    true,
-		description: "Delete team. Scope teams:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete team.",
 		schema:      `{"type":"object","properties":{"teamId":{"type":"string"}},"required":["teamId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var teamID string
@@ -1246,7 +1248,7 @@ var toolDefs = []toolDef{
 		title:       "List templates",
 		toolset:     "templates",
 		inferred:    true,
-		description: "List templates. Scope templates:read. Inferred.",
+		description: "List templates.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.TemplatesListParams
@@ -1265,7 +1267,7 @@ var toolDefs = []toolDef{
 		title:       "Create template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Create template. Scope templates:write (write). Inferred.",
+		description: "Create template.",
 		schema:      `{"type":"object","properties":{"name":{"type":"string"},"description":{"type":"string"},"sourceServerId":{"description":"The server to copy the structure of.","type":"string"}},"required":["name"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.TemplateCreate)
@@ -1281,7 +1283,7 @@ var toolDefs = []toolDef{
 		title:       "Get one template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Get one template. Scope templates:read. Inferred.",
+		description: "Get one template.",
 		schema:      `{"type":"object","properties":{"templateId":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1297,7 +1299,7 @@ var toolDefs = []toolDef{
 		title:       "Update template",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Update template. Scope templates:write (write). Inferred.",
+		description: "Update template.",
 		schema:      `{"type":"object","properties":{"templateId":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"}},"required":["templateId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1317,7 +1319,7 @@ var toolDefs = []toolDef{
 		title:       "Apply a template to a server (overwrites server structure)",
 		toolset:     "templates",
 		inferred:    true,
-		description: "Apply a template to a server (overwrites server structure). Scope templates:apply (destructive tier): a human must confirm each call. Inferred.",
+		description: "Apply a template to a server (overwrites server structure).",
 		schema:      `{"type":"object","properties":{"templateId":{"type":"string"},"targetServerId":{"type":"string"}},"required":["templateId","targetServerId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var templateID string
@@ -1337,7 +1339,7 @@ var toolDefs = []toolDef{
 		title:       "Upload a file",
 		toolset:     "upload",
 		inferred:    true,
-		description: "Upload a file. Scope upload:write (write). Inferred.",
+		description: "Upload a file.",
 		schema:      `{"type":"object","properties":{"fileName":{"type":"string"},"contentType":{"type":"string"},"data":{"description":"The file content, base64-encoded.","type":"string","contentEncoding":"base64","pattern":"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}},"required":["fileName","data"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.UploadCreate)
@@ -1353,7 +1355,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Get verification-page settings. Scope verify-page:read. Inferred.",
+		description: "Get verification-page settings.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.VerifyPage.Get(ctx)
@@ -1365,7 +1367,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-page settings",
 		toolset:     "verify-page",
 		inferred:    true,
-		description: "Update verification-page settings. Scope verify-page:write (write). Inferred.",
+		description: "Update verification-page settings.",
 		schema:      `{"type":"object","properties":{"title":{"type":"string"},"description":{"type":"string"},"accentColor":{"type":"string"},"logoUrl":{"anyOf":[{"type":"string","format":"uri"},{"type":"null"}]}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.VerifyPageUpdate)
@@ -1381,7 +1383,7 @@ var toolDefs = []toolDef{
 		title:       "List whitelist entries",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "List whitelist entries. Scope whitelist:read. Inferred.",
+		description: "List whitelist entries.",
 		schema:      `{"type":"object","properties":{"cursor":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":100}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var q resources.WhitelistListEntriesParams
@@ -1400,7 +1402,7 @@ var toolDefs = []toolDef{
 		title:       "Create whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Create whitelist entry. Scope whitelist:write (write). Inferred.",
+		description: "Create whitelist entry.",
 		schema:      `{"type":"object","properties":{"userId":{"description":"The Discord user ID.","type":"string"},"reason":{"type":"string"}},"required":["userId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.ListEntryCreate)
@@ -1416,7 +1418,7 @@ var toolDefs = []toolDef{
 		title:       "Delete whitelist entry",
 		toolset:     "whitelist",
 		inferred:    true,
-		description: "Delete whitelist entry. Scope whitelist:write (write). Deletes: a human must confirm each call. Inferred.",
+		description: "Delete whitelist entry.",
 		schema:      `{"type":"object","properties":{"entryId":{"type":"string"}},"required":["entryId"],"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			var entryID string
@@ -1432,7 +1434,7 @@ var toolDefs = []toolDef{
 		title:       "Get verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Get verification-widget settings. Scope widget:read. Inferred.",
+		description: "Get verification-widget settings.",
 		schema:      `{"type":"object","properties":{},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			return s.Services.Widget.Get(ctx)
@@ -1444,7 +1446,7 @@ var toolDefs = []toolDef{
 		title:       "Update verification-widget settings",
 		toolset:     "widget",
 		inferred:    true,
-		description: "Update verification-widget settings. Scope widget:write (write). Inferred.",
+		description: "Update verification-widget settings.",
 		schema:      `{"type":"object","properties":{"enabled":{"type":"boolean"},"theme":{"type":"string"},"allowedOrigins":{"type":"array","items":{"type":"string","format":"uri"}}},"additionalProperties":false}`,
 		call: func(ctx context.Context, s *restorehub.Client, p args) (any, error) {
 			body := new(resources.WidgetUpdate)

@@ -58,10 +58,9 @@ type config struct {
 
 // DefaultInstructions are the instructions the server gives clients for the
 // model unless WithServerOptions sets others.
-const DefaultInstructions = "These tools call the Restore Hub API with one API key. Only the operations the key's scopes " +
-	"allow are listed; the list can change when the server reports the key holds fewer scopes. Each tool result says " +
-	"what to do next when it fails: follow it. A destructive call (restore, member pull, delete, payout, template apply) " +
-	"asks the user to confirm in the client first; if the user declines, nothing is sent: do not retry unless the user asks."
+const DefaultInstructions = "These tools call the Restore Hub API with one API key. Only what the key's scopes allow is listed; " +
+	"the list can change when the server reports fewer scopes. A failed call's result says what to do next: follow it. " +
+	"When the user declines a confirmation, nothing is sent: do not retry unless the user asks."
 
 // DefaultConfirmTimeout is how long a question asked through an input
 // request stays answerable unless WithConfirmTimeout says otherwise.

@@ -76,8 +76,14 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 		w.line("toolset: %s,", goQuote(op.resource))
 		if op.inferred {
 			w.line("inferred: true,")
+			if op.existenceDocumented {
+				w.line("partlyInferred: true,")
+			}
 		}
 		w.line("description: %s,", goQuote(toolDescription(p)))
+		if pacing := toolPacing(p); pacing != "" {
+			w.line("pacing: %s,", goQuote(pacing))
+		}
 		schema, err := budgetedToolSchema(args)
 		if err != nil {
 			return nil, fmt.Errorf("tool %s: %w", toolName(op.id), err)
@@ -226,50 +232,33 @@ func toolTitle(op *operation) string {
 }
 
 // toolDescription says what the tool does (the request is in
-// describe_operation and in the confirmation, not here), the scope and tier
-// it needs, whether a human confirms it, its pacing, and marks it when it is
-// inferred ("Inferred." or "Partly inferred.", explained once by
-// Toolkit.Instructions). It is short: every listed tool's description is in
-// the model's context on every turn.
+// describe_operation and in the confirmation, not here). The scope, the
+// tier, whether a human confirms a call and whether the operation is
+// inferred are not written here: the agent adds them when it lists the
+// tool, from the client's classification (restorehub.ClassifyOperation)
+// and the tool's inferred flags, so one place decides what an operation is.
+// It is short: every listed tool's description is in the model's context on
+// every turn.
 func toolDescription(p *opPlan) string {
+	return sentence(strings.Join(strings.Fields(p.op.summary), " "))
+}
+
+// toolPacing says how the tool's calls are paced, when the spec says: the
+// agent lists it after the safety marks.
+func toolPacing(p *opPlan) string {
 	op := p.op
-	var parts []string
-	if s := strings.Join(strings.Fields(op.summary), " "); s != "" {
-		parts = append(parts, sentence(s))
-	}
-	switch {
-	case op.scope == "":
-		parts = append(parts, "No scope documented.")
-	case op.tier == "":
-		parts = append(parts, fmt.Sprintf("Scope %s (tier not documented).", op.scope))
-	case op.tier == "destructive":
-		parts = append(parts, fmt.Sprintf("Scope %s (destructive tier): a human must confirm each call.", op.scope))
-	case op.tier == "read":
-		parts = append(parts, fmt.Sprintf("Scope %s.", op.scope))
-	default:
-		parts = append(parts, fmt.Sprintf("Scope %s (%s).", op.scope, op.tier))
-	}
-	if op.method == "DELETE" && op.tier != "destructive" {
-		parts = append(parts, "Deletes: a human must confirm each call.")
-	}
 	if pc := op.pace; pc != nil {
 		unit := "calls"
 		if pc.count != "" {
 			unit = "entries of " + pc.count
 		}
-		parts = append(parts, fmt.Sprintf("Paced: at most %d %s per %s per %s; the call waits for budget, and more than %d %s in one call is refused, so split large batches.",
-			pc.limit, unit, humanInterval(pc.interval), pc.per, pc.limit, unit))
-	} else if op.rateText != "" {
-		parts = append(parts, "Rate limit: "+sentence(strings.Join(strings.Fields(op.rateText), " ")))
+		return fmt.Sprintf("Paced: at most %d %s per %s per %s; the call waits for budget, and more than %d %s in one call is refused, so split large batches.",
+			pc.limit, unit, humanInterval(pc.interval), pc.per, pc.limit, unit)
 	}
-	if op.inferred {
-		if op.existenceDocumented {
-			parts = append(parts, "Partly inferred.")
-		} else {
-			parts = append(parts, "Inferred.")
-		}
+	if op.rateText != "" {
+		return "Rate limit: " + sentence(strings.Join(strings.Fields(op.rateText), " "))
 	}
-	return strings.Join(parts, " ")
+	return ""
 }
 
 // minSharedDoc is how many tools must give a parameter the same description
@@ -453,7 +442,7 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 		o = orderedJSON{{"type", "string"}}
 	}
 	if p.description != "" && !o.Has("description") {
-		o = append(orderedJSON{{"description", oneLine(p.description)}}, o...)
+		o = append(orderedJSON{{"description", toolText(p.description)}}, o...)
 	}
 	return o
 }
@@ -559,7 +548,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			out := convertSchema(d, target, append(stack, r))
 			if desc := s.Str("description"); desc != "" {
 				if o, ok := out.(orderedJSON); ok && !o.Has("description") {
-					out = append(orderedJSON{{"description", oneLine(desc)}}, o...)
+					out = append(orderedJSON{{"description", toolText(desc)}}, o...)
 				}
 			}
 			return out
@@ -579,7 +568,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			switch k {
 			case "description":
 				str, _ := val.(string)
-				if str = oneLine(str); str != "" {
+				if str = toolText(str); str != "" {
 					out = append(out, kv{k, str})
 				}
 			case "type":
@@ -739,6 +728,23 @@ func nullAsAnyOf(out orderedJSON) orderedJSON {
 
 // oneLine collapses whitespace, so descriptions stay on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// toolText is a description as a tool schema carries it: on one line and
+// without a closing "Source: URL" citation, which is for the people who
+// read the spec (the Go doc comments keep it), not for a model: every
+// listed schema is in the model's context on every turn.
+func toolText(s string) string {
+	s = oneLine(s)
+	i := strings.LastIndex(s, "Source: ")
+	if i < 0 {
+		return s
+	}
+	url := strings.TrimSuffix(s[i+len("Source: "):], ".")
+	if strings.Contains(url, " ") || !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return s
+	}
+	return strings.TrimSpace(s[:i])
+}
 
 // plainJSON turns the generator's decoded JSON (with *object) into values
 // encoding/json marshals, keeping object key order.

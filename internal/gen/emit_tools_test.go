@@ -51,9 +51,11 @@ func TestToolSchemas(t *testing.T) {
 	pl := buildPlan(d, nil)
 	byID := map[string][]byte{}
 	descs := map[string]string{}
+	pacing := map[string]string{}
 	for _, p := range pl.ops {
 		byID[p.op.id] = toolSchema(toolArgs(d, p))
 		descs[p.op.id] = toolDescription(p)
+		pacing[p.op.id] = toolPacing(p)
 	}
 	for _, tc := range []struct {
 		id           string
@@ -87,14 +89,11 @@ func TestToolSchemas(t *testing.T) {
 			t.Errorf("%s: schema is not closed: %s", id, s)
 		}
 	}
-	if d := descs["backups.restore"]; !strings.Contains(d, "backups:restore (destructive tier)") || !strings.Contains(d, "Inferred") {
-		t.Errorf("backups.restore description lacks scope, tier or the inferred warning: %s", d)
+	if d := descs["backups.restore"]; strings.Contains(d, "backups:restore") || strings.Contains(d, "Inferred") || strings.Contains(d, "confirm") {
+		t.Errorf("backups.restore description carries safety text the agent adds from the classification: %s", d)
 	}
-	if d := descs["members.pull"]; !strings.Contains(d, "Paced") {
-		t.Errorf("members.pull description lacks pacing: %s", d)
-	}
-	if d := descs["ads.delete"]; !strings.Contains(d, "a human must confirm each call") || !strings.Contains(d, "ads:write (write)") {
-		t.Errorf("ads.delete description lacks its confirmation or scope: %s", d)
+	if d := pacing["members.pull"]; !strings.Contains(d, "Paced") {
+		t.Errorf("members.pull pacing is missing: %s", d)
 	}
 }
 
@@ -159,5 +158,22 @@ func TestToolsForEveryFeatureSpec(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestToolText: a closing "Source: URL" citation leaves tool schemas'
+// descriptions; any other text stays, on one line.
+func TestToolText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"API-key scope. Source: https://restorehub.net/docs/authentication", "API-key scope."},
+		{"Scope.\n Source: http://example.com/a.", "Scope."},
+		{"Source: https://example.com", ""},
+		{"The Source: field of the upload.", "The Source: field of the upload."},
+		{"Cited. Source: the vendor's docs", "Cited. Source: the vendor's docs"},
+		{"Two\n  lines", "Two lines"},
+	} {
+		if got := toolText(tc.in); got != tc.want {
+			t.Errorf("toolText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
