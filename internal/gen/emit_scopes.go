@@ -65,14 +65,7 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 		return consts, wildcard, src
 	}
 	ops := d.readOperationsQuiet()
-	tiers := map[string]string{}
-	for _, op := range ops {
-		if op.scope != "" && op.tier != "" {
-			if _, ok := tiers[op.scope]; !ok {
-				tiers[op.scope] = op.tier
-			}
-		}
-	}
+	tiers := scopeTiersFromOperations(ops)
 	enum := d.root.Obj("components").Obj("schemas").Obj("Scope")
 	if enum == nil {
 		src := d.securityScopes(ops, tiers, add)
@@ -82,6 +75,29 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 		add(s, tiers[s])
 	}
 	return consts, wildcard, "the spec's Scope enum lists them"
+}
+
+// tierRank orders the tiers by what they allow.
+var tierRank = map[string]int{"read": 1, "write": 2, "destructive": 3}
+
+// scopeTiersFromOperations gives each scope the highest tier of the
+// operations that accept it (as their required scope or an alternative): a
+// scope is as dangerous as the most dangerous call it allows, whatever
+// order the spec lists the operations in. A scope no operation with a
+// tier accepts is absent.
+func scopeTiersFromOperations(ops []*operation) map[string]string {
+	tiers := map[string]string{}
+	for _, op := range ops {
+		if tierRank[op.tier] == 0 {
+			continue
+		}
+		for _, s := range append([]string{op.scope}, op.otherScopes...) {
+			if s != "" && tierRank[op.tier] > tierRank[tiers[s]] {
+				tiers[s] = op.tier
+			}
+		}
+	}
+	return tiers
 }
 
 // securityScopes is the last resort of scopeConsts, for a spec with neither
