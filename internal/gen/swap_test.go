@@ -173,9 +173,15 @@ func TestSpecSwap(t *testing.T) {
 			if err != nil || bytes.Contains(out, []byte("panic")) {
 				t.Fatalf("agent probe: %v\n%s", err, out)
 			}
-			if i := bytes.Index(out, []byte("read tools answered")); i >= 0 {
-				line := out[:i+len("read tools answered")]
-				t.Logf("agent probe: %s", bytes.TrimSpace(line[bytes.LastIndexByte(line, ':')+1:]))
+			for _, mark := range []string{"read tools answered", "tokens (bytes/4"} {
+				if i := bytes.Index(out, []byte(mark)); i >= 0 {
+					line := out[i:]
+					if j := bytes.IndexByte(line, '\n'); j >= 0 {
+						line = line[:j]
+					}
+					start := bytes.LastIndexByte(out[:i], ':') + 1
+					t.Logf("agent probe: %s", bytes.TrimSpace(append(append([]byte{}, out[start:i]...), line...)))
+				}
 			}
 			if spec == "openapi.json" {
 				// The project spec regenerates the checked-in files exactly.

@@ -8,17 +8,36 @@
 // other models' tokenizers differ by some percent.
 //
 //   node tokens.mjs PATH/TO/restorehub-mcp
+//   node tokens.mjs -files DIR
+//
+// The second form counts the listings internal/gen's swap probe writes for
+// another spec (RESTOREHUB_SWAP_LISTINGS=DIR): N-anthropic.json,
+// N-openai.json and N-instructions.txt per mode N, without the limits.
 //
 // It fails when "everything" (every tool, destructive ones included) is
 // 6,000 tokens or more, or discovery mode 1,500 or more.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 const bin = process.argv[2];
 if (!bin) {
   console.error('usage: node tokens.mjs PATH/TO/restorehub-mcp');
   process.exit(2);
+}
+if (bin === '-files') {
+  const dir = process.argv[3];
+  const read = (f) => readFileSync(join(dir, f), 'utf8');
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('-instructions.txt')).sort()) {
+    const n = f.split('-')[0];
+    const inst = countTokens(read(f));
+    const an = countTokens(read(`${n}-anthropic.json`)) + inst;
+    const oa = countTokens(read(`${n}-openai.json`)) + inst;
+    console.log(`mode ${n}: Anthropic shape ${an} tokens, OpenAI shape ${oa} tokens (instructions ${inst})`);
+  }
+  process.exit(0);
 }
 const env = { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp' };
 
