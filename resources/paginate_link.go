@@ -24,15 +24,16 @@ const maxLinkHeader = 64 << 10
 
 // linkPages yields successive pages of a list paged by the Link header
 // (RFC 8288), whole. fetch gets the page whose token query parameter is
-// token ("" for the first page) with onPage among the call's options, and
-// returns the page and how many items it holds. The next token is the
+// token ("" for the first page) with the call's options: opts and one
+// that reads the response's header. It returns the page and how many
+// items it holds. The next token is the
 // value of the query parameter param in the URL of the response's
 // rel="next" link: only that value is taken, never the link's scheme,
 // host or path, so a server cannot send the next request anywhere but the
 // operation's own path. It stops after yielding the first error, after an
 // empty page, and when there is no next link, its URL carries no token,
 // or the token repeats one it fetched (cursorLoop).
-func linkPages[P any](start, param string, fetch func(token string, onPage RequestOption) (P, int, error)) iter.Seq2[P, error] {
+func linkPages[P any](start, param string, opts []RequestOption, fetch func(token string, opts []RequestOption) (P, int, error)) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		loop := newCursorLoop(start)
 		token := start
@@ -46,7 +47,7 @@ func linkPages[P any](start, param string, fetch func(token string, onPage Reque
 					}
 				})
 			}
-			page, n, err := fetch(token, onPage)
+			page, n, err := fetch(token, append(opts[:len(opts):len(opts)], onPage))
 			if err != nil {
 				var zero P
 				yield(zero, err)

@@ -92,13 +92,13 @@ type linkPage struct {
 func walkLinks(t *testing.T, pages map[string]linkPage, describe func(link string) any) ([]string, []int, error) {
 	t.Helper()
 	var fetched []string
-	seq := linkPages("", "page_token", func(token string, onPage RequestOption) ([]int, int, error) {
+	seq := linkPages("", "page_token", nil, func(token string, opts []RequestOption) ([]int, int, error) {
 		fetched = append(fetched, token)
 		p, ok := pages[token]
 		if !ok {
 			t.Fatalf("fetched unknown token %q", token)
 		}
-		cfg := NewRequestConfig(onPage)
+		cfg := NewRequestConfig(opts...)
 		for _, f := range cfg.OnResponse {
 			f(describe(p.link))
 		}
@@ -192,9 +192,11 @@ func TestLinkPages(t *testing.T) {
 // a new token is walked only as far as the loop asks.
 func TestLinkPagesEndlessLinks(t *testing.T) {
 	n := 0
-	seq := linkPages("", "page_token", func(_ string, onPage RequestOption) ([]int, int, error) {
+	var mine []int
+	caller := func(cfg *RequestConfig) { cfg.OnResponse = append(cfg.OnResponse, func(any) { mine = append(mine, n) }) }
+	seq := linkPages("", "page_token", []RequestOption{caller}, func(_ string, opts []RequestOption) ([]int, int, error) {
 		n++
-		cfg := NewRequestConfig(onPage)
+		cfg := NewRequestConfig(opts...)
 		for _, f := range cfg.OnResponse {
 			f(headerOf(http.Header{"Link": {`<?page_token=t` + strings.Repeat("x", n) + `>; rel="next"`}}))
 		}
@@ -207,6 +209,10 @@ func TestLinkPagesEndlessLinks(t *testing.T) {
 	}
 	if n != 5 {
 		t.Errorf("%d pages fetched, want 5", n)
+	}
+	// The caller's own options apply to every page.
+	if !slices.Equal(mine, []int{1, 2, 3, 4, 5}) {
+		t.Errorf("the caller's OnResponse saw pages %v, want [1 2 3 4 5]", mine)
 	}
 }
 

@@ -122,10 +122,10 @@ func emitStylePages(w *writer, p *opPlan, forward []string) {
 	}
 	switch pg.style {
 	case "link":
-		w.line("return linkPages(%s, %s, func(cursor string, onPage RequestOption) (%s, int, error) {", stringOf("p."+pg.cursor.name, pg.cursor), goQuote(pg.cursor.jsonName), pt)
+		w.line("return linkPages(%s, %s, opts, func(cursor string, opts []RequestOption) (%s, int, error) {", stringOf("p."+pg.cursor.name, pg.cursor), goQuote(pg.cursor.jsonName), pt)
 		w.line("q := p")
 		setString(w, pg.cursor, "cursor")
-		w.line("resp, err := %s", call("append(opts[:len(opts):len(opts)], onPage)..."))
+		w.line("resp, err := %s", call("opts..."))
 		w.line("if err != nil {")
 		w.line("return nil, 0, err")
 		w.line("}")

@@ -30,8 +30,8 @@ func init() {
 				"and after the last page the response's meta.last_page reports. A short page does not end it",
 			},
 			"identities_gen.go": {
-				`return linkPages(valueOf(p.PageToken), "page_token", func(cursor string, onPage RequestOption) ([]Post, int, error) {`,
-				"resp, err := s.List(ctx, &q, append(opts[:len(opts):len(opts)], onPage)...)",
+				`return linkPages(valueOf(p.PageToken), "page_token", opts, func(cursor string, opts []RequestOption) ([]Post, int, error) {`,
+				"resp, err := s.List(ctx, &q, opts...)",
 				"func (s *IdentitiesService) All(ctx context.Context, params *IdentitiesListParams, opts ...RequestOption) iter.Seq2[Post, error] { return itemsOf(s.Pages(ctx, params, opts...)) }",
 				"only that value is taken, never the link's host or path, so every request goes to /identities.",
 				// A named array response, no Link header declared: assumed.
@@ -48,7 +48,7 @@ func init() {
 			},
 			"declared_gen.go": {
 				"return idPages(valueOf(p.Until), false, func(item DeclaredListKeysResponseItem) string { return valueOf(item.Key) }",
-				`return linkPages(valueOf(p.PageToken), "pageToken", func(cursor string, onPage RequestOption) (*DeclaredListLinkedResponse, int, error) {`,
+				`return linkPages(valueOf(p.PageToken), "pageToken", opts, func(cursor string, opts []RequestOption) (*DeclaredListLinkedResponse, int, error) {`,
 				"return resp, len(resp.Items), nil",
 				"var next string if resp.Paging != nil { next = valueOf(resp.Paging.After) }",
 			},

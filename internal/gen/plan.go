@@ -24,7 +24,7 @@ var runtimeNames = []string{
 // never take them.
 var localNames = []string{
 	"ctx", "params", "body", "out", "err", "s", "p", "q", "cursor", "page", "resp", "b", "opts",
-	"context", "json", "url", "fmt", "time", "iter", "strconv", "onPage",
+	"context", "json", "url", "fmt", "time", "iter", "strconv",
 }
 
 // service is the Go service of one resource.
