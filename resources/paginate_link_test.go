@@ -193,7 +193,9 @@ func TestLinkPages(t *testing.T) {
 func TestLinkPagesEndlessLinks(t *testing.T) {
 	n := 0
 	var mine []int
-	caller := func(cfg *RequestConfig) { cfg.OnResponse = append(cfg.OnResponse, func(any) { mine = append(mine, n) }) }
+	caller := func(cfg *RequestConfig) {
+		cfg.OnResponse = append(cfg.OnResponse, func(any) { mine = append(mine, n) })
+	}
 	seq := linkPages("", "page_token", []RequestOption{caller}, func(_ string, opts []RequestOption) ([]int, int, error) {
 		n++
 		cfg := NewRequestConfig(opts...)
