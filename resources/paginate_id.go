@@ -12,9 +12,9 @@ import (
 // id ("" when it has none). The next cursor is the page's largest id going
 // forward and its smallest going backward, compared as numbers when every
 // id of the page is a decimal number (a snowflake), else the id of the
-// page's last item. It stops after yielding the first error, after an
-// empty page, and when the next cursor is empty or repeats one it fetched
-// (cursorLoop).
+// page's last item (edgeID). It stops after yielding the first error,
+// after an empty page, when two items of a page share an id, and when the
+// next cursor is empty or repeats one it fetched (cursorLoop).
 func idPages[P, T any](start string, forward bool, id func(T) string, fetch func(cursor string) (P, []T, error)) iter.Seq2[P, error] {
 	return func(yield func(P, error) bool) {
 		loop := newCursorLoop(start)
@@ -40,18 +40,28 @@ func idPages[P, T any](start string, forward bool, id func(T) string, fetch func
 
 // edgeID returns the id the next page starts from: the largest (forward)
 // or smallest (backward) id of page when every id is a decimal number,
-// else the last item's id.
+// else the last item's id; "" when two items of the page share an id,
+// since then the field is not the items' own id (a thread member's id is
+// its thread's) and paging by it would ask for the wrong page.
 func edgeID[T any](page []T, forward bool, id func(T) string) string {
-	last := id(page[len(page)-1])
-	best := ""
+	seen := make(map[string]bool, len(page))
+	best, decimal := "", true
 	for _, it := range page {
 		v := id(it)
+		if seen[v] {
+			return ""
+		}
+		seen[v] = true
 		if !decimalID(v) {
-			return last
+			decimal = false
+			continue
 		}
 		if c := compareDecimal(v, best); best == "" || forward && c > 0 || !forward && c < 0 {
 			best = v
 		}
+	}
+	if !decimal {
+		return id(page[len(page)-1])
 	}
 	return best
 }

@@ -53,6 +53,8 @@ func TestEdgeID(t *testing.T) {
 		{name: "leading zero is not a snowflake", page: items("010", "9"), forward: true, want: "9"},
 		{name: "a nil last item: no cursor", page: []*idItem{{"1"}, nil}, forward: true, want: ""},
 		{name: "an item without id: the last item's id", page: items("5", "", "3"), forward: true, want: "3"},
+		{name: "a shared id is not the items' own: no cursor", page: items("7", "7", "7"), forward: true, want: ""},
+		{name: "a shared id among others: no cursor", page: items("a", "b", "a"), forward: false, want: ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := edgeID(tc.page, tc.forward, id); got != tc.want {
