@@ -8,6 +8,16 @@ import (
 
 // paginationStyles are the x-pagination styles besides "none", each a
 // resources.Pagination constant (paginationConst).
+//
+// An operation's x-pagination is a style name or an object with "style"
+// and any of: "items" (the response field of the items), "cursorParam"
+// (the query parameter of the cursor, page token or id: cursor, link,
+// after, before), "nextCursor" and "totalPages" (response fields, either
+// at the top level or "holder.name" one level down), "pageParam",
+// "offsetParam", "total", "limitParam" and "idField" (the items' id
+// field for after and before; "id" by default). Without x-pagination a
+// GET's style is detected from the same names (planObjectPages,
+// planArrayPages).
 var paginationStyles = []string{"cursor", "page", "offset", "link", "after", "before"}
 
 // Candidate names, tried in order, of the parts of a paginated list.
