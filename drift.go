@@ -56,7 +56,7 @@ type DriftOperation struct {
 	Scope string `json:"scope,omitempty"`
 	// Tier is the scope's tier, or "" when unknown.
 	Tier string `json:"tier,omitempty"`
-	// Pagination is "none", "cursor" or "page".
+	// Pagination is "none" or a paging style (resources.Pagination): "cursor", "page", "offset", "link", "after" or "before".
 	Pagination string `json:"pagination,omitempty"`
 	// Inferred reports that the SDK guessed the operation from a scope name
 	// (or that the document marks it x-inferred).

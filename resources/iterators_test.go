@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/restorehub/restorehub-go/resources"
@@ -33,25 +36,59 @@ func paged(t *testing.T) []resourcestest.Case {
 	return out
 }
 
-// page rewrites a case's response into one page of a walk: items keeps
-// the response's items or, when empty, sets []; next sets the next-cursor
-// or page-count field (null for an empty cursor, left alone when the style
-// has no such field).
-func page(t *testing.T, c resourcestest.Case, empty bool, next any) []byte {
+// page rewrites a case's response into page n (from 1) of a walk: empty
+// sets [] for the items, else the items of an after or before list get
+// ids (idOf); next sets the next-cursor or page-count field, one level
+// down when its name is "holder.name" (null for an empty cursor, left
+// alone when the style has no such field).
+func page(t *testing.T, c resourcestest.Case, n int, empty bool, next any) []byte {
 	t.Helper()
 	var doc map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(c.Response), &doc); err != nil {
-		t.Fatalf("%s: the case's response is not an object: %v", c.ID, err)
+	var items []json.RawMessage
+	if c.Pages.Items == "" {
+		if err := json.Unmarshal([]byte(c.Response), &items); err != nil {
+			t.Fatalf("%s: the case's response is not an array: %v", c.ID, err)
+		}
+	} else {
+		if err := json.Unmarshal([]byte(c.Response), &doc); err != nil {
+			t.Fatalf("%s: the case's response is not an object: %v", c.ID, err)
+		}
+		_ = json.Unmarshal(doc[c.Pages.Items], &items)
 	}
 	if empty {
-		doc[c.Pages.Items] = json.RawMessage("[]")
+		items = []json.RawMessage{}
 	}
+	if c.Pages.ID != "" {
+		for k, it := range items {
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(it, &obj); err != nil || obj == nil {
+				t.Fatalf("%s: item %d is not an object: %s", c.ID, k, it)
+			}
+			obj[c.Pages.ID], _ = json.Marshal(idOf(c, n, k))
+			items[k], _ = json.Marshal(obj)
+		}
+	}
+	list, _ := json.Marshal(items)
+	if c.Pages.Items == "" {
+		return list
+	}
+	doc[c.Pages.Items] = list
 	if c.Pages.Next != "" {
 		if s, ok := next.(string); ok && s == "" {
 			next = nil
 		}
 		b, _ := json.Marshal(next)
-		doc[c.Pages.Next] = b
+		if holder, name, nested := strings.Cut(c.Pages.Next, "."); nested {
+			var h map[string]json.RawMessage
+			_ = json.Unmarshal(doc[holder], &h)
+			if h == nil {
+				h = map[string]json.RawMessage{}
+			}
+			h[name] = b
+			doc[holder], _ = json.Marshal(h)
+		} else {
+			doc[c.Pages.Next] = b
+		}
 	}
 	out, err := json.Marshal(doc)
 	if err != nil {
@@ -60,9 +97,31 @@ func page(t *testing.T, c resourcestest.Case, empty bool, next any) []byte {
 	return out
 }
 
+// idOf is the id of item k of page n of an after or before list:
+// increasing numbers for after, decreasing ones for before (newest
+// first), so that the page's last item has the id the next page starts
+// from.
+func idOf(c resourcestest.Case, n, k int) string {
+	if c.Pages.Style == "before" {
+		return strconv.Itoa((10-n)*100 - k)
+	}
+	return strconv.Itoa(n*100 + k)
+}
+
+// nextLink is a Link header whose next link carries the page token
+// token, on another host and path that the iterator must not follow.
+func nextLink(c resourcestest.Case, token string) http.Header {
+	return http.Header{"Link": {fmt.Sprintf(`<https://elsewhere.example/other/path?%s=%s>; rel="next"`, url.QueryEscape(c.Pages.Param), url.QueryEscape(token))}}
+}
+
 // countItems reports how many items a case's response holds.
 func countItems(t *testing.T, c resourcestest.Case) int {
 	t.Helper()
+	if c.Pages.Items == "" {
+		var items []json.RawMessage
+		_ = json.Unmarshal([]byte(c.Response), &items)
+		return len(items)
+	}
 	var doc map[string][]json.RawMessage
 	_ = json.Unmarshal([]byte(c.Response), &doc)
 	return len(doc[c.Pages.Items])
@@ -88,7 +147,12 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 					if n < 3 {
 						next = "c" + strconv.Itoa(n+1)
 					}
-					return page(t, c, false, next), nil
+					return page(t, c, n, false, next), nil
+				case "link":
+					return page(t, c, n, false, nil), nil
+				case "after", "before":
+					// An empty fourth page ends the walk.
+					return page(t, c, n, n > 3, nil), nil
 				case "offset":
 					if n == 1 {
 						if o, err := strconv.Atoi(call.Query.Get(c.Pages.Param)); err == nil && o > 0 {
@@ -99,7 +163,7 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 					}
 					// With a total, the third page reaches it; without
 					// one, an empty fourth page ends the walk.
-					return page(t, c, n > 3, start+3*per), nil
+					return page(t, c, n, n > 3, start+3*per), nil
 				default:
 					if n == 1 {
 						if p, err := strconv.Atoi(call.Query.Get(c.Pages.Param)); err == nil && p > 0 {
@@ -107,9 +171,18 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 						}
 					}
 					// Without a page count, an empty fourth page ends the walk.
-					return page(t, c, n > 3, start+2), nil
+					return page(t, c, n, n > 3, start+2), nil
 				}
 			}}
+			if c.Pages.Style == "link" {
+				// Links to pages 2 and 3, none on page 3.
+				rec.Header = func(resourcestest.Call) http.Header {
+					if n := len(rec.Calls()); n < 3 {
+						return nextLink(c, "c"+strconv.Itoa(n+1))
+					}
+					return http.Header{}
+				}
+			}
 			got, err := c.Pages.All(context.Background(), resources.NewServices(rec))
 			if err != nil {
 				t.Fatal(err)
@@ -119,8 +192,14 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 			}
 			calls := rec.Calls()
 			wantCalls := 3
-			if c.Pages.Style != "cursor" && c.Pages.Next == "" {
+			switch c.Pages.Style {
+			case "cursor", "link":
+			case "after", "before":
 				wantCalls = 4
+			default:
+				if c.Pages.Next == "" {
+					wantCalls = 4
+				}
 			}
 			if len(calls) != wantCalls {
 				t.Fatalf("%d requests, want %d", len(calls), wantCalls)
@@ -141,6 +220,8 @@ func TestIteratorsWalkEveryPage(t *testing.T) {
 					want = strconv.Itoa(start + i)
 				case "offset":
 					want = strconv.Itoa(start + i*per)
+				case "after", "before":
+					want = idOf(c, i, per-1)
 				}
 				if g := call.Query.Get(c.Pages.Param); g != want {
 					t.Errorf("request %d: %s=%q, want %q", i+1, c.Pages.Param, g, want)
@@ -168,8 +249,8 @@ func TestIteratorsStopAtTheFirstError(t *testing.T) {
 				if calls == 2 {
 					return nil, boom
 				}
-				return page(t, c, false, map[string]any{"cursor": "c2", "page": 3, "offset": 1000}[c.Pages.Style]), nil
-			}}
+				return page(t, c, 1, false, map[string]any{"cursor": "c2", "page": 3, "offset": 1000}[c.Pages.Style]), nil
+			}, Header: func(resourcestest.Call) http.Header { return nextLink(c, "c2") }}
 			n, err := c.Pages.All(context.Background(), resources.NewServices(rec))
 			if !errors.Is(err, boom) || calls != 2 || n != countItems(t, c) {
 				t.Errorf("%d items in %d requests, error %v; want %d in 2, boom", n, calls, err, countItems(t, c))
@@ -179,16 +260,19 @@ func TestIteratorsStopAtTheFirstError(t *testing.T) {
 }
 
 // TestIteratorsStopOnARepeatedCursor checks that a server that keeps
-// answering with the same cursor cannot make a cursor iterator loop.
+// answering with the same cursor (a next cursor, a Link header's page
+// token, or the same page of ids) cannot make an iterator loop.
 func TestIteratorsStopOnARepeatedCursor(t *testing.T) {
 	for _, c := range paged(t) {
-		if c.Pages.Style != "cursor" {
+		switch c.Pages.Style {
+		case "cursor", "link", "after", "before":
+		default:
 			continue
 		}
 		t.Run(c.ID, func(t *testing.T) {
 			rec := &resourcestest.Recorder{Respond: func(resourcestest.Call) ([]byte, error) {
-				return page(t, c, false, "same"), nil
-			}}
+				return page(t, c, 1, false, "same"), nil
+			}, Header: func(resourcestest.Call) http.Header { return nextLink(c, "same") }}
 			n, err := c.Pages.All(context.Background(), resources.NewServices(rec))
 			if err != nil || len(rec.Calls()) != 2 || n != 2*countItems(t, c) {
 				t.Errorf("%d items in %d requests, error %v; want %d in 2", n, len(rec.Calls()), err, 2*countItems(t, c))

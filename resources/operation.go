@@ -26,14 +26,33 @@ type Pagination string
 const (
 	// PaginationNone marks an operation that returns everything at once.
 	PaginationNone Pagination = "none"
-	// PaginationCursor sends cursor and limit, and reads nextCursor back.
+	// PaginationCursor sends cursor and limit, and reads the next cursor
+	// back from the response: a field at its top level (nextCursor) or one
+	// level down (meta.next_cursor, cursor.next).
 	PaginationCursor Pagination = "cursor"
-	// PaginationPage sends page and limit, and reads total and totalPages back.
+	// PaginationPage sends page and limit, and reads the number of pages
+	// back when the response has it, at its top level (totalPages) or one
+	// level down (meta.total_pages, pagination.pages); without it the
+	// list ends at an empty page.
 	PaginationPage Pagination = "page"
 	// PaginationOffset sends offset (how many items to skip) and limit; the
 	// next page's offset is this one's plus the items it held. A total
 	// field, when the response has one, says when the list ends.
 	PaginationOffset Pagination = "offset"
+	// PaginationLink sends a page token query parameter (such as
+	// page_token) taken from the rel="next" link of the previous
+	// response's Link header (RFC 8288); only the token is taken from the
+	// link, never its host or path.
+	PaginationLink Pagination = "link"
+	// PaginationAfter sends after, the largest id of the previous page (or
+	// its last item's id when the ids are not numbers), to page forward
+	// through a list whose response is an array of items with ids.
+	PaginationAfter Pagination = "after"
+	// PaginationBefore sends before, the smallest id of the previous page
+	// (or its last item's id when the ids are not numbers), to page
+	// backward through a list whose response is an array of items with
+	// ids, such as newest-first message histories.
+	PaginationBefore Pagination = "before"
 )
 
 // Pace is an operation's own budget on top of the key's rate limit, such as

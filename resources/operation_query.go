@@ -20,7 +20,9 @@ type ListShape struct {
 	// list is not paginated.
 	Cursor string
 	// Next is the response field holding the next page's cursor (cursor
-	// paging) or the number of pages (page paging); "" when there is none.
+	// paging) or the number of pages (page paging), written "holder.name"
+	// when it is one level down, such as "meta.next_cursor"; "" when there
+	// is none.
 	Next string
 	// Limit is the query parameter carrying the page size, such as "limit";
 	// "" when there is none.

@@ -68,6 +68,11 @@
 //     and the count of all matching items in "total";
 //   - none: every matching item, under Items.
 //
+// A Next written "holder.name" (such as "meta.next_cursor") is set one
+// level down. The link, after and before styles are answered as none
+// (every matching item, under Items): the fake sends no Link header and
+// does not page by item ids.
+//
 // Every filter the spec declares (ListShape.Filters: the list's query
 // parameters other than the paging ones) is honoured; filters combine with
 // AND, and paging applies to the filtered items:

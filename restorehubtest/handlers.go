@@ -255,7 +255,7 @@ func (s *Server) listLocked(c *call) *reply {
 		body[ls.Items] = items[from:to]
 		body[totalField] = len(items)
 		if ls.Next != "" {
-			body[ls.Next] = (len(items) + limit - 1) / limit
+			setNext(body, ls.Next, (len(items)+limit-1)/limit)
 		}
 		return jsonReply(http.StatusOK, c.h, body)
 	}
@@ -288,9 +288,19 @@ func (s *Server) listLocked(c *call) *reply {
 	}
 	body[ls.Items] = items[from:to]
 	if ls.Next != "" {
-		body[ls.Next] = next
+		setNext(body, ls.Next, next)
 	}
 	return jsonReply(http.StatusOK, c.h, body)
+}
+
+// setNext sets the next cursor or page count v in body under next, a
+// field name or "holder.name" for one level down (ListShape.Next).
+func setNext(body map[string]any, next string, v any) {
+	if holder, name, nested := strings.Cut(next, "."); nested {
+		body[holder] = map[string]any{name: v}
+		return
+	}
+	body[next] = v
 }
 
 // encodeCursor makes the opaque cursor of the item at offset.

@@ -403,12 +403,11 @@ func (sm *sampler) emitCase(w *writer, p *opPlan) {
 		w.line("Want: %s,", want)
 	}
 	if pg := p.pag; pg != nil {
-		next := ""
-		if pg.next != nil {
-			next = pg.next.jsonName
-		}
 		iterCall := "s." + p.svc.field + "." + p.iter + "(" + strings.Join(args, ", ") + ")"
-		w.line("Pages: &Pages{Style: %s, Param: %s, Items: %s, Next: %s,", goQuote(pg.style), goQuote(pg.cursor.jsonName), goQuote(pg.items.jsonName), goQuote(next))
+		w.line("Pages: &Pages{Style: %s, Param: %s, Items: %s, Next: %s,", goQuote(pg.style), goQuote(pg.cursor.jsonName), goQuote(pg.itemsName()), goQuote(pg.nextName()))
+		if pg.id != nil {
+			w.line("ID: %s,", goQuote(pg.id.jsonName))
+		}
 		w.line("All: func(ctx context.Context, s %s.Services) (int, error) {", sm.res)
 		w.line("n := 0")
 		w.line("for _, err := range %s {", iterCall)

@@ -137,6 +137,9 @@ func methodDoc(p *opPlan) string {
 	for _, q := range p.dropped {
 		paras = append(paras, fmt.Sprintf("The query parameter %q is not sent: its name cannot be written in a struct tag.", q))
 	}
+	if p.pagNote != "" {
+		paras = append(paras, p.pagNote)
+	}
 	if op.description != "" {
 		paras = append(paras, op.description)
 	}
@@ -260,12 +263,14 @@ func emitMethod(w *writer, p *opPlan) {
 func iteratorDoc(p *opPlan) string {
 	op := p.op
 	text := fmt.Sprintf("%s iterates over the items of every page of %s (%s pagination), fetching one page at a time as the loop asks for more; only one page is held in memory.", p.iter, p.name, p.pag.style)
-	switch p.pag.style {
-	case "cursor":
+	switch {
+	case flattensPages(p.pag):
+		text += styleStops(p, "at")
+	case p.pag.style == "cursor":
 		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
-	case "page":
+	case p.pag.style == "page":
 		text += " It stops after yielding the first error, at an empty page, and after the last page the response reports."
-	case "offset":
+	case p.pag.style == "offset":
 		text += offsetStops(p, "at")
 	}
 	if p.params != nil {
@@ -288,6 +293,12 @@ func emitIterator(w *writer, p *opPlan) {
 	params = append(params, "opts ...RequestOption")
 	forward = append(forward, "opts...")
 	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.iter, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pg.item)
+	if flattensPages(pg) {
+		emitFlatIterator(w, p)
+		w.line("}")
+		w.line("")
+		return
+	}
 	w.line("var p %s", p.params.name)
 	w.line("if params != nil {")
 	w.line("p = *params")
@@ -390,12 +401,17 @@ func toInt(expr string, f *field) string {
 // pagesDoc is the doc comment of a page iterator.
 func pagesDoc(p *opPlan) string {
 	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
-	switch p.pag.style {
-	case "cursor":
+	if p.pag.items == nil {
+		text = fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.pages, p.name, p.pag.style, p.iter)
+	}
+	switch {
+	case flattensPages(p.pag):
+		text += styleStops(p, "after")
+	case p.pag.style == "cursor":
 		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
-	case "page":
+	case p.pag.style == "page":
 		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
-	case "offset":
+	case p.pag.style == "offset":
 		text += offsetStops(p, "after")
 	}
 	if p.params != nil {
@@ -424,6 +440,12 @@ func emitPages(w *writer, p *opPlan) {
 	w.line("if params != nil {")
 	w.line("p = *params")
 	w.line("}")
+	if flattensPages(pg) {
+		emitStylePages(w, p, forward)
+		w.line("}")
+		w.line("")
+		return
+	}
 	cf := "p." + pg.cursor.name
 	call := fmt.Sprintf("resp, err := s.%s(%s)", p.name, strings.Join(append([]string{"ctx"}, forward...), ", "))
 	switch pg.style {

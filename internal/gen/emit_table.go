@@ -76,6 +76,12 @@ func paginationConst(style string) string {
 		return "PaginationPage"
 	case "offset":
 		return "PaginationOffset"
+	case "link":
+		return "PaginationLink"
+	case "after":
+		return "PaginationAfter"
+	case "before":
+		return "PaginationBefore"
 	}
 	return "PaginationNone"
 }

@@ -16,7 +16,7 @@ func tableQueryFields(w *writer, p *opPlan) {
 			w.line("Cursor: %s,", goQuote(pp.cursor.jsonName))
 			paging[pp.cursor.jsonName] = true
 			if pp.next != nil {
-				w.line("Next: %s,", goQuote(pp.next.jsonName))
+				w.line("Next: %s,", goQuote(pp.nextName()))
 			}
 		}
 		var cfgLimit string
@@ -58,7 +58,7 @@ func tableQueryFields(w *writer, p *opPlan) {
 // paginated operation, or a GET whose response object has a "data", "items"
 // or "results" array and whose path does not end in a parameter.
 func listItems(p *opPlan) (items, item string) {
-	if pp := p.pag; pp != nil {
+	if pp := p.pag; pp != nil && pp.items != nil {
 		return pp.items.jsonName, namedElem(pp.items.typ)
 	}
 	op := p.op

@@ -453,7 +453,7 @@ func runtimeFiles(t *testing.T) map[string][]byte {
 // runtimeUse keeps staticcheck from reporting the runtime helpers a small
 // generated package does not happen to use.
 const runtimeUse = `
-var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], offsetSeq[int], offsetPages[int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
+var _ = []any{cursorSeq[int], pageSeq[int], cursorPages[int], pagePages[int], offsetSeq[int], offsetPages[int], linkPages[int], idPages[int, int], itemsOf[int], itemsOfPages[int, int], valueOf[int], optional[int], bodyOf[int], encodeQuery, Ptr[int], Operations, LookupOperation}
 `
 
 // scopesStub declares what the root package gives scopes.go: the Scope

@@ -36,7 +36,8 @@ type operation struct {
 	existenceDocumented  bool
 	deprecated           bool
 
-	pagination    string  // declared style: "", "none", "cursor", "page", "offset"
+	pagination    string  // declared style: "", "none", or one of paginationStyles
+	linkHeader    bool    // the success response declares a Link header
 	paginationCfg *object // x-pagination when it is an object
 	pace          *pace
 	rateText      string
@@ -183,10 +184,8 @@ func (d *document) readPagination(op *operation) {
 		op.paginationCfg = t
 		op.pagination = strings.ToLower(t.Str("style"))
 	}
-	switch op.pagination {
-	case "none", "cursor", "page", "offset":
-	default:
-		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, cursor, page, offset; treated as none", op.method, op.path, op.pagination))
+	if op.pagination != "none" && !slices.Contains(paginationStyles, op.pagination) {
+		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, %s; treated as none", op.method, op.path, op.pagination, strings.Join(paginationStyles, ", ")))
 		op.pagination = "none"
 	}
 }
@@ -381,6 +380,7 @@ func (d *document) readResponse(op *operation) {
 		}
 		if p := d.readPayload(ro); p != nil {
 			op.resp, op.respStatus = p, c
+			op.linkHeader = declaresLink(ro)
 			return
 		}
 		if op.respStatus == "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -17,6 +16,8 @@ var runtimeNames = []string{
 	"scopeInfo", "scopeTiers", "scopeTable", "scopeWildcard",
 	"operationTable", "encodeQuery", "bodyOf", "valueOf", "optional", "cursorSeq", "pageSeq",
 	"cursorPages", "pagePages", "offsetSeq", "offsetPages",
+	"PaginationLink", "PaginationAfter", "PaginationBefore", "ResponseHeaderer", "linkPages", "idPages",
+	"itemsOf", "itemsOfPages", "linkToken", "nextLink",
 }
 
 // localNames are the identifiers generated method bodies use; parameters
@@ -53,6 +54,9 @@ type opPlan struct {
 	resp      *goType
 	respNote  string
 	pag       *pagePlan
+	// pagNote says, for a list that looks paginated but gets no
+	// iterator, why; "" otherwise.
+	pagNote string
 }
 
 // arg is a path parameter of a method.
@@ -64,11 +68,17 @@ type arg struct {
 
 // pagePlan says how an iterator walks a list operation.
 type pagePlan struct {
-	style  string // "cursor", "page" or "offset"
-	items  *field // the response's slice of items
+	style  string // one of paginationStyles
+	items  *field // the response's slice of items; nil when the response is the array
 	item   string // the item type expression
-	cursor *field // the query field set per page: cursor, page number or offset
+	cursor *field // the query field set per page: cursor, page number, offset, token or id
 	next   *field // cursor: the next cursor; page: the page count; offset: the total (may be nil)
+	// nextIn is the response field that holds next when next is one level
+	// down (meta.next_cursor), else nil.
+	nextIn *field
+	id     *field // after, before: the items' id field
+	// itemPtr reports that the items are pointers ([]*T).
+	itemPtr bool
 }
 
 // plan is the whole generated API.
@@ -314,91 +324,4 @@ func fieldByJSON(d *typeDecl, names ...string) *field {
 		}
 	}
 	return nil
-}
-
-// planPagination decides whether a list operation gets an iterator: its
-// declared or detected style must match the shapes of its query and
-// response.
-func (pl *plan) planPagination(p *opPlan) {
-	op := p.op
-	style := op.pagination
-	if style == "none" || (style == "" && op.method != "GET") {
-		return
-	}
-	cfg := op.paginationCfg
-	fail := func(why string) {
-		if style != "" {
-			pl.doc.warn(fmt.Sprintf("%s: x-pagination %q but %s; no iterator generated", op.id, style, why))
-		}
-		op.pagination = "none"
-	}
-	if p.resp == nil {
-		fail("it has no JSON response")
-		return
-	}
-	resp := valueStruct(*p.resp)
-	if resp == nil {
-		fail("the response is not an object")
-		return
-	}
-	items := fieldByJSON(resp, cfg.Str("items"), "data", "items", "results")
-	if items == nil {
-		var slicesFound []*field
-		for _, f := range resp.fields {
-			if f.typ.underlying().kind == kSlice {
-				slicesFound = append(slicesFound, f)
-			}
-		}
-		if len(slicesFound) == 1 {
-			items = slicesFound[0]
-		}
-	}
-	if items == nil || items.typ.underlying().kind != kSlice {
-		fail("the response has no array of items")
-		return
-	}
-	cursor := fieldByJSON(p.params, cfg.Str("cursorParam"), "cursor", "after", "starting_after", "page_token", "pageToken")
-	next := fieldByJSON(resp, cfg.Str("nextCursor"), "nextCursor", "next_cursor", "nextPageToken", "next_page_token", "cursor", "next")
-	page := fieldByJSON(p.params, cfg.Str("pageParam"), "page", "pageNumber", "page_number")
-	total := fieldByJSON(resp, cfg.Str("totalPages"), "totalPages", "total_pages", "pageCount", "page_count", "pages")
-	offset := fieldByJSON(p.params, cfg.Str("offsetParam"), "offset", "skip")
-	count := fieldByJSON(resp, cfg.Str("total"), "total", "totalCount", "total_count", "total_results", "totalResults")
-	if style == "" {
-		switch {
-		case cursor != nil && next != nil:
-			style = "cursor"
-		case page != nil:
-			style = "page"
-		case offset != nil && offset.typ.underlying().kind == kInt:
-			style = "offset"
-		default:
-			return
-		}
-		op.pagination = style
-	}
-	pp := &pagePlan{style: style, items: items, item: strings.TrimPrefix(items.typ.underlying().expr, "[]")}
-	switch style {
-	case "cursor":
-		if cursor == nil || !cursor.typ.isStringy() || next == nil || !next.typ.isStringy() {
-			fail("it lacks a string cursor query parameter or a string next-cursor field")
-			return
-		}
-		pp.cursor, pp.next = cursor, next
-	case "page":
-		if page == nil || page.typ.underlying().kind != kInt || total != nil && total.typ.underlying().kind != kInt {
-			fail("it lacks an integer page query parameter")
-			return
-		}
-		pp.cursor, pp.next = page, total
-	case "offset":
-		if offset == nil || offset.typ.underlying().kind != kInt {
-			fail("it lacks an integer offset query parameter")
-			return
-		}
-		if count != nil && count.typ.underlying().kind != kInt {
-			count = nil
-		}
-		pp.cursor, pp.next = offset, count
-	}
-	p.pag = pp
 }

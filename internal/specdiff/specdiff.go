@@ -13,7 +13,9 @@
 //     else, for a GET, a cursor-like query parameter (cursor, after,
 //     starting_after, page_token, pageToken) means "cursor" and a page-like
 //     one (page, pageNumber, page_number) means "page"; otherwise "none".
-//     Unlike the generator, the response schema is not checked.
+//     Unlike the generator, the response schema is not checked, so a list
+//     the generator pages by offset, Link header or item ids without an
+//     x-pagination declaring it reads here as "cursor", "page" or "none".
 package specdiff
 
 import (
@@ -44,7 +46,7 @@ type Op struct {
 	Accepted []string
 	// Tier is "read", "write", "destructive", or "" when the spec does not say.
 	Tier string
-	// Pagination is "none", "cursor" or "page".
+	// Pagination is "none" or a paging style (resources.Pagination): "cursor", "page", "offset", "link", "after" or "before".
 	Pagination string
 	// Inferred reports the spec's x-inferred.
 	Inferred bool
@@ -190,7 +192,7 @@ func pagination(d *openapi.Document, method string, o *openapi.Object, shared []
 			style = t.Str("style")
 		}
 		switch style = strings.ToLower(strings.TrimSpace(style)); style {
-		case "none", "cursor", "page":
+		case "none", "cursor", "page", "offset", "link", "after", "before":
 			return style
 		}
 		return "none"

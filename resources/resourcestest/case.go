@@ -41,16 +41,23 @@ type Case struct {
 // Pages describes the iterator of a list operation: how it pages, and a
 // call that walks it with the same arguments as Case.Call.
 type Pages struct {
-	// Style is "cursor", "page" or "offset".
+	// Style is "cursor", "page", "offset", "link", "after" or "before"
+	// (resources.Pagination).
 	Style string
-	// Param is the query parameter that carries the cursor or page number.
+	// Param is the query parameter that carries the cursor, page number,
+	// offset, page token or item id.
 	Param string
-	// Items is the response field that holds the page's items.
+	// Items is the response field that holds the page's items, "" when
+	// the response is the array of items.
 	Items string
 	// Next is the response field that holds the next cursor (cursor style),
-	// the number of pages (page style) or of items (offset style); "" when
-	// the response has none.
+	// the number of pages (page style) or of items (offset style), written
+	// "holder.name" when it is one level down; "" when the response has
+	// none.
 	Next string
+	// ID is the items' id field whose values the after and before styles
+	// send; "" for the other styles.
+	ID string
 	// All walks the iterator to its end and returns how many items it
 	// yielded, and the error that ended it, if any.
 	All func(ctx context.Context, s resources.Services) (int, error)

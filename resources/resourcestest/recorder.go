@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"sync"
@@ -45,6 +46,10 @@ type Recorder struct {
 	// Respond, when not nil, returns the response body for a call (nil or
 	// empty for none) or an error for the call to return.
 	Respond func(c Call) ([]byte, error)
+	// Header, when not nil, returns the response header for a call, which
+	// the call's OnResponse hooks receive as a *Response (for an
+	// iterator that reads the Link header); when nil they receive nil.
+	Header func(c Call) http.Header
 
 	mu    sync.Mutex
 	calls []Call
@@ -53,12 +58,15 @@ type Recorder struct {
 // Call implements resources.Backend.
 // Like restorehub.Client it returns an option's error without recording
 // the call, and hands nil to the options' OnResponse hooks, since a
-// Recorder has no HTTP response to describe.
+// Recorder has no HTTP response to describe, unless Header is set.
 func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path string, query url.Values, body, out any, opts ...resources.RequestOption) error {
 	cfg := resources.NewRequestConfig(opts...)
-	for _, f := range cfg.OnResponse {
-		defer f(nil)
-	}
+	var described any
+	defer func() {
+		for _, f := range cfg.OnResponse {
+			f(described)
+		}
+	}()
 	if cfg.Err != nil {
 		return cfg.Err
 	}
@@ -81,8 +89,11 @@ func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path s
 	}
 	r.mu.Lock()
 	r.calls = append(r.calls, c)
-	respond := r.Respond
+	respond, header := r.Respond, r.Header
 	r.mu.Unlock()
+	if header != nil {
+		described = &Response{Header: header(c)}
+	}
 	if respond == nil {
 		return nil
 	}
@@ -97,6 +108,22 @@ func (r *Recorder) Call(ctx context.Context, op *resources.OperationSpec, path s
 		return fmt.Errorf("resourcestest: decoding the %s response: %w", op.ID, err)
 	}
 	return nil
+}
+
+// Response is what the OnResponse hooks of a call's options receive from
+// a Recorder whose Header function is set.
+type Response struct {
+	// Header is what the Header function returned for the call.
+	Header http.Header
+}
+
+// ResponseHeader returns r.Header, nil for a nil r; it makes *Response a
+// resources.ResponseHeaderer.
+func (r *Response) ResponseHeader() http.Header {
+	if r == nil {
+		return nil
+	}
+	return r.Header
 }
 
 // Calls returns the calls received so far, in order.
