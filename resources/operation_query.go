@@ -13,7 +13,9 @@ type QueryParam struct {
 // the spec declares them (or as the generator detected them). It is a
 // pointer in OperationSpec, which keeps OperationSpec comparable.
 type ListShape struct {
-	// Items is the response field holding the array of items, such as "data".
+	// Items is the response field holding the array of items, such as
+	// "data"; "" when the response body is the array itself (a bare-array
+	// list, such as Discord's).
 	Items string
 	// Cursor is the query parameter carrying the cursor (cursor paging) or
 	// the page number (page paging), such as "cursor" or "page"; "" when the
@@ -24,6 +26,9 @@ type ListShape struct {
 	// when it is one level down, such as "meta.next_cursor"; "" when there
 	// is none.
 	Next string
+	// ID is the items' field whose value an after or before list sends
+	// back (PaginationAfter, PaginationBefore); "" means "id".
+	ID string
 	// Limit is the query parameter carrying the page size, such as "limit";
 	// "" when there is none.
 	Limit string

@@ -1,7 +1,6 @@
 package restorehubtest
 
 import (
-	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -221,76 +220,6 @@ func positiveQuery(q url.Values, name string, def int) (int, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// listLocked answers a list request: the collection's items that pass
-// the operation's filters, in its pagination style, under the field names
-// its ListShape gives.
-func (s *Server) listLocked(c *call) *reply {
-	ls := listShape(&c.rt.op)
-	items := s.store.list(c.join(len(c.parts)))
-	items = filterItems(items, &ls, c.query)
-	if items == nil {
-		items = []map[string]any{}
-	}
-	if !paginated(&c.rt.op) {
-		return jsonReply(http.StatusOK, c.h, map[string]any{ls.Items: items})
-	}
-	limit := s.pageSize
-	if ls.Limit != "" {
-		var ok bool
-		if limit, ok = positiveQuery(c.query, ls.Limit, s.pageSize); !ok {
-			return badQuery(c.h, ls.Limit, "expected a positive integer")
-		}
-	}
-	limit = min(limit, MaxPageSize)
-	body := map[string]any{}
-	if c.rt.op.Pagination == resources.PaginationPage {
-		page, ok := positiveQuery(c.query, ls.Cursor, 1)
-		if !ok {
-			return badQuery(c.h, ls.Cursor, "expected a positive integer")
-		}
-		from := min((page-1)*limit, len(items))
-		to := min(from+limit, len(items))
-		body[ls.Items] = items[from:to]
-		body[totalField] = len(items)
-		if ls.Next != "" {
-			setNext(body, ls.Next, (len(items)+limit-1)/limit)
-		}
-		return jsonReply(http.StatusOK, c.h, body)
-	}
-	if c.rt.op.Pagination == resources.PaginationOffset {
-		from := 0
-		if v := c.query.Get(ls.Cursor); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return badQuery(c.h, ls.Cursor, "expected a non-negative integer")
-			}
-			from = min(n, len(items))
-		}
-		body[ls.Items] = items[from:min(from+limit, len(items))]
-		body[cmp.Or(ls.Next, totalField)] = len(items)
-		return jsonReply(http.StatusOK, c.h, body)
-	}
-	from := 0
-	if cur := c.query.Get(ls.Cursor); cur != "" {
-		var ok bool
-		if from, ok = decodeCursor(cur); !ok {
-			return badQuery(c.h, ls.Cursor, "not a cursor this server returned")
-		}
-		from = min(from, len(items))
-	}
-	to := min(from+limit, len(items))
-	var next *string
-	if to < len(items) {
-		n := encodeCursor(to)
-		next = &n
-	}
-	body[ls.Items] = items[from:to]
-	if ls.Next != "" {
-		setNext(body, ls.Next, next)
-	}
-	return jsonReply(http.StatusOK, c.h, body)
 }
 
 // setNext sets the next cursor or page count v in body under next, a

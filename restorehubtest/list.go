@@ -33,10 +33,8 @@ func listShape(op *resources.OperationSpec) resources.ListShape {
 	if op.List != nil {
 		ls = *op.List
 	}
-	if ls.Items == "" {
-		ls.Items = defaultItems
-	}
 	if op.List == nil {
+		ls.Items = defaultItems
 		switch op.Pagination {
 		case resources.PaginationCursor:
 			ls.Cursor, ls.Next, ls.Limit = defaultCursor, defaultNext, defaultLimit

@@ -72,7 +72,12 @@ func looksLikeList(id string) bool {
 
 // paginated reports whether op pages its results.
 func paginated(op *resources.OperationSpec) bool {
-	return op.Pagination == resources.PaginationCursor || op.Pagination == resources.PaginationPage || op.Pagination == resources.PaginationOffset
+	switch op.Pagination {
+	case resources.PaginationCursor, resources.PaginationPage, resources.PaginationOffset,
+		resources.PaginationLink, resources.PaginationAfter, resources.PaginationBefore:
+		return true
+	}
+	return false
 }
 
 // newRouter classifies every operation of ops.

@@ -7,16 +7,21 @@ package main
 // tableQueryFields writes the List and Model fields of p's entry in
 // operationTable.
 func tableQueryFields(w *writer, p *opPlan) {
-	items, item := listItems(p)
-	if items != "" {
+	items, item, list := listItems(p)
+	if list {
 		w.line("List: &ListShape{")
-		w.line("Items: %s,", goQuote(items))
+		if items != "" {
+			w.line("Items: %s,", goQuote(items))
+		}
 		paging := map[string]bool{}
 		if pp := p.pag; pp != nil {
 			w.line("Cursor: %s,", goQuote(pp.cursor.jsonName))
 			paging[pp.cursor.jsonName] = true
 			if pp.next != nil {
 				w.line("Next: %s,", goQuote(pp.nextName()))
+			}
+			if pp.id != nil && pp.id.jsonName != "id" {
+				w.line("ID: %s,", goQuote(pp.id.jsonName))
 			}
 		}
 		var cfgLimit string
@@ -43,7 +48,7 @@ func tableQueryFields(w *writer, p *opPlan) {
 		w.line("},")
 	}
 	model := item
-	if items == "" && p.resp != nil {
+	if !list && p.resp != nil {
 		if d := valueStruct(*p.resp); d != nil {
 			model = d.name
 		}
@@ -54,23 +59,44 @@ func tableQueryFields(w *writer, p *opPlan) {
 }
 
 // listItems returns the JSON name of the array of items in p's response and
-// the name of the items' type, or "" and "" when p is not a list: a
-// paginated operation, or a GET whose response object has a "data", "items"
-// or "results" array and whose path does not end in a parameter.
-func listItems(p *opPlan) (items, item string) {
-	if pp := p.pag; pp != nil && pp.items != nil {
-		return pp.items.jsonName, namedElem(pp.items.typ)
+// the name of the items' type, and whether p is a list at all: a paginated
+// operation, or a GET whose path does not end in a parameter and whose
+// response is an array or an object with a "data", "items" or "results"
+// array. items is "" when the response is the array itself.
+func listItems(p *opPlan) (items, item string, list bool) {
+	if pp := p.pag; pp != nil {
+		if pp.items != nil {
+			return pp.items.jsonName, namedElem(pp.items.typ), true
+		}
+		return "", bareElem(p), true
 	}
 	op := p.op
 	if op.method != "GET" || p.resp == nil || len(op.pathParts) > 0 && op.pathParts[len(op.pathParts)-1].param != nil {
-		return "", ""
+		return "", "", false
+	}
+	if arrayResponse(*p.resp) {
+		return "", bareElem(p), true
 	}
 	resp := valueStruct(*p.resp)
 	f := fieldByJSON(resp, "data", "items", "results")
 	if f == nil || f.typ.underlying().kind != kSlice {
-		return "", ""
+		return "", "", false
 	}
-	return f.jsonName, namedElem(f.typ)
+	return f.jsonName, namedElem(f.typ), true
+}
+
+// bareElem returns the name of the struct type of the items of p's
+// response when the response is an array, or "".
+func bareElem(p *opPlan) string {
+	t := *p.resp
+	for range maxRefHops {
+		if t.kind == kNamed && (t.decl.kind == dAlias || t.decl.kind == dDefined) {
+			t = t.decl.target
+			continue
+		}
+		break
+	}
+	return namedElem(t)
 }
 
 // namedElem returns the name of the struct type of a slice's elements, or "".
