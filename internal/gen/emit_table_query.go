@@ -106,6 +106,9 @@ func queryType(p *opPlan, name string) string {
 	case kSlice:
 		return "array"
 	case kNamed:
+		if t.decl.intEnum() {
+			return "integer"
+		}
 		if t.decl.kind == dEnum {
 			return "string"
 		}
