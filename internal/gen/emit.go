@@ -112,7 +112,7 @@ func emitDecl(w *writer, d *typeDecl) {
 		}
 		w.line("}")
 	case dEnum:
-		if !d.intEnum() {
+		if !d.numericEnum() {
 			w.line("type %s string", d.name)
 		} else {
 			w.line("type %s %s", d.name, d.enumBase)
@@ -122,12 +122,12 @@ func emitDecl(w *writer, d *typeDecl) {
 		w.line("const (")
 		for _, c := range d.enum {
 			lit := goQuote(c.value)
-			if d.intEnum() {
+			if d.numericEnum() {
 				lit = c.value
 			}
 			doc := fmt.Sprintf("%s is the %s value %s.", c.name, d.name, lit)
 			if c.doc != "" {
-				doc = fmt.Sprintf("%s is the %s value %s: %s", c.name, d.name, lit, sanitizeComment(lowerFirst(c.doc)))
+				doc = fmt.Sprintf("%s is the %s value %s. %s", c.name, d.name, lit, sanitizeComment(c.doc))
 				if !strings.HasSuffix(doc, ".") {
 					doc += "."
 				}

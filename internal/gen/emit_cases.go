@@ -242,7 +242,7 @@ func (sm *sampler) value(t goType, ex any, depth int, byValue bool) (sample, boo
 		d := t.decl
 		switch d.kind {
 		case dEnum:
-			if len(d.enum) == 0 && d.intEnum() {
+			if len(d.enum) == 0 && d.numericEnum() {
 				return sample{`0`, sm.qualify(t) + `(0)`}, true
 			}
 			if len(d.enum) == 0 {
@@ -250,11 +250,11 @@ func (sm *sampler) value(t goType, ex any, depth int, byValue bool) (sample, boo
 			}
 			c := d.enum[0]
 			for _, e := range d.enum {
-				if e.value == ex || d.intEnum() && fmt.Sprint(ex) == e.value {
+				if e.value == ex || d.numericEnum() && fmt.Sprint(ex) == e.value {
 					c = e
 				}
 			}
-			if d.intEnum() {
+			if d.numericEnum() {
 				return sample{c.value, sm.res + "." + c.name}, true
 			}
 			return sample{jsonString(c.value), sm.res + "." + c.name}, true

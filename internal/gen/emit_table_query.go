@@ -106,7 +106,7 @@ func queryType(p *opPlan, name string) string {
 	case kSlice:
 		return "array"
 	case kNamed:
-		if t.decl.intEnum() {
+		if t.decl.numericEnum() {
 			return "integer"
 		}
 		if t.decl.kind == dEnum {

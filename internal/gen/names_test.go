@@ -254,3 +254,41 @@ func TestConstEnum(t *testing.T) {
 		})
 	}
 }
+
+func TestNamedNumberEnum(t *testing.T) {
+	for _, tc := range []struct {
+		name, schema string
+		ok           bool
+		base         string
+		values       []string // value=name:doc
+	}{
+		{"x-enum-varnames", `{"enum": [200, 400], "x-enum-varnames": ["OK", "BAD"], "x-enum-descriptions": ["Fine. More.", "Not fine"]}`,
+			true, "int", []string{"200=OK:Fine.", "400=BAD:Not fine"}},
+		{"x-enumNames on a number", `{"type": "number", "enum": [1, 2], "x-enumNames": ["APPROVED", "PENDING"]}`,
+			true, "float64", []string{"1=APPROVED:", "2=PENDING:"}},
+		{"int64 format, a null and a missing name", `{"type": ["integer", "null"], "format": "int64", "enum": [null, 1, 2], "x-enumNames": [null, "ONE"]}`,
+			true, "int64", []string{"1=ONE:", "2=:"}},
+		{"no names: a plain int", `{"type": "integer", "enum": [1, 2]}`, false, "", nil},
+		{"a fraction", `{"type": "number", "enum": [1.5], "x-enumNames": ["HALF"]}`, false, "", nil},
+		{"strings are not numbers", `{"enum": ["a"], "x-enumNames": ["A"]}`, false, "", nil},
+		{"names that are not strings", `{"enum": [1], "x-enumNames": [7]}`, false, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := decodeJSON([]byte(tc.schema))
+			if err != nil {
+				t.Fatal(err)
+			}
+			vals, base, ok := namedNumberEnum(readSchema(v))
+			if ok != tc.ok || base != tc.base {
+				t.Fatalf("namedNumberEnum = %v, %q; want %v, %q", ok, base, tc.ok, tc.base)
+			}
+			var got []string
+			for _, e := range vals {
+				got = append(got, e.value+"="+e.title+":"+e.doc)
+			}
+			if ok && !slices.Equal(got, tc.values) {
+				t.Errorf("values = %q, want %q", got, tc.values)
+			}
+		})
+	}
+}

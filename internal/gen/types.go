@@ -81,8 +81,9 @@ type enumConst struct {
 	doc   string // what the spec says of the value ("" for nothing)
 }
 
-// intEnum reports whether d is an enum of integers.
-func (d *typeDecl) intEnum() bool {
+// numericEnum reports whether d is an enum of numbers (integers, or
+// integral values of a "number" schema).
+func (d *typeDecl) numericEnum() bool {
 	return d.kind == dEnum && d.enumBase != "" && d.enumBase != "string"
 }
 
@@ -245,10 +246,13 @@ func (m *mapper) build(s *schema, hint typeHint, target **typeDecl) goType {
 	}
 	if vals, ok := s.enumStrings(); ok && (len(s.types) == 0 || len(s.types) == 1 && s.types[0] == "string") {
 		var evs []enumValue
-		for _, v := range vals {
-			evs = append(evs, enumValue{value: v})
+		for i, v := range vals {
+			evs = append(evs, enumValue{value: v, title: s.enumName(i), doc: s.enumDoc(i)})
 		}
 		return m.enumType(s, evs, "string", hint, target)
+	}
+	if evs, base, ok := namedNumberEnum(s); ok {
+		return m.enumType(s, evs, base, hint, target)
 	}
 	var t goType
 	switch len(s.types) {
@@ -421,7 +425,7 @@ func (m *mapper) enumType(s *schema, vals []enumValue, base string, hint typeHin
 		suffix := nameSuffix(v.title)
 		if suffix == "" {
 			suffix = nameSuffix(v.value)
-			if strings.HasPrefix(v.value, "-") && d.intEnum() {
+			if strings.HasPrefix(v.value, "-") && d.numericEnum() {
 				suffix = "Minus" + suffix
 			}
 		}
@@ -453,6 +457,36 @@ type enumValue struct {
 	value string // the string, or an integer's decimal digits
 	title string // the const variant's title: its constant's name
 	doc   string // the const variant's description
+}
+
+// namedNumberEnum reads an enum of integral numbers whose values the spec
+// names with x-enum-varnames or x-enumNames (as NestJS and hey-api write
+// them): a named integer type ("int", or the int32/int64 format; float64
+// for a "number" schema) with a constant per value. An enum of numbers
+// without names stays a plain int whose doc lists the values.
+func namedNumberEnum(s *schema) (vals []enumValue, base string, ok bool) {
+	if len(s.enum) == 0 || len(s.enumNames) == 0 || len(s.types) > 1 || len(s.types) == 1 && !isNumeric(s.types[0]) {
+		return nil, "", false
+	}
+	for i, e := range s.enum {
+		n, isNum := e.(json.Number)
+		if !isNum {
+			return nil, "", false
+		}
+		v, err := strconv.ParseInt(n.String(), 10, 64)
+		if err != nil {
+			return nil, "", false
+		}
+		vals = append(vals, enumValue{value: strconv.FormatInt(v, 10), title: s.enumName(i), doc: s.enumDoc(i)})
+	}
+	base = "int"
+	switch {
+	case len(s.types) == 1 && s.types[0] == "number":
+		base = "float64"
+	case s.format == "int32" || s.format == "int64":
+		base = s.format
+	}
+	return vals, base, true
 }
 
 // constEnum reads a oneOf or anyOf whose variants are all constants of one
