@@ -289,7 +289,7 @@ var featureCases = []featureCase{
 				"Type *ChannelTypes `url:\"type,omitempty\"`",
 				"type Mixed = json.RawMessage",
 			},
-			"widgets_gen.go":    {"type WidgetsService struct", "func (s *WidgetsService) List("},
+			"widgets_gen.go":    {"Widget routes of API v2. type WidgetsService struct", "func (s *WidgetsService) List("},
 			"v2_gadgets_gen.go": {"type V2GadgetsService struct"},
 			"operations_gen.go": {
 				`ID: "apis.create"`, `ID: "apis.delete"`, `ID: "apis.listKeys"`, `ID: "keys.create"`, `ID: "keys.verify"`,

@@ -30,7 +30,16 @@ func (d *document) assignIDs(ops []*operation) {
 	for i, op := range ops {
 		keys[i] = resourceKey(op)
 	}
-	keys = dropResourceVersions(keys)
+	short := dropResourceVersions(keys)
+	for i, k := range short {
+		if k != keys[i] {
+			if d.renamedResources == nil {
+				d.renamedResources = map[string]string{}
+			}
+			d.renamedResources[k] = keys[i]
+		}
+	}
+	keys = short
 	cands := make([][]string, len(ops))
 	for i, op := range ops {
 		op.resource = keys[i]

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,7 +108,7 @@ func buildPlan(d *document, reserved []string) *plan {
 			resource: op.resource,
 			field:    fields.claim(f),
 			typeName: pkg.claim(f + "Service"),
-			doc:      tagDocs[op.resource],
+			doc:      cmp.Or(tagDocs[op.resource], tagDocs[d.renamedResources[op.resource]]),
 			methods:  newNamespace(),
 		}
 		bySvc[op.resource] = svc
