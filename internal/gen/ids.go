@@ -113,8 +113,9 @@ func pickActions(resources []string, cands [][]string) []string {
 }
 
 // actionCandidates returns the actions an operationId can give, best
-// first: without its NestJS controller prefix, the resource's words and a
-// leading version; then keeping the resource's words; then every word.
+// first: without its NestJS controller prefix, the resource's words (and a
+// preposition they leave dangling at the end) and a leading version; then
+// keeping the resource's words; then every word.
 // It returns nil when the operationId has no words but a version.
 func actionCandidates(opID, resource string) []string {
 	all := splitWords(opID)
@@ -136,6 +137,11 @@ func actionCandidates(opID, resource string) []string {
 	}
 	if len(kept) == 0 {
 		kept = words
+	}
+	// A preposition the resource's words leave dangling at the end goes
+	// with them: banUserFromGuild under guilds is banUser, not banUserFrom.
+	if n := len(kept); n > 1 && n < len(words) && rw[strings.ToLower(words[len(words)-1])] && danglingWords[strings.ToLower(kept[n-1])] {
+		kept = kept[:n-1]
 	}
 	if versionPrefix(kept) == len(kept) {
 		// An operationId that is only a version ("v2") names no
@@ -159,6 +165,13 @@ func actionFromOperationID(opID, resource string) string {
 		return c[0]
 	}
 	return ""
+}
+
+// danglingWords are the prepositions an operationId puts before the
+// resource it names last ("…FromGuild", "…ForIdentity").
+var danglingWords = map[string]bool{
+	"from": true, "for": true, "in": true, "of": true, "to": true, "by": true, "with": true,
+	"on": true, "at": true, "into": true, "within": true,
 }
 
 var (

@@ -103,6 +103,11 @@ func TestActionFromOperationID(t *testing.T) {
 		{"getV2", "widgets", "getV2"}, // only a leading version goes
 		{"v2", "realtime", ""},        // only a version: the path names it
 		// RPC-style and NestJS operation IDs.
+		// A preposition left dangling by the resource's words goes too.
+		{"ban_user_from_guild", "guilds", "banUser"},
+		{"createRecoveryCodeForIdentity", "identity", "createRecoveryCode"},
+		{"moveFromGuildToArchive", "guilds", "moveFromToArchive"}, // not at the end: kept
+		{"forGuild", "guilds", "for"},
 		{"keys.createKey", "keys", "create"},
 		{"CatsController_findAll", "cats", "findAll"},
 		{"AppController_getHello_v1", "app", "getHelloV1"},
