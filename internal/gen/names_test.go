@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"go/token"
 	"slices"
 	"strings"
 	"testing"
@@ -290,5 +292,62 @@ func TestNamedNumberEnum(t *testing.T) {
 				t.Errorf("values = %q, want %q", got, tc.values)
 			}
 		})
+	}
+}
+
+// FuzzOperationNames generates a document whose two operations share an
+// arbitrary operationId, path and tag: generation never fails or panics,
+// every type, service and method name is a Go identifier within
+// maxIdentLen, and no two methods of a service share a name.
+func FuzzOperationNames(f *testing.F) {
+	f.Add("v1-get-realtime-config", "/v1/realtime/config", "Realtime")
+	f.Add("keys.createKey", "/v2/keys.createKey", "")
+	f.Add("2023-10-01-list-channels", "/channels", "v2 channels")
+	f.Add("CatsController_findAll_v1", "/api/v1/cats", "cats")
+	f.Add(strings.Repeat("veryLongWord", 20), "/"+strings.Repeat("segment.", 10)+"x", strings.Repeat("Tag", 30))
+	f.Add("v2", "/v2/v3.v4", "v1")
+	f.Fuzz(func(t *testing.T, opID, path, tag string) {
+		spec, err := json.Marshal(map[string]any{
+			"openapi": "3.1.0", "info": map[string]any{"title": "t", "version": "1"},
+			"paths": map[string]any{
+				path: map[string]any{
+					"get":  map[string]any{"operationId": opID, "tags": []string{tag}, "responses": map[string]any{"200": map[string]any{"description": "ok"}}},
+					"post": map[string]any{"operationId": opID, "responses": map[string]any{"204": map[string]any{"description": "ok"}}},
+				},
+			},
+		})
+		if err != nil {
+			return
+		}
+		res, err := generate(spec, "fuzz.json", "fuzz", nil)
+		if err != nil {
+			t.Fatalf("generate: %v", err)
+		}
+		for _, svc := range res.plan.services {
+			checkIdent(t, svc.typeName)
+			checkIdent(t, svc.field)
+			seen := map[string]bool{}
+			for _, p := range svc.ops {
+				checkIdent(t, p.name)
+				if seen[p.name] {
+					t.Errorf("%s.%s twice", svc.field, p.name)
+				}
+				seen[p.name] = true
+			}
+		}
+		for _, d := range res.plan.m.decls {
+			checkIdent(t, d.name)
+		}
+	})
+}
+
+// checkIdent fails t unless name is an exported Go identifier within maxIdentLen.
+func checkIdent(t *testing.T, name string) {
+	t.Helper()
+	if !token.IsIdentifier(name) || !token.IsExported(name) {
+		t.Errorf("%q is not an exported Go identifier", name)
+	}
+	if n := utf8.RuneCountInString(name); n > maxIdentLen {
+		t.Errorf("%q has %d characters, over %d", name, n, maxIdentLen)
 	}
 }
