@@ -255,6 +255,7 @@ var featureCases = []featureCase{
 				"func (s *APIsService) Create(ctx context.Context, body *APIsCreateRequest, opts ...RequestOption) (*APIsCreateResponse, error)",
 				"func (s *APIsService) Delete(ctx context.Context, body *APIsDeleteRequest, opts ...RequestOption) error",
 				"func (s *APIsService) ListKeys(",
+				"func (s *APIsService) Get(ctx context.Context, body *APIsGetRequest, opts ...RequestOption) (*APIsGetResponse, error)",
 			},
 			"keys_gen.go": {
 				"func (s *KeysService) Create(", "func (s *KeysService) Verify(",
