@@ -85,17 +85,15 @@ func pickActions(resources []string, cands [][]string) []string {
 			if len(g) < 2 {
 				continue
 			}
+			// Operations with the same candidates (the same
+			// operationId) cannot be told apart by words: they keep
+			// the best and get numbers.
+			same := map[string]int{}
 			for _, i := range g {
-				// Operations with the same candidates (the same
-				// operationId) cannot be told apart by words: they
-				// keep the best and get numbers.
-				same := 0
-				for _, j := range g {
-					if slices.Equal(cands[i], cands[j]) {
-						same++
-					}
-				}
-				if same == 1 && at[i] < len(cands[i])-1 {
+				same[strings.Join(cands[i], "\x00")]++
+			}
+			for _, i := range g {
+				if same[strings.Join(cands[i], "\x00")] == 1 && at[i] < len(cands[i])-1 {
 					at[i]++
 					moved = true
 				}

@@ -67,6 +67,9 @@ func TestTypeHintNames(t *testing.T) {
 		{hintFor("Server"), []string{"Server"}},
 		{hintFor("ServersListParams").prop("Status"), []string{"ServersListParamsStatus"}},
 		{hintFor("ServersCreateRequest").prop("Settings").prop("Roles").part("Item"), []string{"ServersCreateRequestSettingsRolesItem"}},
+		// Two property names: the whole path, a leading Item included.
+		{hintFor("FilesFindResponse").part("Item").prop("Submatches").part("Item").prop("Match"), []string{"FilesFindResponseItemSubmatchesItemMatch"}},
+		{hintFor("ListResponse").part("Item").prop("A").prop("B").prop("C"), []string{"ListResponseBC", "ListResponseItemABC"}},
 		{hintFor("Model").prop("Cost").prop("Tiers").part("Item").prop("Tier").prop("Type"), []string{
 			"ModelTierType", "ModelTiersItemTierType", "ModelCostTiersItemTierType",
 		}},

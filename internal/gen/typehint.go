@@ -60,13 +60,10 @@ func (h typeHint) names() []string {
 		}
 	}
 	var out []string
-	for k := hintProps; k <= len(starts); k++ {
+	for k := hintProps; k < len(starts); k++ {
 		out = append(out, typeHint{anchor: h.anchor, trail: h.trail[starts[k-1]:]}.String())
 	}
-	if full := h.String(); len(out) == 0 || out[len(out)-1] != full {
-		out = append(out, full)
-	}
-	return out
+	return append(out, h.String())
 }
 
 // claimType claims the first of h's names that is free in ns (each capped at
