@@ -112,13 +112,28 @@ func emitDecl(w *writer, d *typeDecl) {
 		}
 		w.line("}")
 	case dEnum:
-		w.line("type %s string", d.name)
+		if !d.numericEnum() {
+			w.line("type %s string", d.name)
+		} else {
+			w.line("type %s %s", d.name, d.enumBase)
+		}
 		w.line("")
 		w.line("// The values of %s the spec lists.", d.name)
 		w.line("const (")
 		for _, c := range d.enum {
-			w.comment(fmt.Sprintf("%s is the %s value %q.", c.name, d.name, c.value))
-			w.line("%s %s = %s", c.name, d.name, goQuote(c.value))
+			lit := goQuote(c.value)
+			if d.numericEnum() {
+				lit = c.value
+			}
+			doc := fmt.Sprintf("%s is the %s value %s.", c.name, d.name, lit)
+			if c.doc != "" {
+				doc = fmt.Sprintf("%s is the %s value %s. %s", c.name, d.name, lit, sanitizeComment(c.doc))
+				if !strings.HasSuffix(doc, ".") {
+					doc += "."
+				}
+			}
+			w.comment(doc)
+			w.line("%s %s = %s", c.name, d.name, lit)
 		}
 		w.line(")")
 	case dAlias:

@@ -242,14 +242,20 @@ func (sm *sampler) value(t goType, ex any, depth int, byValue bool) (sample, boo
 		d := t.decl
 		switch d.kind {
 		case dEnum:
+			if len(d.enum) == 0 && d.numericEnum() {
+				return sample{`0`, sm.qualify(t) + `(0)`}, true
+			}
 			if len(d.enum) == 0 {
 				return sample{`""`, sm.qualify(t) + `("")`}, true
 			}
 			c := d.enum[0]
 			for _, e := range d.enum {
-				if e.value == ex {
+				if e.value == ex || d.numericEnum() && fmt.Sprint(ex) == e.value {
 					c = e
 				}
+			}
+			if d.numericEnum() {
+				return sample{c.value, sm.res + "." + c.name}, true
 			}
 			return sample{jsonString(c.value), sm.res + "." + c.name}, true
 		case dAlias:

@@ -194,7 +194,7 @@ func pathExpr(p *opPlan) string {
 				parts = append(parts, "url.PathEscape("+a.name+")")
 			case u.kind == kString:
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
-			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum:
+			case a.typ.kind == kNamed && a.typ.decl.kind == dEnum && !a.typ.decl.numericEnum():
 				parts = append(parts, "url.PathEscape(string("+a.name+"))")
 			case u.kind == kFloat:
 				// Decimal, never an exponent, as the agent's confirmation

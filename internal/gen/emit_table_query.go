@@ -132,6 +132,9 @@ func queryType(p *opPlan, name string) string {
 	case kSlice:
 		return "array"
 	case kNamed:
+		if t.decl.numericEnum() {
+			return "integer"
+		}
 		if t.decl.kind == dEnum {
 			return "string"
 		}

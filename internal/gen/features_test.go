@@ -248,6 +248,66 @@ var featureCases = []featureCase{
 		},
 	},
 	{
+		// Names a person would write (issue 17 item 5).
+		spec: "names.json",
+		want: map[string][]string{
+			"apis_gen.go": {
+				"func (s *APIsService) Create(ctx context.Context, body *APIsCreateRequest, opts ...RequestOption) (*APIsCreateResponse, error)",
+				"func (s *APIsService) Delete(ctx context.Context, body *APIsDeleteRequest, opts ...RequestOption) error",
+				"func (s *APIsService) ListKeys(",
+				"func (s *APIsService) Get(ctx context.Context, body *APIsGetRequest, opts ...RequestOption) (*APIsGetResponse, error)",
+			},
+			"keys_gen.go": {
+				"func (s *KeysService) Create(", "func (s *KeysService) Verify(",
+				"func (s *KeysService) Get(ctx context.Context, params *KeysGetParams,",
+			},
+			"openapi_json_gen.go": {"func (s *OpenapiJSONService) Get("},
+			"realtime_gen.go": {
+				"func (s *RealtimeService) GetConfig(", "func (s *RealtimeService) UpdateConfig(",
+				"func (s *RealtimeService) GetV2(",
+			},
+			"users_gen.go": {
+				"func (s *UsersService) Get(ctx context.Context, id string,",
+				"func (s *UsersService) ListUserSessions(ctx context.Context, id string,",
+				"func (s *UsersService) ListSessions(ctx context.Context, opts ...RequestOption) error",
+			},
+			"channels_gen.go": {
+				"func (s *ChannelsService) List(ctx context.Context, opts ...RequestOption) ([]Channel, error)",
+				"func (s *ChannelsService) ListMessages(ctx context.Context, id string, params *ChannelsListMessagesParams,",
+				"func (s *ChannelsService) ListByType(ctx context.Context, typeArg ChannelTypes,",
+				`"/channels/by-type/"+url.PathEscape(fmt.Sprint(typeArg))`,
+				"type ChannelTypes int32",
+				"ChannelTypesGuildText is the ChannelTypes value 0. A text channel within a server.",
+				"type HTTPStatus int", "HTTPStatusCustomSuccess HTTPStatus = 200", "is the HTTPStatus value 500. Used when it failed.",
+				"type Review float64", "ReviewApproved Review = 1",
+				"type Plain = int", "Plain *Plain `json:\"plain,omitzero\"`",
+				`RegionEurope Region = "eu-west"`, `is the Region value "eu-west". Dublin.`, `RegionAmerica Region = "us-east"`,
+				"ChannelTypesGuildText ChannelTypes = 0", "ChannelTypesDM ChannelTypes = 1", "ChannelTypesGuildVoice ChannelTypes = 2",
+				"type Priority int", "PriorityMinus1 Priority = -1", "Priority0 Priority = 0", "Priority5 Priority = 5",
+				"type Status string", `StatusInProgress Status = "in_progress"`, `StatusDone Status = "done"`,
+				"type Level int", "LevelLow Level = 1", "Level *Level `json:\"level,omitzero\"`",
+				"Type ChannelTypes `json:\"type\"`",
+				"Type *ChannelTypes `url:\"type,omitempty\"`",
+				"type Mixed = json.RawMessage",
+			},
+			"widgets_gen.go":    {"Widget routes of API v2. type WidgetsService struct", "func (s *WidgetsService) List("},
+			"v2_gadgets_gen.go": {"type V2GadgetsService struct"},
+			"operations_gen.go": {
+				`ID: "apis.create"`, `ID: "apis.delete"`, `ID: "apis.listKeys"`, `ID: "keys.create"`, `ID: "keys.verify"`,
+				`ID: "keys.get"`, `ID: "openapi-json.get"`, `ID: "realtime.getConfig"`, `ID: "channels.list"`,
+				`ID: "users.listUserSessions"`, `ID: "users.listSessions"`, `ID: "widgets.list"`, `ID: "v2-gadgets.list"`,
+			},
+			"incident_workflows_gen.go": {
+				"type IncidentWorkflowInputsItemValue struct",
+				"type IncidentWorkflowValueLiteralReference struct",
+				"type IncidentWorkflowLiteralReferenceKind string",
+			},
+		},
+		absent: map[string][]string{
+			"incident_workflows_gen.go": {"IncidentWorkflowStepsItemActionConfigurationInlineSteps"},
+		},
+	},
+	{
 		spec: "formats.json",
 		want: map[string][]string{
 			"events_gen.go": {

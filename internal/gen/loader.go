@@ -14,6 +14,9 @@ type document struct {
 	version string // the "openapi" field, such as "3.1.0"
 	// warnings collects what the generator noticed but could not honour.
 	warnings []string
+	// renamedResources maps a resource key assignIDs shortened (by a
+	// leading version: "models") to the key its tag spells ("v2-models").
+	renamedResources map[string]string
 }
 
 // loadDocument parses an OpenAPI 3.0 or 3.1 JSON document. Only malformed

@@ -185,8 +185,39 @@ func snake(s string) string {
 	return strings.Join(words, "_")
 }
 
+// maxIdentLen caps the length, in characters, of every identifier the
+// generator hands out: a Go name a person would write stays readable, and
+// deep inline schemas or long operation IDs do not produce 100-character
+// types.
+const maxIdentLen = 56
+
+// capIdent shortens name to at most limit characters. It keeps the first
+// word (the resource or schema the name belongs to) and the last words (what
+// the thing is), dropping whole words after the first until it fits; a name
+// whose first and last words alone are too long is cut. The result depends
+// only on name and limit.
+func capIdent(name string, limit int) string {
+	if utf8.RuneCountInString(name) <= limit {
+		return name
+	}
+	words := splitWords(name)
+	if len(words) >= 2 {
+		// splitWords drops nothing from an identifier, so the words
+		// spell it again; drop words from the second on.
+		head, tail := words[0], words[1:]
+		for len(tail) > 1 && utf8.RuneCountInString(head+strings.Join(tail, "")) > limit {
+			tail = tail[1:]
+		}
+		if out := head + strings.Join(tail, ""); utf8.RuneCountInString(out) <= limit {
+			return out
+		}
+	}
+	return string([]rune(name)[:limit])
+}
+
 // namespace hands out identifiers that are unique within one scope (a
-// package, a struct's fields, a method's parameters).
+// package, a struct's fields, a method's parameters), none longer than
+// maxIdentLen.
 type namespace struct {
 	used map[string]bool
 }
@@ -199,15 +230,19 @@ func newNamespace(reserved ...string) *namespace {
 	return ns
 }
 
-// claim returns name, or name with the smallest number ≥ 2 appended that
-// makes it unique, and marks the result as used.
+// claim returns name (capped at maxIdentLen), or it with the smallest
+// number ≥ 2 appended that makes it unique, and marks the result as used.
+// A numbered name is capped before its number, so it stays within the cap
+// too.
 func (ns *namespace) claim(name string) string {
+	name = capIdent(name, maxIdentLen)
 	if !ns.used[name] {
 		ns.used[name] = true
 		return name
 	}
 	for i := 2; ; i++ {
-		n := name + strconv.Itoa(i)
+		num := strconv.Itoa(i)
+		n := capIdent(name, maxIdentLen-len(num)) + num
 		if !ns.used[n] {
 			ns.used[n] = true
 			return n
@@ -215,5 +250,5 @@ func (ns *namespace) claim(name string) string {
 	}
 }
 
-// taken reports whether name is used.
-func (ns *namespace) taken(name string) bool { return ns.used[name] }
+// taken reports whether name, capped as claim caps it, is used.
+func (ns *namespace) taken(name string) bool { return ns.used[capIdent(name, maxIdentLen)] }

@@ -89,6 +89,28 @@ func TestActionFromOperationID(t *testing.T) {
 		{"upload", "upload", "upload"},
 		{"LIST-ENTRIES", "blacklist", "listEntries"},
 		{"getCategory", "categories", "get"},
+		// A repeated resource word in the plural or singular.
+		{"listIdentities", "identity", "list"},
+		{"batchPatchIdentities", "identity", "batchPatch"},
+		{"findPetsByStatus", "pet", "findByStatus"},
+		{"listChannelMessages", "channels", "listMessages"},
+		// A leading version, after the resource's words are gone.
+		{"v1-get-realtime-config", "realtime", "getConfig"},
+		{"V1GetConfig", "realtime", "getConfig"},
+		{"v1beta1ListWidgets", "widgets", "list"},
+		{"v1.keys.getKey", "keys", "get"},
+		{"2023-10-01-list-channels", "channels", "list"},
+		{"getV2", "widgets", "getV2"}, // only a leading version goes
+		{"v2", "realtime", ""},        // only a version: the path names it
+		// RPC-style and NestJS operation IDs.
+		// A preposition left dangling by the resource's words goes too.
+		{"ban_user_from_guild", "guilds", "banUser"},
+		{"createRecoveryCodeForIdentity", "identity", "createRecoveryCode"},
+		{"moveFromGuildToArchive", "guilds", "moveFromToArchive"}, // not at the end: kept
+		{"forGuild", "guilds", "for"},
+		{"keys.createKey", "keys", "create"},
+		{"CatsController_findAll", "cats", "findAll"},
+		{"AppController_getHello_v1", "app", "getHelloV1"},
 	} {
 		if got := actionFromOperationID(tc.opID, tc.resource); got != tc.want {
 			t.Errorf("actionFromOperationID(%q, %q) = %q, want %q", tc.opID, tc.resource, got, tc.want)

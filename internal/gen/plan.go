@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -117,7 +118,7 @@ func buildPlan(d *document, reserved []string) *plan {
 			resource: op.resource,
 			field:    fields.claim(f),
 			typeName: pkg.claim(f + "Service"),
-			doc:      tagDocs[op.resource],
+			doc:      cmp.Or(tagDocs[op.resource], tagDocs[d.renamedResources[op.resource]]),
 			methods:  newNamespace(),
 		}
 		bySvc[op.resource] = svc
@@ -138,14 +139,14 @@ func buildPlan(d *document, reserved []string) *plan {
 		m.planArgs(p)
 		m.planParams(p, pkg)
 		if op.body != nil {
-			t := m.typeOf(op.body.schema, svc.field+p.name+"Request")
+			t := m.typeOf(op.body.schema, hintFor(svc.field+p.name+"Request"))
 			if op.body.raw != "" {
 				t = m.raw(svc.field+"."+p.name+" request body", op.body.raw)
 			}
 			p.body, p.bodyNote = &t, op.body.raw
 		}
 		if op.resp != nil {
-			t := m.typeOf(op.resp.schema, svc.field+p.name+"Response")
+			t := m.typeOf(op.resp.schema, hintFor(svc.field+p.name+"Response"))
 			if op.resp.raw != "" {
 				t = m.raw(svc.field+"."+p.name+" response body", op.resp.raw)
 			}
@@ -227,7 +228,7 @@ func (m *mapper) planArgs(p *opPlan) {
 			name += "Arg"
 		}
 		name = locals.claim(name)
-		t := m.typeOf(pp.schema, p.svc.field+p.name+exportedName(pp.name))
+		t := m.typeOf(pp.schema, hintFor(p.svc.field+p.name).prop(exportedName(pp.name)))
 		switch t.underlying().kind {
 		case kString, kInt, kFloat, kBool:
 		default:
@@ -244,7 +245,8 @@ func (m *mapper) planParams(p *opPlan, pkg *namespace) {
 	if len(p.op.queryParams) == 0 {
 		return
 	}
-	d := &typeDecl{name: pkg.claim(p.svc.field + p.name + "Params"), kind: dStruct, params: true, filled: true, resources: map[string]bool{}}
+	name := pkg.claim(p.svc.field + p.name + "Params")
+	d := &typeDecl{name: name, hint: hintFor(name), kind: dStruct, params: true, filled: true, resources: map[string]bool{}}
 	d.doc = p.svc.typeName + "." + p.name
 	m.decls = append(m.decls, d)
 	fns := newNamespace()
@@ -258,7 +260,7 @@ func (m *mapper) planParams(p *opPlan, pkg *namespace) {
 			fname = "Param"
 		}
 		fname = fns.claim(fname)
-		t := m.typeOf(q.schema, d.name+fname)
+		t := m.typeOf(q.schema, d.hint.prop(fname))
 		if !queryEncodable(t) {
 			t = goType{kind: kString, expr: "string"}
 		}

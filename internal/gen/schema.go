@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 )
 
 // maxSchemaDepth bounds how deep the schema reader follows nested schemas;
@@ -21,8 +22,13 @@ type schema struct {
 	title       string
 	description string
 	enum        []any // non-null enum values
-	hasConst    bool
-	constVal    any
+	// enumNames and enumDocs are the names (x-enum-varnames or
+	// x-enumNames) and descriptions (x-enum-descriptions) the spec gives
+	// the enum values, index by index with enum; nil when it gives none.
+	enumNames []string
+	enumDocs  []string
+	hasConst  bool
+	constVal  any
 	// example is the schema's example (or the first of its examples), nil
 	// when it gives none; generated test cases use it as a sample value.
 	example any
@@ -97,12 +103,25 @@ func readSchemaObject(o *object, depth int) *schema {
 		}
 	}
 	if ev, ok := o.Get("enum"); ok {
-		for _, e := range asArray(ev) {
+		names := asArray(mustGet(o, "x-enum-varnames"))
+		if len(names) == 0 {
+			names = asArray(mustGet(o, "x-enumNames"))
+		}
+		docs, _ := o.Get("x-enum-descriptions")
+		for i, e := range asArray(ev) {
 			if e == nil {
 				s.nullable = true
 				continue
 			}
 			s.enum = append(s.enum, e)
+			s.enumNames = append(s.enumNames, stringAt(names, i))
+			s.enumDocs = append(s.enumDocs, enumDescription(docs, i, e))
+		}
+		if !slices.ContainsFunc(s.enumNames, func(n string) bool { return n != "" }) {
+			s.enumNames = nil
+		}
+		if !slices.ContainsFunc(s.enumDocs, func(n string) bool { return n != "" }) {
+			s.enumDocs = nil
 		}
 	}
 	if cv, ok := o.Get("const"); ok {
@@ -247,4 +266,45 @@ func jsonPlain(v any) any {
 		return out
 	}
 	return v
+}
+
+// stringAt returns the string at index i of a, or "".
+func stringAt(a []any, i int) string {
+	if i < len(a) {
+		if str, ok := a[i].(string); ok {
+			return strings.TrimSpace(str)
+		}
+	}
+	return ""
+}
+
+// enumDescription reads the description x-enum-descriptions gives the
+// enum value e at index i: an array by index, or an object by the value.
+func enumDescription(docs any, i int, e any) string {
+	switch d := docs.(type) {
+	case []any:
+		return stringAt(d, i)
+	case *object:
+		if str, ok := e.(string); ok {
+			return strings.TrimSpace(d.Str(str))
+		}
+	}
+	return ""
+}
+
+// enumName returns the name the spec gives the i-th enum value, or "".
+func (s *schema) enumName(i int) string {
+	if i < len(s.enumNames) {
+		return s.enumNames[i]
+	}
+	return ""
+}
+
+// enumDoc returns the first sentence of the description the spec gives the
+// i-th enum value, or "".
+func (s *schema) enumDoc(i int) string {
+	if i < len(s.enumDocs) {
+		return firstSentence(s.enumDocs[i])
+	}
+	return ""
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // kind is the shape of a Go type the generator emits.
@@ -39,7 +41,7 @@ type declKind int
 
 const (
 	dStruct  declKind = iota // type T struct{...}
-	dEnum                    // type T string, with constants
+	dEnum                    // type T string (or an integer type), with constants
 	dAlias                   // type T = U
 	dDefined                 // type T []U or map[string]U
 )
@@ -47,6 +49,7 @@ const (
 // typeDecl is a named type the generator declares.
 type typeDecl struct {
 	name       string
+	hint       typeHint // what the name was made from; fields' types extend it
 	kind       declKind
 	schemaName string // component name; "" for inline and params types
 	doc        string
@@ -55,6 +58,7 @@ type typeDecl struct {
 	fields     []*field
 	notes      []string // what the struct does not model
 	enum       []enumConst
+	enumBase   string // dEnum: the Go type below, "string" or an integer type
 	target     goType // dAlias and dDefined
 	params     bool   // a query-parameters struct (url tags)
 	resources  map[string]bool
@@ -72,7 +76,15 @@ type field struct {
 
 // enumConst is one constant of an enum type.
 type enumConst struct {
-	name, value string
+	name  string
+	value string // the string, or an integer's decimal digits
+	doc   string // what the spec says of the value ("" for nothing)
+}
+
+// numericEnum reports whether d is an enum of numbers (integers, or
+// integral values of a "number" schema).
+func (d *typeDecl) numericEnum() bool {
+	return d.kind == dEnum && d.enumBase != "" && d.enumBase != "string"
 }
 
 func rawType(note string) goType {
@@ -138,16 +150,16 @@ func newMapper(d *document, pkg *namespace) *mapper {
 }
 
 // newDecl declares a type named after hint, or fills target when given.
-func (m *mapper) newDecl(hint string, target **typeDecl, k declKind, s *schema) *typeDecl {
+func (m *mapper) newDecl(hint typeHint, target **typeDecl, k declKind, s *schema) *typeDecl {
 	var d *typeDecl
 	if target != nil && *target != nil {
 		d = *target
 		*target = nil
 	} else {
-		if hint == "" {
-			hint = "Type"
+		if hint.String() == "" {
+			hint = hintFor("Type")
 		}
-		d = &typeDecl{name: m.pkg.claim(hint), resources: map[string]bool{}}
+		d = &typeDecl{name: claimType(m.pkg, hint), hint: hint, resources: map[string]bool{}}
 		m.decls = append(m.decls, d)
 	}
 	d.kind, d.filled = k, true
@@ -174,12 +186,12 @@ func (m *mapper) component(name string) goType {
 		m.compTypes[name] = t
 		return t
 	}
-	d := &typeDecl{name: m.compNames[name], schemaName: name, doc: s.description, inferred: s.inferred, deprecated: s.deprecated, resources: map[string]bool{}}
+	d := &typeDecl{name: m.compNames[name], hint: hintFor(m.compNames[name]), schemaName: name, doc: s.description, inferred: s.inferred, deprecated: s.deprecated, resources: map[string]bool{}}
 	m.decls = append(m.decls, d)
 	t := named(d, s.nullable)
 	m.compTypes[name] = t
 	target := d
-	got := m.build(s, d.name, &target)
+	got := m.build(s, d.hint, &target)
 	if target != nil {
 		// The schema did not become a struct or an enum: d names its type.
 		d.filled = true
@@ -195,7 +207,7 @@ func (m *mapper) component(name string) goType {
 }
 
 // typeOf maps a schema to a Go type, naming any type it must declare after hint.
-func (m *mapper) typeOf(s *schema, hint string) goType {
+func (m *mapper) typeOf(s *schema, hint typeHint) goType {
 	if t, ok := m.memo[s]; ok {
 		return t
 	}
@@ -206,18 +218,18 @@ func (m *mapper) typeOf(s *schema, hint string) goType {
 
 // build maps s. A struct or enum it declares takes *target's place when
 // target is not nil; build then sets *target to nil.
-func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
+func (m *mapper) build(s *schema, hint typeHint, target **typeDecl) goType {
 	m.depth++
 	defer func() { m.depth-- }()
 	if m.depth > maxSchemaDepth {
-		return m.raw(hint, "a schema nested too deeply")
+		return m.raw(hint.String(), "a schema nested too deeply")
 	}
 	if t, ok := handWrittenType(s); ok && target == nil {
 		return t
 	}
 	switch {
 	case s.bad != "":
-		return m.raw(hint, s.bad)
+		return m.raw(hint.String(), s.bad)
 	case s.ref != "":
 		t := m.refType(s.ref, hint)
 		t.nullable = t.nullable || s.nullable
@@ -225,10 +237,22 @@ func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
 	case len(s.allOf) > 0:
 		return m.allOfType(s, hint, target)
 	case len(s.oneOf)+len(s.anyOf) > 0:
+		if vals, base, nullable, ok := m.constEnum(s); ok {
+			t := m.enumType(s, vals, base, hint, target)
+			t.nullable = t.nullable || nullable
+			return t
+		}
 		return m.unionType(s, hint, target)
 	}
 	if vals, ok := s.enumStrings(); ok && (len(s.types) == 0 || len(s.types) == 1 && s.types[0] == "string") {
-		return m.enumType(s, vals, hint, target)
+		var evs []enumValue
+		for i, v := range vals {
+			evs = append(evs, enumValue{value: v, title: s.enumName(i), doc: s.enumDoc(i)})
+		}
+		return m.enumType(s, evs, "string", hint, target)
+	}
+	if evs, base, ok := namedNumberEnum(s); ok {
+		return m.enumType(s, evs, base, hint, target)
 	}
 	var t goType
 	switch len(s.types) {
@@ -239,11 +263,11 @@ func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
 		case s.items != nil:
 			t = m.arrayType(s, hint)
 		case len(s.enum) > 0:
-			t = m.raw(hint, "an enum of values that are not all strings: "+enumText(s.enum))
+			t = m.raw(hint.String(), "an enum of values that are not all strings: "+enumText(s.enum))
 		case s.onlyNull():
-			t = m.raw(hint, "a schema that only allows null")
+			t = m.raw(hint.String(), "a schema that only allows null")
 		default:
-			t = m.raw(hint, "a schema that allows any JSON value")
+			t = m.raw(hint.String(), "a schema that allows any JSON value")
 		}
 	case 1:
 		t = m.singleType(s, s.types[0], hint, target)
@@ -251,7 +275,7 @@ func (m *mapper) build(s *schema, hint string, target **typeDecl) goType {
 		if len(s.types) == 2 && s.types[0] != s.types[1] && isNumeric(s.types[0]) && isNumeric(s.types[1]) {
 			t = goType{kind: kFloat, expr: "float64"}
 		} else {
-			t = m.raw(hint, "a value of any of the types "+strings.Join(s.types, ", "))
+			t = m.raw(hint.String(), "a value of any of the types "+strings.Join(s.types, ", "))
 		}
 	}
 	t.nullable = t.nullable || s.nullable
@@ -265,7 +289,7 @@ func (m *mapper) raw(where, why string) goType {
 	return rawType(why)
 }
 
-func (m *mapper) singleType(s *schema, typ, hint string, target **typeDecl) goType {
+func (m *mapper) singleType(s *schema, typ string, hint typeHint, target **typeDecl) goType {
 	switch typ {
 	case "string":
 		switch s.format {
@@ -299,15 +323,15 @@ func (m *mapper) singleType(s *schema, typ, hint string, target **typeDecl) goTy
 	case "object":
 		return m.objectType(s, hint, target)
 	}
-	return m.raw(hint, fmt.Sprintf("the unknown type %q", typ))
+	return m.raw(hint.String(), fmt.Sprintf("the unknown type %q", typ))
 }
 
-func (m *mapper) arrayType(s *schema, hint string) goType {
+func (m *mapper) arrayType(s *schema, hint typeHint) goType {
 	if s.items == nil {
 		e := rawType("array items without a schema")
 		return goType{kind: kSlice, expr: "[]json.RawMessage", elem: &e}
 	}
-	e := m.typeOf(s.items, hint+"Item")
+	e := m.typeOf(s.items, hint.part("Item"))
 	expr := "[]" + e.expr
 	if e.nullable && !e.nilable() {
 		expr = "[]*" + e.expr
@@ -315,11 +339,11 @@ func (m *mapper) arrayType(s *schema, hint string) goType {
 	return goType{kind: kSlice, expr: expr, elem: &e}
 }
 
-func (m *mapper) objectType(s *schema, hint string, target **typeDecl) goType {
+func (m *mapper) objectType(s *schema, hint typeHint, target **typeDecl) goType {
 	if len(s.props) == 0 {
 		switch {
 		case s.additional != nil && !s.additional.isEmpty():
-			v := m.typeOf(s.additional, hint+"Value")
+			v := m.typeOf(s.additional, hint.part("Value"))
 			expr := "map[string]" + v.expr
 			if v.nullable && !v.nilable() {
 				expr = "map[string]*" + v.expr
@@ -353,7 +377,7 @@ func (m *mapper) fillStruct(d *typeDecl, props []property, required map[string]b
 			fname = "Field"
 		}
 		fname = fns.claim(fname)
-		ft := m.typeOf(p.schema, d.name+fname)
+		ft := m.typeOf(p.schema, d.hint.prop(fname))
 		req := required[p.name]
 		f := &field{
 			name: fname, jsonName: p.name, typ: ft,
@@ -386,29 +410,147 @@ func validJSONTagName(name string) bool {
 	return true
 }
 
-func (m *mapper) enumType(s *schema, vals []string, hint string, target **typeDecl) goType {
+func (m *mapper) enumType(s *schema, vals []enumValue, base string, hint typeHint, target **typeDecl) goType {
 	d := m.newDecl(hint, target, dEnum, s)
+	d.enumBase = base
 	seen := map[string]bool{}
+	var kept []enumValue
+	var suffixes []string
+	longest := 0
 	for i, v := range vals {
-		if seen[v] {
+		if seen[v.value] {
 			continue
 		}
-		seen[v] = true
-		suffix := nameSuffix(v)
+		seen[v.value] = true
+		suffix := nameSuffix(v.title)
+		if suffix == "" {
+			suffix = nameSuffix(v.value)
+			if strings.HasPrefix(v.value, "-") && d.numericEnum() {
+				suffix = "Minus" + suffix
+			}
+		}
 		switch {
-		case v == "":
+		case suffix != "":
+		case v.value == "":
 			suffix = "Empty"
-		case suffix == "":
+		default:
 			suffix = fmt.Sprintf("Value%d", i+1)
 		}
-		d.enum = append(d.enum, enumConst{name: m.pkg.claim(d.name + suffix), value: v})
+		kept = append(kept, v)
+		suffixes = append(suffixes, suffix)
+		longest = max(longest, utf8.RuneCountInString(suffix))
+	}
+	// Every constant starts with the same prefix: the type's name, shortened
+	// alike for all when the longest constant would pass the cap.
+	prefix := d.name
+	if utf8.RuneCountInString(prefix)+longest > maxIdentLen {
+		prefix = capIdent(prefix, max(maxIdentLen-longest, maxIdentLen/3))
+	}
+	for i, v := range kept {
+		d.enum = append(d.enum, enumConst{name: m.pkg.claim(prefix + suffixes[i]), value: v.value, doc: v.doc})
 	}
 	return named(d, s.nullable)
 }
 
+// enumValue is one value of an enum as the spec gives it.
+type enumValue struct {
+	value string // the string, or an integer's decimal digits
+	title string // the const variant's title: its constant's name
+	doc   string // the const variant's description
+}
+
+// namedNumberEnum reads an enum of integral numbers whose values the spec
+// names with x-enum-varnames or x-enumNames (as NestJS and hey-api write
+// them): a named integer type ("int", or the int32/int64 format; float64
+// for a "number" schema) with a constant per value. An enum of numbers
+// without names stays a plain int whose doc lists the values.
+func namedNumberEnum(s *schema) (vals []enumValue, base string, ok bool) {
+	if len(s.enum) == 0 || len(s.enumNames) == 0 || len(s.types) > 1 || len(s.types) == 1 && !isNumeric(s.types[0]) {
+		return nil, "", false
+	}
+	for i, e := range s.enum {
+		n, isNum := e.(json.Number)
+		if !isNum {
+			return nil, "", false
+		}
+		v, err := strconv.ParseInt(n.String(), 10, 64)
+		if err != nil {
+			return nil, "", false
+		}
+		vals = append(vals, enumValue{value: strconv.FormatInt(v, 10), title: s.enumName(i), doc: s.enumDoc(i)})
+	}
+	base = "int"
+	switch {
+	case len(s.types) == 1 && s.types[0] == "number":
+		base = "float64"
+	case s.format == "int32" || s.format == "int64":
+		base = s.format
+	}
+	return vals, base, true
+}
+
+// constEnum reads a oneOf or anyOf whose variants are all constants of one
+// JSON type, strings or integers, as OpenAPI 3.1 exporters write a
+// documented enum (Discord's ChannelTypes: {"type": "integer", "oneOf":
+// [{"title": "GUILD_TEXT", "description": "…", "const": 0}, …]}). It
+// returns the values in order, the Go type below them ("string", or "int"
+// or the integer format given), and whether a null variant makes the type
+// nullable; ok is false for any other union.
+func (m *mapper) constEnum(s *schema) (vals []enumValue, base string, nullable, ok bool) {
+	if len(s.props) > 0 || s.items != nil || len(s.allOf) > 0 || len(s.types) > 1 {
+		return nil, "", false, false
+	}
+	outer := ""
+	if len(s.types) == 1 {
+		outer = s.types[0]
+	}
+	kind := "" // "string" or "integer"
+	for _, v := range append(append([]*schema{}, s.oneOf...), s.anyOf...) {
+		r := m.resolve(v)
+		if r.onlyNull() {
+			nullable = true
+			continue
+		}
+		if !r.hasConst || len(r.props) > 0 || r.items != nil || len(r.allOf)+len(r.oneOf)+len(r.anyOf) > 0 || len(r.types) > 1 {
+			return nil, "", false, false
+		}
+		var val, k string
+		switch c := r.constVal.(type) {
+		case string:
+			val, k = c, "string"
+		case json.Number:
+			n, err := strconv.ParseInt(c.String(), 10, 64)
+			if err != nil {
+				return nil, "", false, false
+			}
+			val, k = strconv.FormatInt(n, 10), "integer"
+		default:
+			return nil, "", false, false
+		}
+		if kind != "" && k != kind || len(r.types) == 1 && r.types[0] != k && !(k == "integer" && r.types[0] == "number") {
+			return nil, "", false, false
+		}
+		kind = k
+		nullable = nullable || r.nullable
+		vals = append(vals, enumValue{value: val, title: r.title, doc: firstSentence(r.description)})
+	}
+	if kind == "" || outer != "" && outer != kind && !(kind == "integer" && outer == "number") {
+		return nil, "", false, false
+	}
+	base = "string"
+	if kind == "integer" {
+		base = "int"
+		switch s.format {
+		case "int32", "int64":
+			base = s.format
+		}
+	}
+	return vals, base, nullable, true
+}
+
 // refType maps a $ref: a component schema becomes its named type; any other
 // local reference is read and mapped in place.
-func (m *mapper) refType(ref, hint string) goType {
+func (m *mapper) refType(ref string, hint typeHint) goType {
 	if name, ok := componentSchemaName(ref); ok {
 		if _, exists := m.comps[name]; exists {
 			return m.component(name)
@@ -422,11 +564,11 @@ func (m *mapper) refType(ref, hint string) goType {
 	}
 	v, ok := m.doc.pointer(ref)
 	if !ok {
-		return m.raw(hint, fmt.Sprintf("the $ref %q, which the generator cannot resolve", sanitizeComment(ref)))
+		return m.raw(hint.String(), fmt.Sprintf("the $ref %q, which the generator cannot resolve", sanitizeComment(ref)))
 	}
 	if i := strings.LastIndex(ref, "/"); i >= 0 {
 		if n := exportedName(unescapePointer(ref[i+1:])); n != "" {
-			hint = n
+			hint = hintFor(n)
 		}
 	}
 	t := m.typeOf(readSchema(v), hint)
@@ -517,7 +659,7 @@ const maxAllOfSteps = 10000
 
 // allOfType merges the properties of every allOf member into one struct.
 // A single member with nothing beside it is that member's type.
-func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
+func (m *mapper) allOfType(s *schema, hint typeHint, target **typeDecl) goType {
 	own := *s
 	own.allOf = nil
 	if len(s.allOf) == 1 && len(own.props) == 0 && len(own.oneOf)+len(own.anyOf) == 0 && !own.addlSet {
@@ -584,7 +726,7 @@ func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
 	}
 	collect(&own, 0)
 	if why != "" {
-		return m.raw(hint, why)
+		return m.raw(hint.String(), why)
 	}
 	if len(props) == 0 {
 		a := goType{kind: kAny, expr: "any"}
@@ -598,7 +740,7 @@ func (m *mapper) allOfType(s *schema, hint string, target **typeDecl) goType {
 // unionType maps oneOf and anyOf: one variant besides null is that variant,
 // made nullable; variants of one primitive type are that type; anything
 // else is raw JSON.
-func (m *mapper) unionType(s *schema, hint string, target **typeDecl) goType {
+func (m *mapper) unionType(s *schema, hint typeHint, target **typeDecl) goType {
 	variants := append(append([]*schema{}, s.oneOf...), s.anyOf...)
 	nullable := s.nullable
 	var rest []*schema
@@ -610,11 +752,11 @@ func (m *mapper) unionType(s *schema, hint string, target **typeDecl) goType {
 		rest = append(rest, v)
 	}
 	if len(s.props) > 0 {
-		return m.raw(hint, "an object with properties and a oneOf/anyOf")
+		return m.raw(hint.String(), "an object with properties and a oneOf/anyOf")
 	}
 	switch len(rest) {
 	case 0:
-		return m.raw(hint, "a oneOf/anyOf of null only")
+		return m.raw(hint.String(), "a oneOf/anyOf of null only")
 	case 1:
 		t := m.build(rest[0], hint, target)
 		t.nullable = t.nullable || nullable
@@ -638,7 +780,7 @@ func (m *mapper) unionType(s *schema, hint string, target **typeDecl) goType {
 	for _, v := range rest {
 		names = append(names, variantName(v))
 	}
-	t := m.raw(hint, "a oneOf/anyOf of "+strings.Join(names, ", ")+"; decode it with json.Unmarshal into the variant you expect")
+	t := m.raw(hint.String(), "a oneOf/anyOf of "+strings.Join(names, ", ")+"; decode it with json.Unmarshal into the variant you expect")
 	t.nullable = nullable
 	return t
 }
