@@ -413,7 +413,7 @@ var featureCases = []featureCase{
 				`opGroupsListMembers: { ID: "groups.listMembers", Method: "GET", Path: "/groups/{groupId}/members", Idempotent: true, Pagination: PaginationCursor, List: &ListShape{ Items: "results", Cursor: "after", Next: "next_after", },`,
 				`opEventsList: { ID: "events.list", Method: "GET", Path: "/events", Idempotent: true, Pagination: PaginationOffset, List: &ListShape{ Items: "data", Cursor: "offset", Next: "total", Limit: "limit",`,
 				`opEventsListNoBody: { ID: "events.listNoBody", Method: "GET", Path: "/no-body-offset", Idempotent: true, Pagination: PaginationNone,`,
-				`opDetectedListWrong: { ID: "detected.listWrong", Method: "GET", Path: "/declared-but-wrong", Idempotent: true, Pagination: PaginationNone, }`,
+				`opDetectedListWrong: { ID: "detected.listWrong", Method: "GET", Path: "/declared-but-wrong", Idempotent: true, Pagination: PaginationNone, List: &ListShape{}, }`,
 				`opDetectedListNone: { ID: "detected.listNone", Method: "GET", Path: "/none", Idempotent: true, Pagination: PaginationNone, List: &ListShape{ Items: "data", Filters: []QueryParam{ {Name: "cursor", Type: "string"}, }, },`,
 			},
 		},

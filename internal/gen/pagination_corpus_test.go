@@ -25,13 +25,13 @@ var corpusPagination = map[string]struct {
 	"heyapi-full-31": {looks: 1},
 	"nestjs-cats-30": {looks: 3},
 	"opencode-hono-31": {looks: 7, iterators: 2, styles: map[string]string{
-		"v2.sessionList":      "cursor",
-		"v2-messages.session": "cursor",
+		"v2.sessionList":   "cursor",
+		"messages.session": "cursor",
 	}},
 	"ory-kratos-30": {looks: 6, iterators: 6, styles: map[string]string{
-		"identity.listIdentities": "link",
-		"courier.listMessages":    "link",
-		"identity.listSchemas":    "link",
+		"identity.list":        "link",
+		"courier.listMessages": "link",
+		"identity.listSchemas": "link",
 	}},
 	"scalar-galaxy-31": {looks: 1, iterators: 1},
 }
