@@ -117,6 +117,12 @@ type OperationSpec struct {
 	// operation returns: a list's item type, or the response body's type,
 	// such as "Backup" or "Job"; "" when the response is not a typed object.
 	Model string
+	// Scalar is the JSON type of the success response body when it is a
+	// scalar: "string", "integer", "number" or "boolean" (a health check's
+	// true, a version string); "" when it is an object, an array, empty or
+	// not known. restorehubtest answers such an operation with a zero value
+	// of that type.
+	Scalar string
 }
 
 // Destructive reports whether the operation's scope is in the destructive

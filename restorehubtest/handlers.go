@@ -39,8 +39,22 @@ func (c *call) join(n int) string {
 	return "/" + strings.Join(c.parts[:n], "/")
 }
 
-// executeLocked runs an authorised request against the store.
+// executeLocked runs an authorised request against the store and answers
+// an operation whose response is a scalar (OperationSpec.Scalar) with a
+// zero value of its type instead of the store's object.
 func (s *Server) executeLocked(c *call) *reply {
+	r := s.storeLocked(c)
+	if zero, ok := scalarZero[c.rt.op.Scalar]; ok && r.status >= 200 && r.status < 300 && len(r.body) > 0 {
+		return jsonReply(r.status, r.header, zero)
+	}
+	return r
+}
+
+// scalarZero is the zero value of each scalar JSON type.
+var scalarZero = map[string]any{"string": "", "integer": 0, "number": 0, "boolean": false}
+
+// storeLocked runs an authorised request against the store.
+func (s *Server) storeLocked(c *call) *reply {
 	for _, i := range c.rt.checks {
 		coll := c.join(i)
 		if _, ok := s.store.get(coll, c.parts[i]); !ok {

@@ -56,7 +56,16 @@ func tableQueryFields(w *writer, p *opPlan) {
 	if model != "" {
 		w.line("Model: %s,", goQuote(model))
 	}
+	if p.resp != nil {
+		if kind := scalarKinds[p.resp.underlying().kind]; kind != "" {
+			w.line("Scalar: %s,", goQuote(kind))
+		}
+	}
 }
+
+// scalarKinds are the JSON types of the Go kinds a scalar response body
+// decodes into (OperationSpec.Scalar).
+var scalarKinds = map[kind]string{kString: "string", kInt: "integer", kFloat: "number", kBool: "boolean"}
 
 // listItems returns the JSON name of the array of items in p's response and
 // the name of the items' type, and whether p is a list at all: a paginated

@@ -173,6 +173,9 @@ func TestSpecSwap(t *testing.T) {
 			if err != nil || bytes.Contains(out, []byte("panic")) {
 				t.Fatalf("agent probe: %v\n%s", err, out)
 			}
+			if os.Getenv("RESTOREHUB_SWAP_FAILURES") != "" {
+				t.Logf("agent probe output:\n%s", out)
+			}
 			for _, mark := range []string{"read tools answered", "tokens (bytes/4"} {
 				if i := bytes.Index(out, []byte(mark)); i >= 0 {
 					line := out[i:]
