@@ -120,15 +120,21 @@ func emitStylePages(w *writer, p *opPlan, forward []string) {
 	call := func(opts string) string {
 		return fmt.Sprintf("s.%s(%s)", p.name, strings.Join(append(append([]string{"ctx"}, forward[:len(forward)-1]...), opts), ", "))
 	}
-	switch pg.style {
-	case "link":
-		w.line("return linkPages(%s, %s, opts, func(cursor string, opts []RequestOption) (%s, int, error) {", stringOf("p."+pg.cursor.name, pg.cursor), goQuote(pg.cursor.jsonName), pt)
+	// fetch writes a page function's first lines, shared by the string
+	// cursor styles: a copy of the params with the cursor set, the list
+	// call, and the return of zero on its error.
+	fetch := func(zero string) {
 		w.line("q := p")
 		setString(w, pg.cursor, "cursor")
 		w.line("resp, err := %s", call("opts..."))
 		w.line("if err != nil {")
-		w.line("return nil, 0, err")
+		w.line("return %s", zero)
 		w.line("}")
+	}
+	switch pg.style {
+	case "link":
+		w.line("return linkPages(%s, %s, opts, func(cursor string, opts []RequestOption) (%s, int, error) {", stringOf("p."+pg.cursor.name, pg.cursor), goQuote(pg.cursor.jsonName), pt)
+		fetch("nil, 0, err")
 		w.line("return resp, len(%s), nil", itemsExpr(pg))
 		w.line("})")
 	case "after", "before":
@@ -141,22 +147,12 @@ func emitStylePages(w *writer, p *opPlan, forward []string) {
 		}
 		w.line("return %s", id)
 		w.line("}, func(cursor string) (%s, []%s, error) {", pt, pg.item)
-		w.line("q := p")
-		setString(w, pg.cursor, "cursor")
-		w.line("resp, err := %s", call("opts..."))
-		w.line("if err != nil {")
-		w.line("return nil, nil, err")
-		w.line("}")
+		fetch("nil, nil, err")
 		w.line("return resp, %s, nil", itemsExpr(pg))
 		w.line("})")
 	case "cursor":
 		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", stringOf("p."+pg.cursor.name, pg.cursor), pt)
-		w.line("q := p")
-		setString(w, pg.cursor, "cursor")
-		w.line("resp, err := %s", call("opts..."))
-		w.line("if err != nil {")
-		w.line(`return nil, 0, "", err`)
-		w.line("}")
+		fetch(`nil, 0, "", err`)
 		emitNestedValue(w, pg, "next")
 		w.line("return resp, len(%s), next, nil", itemsExpr(pg))
 		w.line("})")
