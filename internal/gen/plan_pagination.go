@@ -89,6 +89,30 @@ func pagingHint(op *operation) string {
 	return ""
 }
 
+// bodyPagingHint says why a list that is not a GET looks paginated through
+// its JSON request body, as FastAPI's POST …/filter lists do: the body
+// takes an integer offset, skip or page and a page size, and the response
+// is an array or an object holding one. "" when it does not.
+func bodyPagingHint(p *opPlan) string {
+	if p.body == nil || p.resp == nil {
+		return ""
+	}
+	body := valueStruct(*p.body)
+	if body == nil {
+		return ""
+	}
+	if !arrayResponse(*p.resp) && fieldByJSON(valueStruct(*p.resp), "data", "items", "results") == nil {
+		return ""
+	}
+	isInt := func(f *field) bool { return f != nil && f.typ.underlying().kind == kInt }
+	from := fieldByJSON(body, "offset", "skip", "page")
+	size := fieldByJSON(body, "limit", "page_size", "pageSize", "per_page", "perPage")
+	if !isInt(from) || !isInt(size) {
+		return ""
+	}
+	return "its request body takes " + from.jsonName + " and " + size.jsonName
+}
+
 // linkEvidence reports whether op says its pages are linked from the Link
 // header: the response declares one, or its documentation says so.
 func linkEvidence(op *operation) bool {
@@ -110,7 +134,13 @@ func linkEvidence(op *operation) bool {
 func (pl *plan) planPagination(p *opPlan) {
 	op := p.op
 	style := op.pagination
-	if style == "none" || (style == "" && op.method != "GET") {
+	if style == "" && op.method != "GET" {
+		if hint := bodyPagingHint(p); hint != "" {
+			p.pagNote = fmt.Sprintf("It looks paginated (%s) but has no iterator: the generator pages through query parameters only. Page with the body yourself.", hint)
+		}
+		return
+	}
+	if style == "none" {
 		return
 	}
 	declared := style != ""
