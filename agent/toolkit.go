@@ -20,8 +20,11 @@ type Tool struct {
 	Name string
 	// Title is a short human-readable title.
 	Title string
-	// Description says what the tool does, its scope, tier and pacing, and
-	// warns when the operation is inferred.
+	// Description says what the tool does, whether it writes or needs a
+	// human's confirmation, its scope where the rule Instructions states
+	// does not give it, its pacing, and whether the spec documents the
+	// operation (the marker goes on the fewer tools; Instructions says
+	// which). Scope carries the scope whatever the description says.
 	Description string
 	// InputSchema is the JSON Schema of the arguments: one object holding
 	// the path, query and body arguments. It is the schema the toolkit
