@@ -57,7 +57,8 @@ func TestFieldsArgument(t *testing.T) {
 	if q := srv.Requests()[0].Query; q.Has("fields") {
 		t.Fatalf("fields was sent: %v", q)
 	}
-	for _, bad := range []string{`{"fields":""}`, `{"fields":"id,,name"}`, `{"fields":[]}`, `{"fields":[""]}`, `{"fields":[1]}`, `{"fields":7}`} {
+	tooMany := `{"fields":"` + strings.Repeat("a,", 64) + `a"}`
+	for _, bad := range []string{`{"fields":""}`, `{"fields":"id,,name"}`, `{"fields":[]}`, `{"fields":[""]}`, `{"fields":[1]}`, `{"fields":7}`, tooMany} {
 		res, err := tk.Call(ctx, "servers_list", json.RawMessage(bad))
 		if err != nil || !res.IsError || !strings.Contains(res.Text, `"fields"`) {
 			t.Errorf("%s: %+v %v", bad, res, err)

@@ -19,6 +19,9 @@ func TestListedDescription(t *testing.T) {
 	alts := restorehub.Class{Method: "GET", Scope: "org:read", AcceptedScopes: []restorehub.Scope{"org:admin", "org:read", "org:write"}, Tier: restorehub.TierRead, ReadOnly: true}
 	other := restorehub.Class{Method: "POST", Scope: "members:massdm", AcceptedScopes: []restorehub.Scope{"members:massdm"}, Tier: restorehub.TierWrite}
 	none := restorehub.Class{Method: "GET", ReadOnly: true}
+	// A tier the SDK cannot tell counts as destructive in the classifier,
+	// so the description says a human confirms it.
+	unknown := restorehub.Class{Method: "POST", Scope: "ads:frobnicate", AcceptedScopes: []restorehub.Scope{"ads:frobnicate"}, Tier: restorehub.TierUnknown, Destructive: true}
 	for _, tc := range []struct {
 		name  string
 		def   toolDef
@@ -33,6 +36,8 @@ func TestListedDescription(t *testing.T) {
 		{"alternatives named", toolDef{toolset: "orgs", description: "List orgs."}, alts, markNone, "List orgs. Scope org:admin, org:read or org:write."},
 		{"scope off the rule", toolDef{toolset: "members", description: "Mass DM."}, other, markNone, "Mass DM. Scope members:massdm. Writes."},
 		{"no scope", toolDef{toolset: "meta", description: "Spec."}, none, markNone, "Spec. No scope."},
+		{"unknown tier is confirmed", toolDef{toolset: "ads", description: "Frob."}, unknown, markNone, "Frob. Scope ads:frobnicate. Destructive: a human must confirm each call."},
+		{"empty everything", toolDef{}, none, markNone, "No scope."},
 		{"a toolset whose read scope differs", toolDef{toolset: "reports", description: "List."}, read, markNone, "List. Scope ads:read."},
 		{"no summary: the title", toolDef{toolset: "ads", title: "ads.list"}, read, markNone, "ads.list."},
 		{"pacing after the marks", toolDef{toolset: "backups", description: "Restore.", pacing: "Paced: 1 per minute."}, restore, markNone, "Restore. Scope backups:restore. Destructive: a human must confirm each call. Paced: 1 per minute."},
