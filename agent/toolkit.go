@@ -71,6 +71,8 @@ type entry struct {
 	schema *argSchema
 	// argNames are the schema's top-level property names, sorted.
 	argNames []string
+	// search is what discovery's search matches a query against.
+	search searchText
 }
 
 // catalog compiles every generated tool once.
@@ -88,6 +90,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		}
 		e := &entry{
 			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
+			search: searchTextOf(d, class),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: listedDescription(d, class, inferenceMarks()),
 				InputSchema: listedSchema(d.schema), Operation: d.operation,
