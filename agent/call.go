@@ -89,7 +89,7 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if err := json.Unmarshal(canon, &p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
-	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
+	if err := e.path.checkArgs(p); err != nil {
 		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
 	}
 	e = tk.callClass(e, p)

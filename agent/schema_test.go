@@ -98,8 +98,8 @@ func TestFillPath(t *testing.T) {
 		if err := jsonUnmarshal(tc.args, &p); err != nil {
 			t.Fatal(err)
 		}
-		if got := fillPath(tc.tmpl, p); got != tc.want {
-			t.Errorf("fillPath(%s, %s) = %s, want %s", tc.tmpl, tc.args, got, tc.want)
+		if got := parseToolPath(tc.tmpl).fill(p); got != tc.want {
+			t.Errorf("parseToolPath(%s).fill(%s) = %s, want %s", tc.tmpl, tc.args, got, tc.want)
 		}
 	}
 }

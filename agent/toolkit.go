@@ -71,6 +71,8 @@ type entry struct {
 	schema *argSchema
 	// argNames are the schema's top-level property names, sorted.
 	argNames []string
+	// path is the operation's path template (class.PathTemplate), parsed.
+	path toolPath
 	// search is what discovery's search matches a query against.
 	search searchText
 }
@@ -90,7 +92,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		}
 		e := &entry{
 			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
-			search: searchTextOf(d, class),
+			path: parseToolPath(class.PathTemplate), search: searchTextOf(d, class),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: listedDescription(d, class, inferenceMarks()),
 				InputSchema: listedSchema(d.schema), Operation: d.operation,
