@@ -74,23 +74,23 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if takesFields(e) {
 		f, rest, err := takeFields(raw)
 		if err != nil {
-			return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+			return invalidArgs(rec, e, err)
 		}
 		fields, raw = f, rest
 	}
 	canon, err := canonicalArgs(raw, e.schema)
 	if err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		return invalidArgs(rec, e, err)
 	}
 	sum := sha256.Sum256(canon)
 	digest := hex.EncodeToString(sum[:])
 	rec.argsHash = digest
 	var p args
 	if err := json.Unmarshal(canon, &p); err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		return invalidArgs(rec, e, err)
 	}
 	if err := e.path.checkArgs(p); err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		return invalidArgs(rec, e, err)
 	}
 	e = tk.callClass(e, p)
 	var slot *time.Time // the destructive limit's slot this call holds
