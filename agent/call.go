@@ -143,10 +143,29 @@ const withheldKey = "rh_[WITHHELD]"
 // spelling, and this removes any other, such as the secret of a key the
 // call minted. A model never holds a credential.
 func withheldKeys(data []byte) []byte {
-	if !bytes.Contains(bytes.ToLower(data), []byte("rh_")) {
+	if !mayHoldKey(data) {
 		return data
 	}
 	return keyLike.ReplaceAllLiteral(data, []byte(withheldKey))
+}
+
+// mayHoldKey reports whether data holds "rh_" in any letter case, as
+// keyLike matches it, without copying data (a lower-cased copy of every
+// response would cost one allocation of its size per call).
+func mayHoldKey(data []byte) bool {
+	for i := 2; i < len(data); i++ {
+		j := bytes.IndexByte(data[i:], '_')
+		if j < 0 {
+			return false
+		}
+		i += j
+		// c|0x20 is c in lower case for an ASCII letter; only 'R' and 'r'
+		// (or 'H' and 'h') give 'r' (or 'h').
+		if data[i-1]|0x20 == 'h' && data[i-2]|0x20 == 'r' {
+			return true
+		}
+	}
+	return false
 }
 
 // auditName is a tool name the caller gave, fit for the audit log: as it
