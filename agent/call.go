@@ -117,7 +117,7 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
 	withheld := false
-	if clean := withheldKeys(data); len(clean) != len(data) || !bytes.Equal(clean, data) {
+	if clean := withheldKeys(data); !bytes.Equal(clean, data) {
 		data, withheld = clean, true
 	}
 	data, note := tk.shape(e, data, fields)
