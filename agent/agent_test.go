@@ -38,6 +38,16 @@ func fake(t testing.TB, scopes []restorehub.Scope, opts ...restorehubtest.Option
 	return srv, c
 }
 
+// newToolkit is agent.New(c, opts...), failing the test when it fails.
+func newToolkit(t testing.TB, c *restorehub.Client, opts ...agent.Option) *agent.Toolkit {
+	t.Helper()
+	tk, err := agent.New(c, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
 func approve(context.Context, agent.Confirmation) error { return nil }
 
 func names(tools []agent.Tool) []string {
@@ -102,18 +112,12 @@ func TestNewFailsClosed(t *testing.T) {
 		})
 	}
 	// The client's declared scopes are what the toolkit lists.
-	tk, err := agent.New(declared)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, declared)
 	if got, want := names(tk.Tools()), expected([]restorehub.Scope{restorehub.ScopeBackupsRead}, false, false, false, nil); !slices.Equal(got, want) {
 		t.Fatalf("tools from the client's scopes:\n got %v\nwant %v", got, want)
 	}
 	// Both given: the toolkit lists what both allow.
-	tk, err = agent.New(declared, agent.WithScopes(restorehub.ScopeBackupsRead, restorehub.ScopeServersRead))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk = newToolkit(t, declared, agent.WithScopes(restorehub.ScopeBackupsRead, restorehub.ScopeServersRead))
 	if got, want := names(tk.Tools()), expected([]restorehub.Scope{restorehub.ScopeBackupsRead}, false, false, false, nil); !slices.Equal(got, want) {
 		t.Fatalf("tools from both scope sets:\n got %v\nwant %v", got, want)
 	}
@@ -155,10 +159,7 @@ func TestToolsAreExactlyWhatScopesAllow(t *testing.T) {
 		if sets != nil {
 			opts = append(opts, agent.WithToolsets(sets...))
 		}
-		tk, err := agent.New(c, opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk := newToolkit(t, c, opts...)
 		tools := tk.Tools()
 		if got, want := names(tools), expected(scopes, confirm, readOnly, documented, sets); !slices.Equal(got, want) {
 			t.Fatalf("scopes %v confirm=%v readOnly=%v documented=%v toolsets=%v:\n got %v\nwant %v", scopes, confirm, readOnly, documented, sets, got, want)
@@ -263,10 +264,7 @@ func mustJSON(v any) json.RawMessage {
 func TestEverySchemaRejectsWrongArguments(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
 	confirmed := 0
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(context.Context, agent.Confirmation) error { confirmed++; return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(context.Context, agent.Confirmation) error { confirmed++; return nil }))
 	tools := tk.Tools()
 	if len(tools) != len(resources.Operations()) {
 		t.Fatalf("%d tools for %d operations", len(tools), len(resources.Operations()))
@@ -347,13 +345,10 @@ func merge(a, b map[string]any) map[string]any {
 func TestEveryCallSendsOneRequest(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
 	var asked []agent.Confirmation
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(_ context.Context, cf agent.Confirmation) error {
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(_ context.Context, cf agent.Confirmation) error {
 		asked = append(asked, cf)
 		return nil
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tool := range tk.Tools() {
 		srv.Reset()
 		asked = nil
@@ -401,10 +396,7 @@ func TestEveryCallSendsOneRequest(t *testing.T) {
 // path and query, and the response's JSON in the result.
 func TestReadCallSendsOneGET(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeBackupsRead})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeBackupsRead))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeBackupsRead))
 	res, err := tk.Call(context.Background(), "backups_list", json.RawMessage(`{"limit": 2}`))
 	if err != nil || res.IsError {
 		t.Fatalf("%+v, %v", res, err)
@@ -447,10 +439,7 @@ func TestDestructiveCalls(t *testing.T) {
 			if tc.confirm != nil {
 				opts = append(opts, agent.WithConfirm(tc.confirm))
 			}
-			tk, err := agent.New(c, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, opts...)
 			ctx := context.Background()
 			if tc.ctxConfirm != nil {
 				ctx = agent.ContextWithConfirm(ctx, tc.ctxConfirm)
@@ -491,7 +480,7 @@ func TestConfirmationCannotBeReplayed(t *testing.T) {
 		approved = map[string]bool{} // nonces the human approved
 		seen     []string
 	)
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(_ context.Context, cf agent.Confirmation) error {
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(_ context.Context, cf agent.Confirmation) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, cf.Nonce)
@@ -505,9 +494,6 @@ func TestConfirmationCannotBeReplayed(t *testing.T) {
 		copy(cf.Arguments, `{"backupId":"backup_0004"`)
 		return nil
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	res, _ := tk.Call(ctx, "backups_restore", json.RawMessage(restoreArgs))
 	if res.IsError || srv.Count("backups.restore") != 1 {
@@ -542,10 +528,7 @@ func TestReadOnlyToolsetsDocumentedOnly(t *testing.T) {
 			func(t agent.Tool) bool { return !t.Inferred }, expected(all, true, false, true, nil)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tk, err := agent.New(c, append(tc.opts, agent.WithScopes(all...))...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, append(tc.opts, agent.WithScopes(all...))...)
 			tools := tk.Tools()
 			if len(tools) == 0 {
 				t.Fatal("no tools")
@@ -566,10 +549,7 @@ func TestReadOnlyToolsetsDocumentedOnly(t *testing.T) {
 // toolkit, and nothing is sent.
 func TestReadOnlyRefusesWrites(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.ReadOnly(), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.ReadOnly(), agent.WithConfirm(approve))
 	for _, name := range []string{"backups_create", "backups_restore", "backups_delete"} {
 		if _, err := tk.Call(context.Background(), name, json.RawMessage(`{"serverId":"server_0001"}`)); !errors.Is(err, agent.ErrUnknownTool) {
 			t.Fatalf("%s: %v, want ErrUnknownTool", name, err)
@@ -635,10 +615,7 @@ func TestProviderShapes(t *testing.T) {
 // tool can no longer be called.
 func TestForbiddenNarrowsTools(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeServersRead})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeServersRead, restorehub.ScopeBackupsRead))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeServersRead, restorehub.ScopeBackupsRead))
 	fired := 0
 	tk.OnToolsChanged(func() {
 		fired++
@@ -676,10 +653,7 @@ func TestForbiddenNarrowsTools(t *testing.T) {
 func TestAPIErrorTexts(t *testing.T) {
 	t.Run("rate limited", func(t *testing.T) {
 		_, c := fake(t, []restorehub.Scope{restorehub.ScopeServersRead}, restorehubtest.WithRateLimit(1, time.Minute))
-		tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeServersRead))
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeServersRead))
 		if res, _ := tk.Call(context.Background(), "servers_list", nil); res.IsError {
 			t.Fatalf("first call: %+v", res)
 		}
@@ -762,11 +736,8 @@ func TestAuditRecords(t *testing.T) {
 func TestDestructiveLimit(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
 	asked := 0
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithDestructiveLimit(1, time.Hour),
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithDestructiveLimit(1, time.Hour),
 		agent.WithConfirm(func(context.Context, agent.Confirmation) error { asked++; return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
 	tk.SetClock(func() time.Time { return now })
 	call := func() *agent.Result {
@@ -798,10 +769,7 @@ func TestDestructiveLimit(t *testing.T) {
 // TestConcurrentCalls runs calls from many goroutines, for the race detector.
 func TestConcurrentCalls(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDestructiveLimit(3, time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDestructiveLimit(3, time.Hour))
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -834,10 +802,7 @@ func TestToolListSize(t *testing.T) {
 		{"one toolset (backups, with WithConfirm)", []agent.Option{all, agent.WithConfirm(approve), agent.WithToolsets("backups")}},
 		{"discovery (\"*\", WithConfirm)", []agent.Option{all, agent.WithConfirm(approve), agent.WithDiscovery()}},
 	} {
-		tk, err := agent.New(c, tc.opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk := newToolkit(t, c, tc.opts...)
 		tools := tk.Tools()
 		oa, an, in := len(agent.OpenAITools(tools)), len(agent.AnthropicTools(tools)), len(tk.Instructions())
 		t.Logf("%-42s %3d tools  OpenAI %6d bytes (~%5d tokens)  Anthropic %6d bytes (~%5d tokens)  instructions %4d bytes (~%4d tokens)",

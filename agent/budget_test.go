@@ -19,10 +19,7 @@ import (
 // state do not take it.
 func TestFieldsArgument(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	for _, tool := range tk.Tools() {
 		var s struct {
 			Properties map[string]json.RawMessage `json:"properties"`
@@ -95,10 +92,7 @@ func TestResultBudget(t *testing.T) {
 			opts = append(opts, agent.WithDiscovery())
 			name, args = agent.CallTool, callOp("members_list", `{"limit":100}`)
 		}
-		tk, err := agent.New(c, opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk := newToolkit(t, c, opts...)
 		res, err := tk.Call(context.Background(), name, args)
 		if err != nil || res.IsError {
 			t.Fatalf("%+v %v", res, err)
@@ -119,10 +113,7 @@ func TestResultBudget(t *testing.T) {
 // the figures (BENCHMARKS.md).
 func TestResultBytesSaved(t *testing.T) {
 	_, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.ReadOnly())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.ReadOnly())
 	var full, lean int
 	for _, name := range []string{"account_get", "servers_list", "backups_list", "members_list", "servers_get", "backups_get"} {
 		args := map[string]any{}

@@ -74,23 +74,23 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 	if takesFields(e) {
 		f, rest, err := takeFields(raw)
 		if err != nil {
-			return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+			return invalidArgs(rec, e, err)
 		}
 		fields, raw = f, rest
 	}
 	canon, err := canonicalArgs(raw, e.schema)
 	if err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		return invalidArgs(rec, e, err)
 	}
 	sum := sha256.Sum256(canon)
 	digest := hex.EncodeToString(sum[:])
 	rec.argsHash = digest
 	var p args
 	if err := json.Unmarshal(canon, &p); err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+		return invalidArgs(rec, e, err)
 	}
-	if err := checkPathArgs(e.class.PathTemplate, p); err != nil {
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+	if err := e.path.checkArgs(p); err != nil {
+		return invalidArgs(rec, e, err)
 	}
 	e = tk.callClass(e, p)
 	var slot *time.Time // the destructive limit's slot this call holds
@@ -117,7 +117,7 @@ func (tk *Toolkit) call(ctx context.Context, e *entry, raw json.RawMessage, rec 
 		return fail(rec, "decode_error", "%s was sent and succeeded, but its response could not be encoded: %v. Do not repeat it; check its effect with a read tool.", e.def.name, err)
 	}
 	withheld := false
-	if clean := withheldKeys(data); len(clean) != len(data) || !bytes.Equal(clean, data) {
+	if clean := withheldKeys(data); !bytes.Equal(clean, data) {
 		data, withheld = clean, true
 	}
 	data, note := tk.shape(e, data, fields)
@@ -143,10 +143,29 @@ const withheldKey = "rh_[WITHHELD]"
 // spelling, and this removes any other, such as the secret of a key the
 // call minted. A model never holds a credential.
 func withheldKeys(data []byte) []byte {
-	if !bytes.Contains(bytes.ToLower(data), []byte("rh_")) {
+	if !mayHoldKey(data) {
 		return data
 	}
 	return keyLike.ReplaceAllLiteral(data, []byte(withheldKey))
+}
+
+// mayHoldKey reports whether data holds "rh_" in any letter case, as
+// keyLike matches it, without copying data (a lower-cased copy of every
+// response would cost one allocation of its size per call).
+func mayHoldKey(data []byte) bool {
+	for i := 2; i < len(data); i++ {
+		j := bytes.IndexByte(data[i:], '_')
+		if j < 0 {
+			return false
+		}
+		i += j
+		// c|0x20 is c in lower case for an ASCII letter; only 'R' and 'r'
+		// (or 'H' and 'h') give 'r' (or 'h').
+		if data[i-1]|0x20 == 'h' && data[i-2]|0x20 == 'r' {
+			return true
+		}
+	}
+	return false
 }
 
 // auditName is a tool name the caller gave, fit for the audit log: as it

@@ -96,7 +96,7 @@ func (tk *Toolkit) confirm(ctx context.Context, e *entry, canon []byte, digest s
 			tk.mu.Unlock()
 		}
 	}()
-	path := fillPath(e.class.PathTemplate, p)
+	path := e.path.fill(p)
 	c := Confirmation{
 		Tool: e.def.name, Operation: e.def.operation,
 		Method: e.class.Method, Path: path,

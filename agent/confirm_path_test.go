@@ -26,10 +26,7 @@ func TestConfirmedPathIsSentPath(t *testing.T) {
 		shown = cf.Path
 		return nil
 	}
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(confirm))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(confirm))
 	compared := 0
 	for _, tool := range tk.Tools() {
 		if !tool.Destructive {

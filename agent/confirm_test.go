@@ -169,10 +169,7 @@ func TestDestructiveLimitCountsOnlySentCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDestructiveLimit(1, time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDestructiveLimit(1, time.Hour))
 			if tc.before != nil {
 				tc.before(t, tk)
 			}

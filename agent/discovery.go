@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	restorehub "github.com/restorehub/restorehub-go"
 )
 
 // The three tools of discovery mode (WithDiscovery).
@@ -333,21 +335,35 @@ func words(s string) []string {
 	return out
 }
 
+// searchText is what search matches a query's words against in one
+// operation; the catalog computes it once per tool, not once per search.
+type searchText struct {
+	name  []string // the words of the tool's name
+	title []string // the words of its title
+	rest  string   // its description, scope and path, in lower case
+}
+
+// searchTextOf is the searchText of the tool d of class c.
+func searchTextOf(d *toolDef, c restorehub.Class) searchText {
+	return searchText{
+		name:  words(d.name),
+		title: words(d.title),
+		rest:  strings.ToLower(d.description + " " + string(c.Scope) + " " + c.PathTemplate),
+	}
+}
+
 // score ranks e for the query's terms: a term naming the operation's
 // resource or action counts most, one in its title next, one anywhere in
 // its description, scope or path least.
 func score(e *entry, terms []string) int {
-	name := words(e.def.name)
-	title := words(e.def.title)
-	rest := strings.ToLower(e.def.description + " " + string(e.class.Scope) + " " + e.class.PathTemplate)
 	total := 0
 	for _, t := range terms {
 		switch {
-		case slices.Contains(name, t):
+		case slices.Contains(e.search.name, t):
 			total += 5
-		case slices.Contains(title, t):
+		case slices.Contains(e.search.title, t):
 			total += 3
-		case len(t) > 2 && strings.Contains(rest, t):
+		case len(t) > 2 && strings.Contains(e.search.rest, t):
 			total++
 		}
 	}

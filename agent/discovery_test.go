@@ -37,10 +37,7 @@ func TestDiscoveryListingIsSmall(t *testing.T) {
 		{agent.WithScopes(restorehub.ScopeAll), agent.ReadOnly(), agent.WithDiscovery()},
 		{agent.WithScopes(restorehub.ScopeBackupsRead), agent.WithDiscovery()},
 	} {
-		tk, err := agent.New(c, opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tk := newToolkit(t, c, opts...)
 		tools := tk.Tools()
 		if got, want := names(tools), []string{agent.CallTool, agent.DescribeTool, agent.SearchTool}; !slices.Equal(got, want) {
 			t.Fatalf("discovery lists %v, want %v", got, want)
@@ -96,10 +93,7 @@ func TestDiscoveryFailsClosed(t *testing.T) {
 			if len(f.toolsets) > 0 {
 				opts = append(opts, agent.WithToolsets(f.toolsets...))
 			}
-			tk, err := agent.New(c, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, opts...)
 			want := expected(f.scopes, f.confirm, f.readOnly, f.docOnl, f.toolsets)
 			all, err := tk.Call(ctx, agent.SearchTool, json.RawMessage(`{"limit":50}`))
 			if err != nil || all.IsError {
@@ -151,10 +145,7 @@ func TestDiscoveryFailsClosed(t *testing.T) {
 // discovery stops reaching what it lost.
 func TestDiscoveryNarrowedBy403(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeServersRead})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeServersRead, restorehub.ScopeBackupsRead), agent.WithDiscovery())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeServersRead, restorehub.ScopeBackupsRead), agent.WithDiscovery())
 	ctx := context.Background()
 	if res, _ := tk.Call(ctx, agent.CallTool, callOp("backups_list", "")); !res.IsError || !strings.Contains(res.Text, "lacks the scope backups:read") {
 		t.Fatalf("%+v", res)
@@ -185,11 +176,11 @@ func TestDiscoveryCallIsACall(t *testing.T) {
 		if discovery {
 			opts = append(opts, agent.WithDiscovery())
 		}
-		tk, err := agent.New(c, opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res *agent.Result
+		tk := newToolkit(t, c, opts...)
+		var (
+			res *agent.Result
+			err error
+		)
 		for range 2 { // the second restore hits the destructive limit
 			if discovery {
 				res, err = tk.Call(ctx, agent.CallTool, callOp(name, args))
@@ -228,10 +219,7 @@ func dropTime(_ []string, a slog.Attr) slog.Attr {
 // are refused with a clear text and send nothing.
 func TestDiscoveryArguments(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDiscovery())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDiscovery())
 	for _, tc := range []struct{ tool, args, want string }{
 		{agent.SearchTool, `{"limit":0}`, "limit"},
 		{agent.SearchTool, `[]`, "JSON object"},
@@ -261,10 +249,7 @@ func TestDiscoveryArguments(t *testing.T) {
 // each line carries its safety.
 func TestDiscoverySearchRanks(t *testing.T) {
 	_, c := fake(t, nil)
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDiscovery())
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve), agent.WithDiscovery())
 	for _, tc := range []struct{ query, first, safety string }{
 		{"restore a backup", "backups_restore", "backups:restore, destructive tier; confirmation needed"},
 		{"list backups", "backups_list", "backups:read, read tier; read-only"},
@@ -287,10 +272,7 @@ func TestDiscoverySearchRanks(t *testing.T) {
 // any tool; a toolkit of one toolset explains only its own arguments.
 func TestInstructionsSayOnceWhatToolsShare(t *testing.T) {
 	_, c := fake(t, nil)
-	all, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	backups, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithToolsets("backups"))
 	if err != nil {
 		t.Fatal(err)

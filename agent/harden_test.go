@@ -23,10 +23,7 @@ import (
 // even a "]" that closes nothing, are refused and nothing is sent.
 func TestTrailingDataRefused(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeBackupsRead})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeBackupsRead))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeBackupsRead))
 	for _, raw := range []string{`{"limit":1}]{"b":2}`, `{"limit":1}}`, `{"limit":1} {"limit":2}`, `{"limit":1}x`} {
 		res, err := tk.Call(context.Background(), "backups_list", json.RawMessage(raw))
 		if err != nil || !res.IsError || !strings.Contains(res.Text, "after the JSON value") {
@@ -103,10 +100,7 @@ func TestKeyEscalationIsDestructive(t *testing.T) {
 	var asked []agent.Confirmation
 	confirm := func(_ context.Context, c agent.Confirmation) error { asked = append(asked, c); return nil }
 	c, n := stub(t, 200, minted)
-	tk, err := agent.New(c, agent.WithScopes(own...), agent.WithConfirm(confirm), agent.WithDestructiveLimit(1, time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(own...), agent.WithConfirm(confirm), agent.WithDestructiveLimit(1, time.Hour))
 	ctx := context.Background()
 	call := func(tool, args string) *agent.Result {
 		t.Helper()
@@ -131,10 +125,7 @@ func TestKeyEscalationIsDestructive(t *testing.T) {
 	}
 
 	// Without a confirmer, the tools are listed but an escalation is refused.
-	tk2, err := agent.New(c, agent.WithScopes(own...))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk2 := newToolkit(t, c, agent.WithScopes(own...))
 	sent = n.Load()
 	for _, args := range []string{`{"name":"n","scopes":["servers:delete"]}`, `{"name":"n","scopes":["*"]}`} {
 		res, err := tk2.Call(ctx, "api-keys_create", json.RawMessage(args))
@@ -162,10 +153,7 @@ func TestSecretsWithheldFromData(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, _ := stub(t, 200, payload)
-			tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAPIKeysWrite, restorehub.ScopeBackupsRead))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAPIKeysWrite, restorehub.ScopeBackupsRead))
 			res, err := tk.Call(context.Background(), "api-keys_create", json.RawMessage(`{"name":"n","scopes":["backups:read"]}`))
 			if err != nil || res.IsError {
 				t.Fatalf("%+v, %v", res, err)
@@ -203,10 +191,7 @@ func TestServerTextQuoted(t *testing.T) {
 	} {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			c, _ := stub(t, tc.status, tc.body)
-			tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeBackupsRead))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeBackupsRead))
 			res, err := tk.Call(context.Background(), "backups_get", json.RawMessage(`{"backupId":"b1"}`))
 			if err != nil || !res.IsError {
 				t.Fatalf("%+v, %v", res, err)
@@ -232,10 +217,7 @@ func TestServerTextQuoted(t *testing.T) {
 // at once, up to ten, and nothing is sent.
 func TestAllArgumentProblemsReported(t *testing.T) {
 	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	res, _ := tk.Call(context.Background(), "backups_restore", json.RawMessage(`{"backupId":7,"roles":"yes","bogus":1}`))
 	if !res.IsError {
 		t.Fatalf("%+v", res)
@@ -262,10 +244,7 @@ func TestAllArgumentProblemsReported(t *testing.T) {
 // operation table's, DELETE tools included (they are idempotent).
 func TestIdempotentHintMatchesTable(t *testing.T) {
 	_, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	deletes := 0
 	for _, tool := range tk.Tools() {
 		spec, ok := resources.LookupOperation(tool.Operation)
@@ -292,10 +271,7 @@ func TestIdempotentHintMatchesTable(t *testing.T) {
 // about; nullable values are anyOf with {"type":"null"}.
 func TestSchemasUseStrictFormats(t *testing.T) {
 	_, c := fake(t, []restorehub.Scope{restorehub.ScopeAll})
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	strict := map[string]bool{"date-time": true, "date": true, "time": true, "duration": true, "email": true, "idn-email": true,
 		"hostname": true, "idn-hostname": true, "ipv4": true, "ipv6": true, "uri": true, "uri-reference": true, "iri": true,
 		"iri-reference": true, "uuid": true, "uri-template": true, "json-pointer": true, "relative-json-pointer": true, "regex": true}

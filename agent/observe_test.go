@@ -34,10 +34,7 @@ func TestToolObserver(t *testing.T) {
 			got = append(got, fmt.Sprintf("end %s %s %d", tool, outcome, status))
 		}
 	}
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithToolObserver(obs))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithToolObserver(obs))
 	ctx := context.Background()
 	_, _ = tk.Call(ctx, "backups_get", json.RawMessage(`{"backupId":"backup_0002"}`))
 	_, _ = tk.Call(ctx, "backups_get", json.RawMessage(`{"backupId":7}`))

@@ -12,17 +12,31 @@ import (
 	"github.com/restorehub/restorehub-go/resources"
 )
 
-// checkPathArgs refuses path arguments that would not name one item: a
+// toolPath is a tool's path template, parsed once with the catalog rather
+// than on every call.
+type toolPath struct {
+	text string                 // the template as the operation table states it
+	tmpl resources.PathTemplate // text parsed; meaningful only when err is nil
+	err  error                  // why text is not a template
+}
+
+// parseToolPath parses the path template text of a tool.
+func parseToolPath(text string) toolPath {
+	t, err := resources.ParsePathTemplate(text)
+	return toolPath{text: text, tmpl: t, err: err}
+}
+
+// checkArgs refuses path arguments that would not name one item: a
 // missing or blank one, or one the path template's rule refuses
 // (resources.PathTemplate: "", ".", "..", their escaped forms, or a value
 // that decodes to a path change such as "x/../../api-keys"), which a
-// server may resolve to another path. It checks the path fillPath builds,
+// server may resolve to another path. It checks the path fill builds,
 // the one the call sends.
-func checkPathArgs(tmpl string, p args) error {
-	t, err := resources.ParsePathTemplate(tmpl)
-	if err != nil {
-		return fmt.Errorf("the tool's path cannot be filled: %v", err)
+func (tp toolPath) checkArgs(p args) error {
+	if tp.err != nil {
+		return fmt.Errorf("the tool's path cannot be filled: %v", tp.err)
 	}
+	t, tmpl := tp.tmpl, tp.text
 	for _, name := range t.Params() {
 		var s string
 		if json.Unmarshal(p[name], &s) == nil && (strings.TrimSpace(s) == "" || s == "." || s == "..") {
@@ -33,7 +47,7 @@ func checkPathArgs(tmpl string, p args) error {
 		}
 	}
 	var refused *resources.PathParamError
-	switch err := t.Check(fillPath(tmpl, p)); {
+	switch err := t.Check(tp.fill(p)); {
 	case err == nil:
 		return nil
 	case errors.As(err, &refused) && refused.Param != "":
@@ -43,18 +57,19 @@ func checkPathArgs(tmpl string, p args) error {
 	}
 }
 
-// fillPath fills a path template's parameters from the arguments exactly
+// fill fills a path template's parameters from the arguments exactly
 // as the typed call the tool makes fills them (resources.PathTemplate.Fill,
 // each value escaped), so the path a confirmer is shown is the path that
 // is sent: a string as it is, a number in decimal without an exponent (the
 // generated methods format theirs so), a boolean as true or false. A
-// missing argument is shown as "{name}"; checkPathArgs refuses such a call
-// before anything is confirmed or sent.
-func fillPath(tmpl string, p args) string {
-	t, err := resources.ParsePathTemplate(tmpl)
-	if err != nil {
-		return tmpl
+// missing argument is shown as "{name}"; checkArgs refuses such a call
+// before anything is confirmed or sent. A template that does not parse is
+// shown as it is.
+func (tp toolPath) fill(p args) string {
+	if tp.err != nil {
+		return tp.text
 	}
+	t := tp.tmpl
 	values := make(map[string]string)
 	for _, name := range t.Params() {
 		dec := json.NewDecoder(bytes.NewReader(p[name]))

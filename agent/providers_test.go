@@ -15,10 +15,7 @@ import (
 // is deferred and no search tool is added.
 func TestDeferLoading(t *testing.T) {
 	_, c := fake(t, nil)
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(approve))
 	core := []string{"account_get", "backups_list", "not_a_tool"}
 	raw := agent.AnthropicTools(tk.Tools(), agent.DeferLoading(core...))
 	if again := agent.AnthropicTools(tk.Tools(), agent.DeferLoading(core...)); !bytes.Equal(raw, again) {

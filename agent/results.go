@@ -28,6 +28,12 @@ func fail(rec *auditRecord, outcome, format string, a ...any) *Result {
 	return &Result{IsError: true, Text: fmt.Sprintf(format, a...)}
 }
 
+// invalidArgs is the Result of a call of e refused, before anything was
+// sent, because its arguments are invalid (err says how).
+func invalidArgs(rec *auditRecord, e *entry, err error) *Result {
+	return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, err)
+}
+
 // apiError turns a failed call into a Result the model can act on, and
 // narrows the toolkit when the server said which scopes the key holds.
 func (tk *Toolkit) apiError(e *entry, err error, rec *auditRecord) *Result {
@@ -44,7 +50,7 @@ func (tk *Toolkit) apiError(e *entry, err error, rec *auditRecord) *Result {
 	}
 	switch {
 	case errors.As(err, &arg):
-		return fail(rec, "invalid_arguments", "Invalid arguments for %s: %v. Fix the arguments and call again; nothing was sent.", e.def.name, arg)
+		return invalidArgs(rec, e, arg)
 	case errors.As(err, &scope):
 		if !scope.Local && len(scope.YourScopes) > 0 {
 			tk.narrow(scope.YourScopes)

@@ -60,17 +60,25 @@ func TestValidate(t *testing.T) {
 		{`{"id":"ab","slug":"ABC"}`, `must match the pattern`},
 		{`{"id":"ab","either":true}`, `exactly one`},
 	} {
-		v, err := decodeJSON([]byte(tc.args))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = n.validate(v, "")
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%s: %v", tc.args, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%s: error %v, want one containing %q", tc.args, err, tc.want)
-		}
+		checkValidate(t, n, tc.args, tc.want)
+	}
+}
+
+// checkValidate validates the JSON args against s and fails the test
+// unless the outcome is want: no error when want is "", else an error
+// containing want.
+func checkValidate(t *testing.T, s *argSchema, args, want string) {
+	t.Helper()
+	v, err := decodeJSON([]byte(args))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.validate(v, "")
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("%s: %v", args, err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Errorf("%s: error %v, want one containing %q", args, err, want)
 	}
 }
 
@@ -98,8 +106,8 @@ func TestFillPath(t *testing.T) {
 		if err := jsonUnmarshal(tc.args, &p); err != nil {
 			t.Fatal(err)
 		}
-		if got := fillPath(tc.tmpl, p); got != tc.want {
-			t.Errorf("fillPath(%s, %s) = %s, want %s", tc.tmpl, tc.args, got, tc.want)
+		if got := parseToolPath(tc.tmpl).fill(p); got != tc.want {
+			t.Errorf("parseToolPath(%s).fill(%s) = %s, want %s", tc.tmpl, tc.args, got, tc.want)
 		}
 	}
 }
@@ -141,16 +149,6 @@ func TestValidateKeywordsOnlyTheLibraryChecks(t *testing.T) {
 		{`{"free":[{"x":-1e999}]}`, `argument "free"[0].x is a number too large to use`},
 		{`{"tags":["x"],"step":1.5}`, `argument "step" must be an integer`}, // the toolkit's words come first
 	} {
-		v, err := decodeJSON([]byte(tc.args))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = s.validate(v, "")
-		switch {
-		case tc.want == "" && err != nil:
-			t.Errorf("%s: %v", tc.args, err)
-		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%s: error %v, want one containing %q", tc.args, err, tc.want)
-		}
+		checkValidate(t, s, tc.args, tc.want)
 	}
 }

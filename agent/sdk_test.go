@@ -61,9 +61,6 @@ func newAllToolkit(t *testing.T) *agent.Toolkit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(context.Context, agent.Confirmation) error { return nil }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := newToolkit(t, c, agent.WithScopes(restorehub.ScopeAll), agent.WithConfirm(func(context.Context, agent.Confirmation) error { return nil }))
 	return tk
 }

@@ -71,6 +71,10 @@ type entry struct {
 	schema *argSchema
 	// argNames are the schema's top-level property names, sorted.
 	argNames []string
+	// path is the operation's path template (class.PathTemplate), parsed.
+	path toolPath
+	// search is what discovery's search matches a query against.
+	search searchText
 }
 
 // catalog compiles every generated tool once.
@@ -88,6 +92,7 @@ var catalog = sync.OnceValues(func() ([]*entry, error) {
 		}
 		e := &entry{
 			def: d, class: class, schema: n, argNames: slices.Sorted(maps.Keys(n.root.Properties)),
+			path: parseToolPath(class.PathTemplate), search: searchTextOf(d, class),
 			tool: Tool{
 				Name: d.name, Title: d.title, Description: listedDescription(d, class, inferenceMarks()),
 				InputSchema: listedSchema(d.schema), Operation: d.operation,
@@ -215,8 +220,7 @@ func New(c *restorehub.Client, opts ...Option) (*Toolkit, error) {
 //   - with DocumentedOnly, e is documented, not inferred.
 func (tk *Toolkit) allowsLocked(e *entry) bool {
 	// A key may call e when it holds any one of the scopes e accepts.
-	s := e.class.AcceptedScopes
-	if !tk.keyScopes.AllowsAny(s...) || (tk.clientScopes != nil && !tk.clientScopes.AllowsAny(s...)) || (tk.serverScopes != nil && !tk.serverScopes.AllowsAny(s...)) {
+	if !tk.keyAllowsAnyLocked(e.class.AcceptedScopes...) {
 		return false
 	}
 	if tk.cfg.readOnly && !e.class.ReadOnly {
@@ -232,6 +236,16 @@ func (tk *Toolkit) allowsLocked(e *entry) bool {
 		return false
 	}
 	return true
+}
+
+// keyAllowsAnyLocked reports whether every scope set the toolkit knows
+// the key by (keyScopes, clientScopes, serverScopes) allows one of scopes
+// (restorehub.ScopeSet.AllowsAny): the one rule for whether the key may
+// call an operation and whether a scope a call grants is one it holds.
+func (tk *Toolkit) keyAllowsAnyLocked(scopes ...restorehub.Scope) bool {
+	return tk.keyScopes.AllowsAny(scopes...) &&
+		(tk.clientScopes == nil || tk.clientScopes.AllowsAny(scopes...)) &&
+		(tk.serverScopes == nil || tk.serverScopes.AllowsAny(scopes...))
 }
 
 // grantsKey reports whether e mints or changes an API key: a call that is
@@ -266,7 +280,7 @@ func (tk *Toolkit) callClass(e *entry, p args) *entry {
 	beyond := json.Unmarshal(raw, &asked) != nil
 	tk.mu.Lock()
 	for _, s := range asked {
-		if s == "" || !tk.keyScopes.Allows(s) || (tk.clientScopes != nil && !tk.clientScopes.Allows(s)) || (tk.serverScopes != nil && !tk.serverScopes.Allows(s)) {
+		if s == "" || !tk.keyAllowsAnyLocked(s) {
 			beyond = true
 		}
 	}
