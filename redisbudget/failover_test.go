@@ -1,16 +1,11 @@
 package redisbudget
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -154,10 +149,7 @@ func TestFailoverWorker(t *testing.T) {
 	}
 	wg.Wait()
 	<-watchDone
-	data, _ := json.Marshal(res)
-	if err := os.WriteFile(os.Getenv(envOut), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeWorkerResult(t, res)
 }
 
 // foScenario is one failover proof.
@@ -201,28 +193,13 @@ func (s foScenario) run(t *testing.T) foReport {
 	defer fake.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), s.duration+2*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	type proc struct {
-		cmd *exec.Cmd
-		out bytes.Buffer
-	}
-	procs := make([]*proc, foWorkers)
-	for i := range procs {
-		p := &proc{cmd: exec.CommandContext(ctx, os.Args[0], "-test.run=^TestFailoverWorker$", "-test.count=1", "-test.timeout=5m")}
-		p.cmd.Env = append(os.Environ(),
-			envFoWorker+"=1",
-			envURL+"="+fake.URL(),
-			envKey+"="+key,
-			envFoRedis+"="+s.redis,
-			envFoDuration+"="+s.duration.String(),
-			envOut+"="+filepath.Join(dir, strconv.Itoa(i)+".json"),
-		)
-		p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[i] = p
-	}
+	procs := startWorkers(ctx, t, foWorkers, "TestFailoverWorker", "5m",
+		envFoWorker+"=1",
+		envURL+"="+fake.URL(),
+		envKey+"="+key,
+		envFoRedis+"="+s.redis,
+		envFoDuration+"="+s.duration.String(),
+	)
 	defer func() {
 		for _, p := range procs {
 			if p.cmd.ProcessState == nil {
@@ -235,16 +212,9 @@ func (s foScenario) run(t *testing.T) foReport {
 	var rep foReport
 	var results []foResult
 	for i, p := range procs {
-		if err := p.cmd.Wait(); err != nil {
-			t.Fatalf("worker %d: %v\n%s", i, err, p.out.String())
-		}
-		data, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".json"))
-		if err != nil {
-			t.Fatalf("worker %d: %v\n%s", i, err, p.out.String())
-		}
 		var r foResult
-		if err := json.Unmarshal(data, &r); err != nil {
-			t.Fatal(err)
+		if err := p.result(t, &r); err != nil {
+			t.Fatalf("worker %d: %v", i, err)
 		}
 		results = append(results, r)
 		if testing.Verbose() {

@@ -1,14 +1,10 @@
 package redisbudget
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -84,10 +80,7 @@ func TestFairnessWorker(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	data, _ := json.Marshal(res)
-	if err := os.WriteFile(os.Getenv(envOut), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeWorkerResult(t, res)
 }
 
 type fairResult struct {
@@ -126,45 +119,23 @@ func fairRun(t *testing.T, procs, goroutines, calls int, redisAddr string) fairS
 		t.Fatal(err)
 	}
 	time.Sleep(fairWindow) // that request's slot frees
-	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	type proc struct {
-		cmd *exec.Cmd
-		out bytes.Buffer
-	}
-	var ps []*proc
 	start := time.Now()
-	for i := range procs {
-		p := &proc{cmd: exec.CommandContext(ctx, os.Args[0], "-test.run=^TestFairnessWorker$", "-test.count=1", "-test.timeout=15m")}
-		p.cmd.Env = append(os.Environ(),
-			envFairWorker+"=1",
-			envURL+"="+fake.URL(),
-			envKey+"="+key,
-			envRedis+"="+redisAddr,
-			envRequests+"="+strconv.Itoa(calls/procs),
-			envGoroutines+"="+strconv.Itoa(goroutines),
-			envOut+"="+filepath.Join(dir, strconv.Itoa(i)+".json"),
-		)
-		p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ps = append(ps, p)
-	}
+	ps := startWorkers(ctx, t, procs, "TestFairnessWorker", "15m",
+		envFairWorker+"=1",
+		envURL+"="+fake.URL(),
+		envKey+"="+key,
+		envRedis+"="+redisAddr,
+		envRequests+"="+strconv.Itoa(calls/procs),
+		envGoroutines+"="+strconv.Itoa(goroutines),
+	)
 	var all []float64
 	st := fairStats{want: calls / procs * procs}
 	for i, p := range ps {
-		if err := p.cmd.Wait(); err != nil {
-			t.Fatalf("worker %d: %v\n%s", i, err, p.out.String())
-		}
-		data, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var r fairResult
-		if err := json.Unmarshal(data, &r); err != nil {
-			t.Fatal(err)
+		if err := p.result(t, &r); err != nil {
+			t.Fatalf("worker %d: %v", i, err)
 		}
 		all = append(all, r.Seconds...)
 		st.errors += r.Errors

@@ -1,16 +1,12 @@
 package redisbudget
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -46,7 +42,6 @@ const (
 	envRedis      = "REDISBUDGET_PROOF_REDIS" // empty: each worker keeps its own memory budget
 	envRequests   = "REDISBUDGET_PROOF_REQUESTS"
 	envGoroutines = "REDISBUDGET_PROOF_GOROUTINES"
-	envOut        = "REDISBUDGET_PROOF_OUT"
 )
 
 // workerResult is what a worker process reports.
@@ -134,10 +129,7 @@ func TestProofWorker(t *testing.T) {
 	if budget != nil {
 		res.Fallback = budget.UsingFallback()
 	}
-	data, _ := json.Marshal(res)
-	if err := os.WriteFile(os.Getenv(envOut), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeWorkerResult(t, res)
 }
 
 // proofRun is one run of the proof: the fake and the workers.
@@ -185,47 +177,24 @@ func (p proofRun) run(t *testing.T) proofReport {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	type proc struct {
-		cmd *exec.Cmd
-		out bytes.Buffer
-	}
-	procs := make([]*proc, proofWorkers)
 	start := time.Now()
-	for i := range procs {
-		pr := &proc{cmd: exec.CommandContext(ctx, os.Args[0], "-test.run=^TestProofWorker$", "-test.count=1", "-test.timeout=5m")}
-		pr.cmd.Env = append(os.Environ(),
-			envWorker+"=1",
-			envURL+"="+fake.URL(),
-			envKey+"="+key,
-			envRedis+"="+p.redisAddr,
-			envRequests+"="+strconv.Itoa(proofPerWorker),
-			envGoroutines+"="+strconv.Itoa(proofGoroutines),
-			envOut+"="+filepath.Join(dir, strconv.Itoa(i)+".json"),
-		)
-		pr.cmd.Stdout, pr.cmd.Stderr = &pr.out, &pr.out
-		if err := pr.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[i] = pr
-	}
+	procs := startWorkers(ctx, t, proofWorkers, "TestProofWorker", "5m",
+		envWorker+"=1",
+		envURL+"="+fake.URL(),
+		envKey+"="+key,
+		envRedis+"="+p.redisAddr,
+		envRequests+"="+strconv.Itoa(proofPerWorker),
+		envGoroutines+"="+strconv.Itoa(proofGoroutines),
+	)
 	if p.during != nil {
 		p.during(fake)
 	}
 	var rep proofReport
 	for i, pr := range procs {
-		if err := pr.cmd.Wait(); err != nil {
-			rep.workerFailure = errors.Join(rep.workerFailure, fmt.Errorf("worker %d: %v\n%s", i, err, pr.out.String()))
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, strconv.Itoa(i)+".json"))
-		if err != nil {
-			rep.workerFailure = errors.Join(rep.workerFailure, fmt.Errorf("worker %d: %v\n%s", i, err, pr.out.String()))
-			continue
-		}
 		var wr workerResult
-		if err := json.Unmarshal(data, &wr); err != nil {
-			t.Fatal(err)
+		if err := pr.result(t, &wr); err != nil {
+			rep.workerFailure = errors.Join(rep.workerFailure, fmt.Errorf("worker %d: %w", i, err))
+			continue
 		}
 		rep.workers = append(rep.workers, wr)
 		if testing.Verbose() && pr.out.Len() > 0 {

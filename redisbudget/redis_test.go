@@ -26,10 +26,33 @@ import (
 // redisServer is a Redis the tests talk to.
 type redisServer struct {
 	Addr string
+	proc
+}
 
+// proc is a server subprocess a test started and may kill.
+type proc struct {
 	mu  sync.Mutex
 	cmd *exec.Cmd
-	out *bytes.Buffer
+}
+
+// started records cmd as the running process.
+func (p *proc) started(cmd *exec.Cmd) {
+	p.mu.Lock()
+	p.cmd = cmd
+	p.mu.Unlock()
+}
+
+// kill sends SIGKILL, as a crash would, and waits for the process.
+func (p *proc) kill() {
+	p.mu.Lock()
+	cmd := p.cmd
+	p.cmd = nil
+	p.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
 }
 
 // needRedis returns a Redis to test with.
@@ -77,9 +100,7 @@ func (s *redisServer) start(t testing.TB) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
-	s.mu.Lock()
-	s.cmd, s.out = cmd, out
-	s.mu.Unlock()
+	s.started(cmd)
 	rdb := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
 	defer rdb.Close()
 	deadline := time.Now().Add(10 * time.Second)
@@ -99,17 +120,7 @@ func (s *redisServer) start(t testing.TB) {
 }
 
 // Stop kills the subprocess, as a crash would, and waits for it to exit.
-func (s *redisServer) Stop() {
-	s.mu.Lock()
-	cmd := s.cmd
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd == nil || cmd.Process == nil {
-		return
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-}
+func (s *redisServer) Stop() { s.kill() }
 
 // Restart starts the subprocess again on the same port, empty.
 func (s *redisServer) Restart(t testing.TB) {

@@ -100,6 +100,14 @@ local function counts_slots()
   return state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]) ~= 2
 end
 
+-- zadd_pairs adds the score, member pairs of args to the sorted set key,
+-- 256 pairs per ZADD, within what unpack may put on Lua's stack
+local function zadd_pairs(key, args)
+  for i = 1, #args, 512 do
+    redis.call('ZADD', key, unpack(args, i, math.min(i + 511, #args)))
+  end
+end
+
 local function first_score(key)
   local r = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   if #r == 0 then return nil end
@@ -232,12 +240,8 @@ for i = 4, #ARGV do
     args[#args + 1] = free
     args[#args + 1] = 'f:' .. ARGV[1] .. ':' .. (i - 3) .. ':' .. now
   end
-  if #args >= 512 then
-    redis.call('ZADD', KEYS[2], unpack(args))
-    args = {}
-  end
 end
-if #args > 0 then redis.call('ZADD', KEYS[2], unpack(args)) end
+zadd_pairs(KEYS[2], args)
 expire(tonumber(ARGV[3]), tonumber(ARGV[2]))
 return 1
 `)
@@ -322,12 +326,8 @@ if ARGV[1] == '1' then
     for i = 1, deficit do
       args[#args + 1] = now + window
       args[#args + 1] = 'x' .. (seq - i)
-      if #args >= 512 then
-        redis.call('ZADD', KEYS[3], unpack(args))
-        args = {}
-      end
     end
-    if #args > 0 then redis.call('ZADD', KEYS[3], unpack(args)) end
+    zadd_pairs(KEYS[3], args)
   elseif deficit < 0 then
     local unsure = math.max(redis.call('ZCARD', KEYS[1]) - 1, 0) + redis.call('ZCARD', KEYS[2])
     local n = math.min(-deficit - unsure, redis.call('ZCARD', KEYS[3]))

@@ -1,7 +1,6 @@
 package redisbudget
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,10 +27,7 @@ type node struct {
 	name string
 	port int
 	args []string
-
-	mu  sync.Mutex
-	cmd *exec.Cmd
-	out *bytes.Buffer
+	proc
 }
 
 func (n *node) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port)) }
@@ -40,28 +35,11 @@ func (n *node) addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa
 func (n *node) start(t testing.TB) {
 	t.Helper()
 	cmd := exec.Command(n.args[0], n.args[1:]...)
-	out := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", n.name, err)
 	}
-	n.mu.Lock()
-	n.cmd, n.out = cmd, out
-	n.mu.Unlock()
-}
-
-// kill sends SIGKILL, as a crash would, and waits for the process.
-func (n *node) kill() {
-	n.mu.Lock()
-	cmd := n.cmd
-	n.cmd = nil
-	n.mu.Unlock()
-	if cmd == nil || cmd.Process == nil {
-		return
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	n.started(cmd)
 }
 
 // needBinary skips the test, or fails it under CI, without the binary.

@@ -38,20 +38,7 @@ func pageSeq[T any](start int, fetch func(page int) ([]T, int, error)) iter.Seq2
 // page iterators decide when to stop, so that the item and page iterators
 // of a list follow the same rules.
 func itemsOf[T any](pages iter.Seq2[[]T, error]) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for items, err := range pages {
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-		}
-	}
+	return itemsOfPages(pages, func(page []T) []T { return page })
 }
 
 // cursorPages yields successive pages of a cursor-paginated list, whole.

@@ -16,26 +16,13 @@ import (
 // after an empty page, when two items of a page share an id, and when the
 // next cursor is empty or repeats one it fetched (cursorLoop).
 func idPages[P, T any](start string, forward bool, id func(T) string, fetch func(cursor string) (P, []T, error)) iter.Seq2[P, error] {
-	return func(yield func(P, error) bool) {
-		loop := newCursorLoop(start)
-		cursor := start
-		for {
-			page, items, err := fetch(cursor)
-			if err != nil {
-				var zero P
-				yield(zero, err)
-				return
-			}
-			if !yield(page, nil) || len(items) == 0 {
-				return
-			}
-			next := edgeID(items, forward, id)
-			if next == "" || loop.repeats(next) {
-				return
-			}
-			cursor = next
+	return cursorPages(start, func(cursor string) (P, int, string, error) {
+		page, items, err := fetch(cursor)
+		if err != nil || len(items) == 0 {
+			return page, len(items), "", err
 		}
-	}
+		return page, len(items), edgeID(items, forward, id), nil
+	})
 }
 
 // edgeID returns the id the next page starts from: the largest (forward)

@@ -34,32 +34,22 @@ const maxLinkHeader = 64 << 10
 // empty page, and when there is no next link, its URL carries no token,
 // or the token repeats one it fetched (cursorLoop).
 func linkPages[P any](start, param string, opts []RequestOption, fetch func(token string, opts []RequestOption) (P, int, error)) iter.Seq2[P, error] {
-	return func(yield func(P, error) bool) {
-		loop := newCursorLoop(start)
-		token := start
-		for {
-			var header http.Header
-			onPage := func(cfg *RequestConfig) {
-				cfg.OnResponse = append(cfg.OnResponse, func(r any) {
-					header = nil
-					if h, ok := r.(ResponseHeaderer); ok && h != nil {
-						header = h.ResponseHeader()
-					}
-				})
-			}
-			page, n, err := fetch(token, append(opts[:len(opts):len(opts)], onPage))
-			if err != nil {
-				var zero P
-				yield(zero, err)
-				return
-			}
-			next := linkToken(header.Values("Link"), param)
-			if !yield(page, nil) || n == 0 || next == "" || loop.repeats(next) {
-				return
-			}
-			token = next
+	return cursorPages(start, func(token string) (P, int, string, error) {
+		var header http.Header
+		onPage := func(cfg *RequestConfig) {
+			cfg.OnResponse = append(cfg.OnResponse, func(r any) {
+				header = nil
+				if h, ok := r.(ResponseHeaderer); ok && h != nil {
+					header = h.ResponseHeader()
+				}
+			})
 		}
-	}
+		page, n, err := fetch(token, append(opts[:len(opts):len(opts)], onPage))
+		if err != nil {
+			return page, n, "", err
+		}
+		return page, n, linkToken(header.Values("Link"), param), nil
+	})
 }
 
 // linkToken returns the value of the query parameter param in the target

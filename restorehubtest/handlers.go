@@ -236,16 +236,6 @@ func positiveQuery(q url.Values, name string, def int) (int, bool) {
 	return n, true
 }
 
-// setNext sets the next cursor or page count v in body under next, a
-// field name or "holder.name" for one level down (ListShape.Next).
-func setNext(body map[string]any, next string, v any) {
-	if holder, name, nested := strings.Cut(next, "."); nested {
-		body[holder] = map[string]any{name: v}
-		return
-	}
-	body[next] = v
-}
-
 // encodeCursor makes the opaque cursor of the item at offset.
 func encodeCursor(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("offset:" + strconv.Itoa(offset)))

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/restorehub/restorehub-go/resources"
 )
@@ -98,9 +99,14 @@ type listPage struct {
 // cursor), written "holder.name" when it is one level down. A bare-array
 // list has no room for one, so it is dropped.
 func (p *listPage) set(name string, v any) {
-	if p.shape.Items != "" {
-		setNext(p.body, name, v)
+	if p.shape.Items == "" {
+		return
 	}
+	if holder, field, nested := strings.Cut(name, "."); nested {
+		p.body[holder] = map[string]any{field: v}
+		return
+	}
+	p.body[name] = v
 }
 
 // reply is the page holding items: the object with the items under
