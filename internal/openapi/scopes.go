@@ -53,29 +53,22 @@ func (e *ScopeExtensions) match(o *Object) []string {
 // scopeValues reads the scopes of an extension value.
 func scopeValues(v any) []string {
 	var out []string
-	add := func(s string) {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+	// add takes a string or the strings of an array.
+	add := func(v any) {
+		list := Strings(v)
+		if s, ok := v.(string); ok {
+			list = []string{s}
+		}
+		for _, s := range list {
+			if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
 		}
 	}
-	switch t := v.(type) {
-	case string:
-		add(t)
-	case []any:
-		for _, s := range Strings(t) {
-			add(s)
-		}
-	case *Object:
-		t.Each(func(_ string, v any) {
-			switch u := v.(type) {
-			case string:
-				add(u)
-			case []any:
-				for _, s := range Strings(u) {
-					add(s)
-				}
-			}
-		})
+	if o, ok := v.(*Object); ok {
+		o.Each(func(_ string, v any) { add(v) })
+	} else {
+		add(v)
 	}
 	return out
 }
