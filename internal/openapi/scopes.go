@@ -247,6 +247,17 @@ func TierFromScopeName(scope string) string {
 	return "write"
 }
 
+// DeclaredTier returns the tier the document states for an operation that
+// requires scope: its x-scope-tier in lower case, else the x-scopes list
+// naming the scope, else "". The value is not checked to be a tier.
+func (d *Document) DeclaredTier(o *Object, scope string) string {
+	tier := strings.ToLower(strings.TrimSpace(o.Str("x-scope-tier")))
+	if tier == "" && scope != "" {
+		tier = d.ListedTiers()[scope]
+	}
+	return tier
+}
+
 // OperationTier returns the tier of an operation that requires scope:
 // x-scope-tier when it is one of read, write, destructive, else the x-scopes
 // list naming the scope, else the tier the scope's name suggests. A safe
@@ -254,11 +265,7 @@ func TierFromScopeName(scope string) string {
 // a GET is never destructive by name inference. inferred reports a tier
 // from the name.
 func (d *Document) OperationTier(method string, o *Object, scope string) (tier string, inferred bool) {
-	tier = strings.ToLower(strings.TrimSpace(o.Str("x-scope-tier")))
-	if tier == "" && scope != "" {
-		tier = d.ListedTiers()[scope]
-	}
-	switch tier {
+	switch tier = d.DeclaredTier(o, scope); tier {
 	case "read", "write", "destructive":
 		return tier, false
 	}

@@ -141,7 +141,6 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 	}
 	info := d.Root.Obj("info")
 	spec := &Spec{Title: info.Str("title"), Version: info.Str("version")}
-	tiers := d.ListedTiers()
 	for _, o := range d.Operations(nil) {
 		op := Op{
 			Method:      o.Method,
@@ -152,10 +151,7 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 		}
 		sc := d.Scopes(o.Object)
 		op.Scope, op.Accepted = sc.Required, sc.Accepted
-		op.Tier = strings.ToLower(strings.TrimSpace(o.Object.Str("x-scope-tier")))
-		if op.Tier == "" && op.Scope != "" {
-			op.Tier = tiers[op.Scope]
-		}
+		op.Tier = d.DeclaredTier(o.Object, op.Scope)
 		op.Pagination = pagination(d, op.Method, o.Object, o.Item.Arr("parameters"))
 		if err := d.Err(); err != nil {
 			return nil, err
