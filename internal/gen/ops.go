@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/restorehub/restorehub-go/internal/openapi"
 	"github.com/restorehub/restorehub-go/internal/pathtemplate"
 )
 
@@ -173,17 +174,11 @@ func firstSentence(s string) string {
 }
 
 func (d *document) readPagination(op *operation) {
-	v, ok := op.obj.Get("x-pagination")
+	style, cfg, ok := openapi.DeclaredPagination(op.obj)
 	if !ok {
 		return
 	}
-	switch t := v.(type) {
-	case string:
-		op.pagination = strings.ToLower(t)
-	case *object:
-		op.paginationCfg = t
-		op.pagination = strings.ToLower(t.Str("style"))
-	}
+	op.pagination, op.paginationCfg = style, cfg
 	if op.pagination != "none" && !slices.Contains(paginationStyles, op.pagination) {
 		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, %s; treated as none", op.method, op.path, op.pagination, strings.Join(paginationStyles, ", ")))
 		op.pagination = "none"
