@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // corpusSpecs returns the real-world documents under testdata/corpus,
@@ -61,3 +63,21 @@ func writeTestFile(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// decodeJSON parses data into nil, bool, json.Number, string, []any and
+// *object values.
+func decodeJSON(data []byte) (any, error) { return openapi.Decode(data) }
+
+// actionFromOperationID drops the resource's words, a leading version and a
+// NestJS controller prefix from an operationId: the first of its
+// actionCandidates.
+func actionFromOperationID(opID, resource string) string {
+	if c := actionCandidates(opID, resource); len(c) > 0 {
+		return c[0]
+	}
+	return ""
+}
+
+// isVersionName reports whether a name starts with a version word, such as
+// "V1GetConfig" or "v2-models".
+func isVersionName(name string) bool { return versionPrefix(splitWords(name)) > 0 }

@@ -155,16 +155,6 @@ func actionCandidates(opID, resource string) []string {
 	return out
 }
 
-// actionFromOperationID drops the resource's words, a leading version and a
-// NestJS controller prefix from an operationId: the first of its
-// actionCandidates.
-func actionFromOperationID(opID, resource string) string {
-	if c := actionCandidates(opID, resource); len(c) > 0 {
-		return c[0]
-	}
-	return ""
-}
-
 // danglingWords are the prepositions an operationId puts before the
 // resource it names last ("…FromGuild", "…ForIdentity").
 var danglingWords = map[string]bool{
@@ -202,10 +192,6 @@ func versionPrefix(words []string) int {
 	}
 	return 0
 }
-
-// isVersionName reports whether a name starts with a version word, such as
-// "V1GetConfig" or "v2-models".
-func isVersionName(name string) bool { return versionPrefix(splitWords(name)) > 0 }
 
 // dropLeadingVersion drops the version words words start with, unless they
 // are all there is.
