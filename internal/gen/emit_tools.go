@@ -46,7 +46,13 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	pl := buildPlan(d, reserved)
+	return buildPlan(d, reserved).toolsFile(specPath, pkg)
+}
+
+// toolsFile generates the tool table of the agent package from the plan
+// the resources package is generated from.
+func (pl *plan) toolsFile(specPath, pkg string) ([]byte, error) {
+	d := pl.doc
 	var w writer
 	decls := map[string]bool{}
 	for _, dc := range pl.m.decls {
