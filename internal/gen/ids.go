@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 var versionSegment = regexp.MustCompile(`^[vV][0-9]+([.][0-9]+)*$`)
@@ -251,7 +253,7 @@ func singularKey(k string) string {
 
 // resourceKey returns the kebab-case resource an operation belongs to.
 func resourceKey(op *operation) string {
-	for _, t := range stringsOf(mustGet(op.obj, "tags")) {
+	for _, t := range openapi.Strings(mustGet(op.obj, "tags")) {
 		if k := kebab(t); k != "" {
 			return k
 		}

@@ -93,8 +93,8 @@ type pathPart struct {
 // order given, and methods in the order each path item lists them.
 func (d *document) readOperations() []*operation {
 	var ops []*operation
-	d.root.Obj("paths").Each(func(path string, v any) {
-		item, ok := d.follow(v)
+	d.Root.Obj("paths").Each(func(path string, v any) {
+		item, ok := d.Follow(v)
 		if !ok {
 			d.warn(fmt.Sprintf("path %q: cannot resolve the path item", path))
 			return
@@ -229,7 +229,7 @@ func (d *document) readParams(op *operation, shared []any) {
 	var order []key
 	add := func(list []any) {
 		for _, pv := range list {
-			po, ok := d.follow(pv)
+			po, ok := d.Follow(pv)
 			if !ok {
 				d.warn(fmt.Sprintf("%s %s: cannot resolve a parameter", op.method, op.path))
 				continue
@@ -319,7 +319,7 @@ func (d *document) readBody(op *operation) {
 	if !ok {
 		return
 	}
-	rb, ok := d.follow(v)
+	rb, ok := d.Follow(v)
 	if !ok {
 		op.body = &payload{raw: "a request body it cannot resolve", schema: &schema{}}
 		return
@@ -369,7 +369,7 @@ func (d *document) readResponse(op *operation) {
 		if !resps.Has(key) {
 			key = strings.ToLower(c)
 		}
-		ro, ok := d.follow(mustGet(resps, key))
+		ro, ok := d.Follow(mustGet(resps, key))
 		if !ok {
 			continue
 		}
