@@ -527,10 +527,7 @@ type Scope string
 // installed, checks) all of them in one temporary module.
 func TestFeatureSpecs(t *testing.T) {
 	t.Parallel()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	specs, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	var covered []string
 	for _, fc := range featureCases {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -81,3 +82,14 @@ func actionFromOperationID(opID, resource string) string {
 // isVersionName reports whether a name starts with a version word, such as
 // "V1GetConfig" or "v2-models".
 func isVersionName(name string) bool { return versionPrefix(splitWords(name)) > 0 }
+
+// goTool returns the path of the go command, skipping t when it is not in
+// PATH.
+func goTool(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go not in PATH")
+	}
+	return goBin
+}

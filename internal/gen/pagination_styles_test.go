@@ -85,10 +85,7 @@ func init() {
 // and page counts.
 func TestPageStylesBehave(t *testing.T) {
 	t.Parallel()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	mod := t.TempDir()
 	pkg := filepath.Join(mod, "pagestyles")
 	writeTestFile(t, filepath.Join(mod, "go.mod"), []byte("module example.com/pagestyles\n\ngo 1.26\n"))

@@ -92,10 +92,7 @@ func swapSpecs(t *testing.T) []string {
 // in the project spec and the real-world-style specs, RESTOREHUB_SWAP=all
 // every spec under testdata, which is what .ci/run does.
 func TestSpecSwap(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	switch os.Getenv("RESTOREHUB_SWAP") {
 	case "", "0":
 		t.Skip("the swap builds four copies of the module (about a minute); RESTOREHUB_SWAP=1 runs it, RESTOREHUB_SWAP=all for every spec under testdata (CI does)")
