@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,23 +29,13 @@ const docNamesSpec = `{"openapi": "3.1.0", "info": {"title": "names", "version":
 // starts with its name followed by a space (so neither a name longer than
 // the comment width alone on the first line, nor a bare "Name." sentence).
 func TestCorpusDocComments(t *testing.T) {
-	specs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.json"))
-	if err != nil || len(specs) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
+	specs := corpusSpecs(t)
 	names := filepath.Join(t.TempDir(), "docnames.json")
-	if err := os.WriteFile(names, []byte(docNamesSpec), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, names, []byte(docNamesSpec))
 	specs = append(specs, names)
 	for _, spec := range specs {
 		t.Run(strings.TrimSuffix(filepath.Base(spec), ".json"), func(t *testing.T) {
-			out := t.TempDir()
-			var stderr bytes.Buffer
-			if err := run([]string{"-spec", spec, "-out", out, "-package", "resources"}, &stderr); err != nil {
-				t.Fatalf("%v\n%s", err, &stderr)
-			}
-			files, _ := filepath.Glob(filepath.Join(out, "*_gen.go"))
+			files, _ := filepath.Glob(filepath.Join(generateResources(t, spec), "*_gen.go"))
 			fset := token.NewFileSet()
 			bad := 0
 			check := func(name string, doc *ast.CommentGroup, pos token.Pos, field bool) {

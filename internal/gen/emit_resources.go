@@ -263,16 +263,7 @@ func emitMethod(w *writer, p *opPlan) {
 func iteratorDoc(p *opPlan) string {
 	op := p.op
 	text := fmt.Sprintf("%s iterates over the items of every page of %s (%s pagination), fetching one page at a time as the loop asks for more; only one page is held in memory.", p.iter, p.name, p.pag.style)
-	switch {
-	case flattensPages(p.pag):
-		text += styleStops(p, "at")
-	case p.pag.style == "cursor":
-		text += " It stops after yielding the first error, at an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
-	case p.pag.style == "page":
-		text += " It stops after yielding the first error, at an empty page, and after the last page the response reports."
-	case p.pag.style == "offset":
-		text += offsetStops(p, "at")
-	}
+	text += iteratorStops(p, "at")
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s iterates from there.", p.iter)
 	}
@@ -398,22 +389,29 @@ func toInt(expr string, f *field) string {
 	return "int(" + expr + ")"
 }
 
+// iteratorStops says when p's iterators stop; at is "at" for the item
+// iterator and "after" for the page iterator.
+func iteratorStops(p *opPlan, at string) string {
+	switch {
+	case flattensPages(p.pag):
+		return styleStops(p, at)
+	case p.pag.style == "cursor":
+		return " It stops after yielding the first error, " + at + " an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
+	case p.pag.style == "page":
+		return " It stops after yielding the first error, " + at + " an empty page, and after the last page the response reports."
+	case p.pag.style == "offset":
+		return offsetStops(p, at)
+	}
+	return ""
+}
+
 // pagesDoc is the doc comment of a page iterator.
 func pagesDoc(p *opPlan) string {
 	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
 	if p.pag.items == nil {
 		text = fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.pages, p.name, p.pag.style, p.iter)
 	}
-	switch {
-	case flattensPages(p.pag):
-		text += styleStops(p, "after")
-	case p.pag.style == "cursor":
-		text += " It stops after yielding the first error, after an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
-	case p.pag.style == "page":
-		text += " It stops after yielding the first error, after an empty page, and after the last page the response reports."
-	case p.pag.style == "offset":
-		text += offsetStops(p, "after")
-	}
+	text += iteratorStops(p, "after")
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
 	}

@@ -23,7 +23,7 @@ var knownTiers = map[string]string{
 // enum of a component schema named Scope with each scope's tier taken from
 // the operations' x-scope-tier. The wildcard "*" is returned separately.
 func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source string) {
-	xs := d.root.Obj("x-scopes")
+	xs := d.Root.Obj("x-scopes")
 	goNames := map[string]string{}
 	xs.Obj("x-go-names").Each(func(k string, v any) {
 		if s, ok := v.(string); ok && exportedName(s) == s {
@@ -49,7 +49,7 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 		}
 		consts = append(consts, scopeConst{name: "Scope" + name, scope: scope, tier: tier})
 	}
-	if lists := d.scopeLists(); len(lists) > 0 {
+	if lists := d.ScopeLists(); len(lists) > 0 {
 		for _, l := range lists {
 			for _, s := range l.Scopes {
 				add(s, l.Tier)
@@ -66,12 +66,12 @@ func (d *document) scopeConsts() (consts []scopeConst, wildcard string, source s
 	}
 	ops := d.readOperationsQuiet()
 	tiers := scopeTiersFromOperations(ops)
-	enum := d.root.Obj("components").Obj("schemas").Obj("Scope")
+	enum := d.Root.Obj("components").Obj("schemas").Obj("Scope")
 	if enum == nil {
 		src := d.securityScopes(ops, tiers, add)
 		return consts, wildcard, src
 	}
-	for _, s := range stringsOf(mustGet(enum, "enum")) {
+	for _, s := range openapi.Strings(mustGet(enum, "enum")) {
 		add(s, tiers[s])
 	}
 	return consts, wildcard, "the spec's Scope enum lists them"
@@ -113,8 +113,8 @@ func (d *document) securityScopes(ops []*operation, tiers map[string]string, add
 		}
 		add(scope, tier)
 	}
-	d.root.Obj("components").Obj("securitySchemes").Each(func(_ string, v any) {
-		scheme, _ := d.follow(v)
+	d.Root.Obj("components").Obj("securitySchemes").Each(func(_ string, v any) {
+		scheme, _ := d.Follow(v)
 		scheme.Obj("flows").Each(func(_ string, fv any) {
 			if flow, ok := fv.(*object); ok {
 				for _, s := range flow.Obj("scopes").Keys() {

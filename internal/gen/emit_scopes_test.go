@@ -18,10 +18,7 @@ func TestScopeTierIsTheHighestOfItsOperations(t *testing.T) {
   "delete":{"operationId":"deleteThing","x-scope-tier":"destructive","security":[{"o":["things:admin"]}],"responses":{"204":{"description":"gone"}}}},
  "/notes":{"get":{"operationId":"listNotes","security":[{"o":["notes:manage"]}],"responses":{"200":{"description":"ok"}}},
   "post":{"operationId":"createNote","security":[{"o":["notes:manage"]}],"responses":{"201":{"description":"made"}}}}}}`
-	d, err := loadDocument([]byte(spec))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := mustLoad(t, []byte(spec))
 	consts, _, _ := d.scopeConsts()
 	got := map[string]string{}
 	for _, c := range consts {

@@ -17,10 +17,7 @@ func TestTableQueryFields(t *testing.T) {
  "/teams":{"get":{"operationId":"listTeams","tags":["teams"],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"object","properties":{"data":{"type":"array","items":{"$ref":"#/components/schemas/Role"}}}}}}}}}},
  "/config":{"get":{"operationId":"getConfig","tags":["config"],"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Role"}}}}}}}},
  "components":{"schemas":{"Role":{"type":"object","properties":{"id":{"type":"string"}}}}}}`
-	d, err := loadDocument([]byte(spec))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := mustLoad(t, []byte(spec))
 	got := map[string]string{}
 	for _, p := range buildPlan(d, nil).ops {
 		var w writer

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // The agent toolkit's tool table (agent/tools_gen.go) is generated from the
@@ -46,7 +48,13 @@ func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	pl := buildPlan(d, reserved)
+	return buildPlan(d, reserved).toolsFile(specPath, pkg)
+}
+
+// toolsFile generates the tool table of the agent package from the plan
+// the resources package is generated from.
+func (pl *plan) toolsFile(specPath, pkg string) ([]byte, error) {
+	d := pl.doc
 	var w writer
 	decls := map[string]bool{}
 	for _, dc := range pl.m.decls {
@@ -408,14 +416,14 @@ func rawParamSchemas(d *document, op *operation) map[string]*object {
 	out := map[string]*object{}
 	add := func(list []any) {
 		for _, pv := range list {
-			po, ok := d.follow(pv)
+			po, ok := d.Follow(pv)
 			if !ok {
 				continue
 			}
 			out[strings.ToLower(po.Str("in"))+" "+po.Str("name")] = po
 		}
 	}
-	if item, ok := d.follow(mustGet(d.root.Obj("paths"), op.path)); ok {
+	if item, ok := d.Follow(mustGet(d.Root.Obj("paths"), op.path)); ok {
 		add(item.Arr("parameters"))
 	}
 	add(op.obj.Arr("parameters"))
@@ -449,7 +457,7 @@ func paramSchema(d *document, raw map[string]*object, in string, p *param) any {
 
 // rawBodySchema is the raw schema of the JSON request body, or nil.
 func rawBodySchema(d *document, op *operation) any {
-	rb, ok := d.follow(mustGet(op.obj, "requestBody"))
+	rb, ok := d.Follow(mustGet(op.obj, "requestBody"))
 	if !ok {
 		return nil
 	}
@@ -481,7 +489,7 @@ func flattenable(d *document, v any) (props []kv, required []string, ok bool) {
 		}
 		props = append(props, kv{k, pv})
 	})
-	return props, stringsOf(mustGet(o, "required")), len(props) > 0
+	return props, openapi.Strings(mustGet(o, "required")), len(props) > 0
 }
 
 // resolveSchemaRef follows a schema's $ref chain to the object it ends at.
@@ -496,7 +504,7 @@ func resolveSchemaRef(d *document, v any) *object {
 			return o
 		}
 		s, _ := ref.(string)
-		if v, ok = d.pointer(s); !ok {
+		if v, ok = d.Pointer(s); !ok {
 			return nil
 		}
 	}
@@ -541,7 +549,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			if slices.Contains(stack, r) || len(stack) > 16 {
 				return orderedJSON{}
 			}
-			target, ok := d.pointer(r)
+			target, ok := d.Pointer(r)
 			if !ok {
 				return orderedJSON{}
 			}
@@ -577,7 +585,7 @@ func convertSchema(d *document, v any, stack []string) any {
 				case string:
 					types = []string{t}
 				case []any:
-					types = stringsOf(t)
+					types = openapi.Strings(t)
 				}
 				if nullable && !slices.Contains(types, "null") {
 					types = append(types, "null")
@@ -627,7 +635,7 @@ func convertSchema(d *document, v any, stack []string) any {
 			case "required":
 				// A boolean required inside a schema (a Swagger 2 habit)
 				// is not JSON Schema; only a list of names is kept.
-				if names := stringsOf(val); len(names) > 0 {
+				if names := openapi.Strings(val); len(names) > 0 {
 					out = append(out, kv{k, names})
 				}
 			case "exclusiveMinimum", "exclusiveMaximum":

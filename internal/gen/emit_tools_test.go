@@ -40,14 +40,7 @@ func TestCheckedInToolsAreFresh(t *testing.T) {
 // query and body arguments flattened into one closed object, required
 // arguments listed, enums and formats kept, references inlined.
 func TestToolSchemas(t *testing.T) {
-	data, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := loadDocument(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, d := mustLoadFile(t, "openapi.json")
 	pl := buildPlan(d, nil)
 	byID := map[string][]byte{}
 	descs := map[string]string{}
@@ -143,10 +136,7 @@ func TestToolsForEveryFeatureSpec(t *testing.T) {
 			if _, err := toolsFile(data, spec, "agent", nil); err != nil {
 				t.Fatal(err)
 			}
-			d, err := loadDocument(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := mustLoad(t, data)
 			for _, p := range buildPlan(d, nil).ops {
 				s := toolSchema(toolArgs(d, p))
 				var v map[string]any

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 var versionSegment = regexp.MustCompile(`^[vV][0-9]+([.][0-9]+)*$`)
@@ -155,16 +157,6 @@ func actionCandidates(opID, resource string) []string {
 	return out
 }
 
-// actionFromOperationID drops the resource's words, a leading version and a
-// NestJS controller prefix from an operationId: the first of its
-// actionCandidates.
-func actionFromOperationID(opID, resource string) string {
-	if c := actionCandidates(opID, resource); len(c) > 0 {
-		return c[0]
-	}
-	return ""
-}
-
 // danglingWords are the prepositions an operationId puts before the
 // resource it names last ("…FromGuild", "…ForIdentity").
 var danglingWords = map[string]bool{
@@ -202,10 +194,6 @@ func versionPrefix(words []string) int {
 	}
 	return 0
 }
-
-// isVersionName reports whether a name starts with a version word, such as
-// "V1GetConfig" or "v2-models".
-func isVersionName(name string) bool { return versionPrefix(splitWords(name)) > 0 }
 
 // dropLeadingVersion drops the version words words start with, unless they
 // are all there is.
@@ -265,7 +253,7 @@ func singularKey(k string) string {
 
 // resourceKey returns the kebab-case resource an operation belongs to.
 func resourceKey(op *operation) string {
-	for _, t := range stringsOf(mustGet(op.obj, "tags")) {
+	for _, t := range openapi.Strings(mustGet(op.obj, "tags")) {
 		if k := kebab(t); k != "" {
 			return k
 		}

@@ -5,10 +5,3 @@ import "github.com/restorehub/restorehub-go/internal/openapi"
 // object is a JSON object that remembers the order of its keys, read by the
 // shared OpenAPI reader.
 type object = openapi.Object
-
-// decodeJSON parses data into nil, bool, json.Number, string, []any and
-// *object values.
-func decodeJSON(data []byte) (any, error) { return openapi.Decode(data) }
-
-// stringsOf returns the string elements of a JSON array value, skipping others.
-func stringsOf(v any) []string { return openapi.Strings(v) }

@@ -18,10 +18,7 @@ const modulePath = "github.com/restorehub/restorehub-go"
 // Otherwise a resources package that does not compile would stop the one
 // command that repairs it.
 func TestGeneratorImportsNoGeneratedCode(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	cmd := exec.Command(goBin, "list", "-deps", ".")
 	out, err := cmd.Output()
 	if err != nil {
@@ -44,10 +41,7 @@ func TestGeneratorImportsNoGeneratedCode(t *testing.T) {
 // go generate on it as a user would, and checks that the package compiles
 // again with the table exactly as checked in.
 func TestGenerateRepairsBrokenResources(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	if testing.Short() {
 		t.Skip("-short: builds the generator in a copy of the module")
 	}

@@ -129,7 +129,7 @@ func run(args []string, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "restorehub-gen: warning:", w)
 	}
 	if o.tools != "" {
-		src, err := toolsFile(data, o.spec, o.toolsPkg, reserved)
+		src, err := res.plan.toolsFile(o.spec, o.toolsPkg)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -25,12 +24,7 @@ type generatedIdent struct {
 // fields.
 func generatedIdents(t *testing.T, spec string) []generatedIdent {
 	t.Helper()
-	out := t.TempDir()
-	var stderr bytes.Buffer
-	if err := run([]string{"-spec", spec, "-out", out, "-package", "resources"}, &stderr); err != nil {
-		t.Fatalf("%v\n%s", err, &stderr)
-	}
-	files, _ := filepath.Glob(filepath.Join(out, "*_gen.go"))
+	files, _ := filepath.Glob(filepath.Join(generateResources(t, spec), "*_gen.go"))
 	fset := token.NewFileSet()
 	var ids []generatedIdent
 	for _, f := range files {
@@ -80,14 +74,6 @@ func generatedIdents(t *testing.T, spec string) []generatedIdent {
 }
 
 // corpusSpecs lists the real-world corpus documents.
-func corpusSpecs(t *testing.T) []string {
-	t.Helper()
-	specs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.json"))
-	if err != nil || len(specs) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
-	return specs
-}
 
 // TestCorpusNames generates every corpus document and checks the names a
 // person would write (issue 17 item 5): no identifier is longer than

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/restorehub/restorehub-go/internal/openapi"
 	"github.com/restorehub/restorehub-go/internal/pathtemplate"
 )
 
@@ -92,8 +93,8 @@ type pathPart struct {
 // order given, and methods in the order each path item lists them.
 func (d *document) readOperations() []*operation {
 	var ops []*operation
-	d.root.Obj("paths").Each(func(path string, v any) {
-		item, ok := d.follow(v)
+	d.Root.Obj("paths").Each(func(path string, v any) {
+		item, ok := d.Follow(v)
 		if !ok {
 			d.warn(fmt.Sprintf("path %q: cannot resolve the path item", path))
 			return
@@ -173,17 +174,11 @@ func firstSentence(s string) string {
 }
 
 func (d *document) readPagination(op *operation) {
-	v, ok := op.obj.Get("x-pagination")
+	style, cfg, ok := openapi.DeclaredPagination(op.obj)
 	if !ok {
 		return
 	}
-	switch t := v.(type) {
-	case string:
-		op.pagination = strings.ToLower(t)
-	case *object:
-		op.paginationCfg = t
-		op.pagination = strings.ToLower(t.Str("style"))
-	}
+	op.pagination, op.paginationCfg = style, cfg
 	if op.pagination != "none" && !slices.Contains(paginationStyles, op.pagination) {
 		d.warn(fmt.Sprintf("%s %s: x-pagination style %q is not one of none, %s; treated as none", op.method, op.path, op.pagination, strings.Join(paginationStyles, ", ")))
 		op.pagination = "none"
@@ -234,7 +229,7 @@ func (d *document) readParams(op *operation, shared []any) {
 	var order []key
 	add := func(list []any) {
 		for _, pv := range list {
-			po, ok := d.follow(pv)
+			po, ok := d.Follow(pv)
 			if !ok {
 				d.warn(fmt.Sprintf("%s %s: cannot resolve a parameter", op.method, op.path))
 				continue
@@ -324,7 +319,7 @@ func (d *document) readBody(op *operation) {
 	if !ok {
 		return
 	}
-	rb, ok := d.follow(v)
+	rb, ok := d.Follow(v)
 	if !ok {
 		op.body = &payload{raw: "a request body it cannot resolve", schema: &schema{}}
 		return
@@ -374,7 +369,7 @@ func (d *document) readResponse(op *operation) {
 		if !resps.Has(key) {
 			key = strings.ToLower(c)
 		}
-		ro, ok := d.follow(mustGet(resps, key))
+		ro, ok := d.Follow(mustGet(resps, key))
 		if !ok {
 			continue
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,21 +40,11 @@ var corpusPagination = map[string]struct {
 // (run with -v for the table in BENCHMARKS.md). Every list that looks
 // paginated but gets no iterator must say why in its doc comment.
 func TestCorpusPagination(t *testing.T) {
-	specs, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.json"))
-	if err != nil || len(specs) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
+	specs := corpusSpecs(t)
 	var allLooks, allIters int
 	for _, spec := range specs {
 		name := strings.TrimSuffix(filepath.Base(spec), ".json")
-		data, err := os.ReadFile(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := loadDocument(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, d := mustLoadFile(t, spec)
 		pl := buildPlan(d, nil)
 		looks, iters := 0, 0
 		styles := map[string]string{}

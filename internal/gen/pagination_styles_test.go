@@ -85,22 +85,10 @@ func init() {
 // and page counts.
 func TestPageStylesBehave(t *testing.T) {
 	t.Parallel()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	mod := t.TempDir()
 	pkg := filepath.Join(mod, "pagestyles")
-	write := func(path string, data []byte) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write(filepath.Join(mod, "go.mod"), []byte("module example.com/pagestyles\n\ngo 1.26\n"))
+	writeTestFile(t, filepath.Join(mod, "go.mod"), []byte("module example.com/pagestyles\n\ngo 1.26\n"))
 	data, err := os.ReadFile(filepath.Join("testdata", "pagestyles.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -110,16 +98,16 @@ func TestPageStylesBehave(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, src := range res.files {
-		write(filepath.Join(pkg, name), src)
+		writeTestFile(t, filepath.Join(pkg, name), src)
 	}
 	for name, src := range runtimeFiles(t) {
-		write(filepath.Join(pkg, name), packageClause.ReplaceAll(src, []byte("package pagestyles")))
+		writeTestFile(t, filepath.Join(pkg, name), packageClause.ReplaceAll(src, []byte("package pagestyles")))
 	}
 	probe, err := os.ReadFile(filepath.Join("testdata", "pagestyles_behave_test.go.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(filepath.Join(pkg, "behave_test.go"), probe)
+	writeTestFile(t, filepath.Join(pkg, "behave_test.go"), probe)
 	cmd := exec.Command(goBin, "test", "-count=1", "-vet=off", "./pagestyles")
 	cmd.Dir = mod
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod -trimpath", "GOTOOLCHAIN=local")

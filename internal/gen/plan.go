@@ -101,7 +101,7 @@ func buildPlan(d *document, reserved []string) *plan {
 	bySvc := map[string]*service{}
 	fields := newNamespace()
 	tagDocs := map[string]string{}
-	for _, t := range d.root.Arr("tags") {
+	for _, t := range d.Root.Arr("tags") {
 		if to, ok := t.(*object); ok {
 			tagDocs[kebab(to.Str("name"))] = strings.TrimSpace(to.Str("description"))
 		}

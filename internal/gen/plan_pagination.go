@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // paginationStyles are the x-pagination styles besides "none", each a
@@ -18,13 +20,13 @@ import (
 // field for after and before; "id" by default). Without x-pagination a
 // GET's style is detected from the same names (planObjectPages,
 // planArrayPages).
-var paginationStyles = []string{"cursor", "page", "offset", "link", "after", "before"}
+var paginationStyles = openapi.PaginationStyles
 
 // Candidate names, tried in order, of the parts of a paginated list.
 var (
-	cursorParams  = []string{"cursor", "after", "starting_after", "page_token", "pageToken"}
+	cursorParams  = openapi.CursorParams
 	nextCursors   = []string{"nextCursor", "next_cursor", "nextPageToken", "next_page_token", "cursor", "next"}
-	pageParams    = []string{"page", "pageNumber", "page_number"}
+	pageParams    = openapi.PageParams
 	pageCounts    = []string{"totalPages", "total_pages", "pageCount", "page_count", "pages"}
 	offsetParams  = []string{"offset", "skip"}
 	itemCounts    = []string{"total", "totalCount", "total_count", "total_results", "totalResults"}

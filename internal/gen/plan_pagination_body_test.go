@@ -17,10 +17,7 @@ func TestBodyPagingNote(t *testing.T) {
  "/flows/count":{"post":{"operationId":"countFlows","tags":["flows"],"requestBody":{"content":{"application/json":{"schema":{"type":"object","properties":{"offset":{"type":"integer"},"limit":{"type":"integer"}}}}}},"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"integer"}}}}}}},
  "/tags/filter":{"post":{"operationId":"filterTags","tags":["tags"],"requestBody":{"content":{"application/json":{"schema":{"type":"object","properties":{"limit":{"type":"integer"}}}}}},"responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"array","items":{"type":"string"}}}}}}}}},
  "components":{"schemas":{"Flow":{"type":"object","properties":{"id":{"type":"string"}}}}}}`
-	d, err := loadDocument([]byte(spec))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := mustLoad(t, []byte(spec))
 	notes := map[string]string{}
 	for _, p := range buildPlan(d, nil).ops {
 		notes[p.op.id] = p.pagNote

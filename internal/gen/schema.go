@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // maxSchemaDepth bounds how deep the schema reader follows nested schemas;
@@ -141,7 +143,7 @@ func readSchemaObject(o *object, depth int) *schema {
 			s.props = append(s.props, property{name: k, schema: readSchemaDepth(pv, depth+1)})
 		})
 	}
-	for _, r := range stringsOf(mustGet(o, "required")) {
+	for _, r := range openapi.Strings(mustGet(o, "required")) {
 		s.required[r] = true
 	}
 	if iv, ok := o.Get("items"); ok {

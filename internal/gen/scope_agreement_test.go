@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -22,14 +21,7 @@ func TestGeneratorAndSpecdiffAgreeOnScopes(t *testing.T) {
 	specs = append(specs, corpus...)
 	for _, spec := range specs {
 		t.Run(filepath.Base(spec), func(t *testing.T) {
-			data, err := os.ReadFile(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := loadDocument(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data, d := mustLoadFile(t, spec)
 			ops := d.readOperationsQuiet()
 			s, err := specdiff.Parse(data)
 			if err != nil {
@@ -61,14 +53,7 @@ func TestGeneratorAndSpecdiffAgreeOnScopes(t *testing.T) {
 // GET is read when its tier comes only from the scope's name; scope
 // extensions are read.
 func TestAlternativeScopes(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "scopealts.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := loadDocument(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, d := mustLoadFile(t, filepath.Join("testdata", "scopealts.json"))
 	want := map[string]struct {
 		scope, tier string
 		accepted    []string

@@ -92,10 +92,7 @@ func swapSpecs(t *testing.T) []string {
 // in the project spec and the real-world-style specs, RESTOREHUB_SWAP=all
 // every spec under testdata, which is what .ci/run does.
 func TestSpecSwap(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not in PATH")
-	}
+	goBin := goTool(t)
 	switch os.Getenv("RESTOREHUB_SWAP") {
 	case "", "0":
 		t.Skip("the swap builds four copies of the module (about a minute); RESTOREHUB_SWAP=1 runs it, RESTOREHUB_SWAP=all for every spec under testdata (CI does)")
@@ -251,12 +248,7 @@ func copyFile(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, to, data)
 }
 
 // TestGoGenerateFlow runs the two directives the way go generate does: the

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/restorehub/restorehub-go/internal/openapi"
 )
 
 // kind is the shape of a Go type the generator emits.
@@ -562,12 +564,12 @@ func (m *mapper) refType(ref string, hint typeHint) goType {
 	if t, ok := m.refMemo[ref]; ok {
 		return t
 	}
-	v, ok := m.doc.pointer(ref)
+	v, ok := m.doc.Pointer(ref)
 	if !ok {
 		return m.raw(hint.String(), fmt.Sprintf("the $ref %q, which the generator cannot resolve", sanitizeComment(ref)))
 	}
 	if i := strings.LastIndex(ref, "/"); i >= 0 {
-		if n := exportedName(unescapePointer(ref[i+1:])); n != "" {
+		if n := exportedName(openapi.UnescapePointer(ref[i+1:])); n != "" {
 			hint = hintFor(n)
 		}
 	}
@@ -586,7 +588,7 @@ func (m *mapper) schemaInComponent(ref string) (*schema, bool) {
 		return nil, false
 	}
 	toks := strings.Split(rest, "/")
-	name := unescapePointer(toks[0])
+	name := openapi.UnescapePointer(toks[0])
 	s := m.comps[name]
 	if s == nil || len(toks) < 2 {
 		return nil, false
@@ -594,7 +596,7 @@ func (m *mapper) schemaInComponent(ref string) (*schema, bool) {
 	m.component(name)
 	toks = toks[1:]
 	for len(toks) > 0 {
-		key := unescapePointer(toks[0])
+		key := openapi.UnescapePointer(toks[0])
 		toks = toks[1:]
 		switch key {
 		case "items":
@@ -605,7 +607,7 @@ func (m *mapper) schemaInComponent(ref string) (*schema, bool) {
 			if len(toks) == 0 {
 				return nil, false
 			}
-			prop := unescapePointer(toks[0])
+			prop := openapi.UnescapePointer(toks[0])
 			toks = toks[1:]
 			var found *schema
 			for _, p := range s.props {
@@ -645,7 +647,7 @@ func (m *mapper) resolve(s *schema) *schema {
 			s = m.comps[name]
 			continue
 		}
-		v, ok := m.doc.pointer(s.ref)
+		v, ok := m.doc.Pointer(s.ref)
 		if !ok {
 			return &schema{bad: "a $ref it cannot resolve"}
 		}

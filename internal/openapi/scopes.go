@@ -53,29 +53,22 @@ func (e *ScopeExtensions) match(o *Object) []string {
 // scopeValues reads the scopes of an extension value.
 func scopeValues(v any) []string {
 	var out []string
-	add := func(s string) {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+	// add takes a string or the strings of an array.
+	add := func(v any) {
+		list := Strings(v)
+		if s, ok := v.(string); ok {
+			list = []string{s}
+		}
+		for _, s := range list {
+			if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
 		}
 	}
-	switch t := v.(type) {
-	case string:
-		add(t)
-	case []any:
-		for _, s := range Strings(t) {
-			add(s)
-		}
-	case *Object:
-		t.Each(func(_ string, v any) {
-			switch u := v.(type) {
-			case string:
-				add(u)
-			case []any:
-				for _, s := range Strings(u) {
-					add(s)
-				}
-			}
-		})
+	if o, ok := v.(*Object); ok {
+		o.Each(func(_ string, v any) { add(v) })
+	} else {
+		add(v)
 	}
 	return out
 }
@@ -254,6 +247,17 @@ func TierFromScopeName(scope string) string {
 	return "write"
 }
 
+// DeclaredTier returns the tier the document states for an operation that
+// requires scope: its x-scope-tier in lower case, else the x-scopes list
+// naming the scope, else "". The value is not checked to be a tier.
+func (d *Document) DeclaredTier(o *Object, scope string) string {
+	tier := strings.ToLower(strings.TrimSpace(o.Str("x-scope-tier")))
+	if tier == "" && scope != "" {
+		tier = d.ListedTiers()[scope]
+	}
+	return tier
+}
+
 // OperationTier returns the tier of an operation that requires scope:
 // x-scope-tier when it is one of read, write, destructive, else the x-scopes
 // list naming the scope, else the tier the scope's name suggests. A safe
@@ -261,11 +265,7 @@ func TierFromScopeName(scope string) string {
 // a GET is never destructive by name inference. inferred reports a tier
 // from the name.
 func (d *Document) OperationTier(method string, o *Object, scope string) (tier string, inferred bool) {
-	tier = strings.ToLower(strings.TrimSpace(o.Str("x-scope-tier")))
-	if tier == "" && scope != "" {
-		tier = d.ListedTiers()[scope]
-	}
-	switch tier {
+	switch tier = d.DeclaredTier(o, scope); tier {
 	case "read", "write", "destructive":
 		return tier, false
 	}

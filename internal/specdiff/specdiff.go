@@ -141,7 +141,6 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 	}
 	info := d.Root.Obj("info")
 	spec := &Spec{Title: info.Str("title"), Version: info.Str("version")}
-	tiers := d.ListedTiers()
 	for _, o := range d.Operations(nil) {
 		op := Op{
 			Method:      o.Method,
@@ -152,10 +151,7 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 		}
 		sc := d.Scopes(o.Object)
 		op.Scope, op.Accepted = sc.Required, sc.Accepted
-		op.Tier = strings.ToLower(strings.TrimSpace(o.Object.Str("x-scope-tier")))
-		if op.Tier == "" && op.Scope != "" {
-			op.Tier = tiers[op.Scope]
-		}
+		op.Tier = d.DeclaredTier(o.Object, op.Scope)
 		op.Pagination = pagination(d, op.Method, o.Object, o.Item.Arr("parameters"))
 		if err := d.Err(); err != nil {
 			return nil, err
@@ -175,24 +171,12 @@ func ParseContext(ctx context.Context, data []byte, budget int) (*Spec, error) {
 	return spec, nil
 }
 
-var (
-	cursorParams = []string{"cursor", "after", "starting_after", "page_token", "pageToken"}
-	pageParams   = []string{"page", "pageNumber", "page_number"}
-)
-
 // pagination mirrors internal/gen's readPagination and, when the spec
-// declares no style, the query-parameter half of planPagination.
+// declares no style, the query-parameter half of planPagination, on the
+// names both take from internal/openapi.
 func pagination(d *openapi.Document, method string, o *openapi.Object, shared []any) string {
-	if v, ok := o.Get("x-pagination"); ok {
-		var style string
-		switch t := v.(type) {
-		case string:
-			style = t
-		case *openapi.Object:
-			style = t.Str("style")
-		}
-		switch style = strings.ToLower(strings.TrimSpace(style)); style {
-		case "none", "cursor", "page", "offset", "link", "after", "before":
+	if style, _, ok := openapi.DeclaredPagination(o); ok {
+		if style = strings.TrimSpace(style); slices.Contains(openapi.PaginationStyles, style) {
 			return style
 		}
 		return "none"
@@ -208,12 +192,12 @@ func pagination(d *openapi.Document, method string, o *openapi.Object, shared []
 		}
 	}
 	for _, name := range query {
-		if slices.Contains(cursorParams, name) {
+		if slices.Contains(openapi.CursorParams, name) {
 			return "cursor"
 		}
 	}
 	for _, name := range query {
-		if slices.Contains(pageParams, name) {
+		if slices.Contains(openapi.PageParams, name) {
 			return "page"
 		}
 	}
