@@ -78,6 +78,12 @@ func (c Class) Matched() bool { return c.Spec != nil }
 // matches, never safer; naming one of the scopes the operation accepts
 // changes nothing where the table states the operation's tier.
 func Classify(method, path string, named Scope) Class {
+	return classify(method, path, named).owned()
+}
+
+// classify is Classify for the client's own use: its Class's
+// AcceptedScopes is compact (see classifyMatched).
+func classify(method, path string, named Scope) Class {
 	method = normalizeMethod(method)
 	return classifyMatched(method, matchOperation(method, path), named)
 }
@@ -89,11 +95,12 @@ func ClassifyOperation(id string) (Class, bool) {
 	if !ok {
 		return Class{}, false
 	}
-	return classifySpec(&spec, ""), true
+	return classifySpec(&spec, "").owned(), true
 }
 
 // classifySpec is the Class of a typed call of spec: the rule of Classify
 // applied to the operation the generated method names, with no matching.
+// Its AcceptedScopes is compact (see classifyMatched).
 func classifySpec(spec *resources.OperationSpec, named Scope) Class {
 	return classifyMatched(normalizeMethod(spec.Method), spec, named)
 }
@@ -109,13 +116,23 @@ func normalizeMethod(method string) string {
 // classifyMatched is the one rule both Classify and classifySpec apply:
 // what a request of method is, given the operation it matched (spec, nil
 // for none) and the scope its caller named.
+//
+// So that a call allocates nothing for it, the Class's AcceptedScopes is
+// compact: the operation's own AcceptedScopes, shared and never written,
+// when it lists any, else nil, which means Scope alone. Read it with
+// slices.ContainsFunc or a loop, never ScopeSet.AllowsAny (which allows
+// everything for none); owned turns it into the documented field before a
+// Class leaves the package.
 func classifyMatched(method string, spec *resources.OperationSpec, named Scope) Class {
 	c := Class{Method: method}
 	safeMethod := method == http.MethodGet || method == http.MethodHead
 	unknownTier := false
 	if spec != nil {
 		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
-		c.Scope, c.AcceptedScopes = spec.Scope, spec.Accepted()
+		c.Scope = spec.Scope
+		if n := len(spec.AcceptedScopes); n > 0 {
+			c.AcceptedScopes = spec.AcceptedScopes[:n:n]
+		}
 		switch t := spec.Tier; {
 		case t >= TierRead && t <= TierDestructive:
 			// The table's tier is what the spec states (or the generator
@@ -144,7 +161,7 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 	stated := spec != nil && spec.Tier >= TierRead && spec.Tier <= TierDestructive
 	if named != "" && named != c.Scope && !(stated && slices.Contains(c.AcceptedScopes, named)) {
 		if t := named.Tier(); t > c.Tier || (t == TierUnknown && named != ScopeAll) {
-			c.Scope, c.AcceptedScopes = named, []Scope{named}
+			c.Scope, c.AcceptedScopes = named, nil
 			c.Tier = t
 			if t == TierUnknown {
 				c.Tier = TierDestructive
@@ -176,6 +193,19 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 		c.Idempotent = false
 	}
 	c.ReadOnly = safeMethod && !c.Destructive && (c.Tier == TierRead || (c.Tier == TierUnknown && c.Scope == ""))
+	return c
+}
+
+// owned is c with the documented AcceptedScopes, a slice of the caller's
+// own: a copy of the compact one classifyMatched shares with the operation
+// table, or Scope alone, or nil when Scope is "".
+func (c Class) owned() Class {
+	switch {
+	case len(c.AcceptedScopes) > 0:
+		c.AcceptedScopes = slices.Clone(c.AcceptedScopes)
+	case c.Scope != "":
+		c.AcceptedScopes = []Scope{c.Scope}
+	}
 	return c
 }
 

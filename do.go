@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	if req.op != nil {
 		class = classifySpec(req.op, req.Scope)
 	} else {
-		class = Classify(method, req.Path, req.Scope)
+		class = classify(method, req.Path, req.Scope)
 	}
 	var rec *callRecord
 	if c.obs != nil {
@@ -220,8 +221,9 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				},
 				YourScopes: c.cfg.scopes.Scopes(),
 			}
-		case !c.cfg.scopes.Allows(class.Scope) && !c.cfg.scopes.AllowsAny(class.AcceptedScopes...):
-			// The key may hold any one of the scopes the operation accepts.
+		case !c.cfg.scopes.Allows(class.Scope) && !slices.ContainsFunc(class.AcceptedScopes, c.cfg.scopes.Allows):
+			// The key may hold any one of the scopes the operation accepts
+			// (class.AcceptedScopes is compact: nil means Scope alone).
 			c.decided(ctx, DecisionScope, false, class.Scope)
 			return &MissingScopeError{
 				APIError: &APIError{
