@@ -15,7 +15,8 @@ import (
 	"time"
 )
 
-// decodeError turns a non-2xx response into the most precise error type.
+// decodeError turns a non-2xx response into the most precise error type;
+// requestID is the response's, as Client.requestID reads it ("" for none).
 // It never fails: a body that is not the documented {error, details}
 // envelope still gives an *APIError whose Message describes it.
 // The client's own keys are removed from the body first, in any form.
@@ -23,7 +24,7 @@ import (
 // A body longer than maxErrorBody is cut, and what the cut may have left of
 // a key at its end is dropped; keys a server spelled with JSON escapes are
 // removed from what they decode to (Message, Details and Body alike).
-func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
+func (c *Client) decodeError(resp *http.Response, rec *callRecord, requestID string) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
 	err := buildError(resp.StatusCode, resp.Header, raw, c.redactor.error(readErr), rec.method, c.redactor.text(rec.path))
@@ -36,10 +37,10 @@ func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
 			}
 		}
 	}
-	if id := c.requestID(resp.Header); id != "" {
+	if requestID != "" {
 		var api *APIError
 		if errors.As(err, &api) {
-			api.RequestID = id
+			api.RequestID = requestID
 		}
 	}
 	return err

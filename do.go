@@ -195,7 +195,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	r = &rec.response
 	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl, RequestID: c.requestID(resp.Header)}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, c.decodeError(resp, rec)
+		return r, c.decodeError(resp, rec, r.RequestID)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
