@@ -315,12 +315,12 @@ func (c *Class) logAttrs(attrs []slog.Attr) []slog.Attr {
 	return attrs
 }
 
-// alsoAccepted returns the scopes of c.AcceptedScopes other than c.Scope,
-// in order; nil when there are none.
-func (c *Class) alsoAccepted() []Scope {
+// acceptedBesides returns the scopes of c.AcceptedScopes other than
+// scope, in order; nil when there are none.
+func (c *Class) acceptedBesides(scope Scope) []Scope {
 	var out []Scope
 	for _, s := range c.AcceptedScopes {
-		if s != c.Scope {
+		if s != scope {
 			out = append(out, s)
 		}
 	}

@@ -31,11 +31,7 @@ func (c *Client) decodeError(resp *http.Response, rec *callRecord, requestID str
 	if ms, ok := err.(*MissingScopeError); ok && ms.RequiredScope != "" && slices.Contains(rec.class.AcceptedScopes, ms.RequiredScope) {
 		// The server named one scope; the operation table knows the
 		// others that would do.
-		for _, s := range rec.class.AcceptedScopes {
-			if s != ms.RequiredScope {
-				ms.AlsoAccepted = append(ms.AlsoAccepted, s)
-			}
-		}
+		ms.AlsoAccepted = append(ms.AlsoAccepted, rec.class.acceptedBesides(ms.RequiredScope)...)
 	}
 	if requestID != "" {
 		var api *APIError

@@ -231,7 +231,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 					Message: "Missing required scope: " + string(class.Scope),
 				},
 				RequiredScope: class.Scope,
-				AlsoAccepted:  class.alsoAccepted(),
+				AlsoAccepted:  class.acceptedBesides(class.Scope),
 				YourScopes:    c.cfg.scopes.Scopes(),
 			}
 		}
