@@ -349,14 +349,13 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 		}
 	}
 	where := fmt.Sprintf("restorehub: %s %s: %d response", rec.method, c.redactor.text(rec.path), resp.StatusCode)
-	switch {
-	case errors.Is(err, ErrResponseTooLarge):
+	if errors.Is(err, ErrResponseTooLarge) {
 		return &wrapError{
 			msg:  fmt.Sprintf("%s: response body too large: more than %d bytes once decoded; raise WithMaxResponseBytes if it is expected", where, limit),
 			errs: []error{ErrResponseTooLarge},
 		}
-	case contextError(ctx, err) != nil:
-		cerr := contextError(ctx, err)
+	}
+	if cerr := contextError(ctx, err); cerr != nil {
 		return &wrapError{
 			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.errText(cerr.Error())),
 			errs: []error{c.redactor.error(cerr), c.redactor.error(err)},
