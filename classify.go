@@ -241,15 +241,14 @@ func (table *parsedOperations) match(method, path string) *resources.OperationSp
 	return &table.specs[group.index[i]]
 }
 
-// parsedOperations is the operation table and each operation's parsed
-// path template (the same index), grouped by method and segment count. An
+// parsedOperations is the operation table with the operations' parsed
+// path templates, by their text and grouped by method and segment count. An
 // operation whose template does not parse is in no group, so it matches
 // nothing.
 type parsedOperations struct {
-	specs     []resources.OperationSpec
-	templates []resources.PathTemplate
-	byText    map[string]resources.PathTemplate
-	groups    map[routeKey]*routeGroup
+	specs  []resources.OperationSpec
+	byText map[string]resources.PathTemplate
+	groups map[routeKey]*routeGroup
 }
 
 // routeKey is what a request must share with a template to match it: the
@@ -273,14 +272,12 @@ var operationTemplates = sync.OnceValue(func() *parsedOperations { return parseO
 // parseOperations parses the path template of every operation of specs.
 func parseOperations(specs []resources.OperationSpec) *parsedOperations {
 	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}, groups: map[routeKey]*routeGroup{}}
-	table.templates = make([]resources.PathTemplate, len(table.specs))
 	for i, op := range table.specs {
 		tmpl, err := resources.ParsePathTemplate(op.Path)
 		if err != nil {
 			table.specs[i].Method = "" // never matched: normalizeMethod gives no request ""
 			continue
 		}
-		table.templates[i] = tmpl
 		table.byText[op.Path] = tmpl
 		key := routeKey{op.Method, tmpl.Len()}
 		g := table.groups[key]
