@@ -258,3 +258,28 @@ func TestClassOwnedAcceptedScopes(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifySpecIsTheCallersCopy checks that writing to the Spec a
+// Classify result carries changes nothing the client decides next: the
+// operation stays destructive, guarded and refused by a narrow key.
+func TestClassifySpecIsTheCallersCopy(t *testing.T) {
+	var id string
+	for _, op := range resources.Operations() {
+		if op.Tier == TierDestructive && op.Method != http.MethodDelete && !strings.Contains(op.Path, "{") {
+			id = op.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Skip("the table has no destructive operation without path parameters")
+	}
+	spec, _ := resources.LookupOperation(id)
+	want := Classify(spec.Method, spec.Path, "")
+	if !want.Destructive || want.Spec == nil {
+		t.Fatalf("%s: %+v, want a destructive match", id, want)
+	}
+	want.Spec.Tier, want.Spec.Scope, want.Spec.Method = TierRead, ScopeServersRead, http.MethodGet
+	if got := Classify(spec.Method, spec.Path, ""); !got.Destructive || got.Tier != TierDestructive || got.Scope != spec.Scope || got.Spec.Tier != spec.Tier {
+		t.Fatalf("after writing to a returned Spec: %+v, want it destructive with scope %s", got, spec.Scope)
+	}
+}
