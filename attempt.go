@@ -56,7 +56,6 @@ type callRecord struct {
 	retryAfter time.Duration // the wait the last 429 asked for
 	rl         RateLimit     // what the last response from the API host reported
 	rlResp     *http.Response
-	lastReason retryReason // why the last attempt was or was not retried
 	pending    pendingWait // a retry's wait not yet reported to the observers
 
 	// response is the Response Do returns, and body the capped reader of a

@@ -665,46 +665,53 @@ func TestFaultMatrix(t *testing.T) {
 	t.Parallel() // its cells wait in real time; overlap them with the leak test's
 	cases := faultCases()
 	results := runMatrix(t, matrixEnv{}, cases)
+	checkMatrix(t, "fault matrix (sent = requests the API host saw)", cases, results, func(fc faultCase, k callKind, r cellResult, w cellWant) {
+		if r.sent != w.sent {
+			t.Errorf("%s / %s: server saw %d requests, want %d (err %v)", fc.name, k, r.sent, w.sent, r.err)
+		}
+		if w.attempts > 0 && r.attempts != w.attempts {
+			t.Errorf("%s / %s: client made %d attempts, want %d", fc.name, k, r.attempts, w.attempts)
+		}
+		if r.other != w.other {
+			t.Errorf("%s / %s: other host saw %d requests, want %d", fc.name, k, r.other, w.other)
+		}
+		if r.otherKey {
+			t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
+		}
+		if !w.err.ok(r.err) {
+			t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
+		}
+		if k == callDestructive && r.sent > 1 && !strings.HasPrefix(fc.name, "429") {
+			t.Errorf("%s: the destructive call was sent %d times", fc.name, r.sent)
+		}
+		if fc.maxElapsed > 0 && r.elapsed > fc.maxElapsed {
+			t.Errorf("%s / %s: took %s, want at most %s", fc.name, k, r.elapsed, fc.maxElapsed)
+		}
+		if r.followUp != nil {
+			t.Errorf("%s / %s: the next request was held back by the budget: %v", fc.name, k, r.followUp)
+		}
+		if r.err != nil && r.resp == nil && errors.As(r.err, new(*APIError)) {
+			t.Errorf("%s / %s: an API error without a Response", fc.name, k)
+		}
+	})
+}
 
+// checkMatrix calls check on every cell of results (one row per case of
+// cases) with what the case wants of it, and logs the matrix under title.
+func checkMatrix(t *testing.T, title string, cases []faultCase, results [][numCallKinds]cellResult, check func(fc faultCase, k callKind, r cellResult, w cellWant)) {
+	t.Helper()
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "fault\t%s\t%s\t%s\n", callGET, callPOST, callDestructive)
 	for i, fc := range cases {
 		fmt.Fprintf(tw, "%s", fc.name)
 		for k := range numCallKinds {
-			r := results[i][k]
-			w := fc.want(k)
-			if r.sent != w.sent {
-				t.Errorf("%s / %s: server saw %d requests, want %d (err %v)", fc.name, k, r.sent, w.sent, r.err)
-			}
-			if w.attempts > 0 && r.attempts != w.attempts {
-				t.Errorf("%s / %s: client made %d attempts, want %d", fc.name, k, r.attempts, w.attempts)
-			}
-			if r.other != w.other {
-				t.Errorf("%s / %s: other host saw %d requests, want %d", fc.name, k, r.other, w.other)
-			}
-			if r.otherKey {
-				t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
-			}
-			if !w.err.ok(r.err) {
-				t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
-			}
-			if k == callDestructive && r.sent > 1 && !strings.HasPrefix(fc.name, "429") {
-				t.Errorf("%s: the destructive call was sent %d times", fc.name, r.sent)
-			}
-			if fc.maxElapsed > 0 && r.elapsed > fc.maxElapsed {
-				t.Errorf("%s / %s: took %s, want at most %s", fc.name, k, r.elapsed, fc.maxElapsed)
-			}
-			if r.followUp != nil {
-				t.Errorf("%s / %s: the next request was held back by the budget: %v", fc.name, k, r.followUp)
-			}
-			if r.err != nil && r.resp == nil && errors.As(r.err, new(*APIError)) {
-				t.Errorf("%s / %s: an API error without a Response", fc.name, k)
-			}
+			r, w := results[i][k], fc.want(k)
+			check(fc, k, r, w)
 			fmt.Fprintf(tw, "\t%s", r.cell(w))
 		}
 		fmt.Fprintln(tw)
 	}
 	_ = tw.Flush()
-	t.Logf("fault matrix (sent = requests the API host saw):\n%s", table.String())
+	t.Logf("%s:\n%s", title, table.String())
 }

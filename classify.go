@@ -78,6 +78,12 @@ func (c Class) Matched() bool { return c.Spec != nil }
 // matches, never safer; naming one of the scopes the operation accepts
 // changes nothing where the table states the operation's tier.
 func Classify(method, path string, named Scope) Class {
+	return classify(method, path, named).owned()
+}
+
+// classify is Classify for the client's own use: its Class's
+// AcceptedScopes is compact (see classifyMatched).
+func classify(method, path string, named Scope) Class {
 	method = normalizeMethod(method)
 	return classifyMatched(method, matchOperation(method, path), named)
 }
@@ -89,11 +95,12 @@ func ClassifyOperation(id string) (Class, bool) {
 	if !ok {
 		return Class{}, false
 	}
-	return classifySpec(&spec, ""), true
+	return classifySpec(&spec, "").owned(), true
 }
 
 // classifySpec is the Class of a typed call of spec: the rule of Classify
 // applied to the operation the generated method names, with no matching.
+// Its AcceptedScopes is compact (see classifyMatched).
 func classifySpec(spec *resources.OperationSpec, named Scope) Class {
 	return classifyMatched(normalizeMethod(spec.Method), spec, named)
 }
@@ -109,13 +116,23 @@ func normalizeMethod(method string) string {
 // classifyMatched is the one rule both Classify and classifySpec apply:
 // what a request of method is, given the operation it matched (spec, nil
 // for none) and the scope its caller named.
+//
+// So that a call allocates nothing for it, the Class's AcceptedScopes is
+// compact: the operation's own AcceptedScopes, shared and never written,
+// when it lists any, else nil, which means Scope alone. Read it with
+// slices.ContainsFunc or a loop, never ScopeSet.AllowsAny (which allows
+// everything for none); owned turns it into the documented field before a
+// Class leaves the package.
 func classifyMatched(method string, spec *resources.OperationSpec, named Scope) Class {
 	c := Class{Method: method}
 	safeMethod := method == http.MethodGet || method == http.MethodHead
 	unknownTier := false
 	if spec != nil {
 		c.Spec, c.ID, c.PathTemplate = spec, spec.ID, spec.Path
-		c.Scope, c.AcceptedScopes = spec.Scope, spec.Accepted()
+		c.Scope = spec.Scope
+		if n := len(spec.AcceptedScopes); n > 0 {
+			c.AcceptedScopes = spec.AcceptedScopes[:n:n]
+		}
 		switch t := spec.Tier; {
 		case t >= TierRead && t <= TierDestructive:
 			// The table's tier is what the spec states (or the generator
@@ -144,7 +161,7 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 	stated := spec != nil && spec.Tier >= TierRead && spec.Tier <= TierDestructive
 	if named != "" && named != c.Scope && !(stated && slices.Contains(c.AcceptedScopes, named)) {
 		if t := named.Tier(); t > c.Tier || (t == TierUnknown && named != ScopeAll) {
-			c.Scope, c.AcceptedScopes = named, []Scope{named}
+			c.Scope, c.AcceptedScopes = named, nil
 			c.Tier = t
 			if t == TierUnknown {
 				c.Tier = TierDestructive
@@ -176,6 +193,26 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 		c.Idempotent = false
 	}
 	c.ReadOnly = safeMethod && !c.Destructive && (c.Tier == TierRead || (c.Tier == TierUnknown && c.Scope == ""))
+	return c
+}
+
+// owned is c with the documented AcceptedScopes, a slice of the caller's
+// own: a copy of the compact one classifyMatched shares with the operation
+// table, or Scope alone, or nil when Scope is "". Spec is a copy too (its
+// AcceptedScopes its own), so that a caller writing to what Classify
+// returned cannot change how the client classifies its next request.
+func (c Class) owned() Class {
+	if c.Spec != nil {
+		spec := *c.Spec
+		spec.AcceptedScopes = slices.Clone(spec.AcceptedScopes)
+		c.Spec = &spec
+	}
+	switch {
+	case len(c.AcceptedScopes) > 0:
+		c.AcceptedScopes = slices.Clone(c.AcceptedScopes)
+	case c.Scope != "":
+		c.AcceptedScopes = []Scope{c.Scope}
+	}
 	return c
 }
 
@@ -211,15 +248,14 @@ func (table *parsedOperations) match(method, path string) *resources.OperationSp
 	return &table.specs[group.index[i]]
 }
 
-// parsedOperations is the operation table and each operation's parsed
-// path template (the same index), grouped by method and segment count. An
+// parsedOperations is the operation table with the operations' parsed
+// path templates, by their text and grouped by method and segment count. An
 // operation whose template does not parse is in no group, so it matches
 // nothing.
 type parsedOperations struct {
-	specs     []resources.OperationSpec
-	templates []resources.PathTemplate
-	byText    map[string]resources.PathTemplate
-	groups    map[routeKey]*routeGroup
+	specs  []resources.OperationSpec
+	byText map[string]resources.PathTemplate
+	groups map[routeKey]*routeGroup
 }
 
 // routeKey is what a request must share with a template to match it: the
@@ -243,14 +279,12 @@ var operationTemplates = sync.OnceValue(func() *parsedOperations { return parseO
 // parseOperations parses the path template of every operation of specs.
 func parseOperations(specs []resources.OperationSpec) *parsedOperations {
 	table := &parsedOperations{specs: specs, byText: map[string]resources.PathTemplate{}, groups: map[routeKey]*routeGroup{}}
-	table.templates = make([]resources.PathTemplate, len(table.specs))
 	for i, op := range table.specs {
 		tmpl, err := resources.ParsePathTemplate(op.Path)
 		if err != nil {
 			table.specs[i].Method = "" // never matched: normalizeMethod gives no request ""
 			continue
 		}
-		table.templates[i] = tmpl
 		table.byText[op.Path] = tmpl
 		key := routeKey{op.Method, tmpl.Len()}
 		g := table.groups[key]
@@ -285,12 +319,12 @@ func (c *Class) logAttrs(attrs []slog.Attr) []slog.Attr {
 	return attrs
 }
 
-// alsoAccepted returns the scopes of c.AcceptedScopes other than c.Scope,
-// in order; nil when there are none.
-func (c *Class) alsoAccepted() []Scope {
+// acceptedBesides returns the scopes of c.AcceptedScopes other than
+// scope, in order; nil when there are none.
+func (c *Class) acceptedBesides(scope Scope) []Scope {
 	var out []Scope
 	for _, s := range c.AcceptedScopes {
-		if s != c.Scope {
+		if s != scope {
 			out = append(out, s)
 		}
 	}

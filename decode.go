@@ -15,7 +15,8 @@ import (
 	"time"
 )
 
-// decodeError turns a non-2xx response into the most precise error type.
+// decodeError turns a non-2xx response into the most precise error type;
+// requestID is the response's, as Client.requestID reads it ("" for none).
 // It never fails: a body that is not the documented {error, details}
 // envelope still gives an *APIError whose Message describes it.
 // The client's own keys are removed from the body first, in any form.
@@ -23,23 +24,19 @@ import (
 // A body longer than maxErrorBody is cut, and what the cut may have left of
 // a key at its end is dropped; keys a server spelled with JSON escapes are
 // removed from what they decode to (Message, Details and Body alike).
-func (c *Client) decodeError(resp *http.Response, rec *callRecord) error {
+func (c *Client) decodeError(resp *http.Response, rec *callRecord, requestID string) error {
 	raw, readErr := readCapped(resp.Body, maxErrorBody)
 	raw = c.redactor.body(raw)
 	err := buildError(resp.StatusCode, resp.Header, raw, c.redactor.error(readErr), rec.method, c.redactor.text(rec.path))
 	if ms, ok := err.(*MissingScopeError); ok && ms.RequiredScope != "" && slices.Contains(rec.class.AcceptedScopes, ms.RequiredScope) {
 		// The server named one scope; the operation table knows the
 		// others that would do.
-		for _, s := range rec.class.AcceptedScopes {
-			if s != ms.RequiredScope {
-				ms.AlsoAccepted = append(ms.AlsoAccepted, s)
-			}
-		}
+		ms.AlsoAccepted = append(ms.AlsoAccepted, rec.class.acceptedBesides(ms.RequiredScope)...)
 	}
-	if id := c.requestID(resp.Header); id != "" {
+	if requestID != "" {
 		var api *APIError
 		if errors.As(err, &api) {
-			api.RequestID = id
+			api.RequestID = requestID
 		}
 	}
 	return err
@@ -352,14 +349,13 @@ func (c *Client) decodeBody(ctx context.Context, rec *callRecord, resp *http.Res
 		}
 	}
 	where := fmt.Sprintf("restorehub: %s %s: %d response", rec.method, c.redactor.text(rec.path), resp.StatusCode)
-	switch {
-	case errors.Is(err, ErrResponseTooLarge):
+	if errors.Is(err, ErrResponseTooLarge) {
 		return &wrapError{
 			msg:  fmt.Sprintf("%s: response body too large: more than %d bytes once decoded; raise WithMaxResponseBytes if it is expected", where, limit),
 			errs: []error{ErrResponseTooLarge},
 		}
-	case contextError(ctx, err) != nil:
-		cerr := contextError(ctx, err)
+	}
+	if cerr := contextError(ctx, err); cerr != nil {
 		return &wrapError{
 			msg:  fmt.Sprintf("%s: reading the body: %s", where, c.redactor.errText(cerr.Error())),
 			errs: []error{c.redactor.error(cerr), c.redactor.error(err)},

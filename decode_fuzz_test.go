@@ -36,7 +36,7 @@ func FuzzDecodeError(f *testing.F) {
 		h.Set("Content-Type", ctype)
 		h.Set("X-Echo", echo)
 		resp := &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(bytes.NewReader(body))}
-		err := c.decodeError(resp, &callRecord{method: "GET", path: "/x"})
+		err := c.decodeError(resp, &callRecord{method: "GET", path: "/x"}, c.requestID(h))
 		var ae *APIError
 		if !errors.As(err, &ae) || ae.StatusCode != status {
 			t.Fatalf("status %d: %v is not an *APIError for it", status, err)

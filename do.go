@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	if req.op != nil {
 		class = classifySpec(req.op, req.Scope)
 	} else {
-		class = Classify(method, req.Path, req.Scope)
+		class = classify(method, req.Path, req.Scope)
 	}
 	var rec *callRecord
 	if c.obs != nil {
@@ -194,7 +195,7 @@ func (c *Client) do(ctx context.Context, req *Request, out any, cfg *resources.R
 	r = &rec.response
 	*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RateLimit: rl, RequestID: c.requestID(resp.Header)}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, c.decodeError(resp, rec)
+		return r, c.decodeError(resp, rec, r.RequestID)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
@@ -220,8 +221,9 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 				},
 				YourScopes: c.cfg.scopes.Scopes(),
 			}
-		case !c.cfg.scopes.Allows(class.Scope) && !c.cfg.scopes.AllowsAny(class.AcceptedScopes...):
-			// The key may hold any one of the scopes the operation accepts.
+		case !c.cfg.scopes.Allows(class.Scope) && !slices.ContainsFunc(class.AcceptedScopes, c.cfg.scopes.Allows):
+			// The key may hold any one of the scopes the operation accepts
+			// (class.AcceptedScopes is compact: nil means Scope alone).
 			c.decided(ctx, DecisionScope, false, class.Scope)
 			return &MissingScopeError{
 				APIError: &APIError{
@@ -229,7 +231,7 @@ func (c *Client) preflight(ctx context.Context, method string, req *Request, cla
 					Message: "Missing required scope: " + string(class.Scope),
 				},
 				RequiredScope: class.Scope,
-				AlsoAccepted:  class.alsoAccepted(),
+				AlsoAccepted:  class.acceptedBesides(class.Scope),
 				YourScopes:    c.cfg.scopes.Scopes(),
 			}
 		}

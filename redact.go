@@ -93,6 +93,14 @@ func (r *redactor) own() []string {
 	return nil
 }
 
+// ownBytes returns the bodies of the client's keys as bytes (own's).
+func (r *redactor) ownBytes() [][]byte {
+	if p := r.keyBytes.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
 // hasKey reports whether s contains one of the client's keys, even without
 // its "rh_" prefix.
 func (r *redactor) hasKey(s string) bool {
@@ -141,15 +149,16 @@ func (r *redactor) errText(s string) string {
 // Like text, it removes the client's own keys, in any spelling, before the
 // pattern runs.
 func (r *redactor) bytes(b []byte) []byte {
-	own := r.own()
+	own := r.ownBytes()
 	for _, body := range own {
-		if bytes.Contains(b, []byte(body)) {
-			b = bytes.ReplaceAll(b, []byte(body), []byte(redactedBody))
+		if bytes.Contains(b, body) {
+			b = bytes.ReplaceAll(b, body, []byte(redactedBody))
 		}
 	}
 	if len(own) > 0 && mayHideKey(string(b)) {
-		if s := r.spelled(string(b), false); s != string(b) {
-			b = []byte(s)
+		s := string(b)
+		if t := r.spelled(s, false); t != s {
+			b = []byte(t)
 		}
 	}
 	return redactBytes(b)
@@ -196,11 +205,11 @@ func (r *redactor) ownText(s string) string {
 // is decoded and encoded again only when it holds an escape that could
 // spell a key's character.
 func (r *redactor) success(raw []byte) []byte {
-	p := r.keyBytes.Load()
-	if p == nil || len(*p) == 0 {
+	own := r.ownBytes()
+	if len(own) == 0 {
 		return raw
 	}
-	for _, body := range *p {
+	for _, body := range own {
 		if bytes.Contains(raw, body) {
 			raw = bytes.ReplaceAll(raw, body, []byte(redactedBody))
 		}

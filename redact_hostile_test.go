@@ -14,9 +14,9 @@ import (
 	"testing"
 )
 
-// rawServer is a TCP listener on 127.0.0.1 that answers every request on a
-// connection with the bytes respond returns and closes it: a server net/http
-// did not write, free to break HTTP.
+// rawServer is a TCP listener on 127.0.0.1 that answers the first request
+// on each connection with response, as raw bytes, and closes it: a server
+// net/http did not write, free to break HTTP.
 func rawServer(t *testing.T, response string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

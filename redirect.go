@@ -77,7 +77,7 @@ func (c *Client) checkReroute(req *http.Request) error {
 	path, inside := strings.CutPrefix(full, c.basePath)
 	var next Class
 	if inside && strings.HasPrefix(path, "/") {
-		next = Classify(req.Method, path, "")
+		next = classify(req.Method, path, "")
 	} else {
 		// Outside the API's base path: it is no operation of the table.
 		next = classifyMatched(normalizeMethod(req.Method), nil, "")

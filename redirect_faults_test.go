@@ -1,7 +1,6 @@
 package restorehub
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"text/tabwriter"
 )
 
 // The fault matrix's rows for redirects: a request answered with a redirect
@@ -122,29 +120,18 @@ var wantRedirectChangesOperation = errCheck{"Is ErrRedirectChangesOperation", fu
 func TestFaultMatrixRedirects(t *testing.T) {
 	cases := redirectFaultCases()
 	results := runMatrix(t, matrixEnv{}, cases)
-	var table bytes.Buffer
-	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "fault\t%s\t%s\t%s\n", callGET, callPOST, callDestructive)
-	for i, fc := range cases {
-		fmt.Fprintf(tw, "%s", fc.name)
-		for k := range numCallKinds {
-			r, w := results[i][k], fc.want(k)
-			if r.sent != w.sent {
-				t.Errorf("%s / %s: the API host saw %d requests, want %d (err %v)", fc.name, k, r.sent, w.sent, r.err)
-			}
-			if r.other != w.other {
-				t.Errorf("%s / %s: the other host saw %d requests, want %d", fc.name, k, r.other, w.other)
-			}
-			if r.otherKey {
-				t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
-			}
-			if !w.err.ok(r.err) {
-				t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
-			}
-			fmt.Fprintf(tw, "\t%s", r.cell(w))
+	checkMatrix(t, "redirect rows of the fault matrix (sent = requests the API host saw, follow-ups included)", cases, results, func(fc faultCase, k callKind, r cellResult, w cellWant) {
+		if r.sent != w.sent {
+			t.Errorf("%s / %s: the API host saw %d requests, want %d (err %v)", fc.name, k, r.sent, w.sent, r.err)
 		}
-		fmt.Fprintln(tw)
-	}
-	_ = tw.Flush()
-	t.Logf("redirect rows of the fault matrix (sent = requests the API host saw, follow-ups included):\n%s", table.String())
+		if r.other != w.other {
+			t.Errorf("%s / %s: the other host saw %d requests, want %d", fc.name, k, r.other, w.other)
+		}
+		if r.otherKey {
+			t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
+		}
+		if !w.err.ok(r.err) {
+			t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
+		}
+	})
 }

@@ -57,7 +57,7 @@ func TestClassifyAcceptedScopes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := classifySpec(&tt.spec, tt.named)
+			c := classifySpec(&tt.spec, tt.named).owned()
 			if c.Scope != tt.wantScope || !slices.Equal(c.AcceptedScopes, tt.wantAccepted) || c.Tier != tt.wantTier || c.Destructive != tt.wantDestructive || c.ReadOnly != tt.wantReadOnly {
 				t.Errorf("got scope %s accepted %v tier %s destructive %v read-only %v (%s); want %s %v %s %v %v",
 					c.Scope, c.AcceptedScopes, c.Tier, c.Destructive, c.ReadOnly, c.Reason, tt.wantScope, tt.wantAccepted, tt.wantTier, tt.wantDestructive, tt.wantReadOnly)
@@ -223,5 +223,63 @@ func TestScopeSetAllowsAny(t *testing.T) {
 		if got := tt.set.AllowsAny(tt.scopes...); got != tt.want {
 			t.Errorf("%v.AllowsAny(%v) = %v, want %v", tt.set.Scopes(), tt.scopes, got, tt.want)
 		}
+	}
+}
+
+// TestClassOwnedAcceptedScopes checks that a Class handed out of the
+// package owns its AcceptedScopes: writing to it changes neither the
+// operation's table entry nor the next classification, and the compact
+// form the client uses per call (nil for Scope alone) allows exactly what
+// the documented one does.
+func TestClassOwnedAcceptedScopes(t *testing.T) {
+	for _, id := range []string{"orgs.list", "orgs.get", "pairs.put"} {
+		t.Run(id, func(t *testing.T) {
+			spec := altsTable[id]
+			want := spec.Accepted()
+			got := classifySpec(&spec, "").owned()
+			if !slices.Equal(got.AcceptedScopes, want) {
+				t.Fatalf("owned AcceptedScopes %v, want %v", got.AcceptedScopes, want)
+			}
+			for i := range got.AcceptedScopes {
+				got.AcceptedScopes[i] = "x:written"
+			}
+			if again := classifySpec(&spec, "").owned(); !slices.Equal(again.AcceptedScopes, want) || !slices.Equal(spec.Accepted(), want) {
+				t.Fatalf("a caller's write reached the table: now %v (entry %v), want %v", again.AcceptedScopes, spec.AcceptedScopes, want)
+			}
+			compact := classifySpec(&spec, "")
+			for _, s := range append(slices.Clone(want), "x:other") {
+				set := NewScopeSet(s)
+				documented := set.Allows(got.Scope) || set.AllowsAny(want...)
+				perCall := set.Allows(compact.Scope) || slices.ContainsFunc(compact.AcceptedScopes, set.Allows)
+				if documented != perCall {
+					t.Errorf("key with %s: per-call form allows %v, documented %v", s, perCall, documented)
+				}
+			}
+		})
+	}
+}
+
+// TestClassifySpecIsTheCallersCopy checks that writing to the Spec a
+// Classify result carries changes nothing the client decides next: the
+// operation stays destructive, guarded and refused by a narrow key.
+func TestClassifySpecIsTheCallersCopy(t *testing.T) {
+	var id string
+	for _, op := range resources.Operations() {
+		if op.Tier == TierDestructive && op.Method != http.MethodDelete && !strings.Contains(op.Path, "{") {
+			id = op.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Skip("the table has no destructive operation without path parameters")
+	}
+	spec, _ := resources.LookupOperation(id)
+	want := Classify(spec.Method, spec.Path, "")
+	if !want.Destructive || want.Spec == nil {
+		t.Fatalf("%s: %+v, want a destructive match", id, want)
+	}
+	want.Spec.Tier, want.Spec.Scope, want.Spec.Method = TierRead, ScopeServersRead, http.MethodGet
+	if got := Classify(spec.Method, spec.Path, ""); !got.Destructive || got.Tier != TierDestructive || got.Scope != spec.Scope || got.Spec.Tier != spec.Tier {
+		t.Fatalf("after writing to a returned Spec: %+v, want it destructive with scope %s", got, spec.Scope)
 	}
 }

@@ -11,24 +11,6 @@ import (
 	"testing"
 )
 
-// jsonEscaped spells every character of s as a JSON \u escape.
-func jsonEscaped(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		fmt.Fprintf(&b, `\u%04x`, r)
-	}
-	return b.String()
-}
-
-// percentEncoded spells every byte of s as a percent escape.
-func percentEncoded(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(&b, "%%%02X", s[i])
-	}
-	return b.String()
-}
-
 // TestSuccessBodyEchoRedacted: a 2xx body that echoes the client's own key,
 // in any spelling the redactor knows, is decoded without it, for a typed
 // target and a raw one alike, while another key (one the call created) is
@@ -39,10 +21,10 @@ func TestSuccessBodyEchoRedacted(t *testing.T) {
 	spellings := map[string]string{
 		"raw":             testKey,
 		"bare":            body,
-		"json escaped":    jsonEscaped(testKey),
-		"half escaped":    body[:5] + jsonEscaped(body[5:]),
-		"percent":         percentEncoded(testKey),
-		"percent bare":    url.PathEscape(body[:3]) + percentEncoded(body[3:]),
+		"json escaped":    escapeAll(testKey),
+		"half escaped":    body[:5] + escapeAll(body[5:]),
+		"percent":         percentAll(testKey),
+		"percent bare":    url.PathEscape(body[:3]) + percentAll(body[3:]),
 		"in a key of obj": body,
 	}
 	for name, spelled := range spellings {
@@ -91,7 +73,7 @@ func TestSuccessBodyEchoRedacted(t *testing.T) {
 // JSON or percent escapes), and valid JSON stays valid JSON.
 func FuzzSuccessBody(f *testing.F) {
 	body := strings.TrimPrefix(testKey, "rh_")
-	for _, s := range []string{`{"a":"` + testKey + `"}`, `{"a":"` + jsonEscaped(body) + `"}`, `["` + percentEncoded(body) + `"]`,
+	for _, s := range []string{`{"a":"` + testKey + `"}`, `{"a":"` + escapeAll(body) + `"}`, `["` + percentAll(body) + `"]`,
 		`{"` + body[:4] + `\u00` + fmt.Sprintf("%x", body[4]) + body[5:] + `":1}`, `"%41"`, `{}`, ``, `[1,2`} {
 		f.Add([]byte(s))
 	}

@@ -49,7 +49,6 @@ func (c *Client) checkRetryHook(ctx context.Context, resp *http.Response, err er
 		return false, err
 	}
 	retry, reason, stop := c.shouldRetry(ctx, rec, resp, err)
-	rec.lastReason = reason
 	if c.obs != nil {
 		c.obs.retry(ctx, RetryDecision{Attempt: rec.attempts, Retry: retry, Reason: string(reason)})
 		if retry && rec.attempts <= c.cfg.maxRetries {
