@@ -198,13 +198,13 @@ func classifyMatched(method string, spec *resources.OperationSpec, named Scope) 
 
 // owned is c with the documented AcceptedScopes, a slice of the caller's
 // own: a copy of the compact one classifyMatched shares with the operation
-// table, or Scope alone, or nil when Scope is "". Spec is a copy too (its
-// AcceptedScopes its own), so that a caller writing to what Classify
-// returned cannot change how the client classifies its next request.
+// table, or Scope alone, or nil when Scope is "". Spec is a deep copy too
+// (resources.OperationSpec.Clone), so that a caller writing to what
+// Classify returned cannot change how the client classifies its next
+// request.
 func (c Class) owned() Class {
 	if c.Spec != nil {
-		spec := *c.Spec
-		spec.AcceptedScopes = slices.Clone(spec.AcceptedScopes)
+		spec := c.Spec.Clone()
 		c.Spec = &spec
 	}
 	switch {

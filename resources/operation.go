@@ -16,6 +16,7 @@ package resources
 import (
 	"context"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -131,6 +132,24 @@ type OperationSpec struct {
 // as destructive; use it to know what the guard will be asked about.
 func (op *OperationSpec) Destructive() bool { return op.Tier == TierDestructive }
 
+// Clone returns a deep copy of op: its AcceptedScopes, Pace and List (with
+// its Filters) are the copy's own, so writing to the copy cannot change the
+// operation table the client classifies requests by.
+func (op *OperationSpec) Clone() OperationSpec {
+	c := *op
+	c.AcceptedScopes = slices.Clone(op.AcceptedScopes)
+	if op.Pace != nil {
+		pace := *op.Pace
+		c.Pace = &pace
+	}
+	if op.List != nil {
+		list := *op.List
+		list.Filters = slices.Clone(op.List.Filters)
+		c.List = &list
+	}
+	return c
+}
+
 // Accepted returns the scopes any one of which lets a key call the
 // operation: a copy of AcceptedScopes, or Scope alone when that is nil,
 // or nil when the operation needs no scope.
@@ -158,7 +177,9 @@ type Backend interface {
 // Operations returns a copy of the operation table, in the spec's order.
 func Operations() []OperationSpec {
 	out := make([]OperationSpec, len(operationTable))
-	copy(out, operationTable)
+	for i := range operationTable {
+		out[i] = operationTable[i].Clone()
+	}
 	return out
 }
 
@@ -166,7 +187,7 @@ func Operations() []OperationSpec {
 func LookupOperation(id string) (OperationSpec, bool) {
 	for i := range operationTable {
 		if operationTable[i].ID == id {
-			return operationTable[i], true
+			return operationTable[i].Clone(), true
 		}
 	}
 	return OperationSpec{}, false
