@@ -170,7 +170,9 @@ type Backend interface {
 	// the query, and body (nil for none) encoded as JSON, and decodes a 2xx
 	// response body into out (nil to discard it). opts are the caller's
 	// per-call options; NewRequestConfig applies them, and a Backend returns
-	// RequestConfig.Err without sending.
+	// RequestConfig.Err without sending. op points into the operation table
+	// every client classifies by: read it, never write to it (op.Clone gives
+	// a copy of one's own).
 	Call(ctx context.Context, op *OperationSpec, path string, query url.Values, body, out any, opts ...RequestOption) error
 }
 
