@@ -25,6 +25,9 @@ import (
 // opt-in:
 //
 //	REDISBUDGET_PROOF=1 go test -run 'TestProof' -v .
+//
+// Without -race: the proof measures pacing in real time, and the race
+// detector's slowdown would be counted against the budget.
 
 const (
 	proofLimit      = 20
@@ -251,8 +254,8 @@ func (p proofRun) run(t *testing.T) proofReport {
 }
 
 // TestProofSharedBudget: workers sharing the Redis budget get no 429 after
-// warm-up and use at least 90% of the allowed rate; the same workers each on
-// its own memory budget get 429s.
+// warm-up and use at least 90% of the allowed rate (in a build without
+// -race); the same workers each on its own memory budget get 429s.
 func TestProofSharedBudget(t *testing.T) {
 	proofEnabled(t)
 	r := needRedis(t)
@@ -264,7 +267,15 @@ func TestProofSharedBudget(t *testing.T) {
 	if shared.limitedLate != 0 {
 		t.Errorf("with Redis: %d 429s after warm-up, want 0", shared.limitedLate)
 	}
-	if shared.share < 0.90 {
+	switch {
+	case raceEnabled:
+		// A slot counts from its response (the server may have counted the
+		// request as late as that), so every trip round the window loses a
+		// response time; under the race detector, with 60 goroutines in
+		// three processes on a small machine, that is 0.2-0.3 s of every 2 s
+		// window (measured 85.6-90.0%, against 98.1-98.8% without -race).
+		t.Logf("with Redis: the share floor of 90%% is checked without -race (.ci/run does)")
+	case shared.share < 0.90:
 		t.Errorf("with Redis: %.1f%% of the allowed rate, want at least 90%%", 100*shared.share)
 	}
 	for i, w := range shared.workers {
