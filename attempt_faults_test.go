@@ -672,15 +672,7 @@ func TestFaultMatrix(t *testing.T) {
 		if w.attempts > 0 && r.attempts != w.attempts {
 			t.Errorf("%s / %s: client made %d attempts, want %d", fc.name, k, r.attempts, w.attempts)
 		}
-		if r.other != w.other {
-			t.Errorf("%s / %s: other host saw %d requests, want %d", fc.name, k, r.other, w.other)
-		}
-		if r.otherKey {
-			t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
-		}
-		if !w.err.ok(r.err) {
-			t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
-		}
+		checkOtherHostAndErr(t, fc, k, r, w)
 		if k == callDestructive && r.sent > 1 && !strings.HasPrefix(fc.name, "429") {
 			t.Errorf("%s: the destructive call was sent %d times", fc.name, r.sent)
 		}
@@ -694,6 +686,22 @@ func TestFaultMatrix(t *testing.T) {
 			t.Errorf("%s / %s: an API error without a Response", fc.name, k)
 		}
 	})
+}
+
+// checkOtherHostAndErr checks what every matrix checks of a cell besides
+// the requests the API host saw: the other host saw what it should, never
+// the key, and the error is the one wanted.
+func checkOtherHostAndErr(t *testing.T, fc faultCase, k callKind, r cellResult, w cellWant) {
+	t.Helper()
+	if r.other != w.other {
+		t.Errorf("%s / %s: the other host saw %d requests, want %d", fc.name, k, r.other, w.other)
+	}
+	if r.otherKey {
+		t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
+	}
+	if !w.err.ok(r.err) {
+		t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
+	}
 }
 
 // checkMatrix calls check on every cell of results (one row per case of

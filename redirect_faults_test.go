@@ -124,14 +124,6 @@ func TestFaultMatrixRedirects(t *testing.T) {
 		if r.sent != w.sent {
 			t.Errorf("%s / %s: the API host saw %d requests, want %d (err %v)", fc.name, k, r.sent, w.sent, r.err)
 		}
-		if r.other != w.other {
-			t.Errorf("%s / %s: the other host saw %d requests, want %d", fc.name, k, r.other, w.other)
-		}
-		if r.otherKey {
-			t.Errorf("%s / %s: the other host received the Authorization header", fc.name, k)
-		}
-		if !w.err.ok(r.err) {
-			t.Errorf("%s / %s: err = %v (%T), want %s", fc.name, k, r.err, r.err, w.err.name)
-		}
+		checkOtherHostAndErr(t, fc, k, r, w)
 	})
 }
