@@ -24,6 +24,22 @@ import (
 // believable limit.
 var noHeaders = restorehub.RateLimit{}
 
+// alternate answers n calls, from a and b in turn (a first), each by
+// answer with maxWait and rl. It stops at the first that fails and returns
+// its index (from 0) and the error; n and nil when all went.
+func alternate(ctx context.Context, n int, maxWait time.Duration, rl *restorehub.RateLimit, a, b *Budget) (int, error) {
+	for i := range n {
+		x := a
+		if i%2 == 1 {
+			x = b
+		}
+		if err := answer(ctx, x, maxWait, rl); err != nil {
+			return i, err
+		}
+	}
+	return n, nil
+}
+
 // unknownMark returns the shared unknown mark of b's budget in Redis ("" if
 // none).
 func unknownMark(t *testing.T, rdb *redis.Client, b *Budget) string {
@@ -105,13 +121,9 @@ func TestUnknownNotPacedAcrossProcesses(t *testing.T) {
 	b = newBudget(t, r.Client(t), key, WithKeyPrefix(prefix))
 	wantState(t, restorehub.BudgetFloor, map[string]*Budget{"a": a, "b": b})
 	// The first response: no headers.
-	g, err := a.Acquire(ctx, time.Second)
-	if err != nil {
+	if err := answer(ctx, a, time.Second, &noHeaders); err != nil {
 		t.Fatal(err)
 	}
-	at := time.Now()
-	a.Observe(noHeaders, at)
-	g.Release(at)
 	if m := unknownMark(t, rdb, a); m != "1" {
 		t.Fatalf("the unknown mark in Redis is %q, want \"1\"", m)
 	}
@@ -205,18 +217,9 @@ func TestHeadersOnceThenNone(t *testing.T) {
 	ctx := context.Background()
 	const limit = 20
 	a.Observe(restorehub.RateLimit{Limit: limit, Remaining: limit, Window: 10 * time.Second}, time.Now())
-	for i := range limit {
-		x := a
-		if i%2 == 1 {
-			x = b
-		}
-		g, err := x.Acquire(ctx, 50*time.Millisecond)
-		if err != nil {
-			t.Fatalf("acquire %d of %d: %v", i+1, limit, err)
-		}
-		at := time.Now()
-		x.Observe(noHeaders, at) // b has never seen the headers itself
-		g.Release(at)
+	// Every response carries no headers; b has never seen them itself.
+	if i, err := alternate(ctx, limit, 50*time.Millisecond, &noHeaders, a, b); err != nil {
+		t.Fatalf("acquire %d of %d: %v", i+1, limit, err)
 	}
 	if m := unknownMark(t, rdb, a); m != "" {
 		t.Errorf("the unknown mark is %q after a limit was learned, want none", m)
@@ -238,13 +241,9 @@ func TestHeadersOnceThenNone(t *testing.T) {
 	if err := rdb.Del(ctx, a.RedisKeys()...).Err(); err != nil {
 		t.Fatal(err)
 	}
-	g, err := b.Acquire(ctx, 50*time.Millisecond)
-	if err != nil {
+	if err := answer(ctx, b, 50*time.Millisecond, &noHeaders); err != nil {
 		t.Fatal(err)
 	}
-	at := time.Now()
-	b.Observe(noHeaders, at)
-	g.Release(at)
 	if m := unknownMark(t, rdb, b); m != "" {
 		t.Errorf("the unknown mark is %q after the process had learned a limit, want none", m)
 	}
@@ -380,16 +379,8 @@ func TestUnknownThenLimit(t *testing.T) {
 	b := newBudget(t, r.Client(t), key, WithKeyPrefix(prefix))
 	ctx := context.Background()
 	a.Observe(noHeaders, time.Now())
-	for i := range 2 * floorLimit {
-		x := a
-		if i%2 == 1 {
-			x = b
-		}
-		g, err := x.Acquire(ctx, 10*time.Millisecond)
-		if err != nil {
-			t.Fatalf("acquire %d while unknown: %v", i+1, err)
-		}
-		g.Release(time.Now())
+	if i, err := alternate(ctx, 2*floorLimit, 10*time.Millisecond, nil, a, b); err != nil {
+		t.Fatalf("acquire %d while unknown: %v", i+1, err)
 	}
 	wantState(t, restorehub.BudgetUnknown, map[string]*Budget{"a": a, "b": b})
 	// The server starts reporting: 20 per 10 s, 15 of them spent lately.
@@ -398,18 +389,9 @@ func TestUnknownThenLimit(t *testing.T) {
 	if m := unknownMark(t, rdb, a); m != "" {
 		t.Errorf("the unknown mark is %q after a limit arrived, want none", m)
 	}
-	for i := range remaining {
-		x := a
-		if i%2 == 1 {
-			x = b
-		}
-		g, err := x.Acquire(ctx, 10*time.Millisecond)
-		if err != nil {
-			t.Fatalf("acquire %d of the %d remaining: %v", i+1, remaining, err)
-		}
-		at := time.Now()
-		x.Observe(noHeaders, at) // omitted headers do not make it unknown again
-		g.Release(at)
+	// Omitted headers do not make it unknown again.
+	if i, err := alternate(ctx, remaining, 10*time.Millisecond, &noHeaders, a, b); err != nil {
+		t.Fatalf("acquire %d of the %d remaining: %v", i+1, remaining, err)
 	}
 	var rle *restorehub.RateLimitError
 	if _, err := a.Acquire(ctx, 10*time.Millisecond); !errors.As(err, &rle) || !rle.Local {
@@ -438,19 +420,15 @@ func TestUnknownDuringOutage(t *testing.T) {
 		b := newBudget(t, r.Client(t), key, opts(prefix)...)
 		ctx := context.Background()
 		a.Observe(noHeaders, time.Now())
-		g, err := b.Acquire(ctx, 10*time.Millisecond) // b learns the state from Redis only
-		if err != nil {
+		if err := answer(ctx, b, 10*time.Millisecond, nil); err != nil { // b learns the state from Redis only
 			t.Fatal(err)
 		}
-		g.Release(time.Now())
 		done := stall(t, r, 600*time.Millisecond)
 		defer func() { <-done }()
 		for i := range 2 * floorLimit {
-			g, err := b.Acquire(ctx, 10*time.Millisecond)
-			if err != nil {
+			if err := answer(ctx, b, 10*time.Millisecond, nil); err != nil {
 				t.Fatalf("acquire %d during the outage: %v", i+1, err)
 			}
-			g.Release(time.Now())
 		}
 		if !b.UsingFallback() {
 			t.Fatal("b is not on its fallback while Redis stalls")
@@ -465,11 +443,9 @@ func TestUnknownDuringOutage(t *testing.T) {
 			t.Fatal("b is not back on Redis, keeping to its share")
 		}
 		for i := range 2 * floorLimit {
-			g, err := b.Acquire(ctx, 10*time.Millisecond)
-			if err != nil {
+			if err := answer(ctx, b, 10*time.Millisecond, nil); err != nil {
 				t.Fatalf("acquire %d after the outage: %v", i+1, err)
 			}
-			g.Release(time.Now())
 		}
 		wantState(t, restorehub.BudgetUnknown, map[string]*Budget{"b": b})
 	})
@@ -481,30 +457,23 @@ func TestUnknownDuringOutage(t *testing.T) {
 		ctx := context.Background()
 		const limit = 40
 		for _, x := range []*Budget{a, b} { // both count among the processes
-			g, err := x.Acquire(ctx, 10*time.Millisecond)
-			if err != nil {
+			if err := answer(ctx, x, 10*time.Millisecond, nil); err != nil {
 				t.Fatal(err)
 			}
-			g.Release(time.Now())
 		}
 		a.Observe(restorehub.RateLimit{Limit: limit, Remaining: limit, Window: 10 * time.Second}, time.Now())
-		g, err := b.Acquire(ctx, 10*time.Millisecond) // b learns the limit from Redis
-		if err != nil {
+		// b learns the limit from Redis, and its own responses carry none.
+		if err := answer(ctx, b, 10*time.Millisecond, &noHeaders); err != nil {
 			t.Fatal(err)
 		}
-		at := time.Now()
-		b.Observe(noHeaders, at) // and its own responses carry none
-		g.Release(at)
 		done := stall(t, r, 600*time.Millisecond)
 		defer func() { <-done }()
 		granted := 0
 		for range limit {
-			g, err := b.Acquire(ctx, 10*time.Millisecond)
-			if err != nil {
+			if answer(ctx, b, 10*time.Millisecond, nil) != nil {
 				break
 			}
 			granted++
-			g.Release(time.Now())
 		}
 		if !b.UsingFallback() {
 			t.Fatal("b is not on its fallback while Redis stalls")
