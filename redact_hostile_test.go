@@ -1,55 +1,17 @@
 package restorehub
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
-)
 
-// rawServer is a TCP listener on 127.0.0.1 that answers the first request
-// on each connection with response, as raw bytes, and closes it: a server
-// net/http did not write, free to break HTTP.
-func rawServer(t *testing.T, response string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				br := bufio.NewReader(conn)
-				if _, err := http.ReadRequest(br); err != nil {
-					return
-				}
-				_, _ = conn.Write([]byte(response))
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
+	"github.com/restorehub/restorehub-go/internal/rawhttp"
+)
 
 // splitKey is the test key with c inserted after its at-th byte.
 func splitKey(at int, c byte) string { return testKey[:at] + string([]byte{c}) + testKey[at:] }
@@ -114,7 +76,7 @@ func TestHostileServerQuotesSplitKey(t *testing.T) {
 	for _, c := range ctrls {
 		for place, response := range hostileResponses(splitKey(20, c)) {
 			t.Run(fmt.Sprintf("%s/%#02x", place, c), func(t *testing.T) {
-				addr := rawServer(t, response)
+				addr := rawhttp.Server(t, response)
 				logs := &syncBuffer{}
 				logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 				var (

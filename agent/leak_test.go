@@ -1,54 +1,18 @@
 package agent_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
 	restorehub "github.com/restorehub/restorehub-go"
 	"github.com/restorehub/restorehub-go/agent"
+	"github.com/restorehub/restorehub-go/internal/rawhttp"
 )
-
-// rawServer is a TCP listener on 127.0.0.1 that answers each request with
-// response, which may break HTTP, and closes the connection.
-func rawServer(t *testing.T, response string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					_, _ = conn.Write([]byte(response))
-				}
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-	})
-	return ln.Addr().String()
-}
 
 // safeBuffer is a buffer the logger may write from several goroutines.
 type safeBuffer struct {
@@ -96,7 +60,7 @@ func TestServerTextCarriesNoSplitKey(t *testing.T) {
 		}
 		for place, response := range responses {
 			t.Run(fmt.Sprintf("%s/%#02x", place, c), func(t *testing.T) {
-				addr := rawServer(t, response)
+				addr := rawhttp.Server(t, response)
 				client, err := restorehub.New(testKey, restorehub.WithBaseURL("http://"+addr+"/api/v1"),
 					restorehub.WithMaxRetries(0), restorehub.WithoutPacing(), restorehub.WithScopes(restorehub.ScopeAccountRead))
 				if err != nil {

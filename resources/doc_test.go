@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/restorehub/restorehub-go/internal/doccheck"
 )
 
 // TestDocComments checks that every exported name of the resources
@@ -24,10 +26,7 @@ func TestDocComments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			check := func(name string, doc *ast.CommentGroup, pos token.Pos, field bool) {
-				if !ast.IsExported(name) {
-					return
-				}
+			doccheck.Walk(f, func(name string, doc *ast.CommentGroup, pos token.Pos, field bool) {
 				text := doc.Text()
 				switch {
 				case text == "":
@@ -35,39 +34,7 @@ func TestDocComments(t *testing.T) {
 				case !field && !strings.HasPrefix(text, name+" ") && !strings.HasPrefix(text, "The "):
 					t.Errorf("%s: the doc comment of %s does not start with its name: %.60q", fset.Position(pos), name, text)
 				}
-			}
-			for _, decl := range f.Decls {
-				switch d := decl.(type) {
-				case *ast.FuncDecl:
-					check(d.Name.Name, d.Doc, d.Pos(), false)
-				case *ast.GenDecl:
-					for _, spec := range d.Specs {
-						switch s := spec.(type) {
-						case *ast.TypeSpec:
-							doc := s.Doc
-							if doc == nil {
-								doc = d.Doc
-							}
-							check(s.Name.Name, doc, s.Pos(), false)
-							if st, ok := s.Type.(*ast.StructType); ok && ast.IsExported(s.Name.Name) {
-								for _, fl := range st.Fields.List {
-									for _, n := range fl.Names {
-										check(n.Name, fl.Doc, n.Pos(), true)
-									}
-								}
-							}
-						case *ast.ValueSpec:
-							doc := s.Doc
-							for _, n := range s.Names {
-								if doc == nil && d.Doc != nil && len(d.Specs) == 1 {
-									doc = d.Doc
-								}
-								check(n.Name, doc, n.Pos(), false)
-							}
-						}
-					}
-				}
-			}
+			})
 		}
 	}
 }

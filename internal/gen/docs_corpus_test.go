@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/restorehub/restorehub-go/internal/doccheck"
 )
 
 // docNamesSpec has the two shapes that broke doc comments: a schema whose
@@ -39,9 +41,6 @@ func TestCorpusDocComments(t *testing.T) {
 			fset := token.NewFileSet()
 			bad := 0
 			check := func(name string, doc *ast.CommentGroup, pos token.Pos, field bool) {
-				if !ast.IsExported(name) {
-					return
-				}
 				text := doc.Text()
 				if text == "" || !field && !strings.HasPrefix(text, name+" ") || strings.TrimSpace(text) == name+"." {
 					if bad++; bad <= 5 {
@@ -54,38 +53,7 @@ func TestCorpusDocComments(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, decl := range f.Decls {
-					switch d := decl.(type) {
-					case *ast.FuncDecl:
-						check(d.Name.Name, d.Doc, d.Pos(), false)
-					case *ast.GenDecl:
-						for _, s := range d.Specs {
-							switch s := s.(type) {
-							case *ast.TypeSpec:
-								doc := s.Doc
-								if doc == nil {
-									doc = d.Doc
-								}
-								check(s.Name.Name, doc, s.Pos(), false)
-								if st, ok := s.Type.(*ast.StructType); ok && ast.IsExported(s.Name.Name) {
-									for _, fl := range st.Fields.List {
-										for _, n := range fl.Names {
-											check(n.Name, fl.Doc, n.Pos(), true)
-										}
-									}
-								}
-							case *ast.ValueSpec:
-								doc := s.Doc
-								if doc == nil && len(d.Specs) == 1 {
-									doc = d.Doc
-								}
-								for _, n := range s.Names {
-									check(n.Name, doc, n.Pos(), false)
-								}
-							}
-						}
-					}
-				}
+				doccheck.Walk(f, check)
 			}
 			if bad > 5 {
 				t.Errorf("%d doc comments in all", bad)
