@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,11 +54,16 @@ func redactBytes(b []byte) []byte {
 // since a retry under way or a server's cache may still echo one. The zero
 // redactor knows no keys and applies the pattern rules only.
 type redactor struct {
-	mu   sync.Mutex               // serialises addKey, so that concurrent rotations lose no key
-	keys atomic.Pointer[[]string] // the part after "rh_" of every key; replaced only under mu
-	// keyBytes holds the same bodies as bytes, so that scanning every 2xx
-	// body (success) converts nothing per call; replaced with keys.
-	keyBytes atomic.Pointer[[][]byte]
+	mu   sync.Mutex              // serialises addKey, so that concurrent rotations lose no key
+	keys atomic.Pointer[ownKeys] // replaced only under mu
+}
+
+// ownKeys is the part after "rh_" of every key of a client, as strings and
+// as bytes, so that scanning every 2xx body (success) converts nothing per
+// call. One pointer holds both, so that they always list the same keys.
+type ownKeys struct {
+	text []string
+	raw  [][]byte
 }
 
 // addKey adds key to the keys removed. It is called before the key can be
@@ -66,37 +72,31 @@ type redactor struct {
 func (r *redactor) addKey(key string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var bodies []string
-	if old := r.keys.Load(); old != nil {
-		bodies = append(bodies, *old...)
-	}
+	old := r.own()
 	body := strings.TrimPrefix(key, "rh_")
-	for _, b := range bodies {
-		if b == body {
-			return
-		}
+	if slices.Contains(old, body) {
+		return
 	}
-	bodies = append(bodies, body)
-	asBytes := make([][]byte, len(bodies))
-	for i, b := range bodies {
-		asBytes[i] = []byte(b)
+	next := &ownKeys{text: append(slices.Clip(old), body)}
+	next.raw = make([][]byte, len(next.text))
+	for i, b := range next.text {
+		next.raw[i] = []byte(b)
 	}
-	r.keyBytes.Store(&asBytes)
-	r.keys.Store(&bodies)
+	r.keys.Store(next)
 }
 
 // own returns the bodies of the client's keys.
 func (r *redactor) own() []string {
 	if p := r.keys.Load(); p != nil {
-		return *p
+		return p.text
 	}
 	return nil
 }
 
 // ownBytes returns the bodies of the client's keys as bytes (own's).
 func (r *redactor) ownBytes() [][]byte {
-	if p := r.keyBytes.Load(); p != nil {
-		return *p
+	if p := r.keys.Load(); p != nil {
+		return p.raw
 	}
 	return nil
 }
