@@ -120,9 +120,7 @@ func (r *redactor) hasKey(s string) bool {
 // would otherwise cut an own key where a control character splits it and
 // leave its second part unrecognised.
 func (r *redactor) text(s string) string {
-	for _, body := range r.own() {
-		s = strings.ReplaceAll(s, body, redactedBody)
-	}
+	s = r.ownText(s)
 	if mayHideKey(s) {
 		s = r.spelled(s, false)
 	}
@@ -134,14 +132,10 @@ func (r *redactor) text(s string) string {
 // characters of the client's keys, in any spelling, since a transport error
 // may quote a part of a line a server broke or cut.
 func (r *redactor) errText(s string) string {
-	own := r.own()
-	if len(own) == 0 {
+	if len(r.own()) == 0 {
 		return r.text(s)
 	}
-	for _, body := range own {
-		s = strings.ReplaceAll(s, body, redactedBody)
-	}
-	return redact(r.spelled(s, true))
+	return redact(r.spelled(r.ownText(s), true))
 }
 
 // bytes is text for a response body; it returns b itself when there is
@@ -149,16 +143,12 @@ func (r *redactor) errText(s string) string {
 // Like text, it removes the client's own keys, in any spelling, before the
 // pattern runs.
 func (r *redactor) bytes(b []byte) []byte {
-	own := r.ownBytes()
-	for _, body := range own {
-		if bytes.Contains(b, body) {
-			b = bytes.ReplaceAll(b, body, []byte(redactedBody))
-		}
-	}
-	if len(own) > 0 && mayHideKey(string(b)) {
-		s := string(b)
-		if t := r.spelled(s, false); t != s {
-			b = []byte(t)
+	b = r.ownRaw(b)
+	if len(r.own()) > 0 {
+		if s := string(b); mayHideKey(s) {
+			if t := r.spelled(s, false); t != s {
+				b = []byte(t)
+			}
 		}
 	}
 	return redactBytes(b)
@@ -198,6 +188,16 @@ func (r *redactor) ownText(s string) string {
 	return s
 }
 
+// ownRaw is ownText for bytes; it returns b itself when it holds no key.
+func (r *redactor) ownRaw(b []byte) []byte {
+	for _, body := range r.ownBytes() {
+		if bytes.Contains(b, body) {
+			b = bytes.ReplaceAll(b, body, []byte(redactedBody))
+		}
+	}
+	return b
+}
+
 // success removes the client's own keys from a 2xx body in every spelling
 // (raw, without "rh_", JSON \u-escaped, percent-encoded), and leaves other
 // keys alone: a body that creates a key must still carry the new one to its
@@ -205,15 +205,10 @@ func (r *redactor) ownText(s string) string {
 // is decoded and encoded again only when it holds an escape that could
 // spell a key's character.
 func (r *redactor) success(raw []byte) []byte {
-	own := r.ownBytes()
-	if len(own) == 0 {
+	if len(r.own()) == 0 {
 		return raw
 	}
-	for _, body := range own {
-		if bytes.Contains(raw, body) {
-			raw = bytes.ReplaceAll(raw, body, []byte(redactedBody))
-		}
-	}
+	raw = r.ownRaw(raw)
 	if !mayEscapeKey(raw) {
 		return raw
 	}
