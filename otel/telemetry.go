@@ -175,10 +175,11 @@ func operationName(e restorehub.CallStart) string {
 
 func (t *Telemetry) callStart(ctx context.Context, e restorehub.CallStart) context.Context {
 	op := operationName(e)
+	opAttr := AttrOperation.String(op)
 	attrs := []attribute.KeyValue{
 		semconv.HTTPRequestMethodKey.String(e.Method),
 		semconv.ServerAddress(e.ServerAddress),
-		AttrOperation.String(op),
+		opAttr,
 		AttrTier.String(e.Tier.String()),
 		AttrDestructive.Bool(e.Destructive),
 	}
@@ -190,7 +191,7 @@ func (t *Telemetry) callStart(ctx context.Context, e restorehub.CallStart) conte
 	}
 	ctx, span := t.tracer.Start(ctx, "restorehub "+op,
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(e.Start), trace.WithAttributes(attrs...))
-	c := &call{span: span, opAttr: AttrOperation.String(op)}
+	c := &call{span: span, opAttr: opAttr}
 	t.inFlight.Add(ctx, 1, metric.WithAttributes(c.opAttr))
 	return context.WithValue(ctx, callKey{}, c)
 }
