@@ -51,9 +51,11 @@ const (
 )
 
 // MinWaitSpan is the shortest wait that gets a span of its own; a refused
-// wait always does. Every wait is recorded in the MetricWait histogram,
-// however short, so that its distribution includes the calls that did not
-// wait.
+// wait always does. Every wait the client reports is recorded in the
+// MetricWait histogram, however short. The client reports a wait for the
+// budget or the request rate only when there was one (or it was refused),
+// and an operation's pace on every call of a paced operation, so only the
+// operation_pace distribution includes the calls that did not wait.
 const MinWaitSpan = time.Millisecond
 
 // Option configures a Telemetry.
