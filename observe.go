@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"time"
-
-	"github.com/restorehub/restorehub-go/resources"
 )
 
 // This file is the client's one observer point: the attempt path and Do
@@ -265,12 +263,9 @@ func (o *observers) inject(ctx context.Context, h http.Header) {
 			continue
 		}
 		x.InjectHeaders(ctx, func(name, value string) {
-			var probe resources.RequestConfig
-			resources.WithHeader(name, value)(&probe)
-			if probe.Err != nil {
-				return
+			if checkHeader(name, value) == nil {
+				h.Set(name, value)
 			}
-			h.Set(name, value)
 		})
 	}
 }

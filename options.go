@@ -243,6 +243,8 @@ func WithDestructiveGuard(guard func(ctx context.Context, op Operation) error) O
 	}
 }
 
+// printableASCII is a strings.Map mapping that keeps printable ASCII and
+// drops every other character.
 func printableASCII(r rune) rune {
 	if r < 0x20 || r > 0x7e {
 		return -1

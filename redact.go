@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,11 +54,16 @@ func redactBytes(b []byte) []byte {
 // since a retry under way or a server's cache may still echo one. The zero
 // redactor knows no keys and applies the pattern rules only.
 type redactor struct {
-	mu   sync.Mutex               // serialises addKey, so that concurrent rotations lose no key
-	keys atomic.Pointer[[]string] // the part after "rh_" of every key; replaced only under mu
-	// keyBytes holds the same bodies as bytes, so that scanning every 2xx
-	// body (success) converts nothing per call; replaced with keys.
-	keyBytes atomic.Pointer[[][]byte]
+	mu   sync.Mutex              // serialises addKey, so that concurrent rotations lose no key
+	keys atomic.Pointer[ownKeys] // replaced only under mu
+}
+
+// ownKeys is the part after "rh_" of every key of a client, as strings and
+// as bytes, so that scanning every 2xx body (success) converts nothing per
+// call. One pointer holds both, so that they always list the same keys.
+type ownKeys struct {
+	text []string
+	raw  [][]byte
 }
 
 // addKey adds key to the keys removed. It is called before the key can be
@@ -66,37 +72,31 @@ type redactor struct {
 func (r *redactor) addKey(key string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var bodies []string
-	if old := r.keys.Load(); old != nil {
-		bodies = append(bodies, *old...)
-	}
+	old := r.own()
 	body := strings.TrimPrefix(key, "rh_")
-	for _, b := range bodies {
-		if b == body {
-			return
-		}
+	if slices.Contains(old, body) {
+		return
 	}
-	bodies = append(bodies, body)
-	asBytes := make([][]byte, len(bodies))
-	for i, b := range bodies {
-		asBytes[i] = []byte(b)
+	next := &ownKeys{text: append(slices.Clip(old), body)}
+	next.raw = make([][]byte, len(next.text))
+	for i, b := range next.text {
+		next.raw[i] = []byte(b)
 	}
-	r.keyBytes.Store(&asBytes)
-	r.keys.Store(&bodies)
+	r.keys.Store(next)
 }
 
 // own returns the bodies of the client's keys.
 func (r *redactor) own() []string {
 	if p := r.keys.Load(); p != nil {
-		return *p
+		return p.text
 	}
 	return nil
 }
 
 // ownBytes returns the bodies of the client's keys as bytes (own's).
 func (r *redactor) ownBytes() [][]byte {
-	if p := r.keyBytes.Load(); p != nil {
-		return *p
+	if p := r.keys.Load(); p != nil {
+		return p.raw
 	}
 	return nil
 }
@@ -120,9 +120,7 @@ func (r *redactor) hasKey(s string) bool {
 // would otherwise cut an own key where a control character splits it and
 // leave its second part unrecognised.
 func (r *redactor) text(s string) string {
-	for _, body := range r.own() {
-		s = strings.ReplaceAll(s, body, redactedBody)
-	}
+	s = r.ownText(s)
 	if mayHideKey(s) {
 		s = r.spelled(s, false)
 	}
@@ -134,14 +132,10 @@ func (r *redactor) text(s string) string {
 // characters of the client's keys, in any spelling, since a transport error
 // may quote a part of a line a server broke or cut.
 func (r *redactor) errText(s string) string {
-	own := r.own()
-	if len(own) == 0 {
+	if len(r.own()) == 0 {
 		return r.text(s)
 	}
-	for _, body := range own {
-		s = strings.ReplaceAll(s, body, redactedBody)
-	}
-	return redact(r.spelled(s, true))
+	return redact(r.spelled(r.ownText(s), true))
 }
 
 // bytes is text for a response body; it returns b itself when there is
@@ -149,16 +143,12 @@ func (r *redactor) errText(s string) string {
 // Like text, it removes the client's own keys, in any spelling, before the
 // pattern runs.
 func (r *redactor) bytes(b []byte) []byte {
-	own := r.ownBytes()
-	for _, body := range own {
-		if bytes.Contains(b, body) {
-			b = bytes.ReplaceAll(b, body, []byte(redactedBody))
-		}
-	}
-	if len(own) > 0 && mayHideKey(string(b)) {
-		s := string(b)
-		if t := r.spelled(s, false); t != s {
-			b = []byte(t)
+	b = r.ownRaw(b)
+	if len(r.own()) > 0 {
+		if s := string(b); mayHideKey(s) {
+			if t := r.spelled(s, false); t != s {
+				b = []byte(t)
+			}
 		}
 	}
 	return redactBytes(b)
@@ -198,6 +188,16 @@ func (r *redactor) ownText(s string) string {
 	return s
 }
 
+// ownRaw is ownText for bytes; it returns b itself when it holds no key.
+func (r *redactor) ownRaw(b []byte) []byte {
+	for _, body := range r.ownBytes() {
+		if bytes.Contains(b, body) {
+			b = bytes.ReplaceAll(b, body, []byte(redactedBody))
+		}
+	}
+	return b
+}
+
 // success removes the client's own keys from a 2xx body in every spelling
 // (raw, without "rh_", JSON \u-escaped, percent-encoded), and leaves other
 // keys alone: a body that creates a key must still carry the new one to its
@@ -205,15 +205,10 @@ func (r *redactor) ownText(s string) string {
 // is decoded and encoded again only when it holds an escape that could
 // spell a key's character.
 func (r *redactor) success(raw []byte) []byte {
-	own := r.ownBytes()
-	if len(own) == 0 {
+	if len(r.own()) == 0 {
 		return raw
 	}
-	for _, body := range own {
-		if bytes.Contains(raw, body) {
-			raw = bytes.ReplaceAll(raw, body, []byte(redactedBody))
-		}
-	}
+	raw = r.ownRaw(raw)
 	if !mayEscapeKey(raw) {
 		return raw
 	}

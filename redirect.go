@@ -21,7 +21,8 @@ import (
 // applied, authorize removes the key from a redirect off the API host, and
 // the call's WithHeader headers are removed from it too.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if rec := recordOf(req.Context()); rec != nil {
+	rec := recordOf(req.Context())
+	if rec != nil {
 		rec.redirected = true
 	}
 	if req.URL.Scheme != "https" {
@@ -42,7 +43,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if !c.sameHost(req.URL) {
 		// Go forwards every header but credentials it knows of to another
 		// host; a call's own headers (WithHeader) are for the API only.
-		if rec := recordOf(req.Context()); rec != nil {
+		if rec != nil {
 			for k := range rec.callHeaders {
 				req.Header.Del(k)
 			}
@@ -51,7 +52,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 			return fmt.Errorf("%w (%s) for a %s", ErrCrossHostRedirect, c.redactor.text(req.URL.Host), original)
 		}
 	} else if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		if err := c.checkReroute(req); err != nil {
+		if err := c.checkReroute(req, rec); err != nil {
 			return err
 		}
 	}
@@ -67,9 +68,8 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // checkReroute refuses a same-host redirect that resends a request with its
 // method and body (307, 308) to another path, when the request there would
 // be destructive: the guard approved one path, not wherever the server
-// points next.
-func (c *Client) checkReroute(req *http.Request) error {
-	rec := recordOf(req.Context())
+// points next. rec is the call's record (recordOf), nil for none.
+func (c *Client) checkReroute(req *http.Request, rec *callRecord) error {
 	if rec == nil {
 		return nil
 	}

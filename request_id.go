@@ -1,6 +1,9 @@
 package restorehub
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // RequestIDHeader is the response header the client reads a request ID
 // from. Restore Hub's docs name none: X-Request-Id, the common convention,
@@ -28,23 +31,7 @@ func cleanRequestID(v string, scrub func(string) string) string {
 	// No cut before the key is removed: a cut could leave part of a key
 	// no rule recognises. The header's size is bounded by the transport
 	// (net/http reads at most 1 MB of response header).
-	clean := true
-	for i := 0; i < len(v); i++ {
-		if v[i] < 0x20 || v[i] > 0x7e {
-			clean = false
-			break
-		}
-	}
-	if !clean {
-		b := make([]byte, 0, len(v))
-		for i := 0; i < len(v); i++ {
-			if v[i] >= 0x20 && v[i] <= 0x7e {
-				b = append(b, v[i])
-			}
-		}
-		v = string(b)
-	}
-	v = scrub(v)
+	v = scrub(strings.Map(printableASCII, v)) // v itself when it is all printable ASCII
 	if len(v) > maxRequestID {
 		// A cut of text that holds no key holds none either.
 		v = v[:maxRequestID]

@@ -83,10 +83,8 @@ func (c *Client) checkCallHeaders(h http.Header) error {
 			return errors.New("restorehub: WithHeader: a header name holds the client's API key; the client sends the key itself")
 		}
 		for _, v := range vs {
-			var probe resources.RequestConfig
-			resources.WithHeader(k, v)(&probe)
-			if probe.Err != nil {
-				return probe.Err
+			if err := checkHeader(k, v); err != nil {
+				return err
 			}
 			if c.spellsKey(v) {
 				return fmt.Errorf("restorehub: WithHeader: the value of %s holds the client's API key; the client sends the key itself", http.CanonicalHeaderKey(k))
@@ -94,6 +92,14 @@ func (c *Client) checkCallHeaders(h http.Header) error {
 		}
 	}
 	return nil
+}
+
+// checkHeader is WithHeader's verdict on one header: nil when WithHeader
+// would take it, else the error it would fail the call with.
+func checkHeader(name, value string) error {
+	var probe resources.RequestConfig
+	resources.WithHeader(name, value)(&probe)
+	return probe.Err
 }
 
 // spellsKey reports whether s holds one of the client's keys, with or

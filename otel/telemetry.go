@@ -51,9 +51,11 @@ const (
 )
 
 // MinWaitSpan is the shortest wait that gets a span of its own; a refused
-// wait always does. Every wait is recorded in the MetricWait histogram,
-// however short, so that its distribution includes the calls that did not
-// wait.
+// wait always does. Every wait the client reports is recorded in the
+// MetricWait histogram, however short. The client reports a wait for the
+// budget or the request rate only when there was one (or it was refused),
+// and an operation's pace on every call of a paced operation, so only the
+// operation_pace distribution includes the calls that did not wait.
 const MinWaitSpan = time.Millisecond
 
 // Option configures a Telemetry.
@@ -175,10 +177,11 @@ func operationName(e restorehub.CallStart) string {
 
 func (t *Telemetry) callStart(ctx context.Context, e restorehub.CallStart) context.Context {
 	op := operationName(e)
+	opAttr := AttrOperation.String(op)
 	attrs := []attribute.KeyValue{
 		semconv.HTTPRequestMethodKey.String(e.Method),
 		semconv.ServerAddress(e.ServerAddress),
-		AttrOperation.String(op),
+		opAttr,
 		AttrTier.String(e.Tier.String()),
 		AttrDestructive.Bool(e.Destructive),
 	}
@@ -190,7 +193,7 @@ func (t *Telemetry) callStart(ctx context.Context, e restorehub.CallStart) conte
 	}
 	ctx, span := t.tracer.Start(ctx, "restorehub "+op,
 		trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(e.Start), trace.WithAttributes(attrs...))
-	c := &call{span: span, opAttr: AttrOperation.String(op)}
+	c := &call{span: span, opAttr: opAttr}
 	t.inFlight.Add(ctx, 1, metric.WithAttributes(c.opAttr))
 	return context.WithValue(ctx, callKey{}, c)
 }
