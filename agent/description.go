@@ -107,11 +107,11 @@ func inferenceNote() string {
 // give them: none when the only accepted scope is toolset's ":read" scope for
 // a read-only call or its ":write" scope for a write.
 func scopeNote(toolset string, c restorehub.Class) []string {
+	if c.Scope == "" {
+		return []string{"No scope."}
+	}
 	accepted := c.AcceptedScopes
-	if c.Scope == "" || len(accepted) == 0 {
-		if c.Scope == "" {
-			return []string{"No scope."}
-		}
+	if len(accepted) == 0 { // Scope alone
 		accepted = []restorehub.Scope{c.Scope}
 	}
 	rule := restorehub.Scope(toolset + ":write")
@@ -125,8 +125,9 @@ func scopeNote(toolset string, c restorehub.Class) []string {
 	for i, s := range accepted {
 		names[i] = string(s)
 	}
-	if len(names) == 1 {
-		return []string{"Scope " + names[0] + "."}
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " or " + list
 	}
-	return []string{"Scope " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + "."}
+	return []string{"Scope " + list + "."}
 }

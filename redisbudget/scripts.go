@@ -94,10 +94,11 @@ local function state_of(limit, window, unknown)
   return 0
 end
 
--- whether a released slot counts: not while the budget is unknown
-local function counts_slots()
+-- meta's learned limit and window (0 before a response reported them) and
+-- its unknown mark, in one read; state_of(learned()) is the state
+local function learned()
   local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
-  return state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]) ~= 2
+  return tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]
 end
 
 -- zadd_pairs adds the score, member pairs of args to the sorted set key,
@@ -258,11 +259,13 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[3] ~= '1' and removed == 1 and redis.call('ZCARD', KEYS[5]) > 0 then
   redis.call('PUBLISH', ARGV[6], '1')
 end
-if ARGV[3] == '1' and counts_slots() then
-  local _, window = effective(tonumber(redis.call('HGET', KEYS[4], 'limit')) or 0,
-    tonumber(redis.call('HGET', KEYS[4], 'window')) or 0)
-  local free = now - tonumber(ARGV[2]) + window
-  if free > now then redis.call('ZADD', KEYS[2], free, ARGV[1]) end
+if ARGV[3] == '1' then
+  local limit, window, unknown = learned()
+  if state_of(limit, window, unknown) ~= 2 then
+    local _, win = effective(limit, window)
+    local free = now - tonumber(ARGV[2]) + win
+    if free > now then redis.call('ZADD', KEYS[2], free, ARGV[1]) end
+  end
 end
 expire(tonumber(ARGV[5]), tonumber(ARGV[4]))
 return 1
@@ -303,8 +306,7 @@ if retry > 0 then
   if at + retry > block then redis.call('HSET', KEYS[4], 'block', at + retry) end
 end
 if ARGV[1] == '2' then
-  local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
-  if state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3]) == 0 then
+  if state_of(learned()) == 0 then
     redis.call('HSET', KEYS[4], 'unknown', '1')
     redis.call('DEL', KEYS[2], KEYS[3])
     if redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
@@ -313,9 +315,9 @@ end
 if ARGV[1] == '1' then
   local limit = tonumber(ARGV[2])
   local window = tonumber(ARGV[3])
-  local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
-  local before = effective(tonumber(m[1]) or 0, tonumber(m[2]) or 0)
-  if m[3] then redis.call('HDEL', KEYS[4], 'unknown') end
+  local had_limit, had_window, unknown = learned()
+  local before = effective(had_limit, had_window)
+  if unknown then redis.call('HDEL', KEYS[4], 'unknown') end
   redis.call('HSET', KEYS[4], 'limit', limit, 'window', window)
   if limit > before and redis.call('ZCARD', KEYS[5]) > 0 then redis.call('PUBLISH', ARGV[9], '1') end
   local free = limit - redis.call('ZCARD', KEYS[1]) - redis.call('ZCARD', KEYS[2]) - redis.call('ZCARD', KEYS[3])
@@ -338,6 +340,5 @@ if ARGV[1] == '1' then
   end
 end
 expire(tonumber(ARGV[8]), tonumber(ARGV[7]))
-local m = redis.call('HMGET', KEYS[4], 'limit', 'window', 'unknown')
-return state_of(tonumber(m[1]) or 0, tonumber(m[2]) or 0, m[3])
+return state_of(learned())
 `)

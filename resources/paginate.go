@@ -41,6 +41,26 @@ func itemsOf[T any](pages iter.Seq2[[]T, error]) iter.Seq2[T, error] {
 	return itemsOfPages(pages, func(page []T) []T { return page })
 }
 
+// itemsOfPages yields the items of each page of pages, as items reads
+// them from a page, and the first error; like itemsOf, it leaves to the
+// page iterator when to stop.
+func itemsOfPages[P, T any](pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for page, err := range pages {
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, it := range items(page) {
+				if !yield(it, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // cursorPages yields successive pages of a cursor-paginated list, whole.
 // fetch gets the page at a cursor ("" for the first page) and returns it,
 // how many items it holds and the next cursor. It stops after yielding the

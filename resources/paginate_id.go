@@ -72,23 +72,3 @@ func compareDecimal(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
-
-// itemsOfPages yields the items of each page of pages, as items reads
-// them from a page, and the first error; like itemsOf, it leaves to the
-// page iterator when to stop.
-func itemsOfPages[P, T any](pages iter.Seq2[P, error], items func(P) []T) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for page, err := range pages {
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			for _, it := range items(page) {
-				if !yield(it, nil) {
-					return
-				}
-			}
-		}
-	}
-}

@@ -39,7 +39,7 @@ func linkPages[P any](start, param string, opts []RequestOption, fetch func(toke
 		onPage := func(cfg *RequestConfig) {
 			cfg.OnResponse = append(cfg.OnResponse, func(r any) {
 				header = nil
-				if h, ok := r.(ResponseHeaderer); ok && h != nil {
+				if h, ok := r.(ResponseHeaderer); ok {
 					header = h.ResponseHeader()
 				}
 			})

@@ -81,7 +81,7 @@ func (s *Server) listLocked(c *call) *reply {
 			if ls.Limit != "" {
 				q.Set(ls.Limit, strconv.Itoa(limit))
 			}
-			c.header().Set("Link", `<?`+q.Encode()+`>; rel="next"`)
+			c.h.Set("Link", `<?`+q.Encode()+`>; rel="next"`)
 		}
 	} else if ls.Next != "" {
 		page.set(ls.Next, next)
@@ -117,15 +117,6 @@ func (p *listPage) reply(c *call, items []map[string]any) *reply {
 	}
 	p.body[p.shape.Items] = items
 	return jsonReply(http.StatusOK, c.h, p.body)
-}
-
-// header returns the response headers so far, making them when there are
-// none.
-func (c *call) header() http.Header {
-	if c.h == nil {
-		c.h = make(http.Header)
-	}
-	return c.h
 }
 
 // idPage is a page of an after or before list: up to limit items whose

@@ -22,6 +22,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
+// count is what one listing costs in tokens: the tools in Anthropic's and
+// in OpenAI's shape (JSON text), each with the instructions.
+function count(anthropic, openai, instructions) {
+  const inst = countTokens(instructions);
+  return { an: countTokens(anthropic) + inst, oa: countTokens(openai) + inst, inst };
+}
+
 const bin = process.argv[2];
 if (!bin) {
   console.error('usage: node tokens.mjs PATH/TO/restorehub-mcp');
@@ -32,9 +39,7 @@ if (bin === '-files') {
   const read = (f) => readFileSync(join(dir, f), 'utf8');
   for (const f of readdirSync(dir).filter((f) => f.endsWith('-instructions.txt')).sort()) {
     const n = f.split('-')[0];
-    const inst = countTokens(read(f));
-    const an = countTokens(read(`${n}-anthropic.json`)) + inst;
-    const oa = countTokens(read(`${n}-openai.json`)) + inst;
+    const { an, oa, inst } = count(read(`${n}-anthropic.json`), read(`${n}-openai.json`), read(f));
     console.log(`mode ${n}: Anthropic shape ${an} tokens, OpenAI shape ${oa} tokens (instructions ${inst})`);
   }
   process.exit(0);
@@ -63,9 +68,7 @@ for (const mode of modes) {
   await client.close();
   const anthropic = JSON.stringify(tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })));
   const openai = JSON.stringify(tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } })));
-  const inst = countTokens(instructions);
-  const an = countTokens(anthropic) + inst;
-  const oa = countTokens(openai) + inst;
+  const { an, oa, inst } = count(anthropic, openai, instructions);
   console.log(`${mode.name.padEnd(24)} ${String(tools.length).padStart(3)} tools  Anthropic shape ${String(an).padStart(5)} tokens  OpenAI shape ${String(oa).padStart(5)} tokens  (instructions ${inst})`);
   if (mode.limit && Math.max(an, oa) >= mode.limit) {
     console.error(`FAIL: ${mode.name} is ${Math.max(an, oa)} tokens, the budget is under ${mode.limit}`);
