@@ -40,13 +40,18 @@ func (tk *Toolkit) Call(ctx context.Context, name string, args json.RawMessage) 
 	e := tk.listed[name]
 	tk.mu.Unlock()
 	if e == nil {
-		// A call of a tool that is not listed is audited too, so that an
-		// agent probing for tools is seen; its name is the caller's text,
-		// so it is escaped and shortened.
-		tk.audit(ctx, auditRecord{tool: auditName(name), outcome: "unknown_tool"})
+		tk.auditUnknown(ctx, name)
 		return nil, fmt.Errorf("%w %s: it is not in this toolkit's list (call Tools for the list)", ErrUnknownTool, shorten(strconv.Quote(name), 80))
 	}
 	return tk.run(ctx, e, args), nil
+}
+
+// auditUnknown audits a call of a tool or operation that is not listed
+// (or that the key may not call), so that an agent probing for tools is
+// seen in either mode; the name is the caller's text, so it is escaped and
+// shortened.
+func (tk *Toolkit) auditUnknown(ctx context.Context, name string) {
+	tk.audit(ctx, auditRecord{tool: auditName(name), outcome: "unknown_tool"})
 }
 
 // run calls the listed operation e, audits the call and reports it to the

@@ -128,11 +128,13 @@ func (tk *Toolkit) discoveryCall(ctx context.Context, name string, raw json.RawM
 		}
 		e := tk.reachable(in.Operation)
 		if e == nil {
+			tk.auditUnknown(ctx, in.Operation)
 			return unreachable(in.Operation), nil
 		}
 		// The one path of every call: validation, confirmation, limit, audit.
 		return tk.run(ctx, e, in.Arguments), nil
 	}
+	tk.auditUnknown(ctx, name)
 	return nil, fmt.Errorf("%w %s: in discovery mode only %s, %s and %s are listed", ErrUnknownTool, shorten(strconv.Quote(name), 80), SearchTool, DescribeTool, CallTool)
 }
 

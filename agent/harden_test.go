@@ -71,6 +71,53 @@ func TestUnknownToolAudited(t *testing.T) {
 	}
 }
 
+// TestUnknownToolAuditedInDiscovery: in discovery mode too, a call of a
+// tool that is not one of the three, and a CallTool of an operation the key
+// may not call (or that does not exist), leave an unknown_tool record with
+// an escaped, bounded name, and nothing is sent.
+func TestUnknownToolAuditedInDiscovery(t *testing.T) {
+	srv, c := fake(t, []restorehub.Scope{restorehub.ScopeBackupsRead})
+	var buf bytes.Buffer
+	tk, err := agent.New(c, agent.WithScopes(restorehub.ScopeBackupsRead), agent.WithDiscovery(),
+		agent.WithAudit(slog.New(slog.NewTextHandler(&buf, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Within the call tool's 200-character limit on an operation's name,
+	// so that it reaches the lookup.
+	hostile := "backups_delete\n" + strings.Repeat("\x1b[2J", 40) + "tail"
+	if _, err := tk.Call(context.Background(), "backups_list", nil); !errors.Is(err, agent.ErrUnknownTool) {
+		t.Fatalf("a listed-mode tool name in discovery mode: err = %v", err)
+	}
+	for _, op := range []string{"backups_delete", "no_such_operation", hostile} {
+		args, _ := json.Marshal(map[string]any{"operation": op, "arguments": map[string]any{}})
+		res, err := tk.Call(context.Background(), agent.CallTool, args)
+		if err != nil || !res.IsError {
+			t.Fatalf("%q: %+v, %v; want an error result", op, res, err)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d records, want 4:\n%s", len(lines), buf.String())
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, "outcome=unknown_tool") || !strings.Contains(l, "level=WARN") {
+			t.Errorf("record %q", l)
+		}
+	}
+	for i, want := range []string{"tool=backups_list ", "tool=backups_delete ", "tool=no_such_operation "} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("record %d %q lacks %q", i, lines[i], want)
+		}
+	}
+	if strings.Contains(buf.String(), "\x1b") || strings.Contains(buf.String(), "tail") || len(lines[3]) > 300 {
+		t.Errorf("hostile name not escaped and bounded: %q", lines[3])
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the fake saw %d requests, want none", n)
+	}
+}
+
 // stub is a server answering every request with status and body, and a
 // client for it; the counter counts requests.
 func stub(t *testing.T, status int, body string) (*restorehub.Client, *atomic.Int32) {
