@@ -177,17 +177,8 @@ func (pl *plan) planPagination(p *opPlan) {
 // arrayResponse reports whether t is a slice type, or a named type whose
 // underlying type is one, with a known element type.
 func arrayResponse(t goType) bool {
-	for range maxRefHops {
-		switch {
-		case t.kind == kSlice:
-			return t.elem != nil
-		case t.kind == kNamed && (t.decl.kind == dAlias || t.decl.kind == dDefined):
-			t = t.decl.target
-		default:
-			return false
-		}
-	}
-	return false
+	u := t.underlying()
+	return u.kind == kSlice && u.elem != nil
 }
 
 // planObjectPages plans the iterators of a list whose response is an
