@@ -332,7 +332,7 @@ func emitIterator(w *writer, p *opPlan) {
 		w.line("return resp.%s, %s, nil", pg.items.name, total)
 		w.line("})")
 	case "offset":
-		emitOffsetFetch(w, p, "offsetSeq", "[]"+pg.item, "resp."+pg.items.name)
+		emitOffsetFetch(w, p, forward, "offsetSeq", "[]"+pg.item, "resp."+pg.items.name)
 	}
 	w.line("}")
 	w.line("")
@@ -350,12 +350,11 @@ func offsetStops(p *opPlan, at string) string {
 
 // emitOffsetFetch writes the return statement of an offset iterator: seq
 // (offsetSeq or offsetPages) over a fetch that sets the offset, calls the
-// list method and returns what (the items or the whole page) with the
-// page's item count (offsetPages only) and total.
-func emitOffsetFetch(w *writer, p *opPlan, seq, ret, what string) {
+// list method with forward (the iterator's arguments, as signature gives
+// them, and opts...) and returns what (the items or the whole page) with
+// the page's item count (offsetPages only) and total.
+func emitOffsetFetch(w *writer, p *opPlan, forward []string, seq, ret, what string) {
 	pg := p.pag
-	_, forward := signature(p, "params")
-	forward = append(forward, "opts...")
 	start := toInt("p."+pg.cursor.name, pg.cursor)
 	total := "0"
 	if pg.next != nil {
@@ -429,11 +428,8 @@ func emitPages(w *writer, p *opPlan) {
 	params, forward := signature(p, "params")
 	params = append(params, "opts ...RequestOption")
 	forward = append(forward, "opts...")
-	pageType := p.resp.expr
-	if !p.resp.nilable() {
-		pageType = "*" + pageType
-	}
-	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pageType)
+	pt := pageType(p)
+	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pt)
 	w.line("var p %s", p.params.name)
 	w.line("if params != nil {")
 	w.line("p = *params")
@@ -456,7 +452,7 @@ func emitPages(w *writer, p *opPlan) {
 		if pg.next.pointer {
 			next = "valueOf(" + next + ")"
 		}
-		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pageType)
+		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pt)
 		w.line("q := p")
 		if pg.cursor.pointer {
 			w.line("q.%s = optional(cursor)", pg.cursor.name)
@@ -475,25 +471,15 @@ func emitPages(w *writer, p *opPlan) {
 		if pg.next != nil {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
-		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pageType)
-		conv := "page"
-		if pg.cursor.typ.expr != "int" {
-			conv = pg.cursor.typ.expr + "(page)"
-		}
-		w.line("q := p")
-		if pg.cursor.pointer {
-			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
-		} else {
-			w.line("q.%s = %s", pg.cursor.name, conv)
-		}
-		w.line("%s", call)
+		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pt)
+		emitNumberedPageCall(w, p, pg, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, 0, err")
 		w.line("}")
 		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, total)
 		w.line("})")
 	case "offset":
-		emitOffsetFetch(w, p, "offsetPages", pageType, "resp")
+		emitOffsetFetch(w, p, forward, "offsetPages", pt, "resp")
 	}
 	w.line("}")
 	w.line("")
