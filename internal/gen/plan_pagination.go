@@ -118,11 +118,17 @@ func bodyPagingHint(p *opPlan) string {
 // linkEvidence reports whether op says its pages are linked from the Link
 // header: the response declares one, or its documentation says so.
 func linkEvidence(op *operation) bool {
-	if op.linkHeader || linkMention.MatchString(op.description) || linkMention.MatchString(op.summary) {
+	return op.linkHeader || docsSay(op, linkMention)
+}
+
+// docsSay reports whether re matches op's summary, its description or the
+// description of one of its query parameters.
+func docsSay(op *operation, re *regexp.Regexp) bool {
+	if re.MatchString(op.summary) || re.MatchString(op.description) {
 		return true
 	}
 	for _, q := range op.queryParams {
-		if linkMention.MatchString(q.description) {
+		if re.MatchString(q.description) {
 			return true
 		}
 	}
@@ -220,8 +226,12 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 			style = "offset"
 		case token != nil && token.typ.isStringy() && linkEvidence(op):
 			style = "link"
-		case idStyle(p, items.typ) != "":
+		default:
 			style = idStyle(p, items.typ)
+		}
+		switch {
+		case style != "":
+			op.pagination = style
 		case cursor != nil:
 			fail("its response has no string next-cursor field, at its top level or one level down, and its items no string id field")
 			return
@@ -229,7 +239,6 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 			fail(unrecognised)
 			return
 		}
-		op.pagination = style
 	}
 	pp := &pagePlan{style: style, items: items, item: strings.TrimPrefix(items.typ.underlying().expr, "[]")}
 	if elem := items.typ.underlying().elem; (style == "after" || style == "before") && elem == nil {
@@ -294,14 +303,8 @@ func idStyle(p *opPlan, slice goType) string {
 // an iterator: after first, unless op's documentation says the list comes
 // newest first.
 func idParamOrder(op *operation) []string {
-	docs := []string{op.summary, op.description}
-	for _, q := range op.queryParams {
-		docs = append(docs, q.description)
-	}
-	for _, d := range docs {
-		if newestFirst.MatchString(d) {
-			return []string{"before", "after"}
-		}
+	if docsSay(op, newestFirst) {
+		return []string{"before", "after"}
 	}
 	return []string{"after", "before"}
 }
