@@ -395,13 +395,19 @@ func iteratorStops(p *opPlan, at string) string {
 	case flattensPages(p.pag):
 		return styleStops(p, at)
 	case p.pag.style == "cursor":
-		return " It stops after yielding the first error, " + at + " an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
+		return cursorStops(at)
 	case p.pag.style == "page":
 		return " It stops after yielding the first error, " + at + " an empty page, and after the last page the response reports."
 	case p.pag.style == "offset":
 		return offsetStops(p, at)
 	}
 	return ""
+}
+
+// cursorStops says when a cursor iterator stops; at is "at" for the item
+// iterator and "after" for the page iterator.
+func cursorStops(at string) string {
+	return " It stops after yielding the first error, " + at + " an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
 }
 
 // pagesDoc is the doc comment of a page iterator.
