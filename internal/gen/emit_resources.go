@@ -412,10 +412,11 @@ func cursorStops(at string) string {
 
 // pagesDoc is the doc comment of a page iterator.
 func pagesDoc(p *opPlan) string {
-	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
+	yields := fmt.Sprintf("each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.iter)
 	if p.pag.items == nil {
-		text = fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.pages, p.name, p.pag.style, p.iter)
+		yields = fmt.Sprintf("each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.iter)
 	}
+	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields %s", p.pages, p.name, p.pag.style, yields)
 	text += iteratorStops(p, "after")
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
