@@ -106,10 +106,9 @@ func bodyPagingHint(p *opPlan) string {
 	if !arrayResponse(*p.resp) && fieldByJSON(valueStruct(*p.resp), "data", "items", "results") == nil {
 		return ""
 	}
-	isInt := func(f *field) bool { return f != nil && f.typ.underlying().kind == kInt }
 	from := fieldByJSON(body, "offset", "skip", "page")
 	size := fieldByJSON(body, "limit", "page_size", "pageSize", "per_page", "perPage")
-	if !isInt(from) || !isInt(size) {
+	if from == nil || size == nil || !from.typ.isInt() || !size.typ.isInt() {
 		return ""
 	}
 	return "its request body takes " + from.jsonName + " and " + size.jsonName
@@ -211,8 +210,7 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 	cursor := fieldByJSON(p.params, withFirst(cfg.Str("cursorParam"), cursorParams)...)
 	nextIn, next := responsePath(resp, cfg.Str("nextCursor"), nextCursors, nestedCursors, goType.isStringy)
 	page := fieldByJSON(p.params, withFirst(cfg.Str("pageParam"), pageParams)...)
-	isInt := func(t goType) bool { return t.underlying().kind == kInt }
-	totalIn, total := responsePath(resp, cfg.Str("totalPages"), pageCounts, nestedCounts, isInt)
+	totalIn, total := responsePath(resp, cfg.Str("totalPages"), pageCounts, nestedCounts, goType.isInt)
 	offset := fieldByJSON(p.params, withFirst(cfg.Str("offsetParam"), offsetParams)...)
 	count := fieldByJSON(resp, withFirst(cfg.Str("total"), itemCounts)...)
 	token := fieldByJSON(p.params, withFirst(cfg.Str("cursorParam"), tokenParams)...)
@@ -222,7 +220,7 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 			style = "cursor"
 		case page != nil:
 			style = "page"
-		case offset != nil && offset.typ.underlying().kind == kInt:
+		case offset != nil && offset.typ.isInt():
 			style = "offset"
 		case token != nil && token.typ.isStringy() && linkEvidence(op):
 			style = "link"
@@ -253,17 +251,17 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 		}
 		pp.cursor, pp.next, pp.nextIn = cursor, next, nextIn
 	case "page":
-		if page == nil || page.typ.underlying().kind != kInt {
+		if page == nil || !page.typ.isInt() {
 			fail("it lacks an integer page query parameter")
 			return
 		}
 		pp.cursor, pp.next, pp.nextIn = page, total, totalIn
 	case "offset":
-		if offset == nil || offset.typ.underlying().kind != kInt {
+		if offset == nil || !offset.typ.isInt() {
 			fail("it lacks an integer offset query parameter")
 			return
 		}
-		if count != nil && count.typ.underlying().kind != kInt {
+		if count != nil && !count.typ.isInt() {
 			count = nil
 		}
 		pp.cursor, pp.next = offset, count
@@ -390,7 +388,7 @@ func planArrayPages(p *opPlan, style string, fail func(string)) {
 	before := stringParam("before")
 	id := itemID(p, elem)
 	page := fieldByJSON(p.params, withFirst(cfg.Str("pageParam"), pageParams)...)
-	if page != nil && page.typ.underlying().kind != kInt {
+	if page != nil && !page.typ.isInt() {
 		page = nil
 	}
 	if style == "" {

@@ -117,6 +117,9 @@ func (t goType) underlying() goType {
 // isStringy reports whether t is a string, or a named alias of one (not an enum).
 func (t goType) isStringy() bool { return t.underlying().kind == kString }
 
+// isInt reports whether t is an integer, or a named alias of one (not an enum).
+func (t goType) isInt() bool { return t.underlying().kind == kInt }
+
 // mapper turns schemas into Go types and declarations.
 type mapper struct {
 	doc       *document
