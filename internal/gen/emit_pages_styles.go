@@ -158,7 +158,7 @@ func emitStylePages(w *writer, p *opPlan, forward []string) {
 		w.line("})")
 	case "page":
 		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", toInt("p."+pg.cursor.name, pg.cursor), pt)
-		emitNumberedPageCall(w, p, pg, forward, "page")
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, 0, err")
 		w.line("}")

@@ -325,7 +325,7 @@ func emitIterator(w *writer, p *opPlan) {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
 		w.line("return pageSeq(%s, func(page int) ([]%s, int, error) {", start, pg.item)
-		emitNumberedPageCall(w, p, pg, forward, "page")
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, err")
 		w.line("}")
@@ -369,7 +369,7 @@ func emitOffsetFetch(w *writer, p *opPlan, forward []string, seq, ret, what stri
 		result = fmt.Sprintf("%s, len(resp.%s), %s, nil", what, pg.items.name, total)
 	}
 	w.line("return %s(%s, func(offset int) (%s, %s) {", seq, start, ret, counts)
-	emitNumberedPageCall(w, p, pg, forward, "offset")
+	emitNumberedPageCall(w, p, forward, "offset")
 	w.line("if err != nil {")
 	w.line("return %s", zero)
 	w.line("}")
@@ -479,7 +479,7 @@ func emitPages(w *writer, p *opPlan) {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
 		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pt)
-		emitNumberedPageCall(w, p, pg, forward, "page")
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, 0, err")
 		w.line("}")
@@ -496,7 +496,8 @@ func emitPages(w *writer, p *opPlan) {
 // iterator's page function (page and offset styles alike): a copy of the
 // params with the page number or offset, held in the variable arg, set on
 // the cursor parameter, then the list call into resp and err.
-func emitNumberedPageCall(w *writer, p *opPlan, pg *pagePlan, forward []string, arg string) {
+func emitNumberedPageCall(w *writer, p *opPlan, forward []string, arg string) {
+	pg := p.pag
 	conv := arg
 	if pg.cursor.typ.expr != "int" {
 		conv = pg.cursor.typ.expr + "(" + arg + ")"
