@@ -48,8 +48,8 @@ func (w *writer) comment(text string) {
 
 // finalize puts the header, package clause and the imports the body uses in
 // front of body, and formats the result with gofmt.
-func finalize(specPath, pkg string, preamble string, body []byte) ([]byte, error) {
-	head := headerLine(specPath) + "\n\n" + preamble + "package " + pkg + "\n\n"
+func finalize(specPath, pkg string, body []byte) ([]byte, error) {
+	head := headerLine(specPath) + "\n\npackage " + pkg + "\n\n"
 	src := head + string(body)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)

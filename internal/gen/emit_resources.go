@@ -29,7 +29,7 @@ func (pl *plan) resourceFiles(specPath, pkg string) (map[string][]byte, error) {
 		for _, d := range byRes[svc.resource] {
 			emitDecl(&w, d)
 		}
-		src, err := finalize(specPath, pkg, "", w.Bytes())
+		src, err := finalize(specPath, pkg, w.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", svc.file, err)
 		}
@@ -40,7 +40,7 @@ func (pl *plan) resourceFiles(specPath, pkg string) (map[string][]byte, error) {
 		for _, d := range shared {
 			emitDecl(&w, d)
 		}
-		src, err := finalize(specPath, pkg, "", w.Bytes())
+		src, err := finalize(specPath, pkg, w.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("models_gen.go: %w", err)
 		}
