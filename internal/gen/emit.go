@@ -48,8 +48,8 @@ func (w *writer) comment(text string) {
 
 // finalize puts the header, package clause and the imports the body uses in
 // front of body, and formats the result with gofmt.
-func finalize(specPath, pkg string, preamble string, body []byte) ([]byte, error) {
-	head := headerLine(specPath) + "\n\n" + preamble + "package " + pkg + "\n\n"
+func finalize(specPath, pkg string, body []byte) ([]byte, error) {
+	head := headerLine(specPath) + "\n\npackage " + pkg + "\n\n"
 	src := head + string(body)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
@@ -112,25 +112,22 @@ func emitDecl(w *writer, d *typeDecl) {
 		}
 		w.line("}")
 	case dEnum:
-		if !d.numericEnum() {
-			w.line("type %s string", d.name)
-		} else {
-			w.line("type %s %s", d.name, d.enumBase)
-		}
+		// enumType sets enumBase: "string", or the integer type below.
+		w.line("type %s %s", d.name, d.enumBase)
 		w.line("")
 		w.line("// The values of %s the spec lists.", d.name)
 		w.line("const (")
 		for _, c := range d.enum {
-			lit := goQuote(c.value)
-			if d.numericEnum() {
-				lit = c.value
+			lit := c.value
+			if !d.numericEnum() {
+				lit = goQuote(c.value)
 			}
 			doc := fmt.Sprintf("%s is the %s value %s.", c.name, d.name, lit)
 			if c.doc != "" {
-				doc = fmt.Sprintf("%s is the %s value %s. %s", c.name, d.name, lit, sanitizeComment(c.doc))
-				if !strings.HasSuffix(doc, ".") {
-					doc += "."
-				}
+				doc += " " + sanitizeComment(c.doc)
+			}
+			if !strings.HasSuffix(doc, ".") {
+				doc += "."
 			}
 			w.comment(doc)
 			w.line("%s %s = %s", c.name, d.name, lit)

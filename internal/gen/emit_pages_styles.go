@@ -158,7 +158,7 @@ func emitStylePages(w *writer, p *opPlan, forward []string) {
 		w.line("})")
 	case "page":
 		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", toInt("p."+pg.cursor.name, pg.cursor), pt)
-		emitNumberedPageCall(w, p, pg, forward, "page")
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, 0, err")
 		w.line("}")
@@ -190,7 +190,7 @@ func styleStops(p *opPlan, at string) string {
 		return fmt.Sprintf(" It pages backward: each next page's before is the smallest %s of the previous page (compared as numbers when every id is a decimal number such as a snowflake, else the last item's %s), as for a newest-first list. It stops after yielding the first error, %s an empty page, at a page where two items share an id (then the field is not the items' own id), and when the next id is empty or repeats one it fetched.",
 			pg.id.jsonName, pg.id.jsonName, at)
 	case "cursor":
-		return fmt.Sprintf(" Each next cursor is the response's %s. It stops after yielding the first error, %s an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages.", pg.nextName(), at)
+		return fmt.Sprintf(" Each next cursor is the response's %s.", pg.nextName()) + cursorStops(at)
 	}
 	text := fmt.Sprintf(" It stops after yielding the first error, %s an empty page", at)
 	if pg.next != nil {

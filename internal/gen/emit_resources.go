@@ -29,7 +29,7 @@ func (pl *plan) resourceFiles(specPath, pkg string) (map[string][]byte, error) {
 		for _, d := range byRes[svc.resource] {
 			emitDecl(&w, d)
 		}
-		src, err := finalize(specPath, pkg, "", w.Bytes())
+		src, err := finalize(specPath, pkg, w.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", svc.file, err)
 		}
@@ -40,7 +40,7 @@ func (pl *plan) resourceFiles(specPath, pkg string) (map[string][]byte, error) {
 		for _, d := range shared {
 			emitDecl(&w, d)
 		}
-		src, err := finalize(specPath, pkg, "", w.Bytes())
+		src, err := finalize(specPath, pkg, w.Bytes())
 		if err != nil {
 			return nil, fmt.Errorf("models_gen.go: %w", err)
 		}
@@ -325,14 +325,14 @@ func emitIterator(w *writer, p *opPlan) {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
 		w.line("return pageSeq(%s, func(page int) ([]%s, int, error) {", start, pg.item)
-		emitNumberedPageCall(w, p, pg, forward, "page")
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, err")
 		w.line("}")
 		w.line("return resp.%s, %s, nil", pg.items.name, total)
 		w.line("})")
 	case "offset":
-		emitOffsetFetch(w, p, "offsetSeq", "[]"+pg.item, "resp."+pg.items.name)
+		emitOffsetFetch(w, p, forward, "offsetSeq", "[]"+pg.item, "resp."+pg.items.name)
 	}
 	w.line("}")
 	w.line("")
@@ -350,12 +350,11 @@ func offsetStops(p *opPlan, at string) string {
 
 // emitOffsetFetch writes the return statement of an offset iterator: seq
 // (offsetSeq or offsetPages) over a fetch that sets the offset, calls the
-// list method and returns what (the items or the whole page) with the
-// page's item count (offsetPages only) and total.
-func emitOffsetFetch(w *writer, p *opPlan, seq, ret, what string) {
+// list method with forward (the iterator's arguments, as signature gives
+// them, and opts...) and returns what (the items or the whole page) with
+// the page's item count (offsetPages only) and total.
+func emitOffsetFetch(w *writer, p *opPlan, forward []string, seq, ret, what string) {
 	pg := p.pag
-	_, forward := signature(p, "params")
-	forward = append(forward, "opts...")
 	start := toInt("p."+pg.cursor.name, pg.cursor)
 	total := "0"
 	if pg.next != nil {
@@ -370,7 +369,7 @@ func emitOffsetFetch(w *writer, p *opPlan, seq, ret, what string) {
 		result = fmt.Sprintf("%s, len(resp.%s), %s, nil", what, pg.items.name, total)
 	}
 	w.line("return %s(%s, func(offset int) (%s, %s) {", seq, start, ret, counts)
-	emitNumberedPageCall(w, p, pg, forward, "offset")
+	emitNumberedPageCall(w, p, forward, "offset")
 	w.line("if err != nil {")
 	w.line("return %s", zero)
 	w.line("}")
@@ -396,7 +395,7 @@ func iteratorStops(p *opPlan, at string) string {
 	case flattensPages(p.pag):
 		return styleStops(p, at)
 	case p.pag.style == "cursor":
-		return " It stops after yielding the first error, " + at + " an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
+		return cursorStops(at)
 	case p.pag.style == "page":
 		return " It stops after yielding the first error, " + at + " an empty page, and after the last page the response reports."
 	case p.pag.style == "offset":
@@ -405,12 +404,19 @@ func iteratorStops(p *opPlan, at string) string {
 	return ""
 }
 
+// cursorStops says when a cursor iterator stops; at is "at" for the item
+// iterator and "after" for the page iterator.
+func cursorStops(at string) string {
+	return " It stops after yielding the first error, " + at + " an empty page, and when the next cursor is empty or repeats one it fetched: a loop of any length is caught, in memory that does not grow with the pages."
+}
+
 // pagesDoc is the doc comment of a page iterator.
 func pagesDoc(p *opPlan) string {
-	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.pages, p.name, p.pag.style, p.iter)
+	yields := fmt.Sprintf("each whole response, so that the loop sees what %s hides: the cursor or page counts of every page.", p.iter)
 	if p.pag.items == nil {
-		text = fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.pages, p.name, p.pag.style, p.iter)
+		yields = fmt.Sprintf("each page's items as one slice, so that the loop can work a page at a time where %s gives one item at a time.", p.iter)
 	}
+	text := fmt.Sprintf("%s iterates over the pages of %s (%s pagination), one request per page as the loop asks for more, and yields %s", p.pages, p.name, p.pag.style, yields)
 	text += iteratorStops(p, "after")
 	if p.params != nil {
 		text += fmt.Sprintf(" params sets the query of the first page; %s starts there.", p.pages)
@@ -429,11 +435,8 @@ func emitPages(w *writer, p *opPlan) {
 	params, forward := signature(p, "params")
 	params = append(params, "opts ...RequestOption")
 	forward = append(forward, "opts...")
-	pageType := p.resp.expr
-	if !p.resp.nilable() {
-		pageType = "*" + pageType
-	}
-	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pageType)
+	pt := pageType(p)
+	w.line("func (s *%s) %s(%s) iter.Seq2[%s, error] {", p.svc.typeName, p.pages, strings.Join(append([]string{"ctx context.Context"}, params...), ", "), pt)
 	w.line("var p %s", p.params.name)
 	w.line("if params != nil {")
 	w.line("p = *params")
@@ -456,7 +459,7 @@ func emitPages(w *writer, p *opPlan) {
 		if pg.next.pointer {
 			next = "valueOf(" + next + ")"
 		}
-		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pageType)
+		w.line("return cursorPages(%s, func(cursor string) (%s, int, string, error) {", start, pt)
 		w.line("q := p")
 		if pg.cursor.pointer {
 			w.line("q.%s = optional(cursor)", pg.cursor.name)
@@ -475,25 +478,15 @@ func emitPages(w *writer, p *opPlan) {
 		if pg.next != nil {
 			total = toInt("resp."+pg.next.name, pg.next)
 		}
-		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pageType)
-		conv := "page"
-		if pg.cursor.typ.expr != "int" {
-			conv = pg.cursor.typ.expr + "(page)"
-		}
-		w.line("q := p")
-		if pg.cursor.pointer {
-			w.line("q.%s = optional(%s)", pg.cursor.name, conv)
-		} else {
-			w.line("q.%s = %s", pg.cursor.name, conv)
-		}
-		w.line("%s", call)
+		w.line("return pagePages(%s, func(page int) (%s, int, int, error) {", start, pt)
+		emitNumberedPageCall(w, p, forward, "page")
 		w.line("if err != nil {")
 		w.line("return nil, 0, 0, err")
 		w.line("}")
 		w.line("return resp, len(resp.%s), %s, nil", pg.items.name, total)
 		w.line("})")
 	case "offset":
-		emitOffsetFetch(w, p, "offsetPages", pageType, "resp")
+		emitOffsetFetch(w, p, forward, "offsetPages", pt, "resp")
 	}
 	w.line("}")
 	w.line("")
@@ -503,7 +496,8 @@ func emitPages(w *writer, p *opPlan) {
 // iterator's page function (page and offset styles alike): a copy of the
 // params with the page number or offset, held in the variable arg, set on
 // the cursor parameter, then the list call into resp and err.
-func emitNumberedPageCall(w *writer, p *opPlan, pg *pagePlan, forward []string, arg string) {
+func emitNumberedPageCall(w *writer, p *opPlan, forward []string, arg string) {
+	pg := p.pag
 	conv := arg
 	if pg.cursor.typ.expr != "int" {
 		conv = pg.cursor.typ.expr + "(" + arg + ")"

@@ -175,7 +175,7 @@ func (d *document) scopesFile(specPath, pkg string) ([]byte, error) {
 	}
 	w.line(")")
 	w.line("")
-	return finalize(specPath, pkg, "", []byte(strings.TrimLeft(w.String(), "\n")))
+	return finalize(specPath, pkg, []byte(strings.TrimLeft(w.String(), "\n")))
 }
 
 // emitScopeTable writes scopeTable and scopeWildcard, the data behind

@@ -65,7 +65,7 @@ func (pl *plan) operationsFile(specPath, pkg string) ([]byte, error) {
 	w.line("}")
 	w.line("")
 	pl.doc.emitScopeTable(&w)
-	return finalize(specPath, pkg, "", w.Bytes())
+	return finalize(specPath, pkg, w.Bytes())
 }
 
 func paginationConst(style string) string {
@@ -130,5 +130,5 @@ func (pl *plan) servicesFile(specPath, pkg string) ([]byte, error) {
 		w.line("}")
 	}
 	w.line("}")
-	return finalize(specPath, pkg, "", w.Bytes())
+	return finalize(specPath, pkg, w.Bytes())
 }

@@ -77,14 +77,14 @@ func listItems(p *opPlan) (items, item string, list bool) {
 		if pp.items != nil {
 			return pp.items.jsonName, namedElem(pp.items.typ), true
 		}
-		return "", bareElem(p), true
+		return "", namedElem(*p.resp), true
 	}
 	op := p.op
 	if op.method != "GET" || p.resp == nil || len(op.pathParts) > 0 && op.pathParts[len(op.pathParts)-1].param != nil {
 		return "", "", false
 	}
 	if arrayResponse(*p.resp) {
-		return "", bareElem(p), true
+		return "", namedElem(*p.resp), true
 	}
 	resp := valueStruct(*p.resp)
 	f := fieldByJSON(resp, "data", "items", "results")
@@ -92,20 +92,6 @@ func listItems(p *opPlan) (items, item string, list bool) {
 		return "", "", false
 	}
 	return f.jsonName, namedElem(f.typ), true
-}
-
-// bareElem returns the name of the struct type of the items of p's
-// response when the response is an array, or "".
-func bareElem(p *opPlan) string {
-	t := *p.resp
-	for range maxRefHops {
-		if t.kind == kNamed && (t.decl.kind == dAlias || t.decl.kind == dDefined) {
-			t = t.decl.target
-			continue
-		}
-		break
-	}
-	return namedElem(t)
 }
 
 // namedElem returns the name of the struct type of a slice's elements, or "".

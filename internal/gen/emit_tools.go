@@ -40,17 +40,6 @@ type toolArg struct {
 	goVar    string // path: the Go variable; query: the params field
 }
 
-// toolsFile generates the tool table of the agent package from data, naming
-// types exactly as the resources package generated from the same spec with
-// the same reserved names does.
-func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, error) {
-	d, err := loadDocument(data)
-	if err != nil {
-		return nil, err
-	}
-	return buildPlan(d, reserved).toolsFile(specPath, pkg)
-}
-
 // toolsFile generates the tool table of the agent package from the plan
 // the resources package is generated from.
 func (pl *plan) toolsFile(specPath, pkg string) ([]byte, error) {

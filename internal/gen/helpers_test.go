@@ -65,6 +65,17 @@ func writeTestFile(t *testing.T, path string, data []byte) {
 	}
 }
 
+// toolsFile generates the tool table of the agent package from data, naming
+// types exactly as the resources package generated from the same spec with
+// the same reserved names does.
+func toolsFile(data []byte, specPath, pkg string, reserved []string) ([]byte, error) {
+	d, err := loadDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	return buildPlan(d, reserved).toolsFile(specPath, pkg)
+}
+
 // decodeJSON parses data into nil, bool, json.Number, string, []any and
 // *object values.
 func decodeJSON(data []byte) (any, error) { return openapi.Decode(data) }

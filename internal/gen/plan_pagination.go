@@ -106,10 +106,9 @@ func bodyPagingHint(p *opPlan) string {
 	if !arrayResponse(*p.resp) && fieldByJSON(valueStruct(*p.resp), "data", "items", "results") == nil {
 		return ""
 	}
-	isInt := func(f *field) bool { return f != nil && f.typ.underlying().kind == kInt }
 	from := fieldByJSON(body, "offset", "skip", "page")
 	size := fieldByJSON(body, "limit", "page_size", "pageSize", "per_page", "perPage")
-	if !isInt(from) || !isInt(size) {
+	if from == nil || size == nil || !from.typ.isInt() || !size.typ.isInt() {
 		return ""
 	}
 	return "its request body takes " + from.jsonName + " and " + size.jsonName
@@ -118,11 +117,17 @@ func bodyPagingHint(p *opPlan) string {
 // linkEvidence reports whether op says its pages are linked from the Link
 // header: the response declares one, or its documentation says so.
 func linkEvidence(op *operation) bool {
-	if op.linkHeader || linkMention.MatchString(op.description) || linkMention.MatchString(op.summary) {
+	return op.linkHeader || docsSay(op, linkMention)
+}
+
+// docsSay reports whether re matches op's summary, its description or the
+// description of one of its query parameters.
+func docsSay(op *operation, re *regexp.Regexp) bool {
+	if re.MatchString(op.summary) || re.MatchString(op.description) {
 		return true
 	}
 	for _, q := range op.queryParams {
-		if linkMention.MatchString(q.description) {
+		if re.MatchString(q.description) {
 			return true
 		}
 	}
@@ -177,17 +182,8 @@ func (pl *plan) planPagination(p *opPlan) {
 // arrayResponse reports whether t is a slice type, or a named type whose
 // underlying type is one, with a known element type.
 func arrayResponse(t goType) bool {
-	for range maxRefHops {
-		switch {
-		case t.kind == kSlice:
-			return t.elem != nil
-		case t.kind == kNamed && (t.decl.kind == dAlias || t.decl.kind == dDefined):
-			t = t.decl.target
-		default:
-			return false
-		}
-	}
-	return false
+	u := t.underlying()
+	return u.kind == kSlice && u.elem != nil
 }
 
 // planObjectPages plans the iterators of a list whose response is an
@@ -214,8 +210,7 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 	cursor := fieldByJSON(p.params, withFirst(cfg.Str("cursorParam"), cursorParams)...)
 	nextIn, next := responsePath(resp, cfg.Str("nextCursor"), nextCursors, nestedCursors, goType.isStringy)
 	page := fieldByJSON(p.params, withFirst(cfg.Str("pageParam"), pageParams)...)
-	isInt := func(t goType) bool { return t.underlying().kind == kInt }
-	totalIn, total := responsePath(resp, cfg.Str("totalPages"), pageCounts, nestedCounts, isInt)
+	totalIn, total := responsePath(resp, cfg.Str("totalPages"), pageCounts, nestedCounts, goType.isInt)
 	offset := fieldByJSON(p.params, withFirst(cfg.Str("offsetParam"), offsetParams)...)
 	count := fieldByJSON(resp, withFirst(cfg.Str("total"), itemCounts)...)
 	token := fieldByJSON(p.params, withFirst(cfg.Str("cursorParam"), tokenParams)...)
@@ -225,12 +220,16 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 			style = "cursor"
 		case page != nil:
 			style = "page"
-		case offset != nil && offset.typ.underlying().kind == kInt:
+		case offset != nil && offset.typ.isInt():
 			style = "offset"
 		case token != nil && token.typ.isStringy() && linkEvidence(op):
 			style = "link"
-		case idStyle(p, items.typ) != "":
+		default:
 			style = idStyle(p, items.typ)
+		}
+		switch {
+		case style != "":
+			op.pagination = style
 		case cursor != nil:
 			fail("its response has no string next-cursor field, at its top level or one level down, and its items no string id field")
 			return
@@ -238,7 +237,6 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 			fail(unrecognised)
 			return
 		}
-		op.pagination = style
 	}
 	pp := &pagePlan{style: style, items: items, item: strings.TrimPrefix(items.typ.underlying().expr, "[]")}
 	if elem := items.typ.underlying().elem; (style == "after" || style == "before") && elem == nil {
@@ -253,17 +251,17 @@ func (pl *plan) planObjectPages(p *opPlan, resp *typeDecl, style string, fail fu
 		}
 		pp.cursor, pp.next, pp.nextIn = cursor, next, nextIn
 	case "page":
-		if page == nil || page.typ.underlying().kind != kInt {
+		if page == nil || !page.typ.isInt() {
 			fail("it lacks an integer page query parameter")
 			return
 		}
 		pp.cursor, pp.next, pp.nextIn = page, total, totalIn
 	case "offset":
-		if offset == nil || offset.typ.underlying().kind != kInt {
+		if offset == nil || !offset.typ.isInt() {
 			fail("it lacks an integer offset query parameter")
 			return
 		}
-		if count != nil && count.typ.underlying().kind != kInt {
+		if count != nil && !count.typ.isInt() {
 			count = nil
 		}
 		pp.cursor, pp.next = offset, count
@@ -303,14 +301,8 @@ func idStyle(p *opPlan, slice goType) string {
 // an iterator: after first, unless op's documentation says the list comes
 // newest first.
 func idParamOrder(op *operation) []string {
-	docs := []string{op.summary, op.description}
-	for _, q := range op.queryParams {
-		docs = append(docs, q.description)
-	}
-	for _, d := range docs {
-		if newestFirst.MatchString(d) {
-			return []string{"before", "after"}
-		}
+	if docsSay(op, newestFirst) {
+		return []string{"before", "after"}
 	}
 	return []string{"after", "before"}
 }
@@ -396,7 +388,7 @@ func planArrayPages(p *opPlan, style string, fail func(string)) {
 	before := stringParam("before")
 	id := itemID(p, elem)
 	page := fieldByJSON(p.params, withFirst(cfg.Str("pageParam"), pageParams)...)
-	if page != nil && page.typ.underlying().kind != kInt {
+	if page != nil && !page.typ.isInt() {
 		page = nil
 	}
 	if style == "" {

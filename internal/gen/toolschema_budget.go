@@ -121,23 +121,22 @@ func stubSchema(o orderedJSON, maxDesc int) orderedJSON {
 		maxDesc = 300
 	}
 	desc = shorten(desc, maxDesc)
+	consts, isEnum := unionConsts(o)
+	if !isEnum {
+		if desc != "" && !strings.HasSuffix(desc, ".") {
+			desc += "."
+		}
+		desc = strings.TrimSpace(desc + " " + shapeOf(o) + ". " + cutNote)
+	}
 	out := orderedJSON{}
-	if consts, ok := unionConsts(o); ok {
-		if desc != "" {
-			out = append(out, kv{"description", desc})
-		}
-		if t := o.Get("type"); t != nil {
-			out = append(out, kv{"type", t})
-		}
-		return append(out, kv{"enum", consts})
+	if desc != "" {
+		out = append(out, kv{"description", desc})
 	}
-	what := shapeOf(o)
-	if desc != "" && !strings.HasSuffix(desc, ".") {
-		desc += "."
-	}
-	out = append(out, kv{"description", strings.TrimSpace(desc + " " + what + ". " + cutNote)})
 	if t := o.Get("type"); t != nil {
 		out = append(out, kv{"type", t})
+	}
+	if isEnum {
+		out = append(out, kv{"enum", consts})
 	}
 	return out
 }

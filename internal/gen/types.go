@@ -117,6 +117,9 @@ func (t goType) underlying() goType {
 // isStringy reports whether t is a string, or a named alias of one (not an enum).
 func (t goType) isStringy() bool { return t.underlying().kind == kString }
 
+// isInt reports whether t is an integer, or a named alias of one (not an enum).
+func (t goType) isInt() bool { return t.underlying().kind == kInt }
+
 // mapper turns schemas into Go types and declarations.
 type mapper struct {
 	doc       *document
@@ -471,15 +474,12 @@ func namedNumberEnum(s *schema) (vals []enumValue, base string, ok bool) {
 		return nil, "", false
 	}
 	for i, e := range s.enum {
-		n, isNum := e.(json.Number)
-		if !isNum {
+		n, _ := e.(json.Number) // "" for another value: not an integer
+		v, isInt := integerText(n)
+		if !isInt {
 			return nil, "", false
 		}
-		v, err := strconv.ParseInt(n.String(), 10, 64)
-		if err != nil {
-			return nil, "", false
-		}
-		vals = append(vals, enumValue{value: strconv.FormatInt(v, 10), title: s.enumName(i), doc: s.enumDoc(i)})
+		vals = append(vals, enumValue{value: v, title: s.enumName(i), doc: s.enumDoc(i)})
 	}
 	base = "int"
 	switch {
@@ -489,6 +489,16 @@ func namedNumberEnum(s *schema) (vals []enumValue, base string, ok bool) {
 		base = s.format
 	}
 	return vals, base, true
+}
+
+// integerText returns the decimal digits of n when it is an integer that
+// fits in an int64 ("7", "-2"), as an enum constant spells it.
+func integerText(n json.Number) (string, bool) {
+	v, err := strconv.ParseInt(n.String(), 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatInt(v, 10), true
 }
 
 // constEnum reads a oneOf or anyOf whose variants are all constants of one
@@ -521,11 +531,11 @@ func (m *mapper) constEnum(s *schema) (vals []enumValue, base string, nullable, 
 		case string:
 			val, k = c, "string"
 		case json.Number:
-			n, err := strconv.ParseInt(c.String(), 10, 64)
-			if err != nil {
+			n, isInt := integerText(c)
+			if !isInt {
 				return nil, "", false, false
 			}
-			val, k = strconv.FormatInt(n, 10), "integer"
+			val, k = n, "integer"
 		default:
 			return nil, "", false, false
 		}

@@ -390,10 +390,7 @@ func (t Template) Match(path string) (map[string]string, bool) {
 // path.
 func (t Template) Matches(path string) bool {
 	rest := routedPath(path)
-	if rest == "" {
-		return len(t.segments) == 0
-	}
-	if strings.Count(rest, "/")+1 != len(t.segments) {
+	if segmentCount(rest) != len(t.segments) {
 		return false
 	}
 	for _, s := range t.segments {
@@ -409,8 +406,10 @@ func (t Template) Matches(path string) bool {
 // SegmentCount is the number of segments Matches compares for path: a
 // template matches path only if it has exactly this many segments. Routers
 // use it to look at only the templates that can match.
-func SegmentCount(path string) int {
-	rest := routedPath(path)
+func SegmentCount(path string) int { return segmentCount(routedPath(path)) }
+
+// segmentCount is the number of segments of a routedPath.
+func segmentCount(rest string) int {
 	if rest == "" {
 		return 0
 	}
